@@ -1,0 +1,5 @@
+"""``python -m pipeline`` runs the claimwatch command line."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,160 @@
+"""Wiring: build the pipeline's objects from a Config. The CLI and the daemon use this; tests
+build the same objects directly with their own fakes."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .config import Config
+from .http import Fetcher, NetworkSettings
+from .ingest import IngestReport, Ingestor, Prepared, fetch_and_extract
+from .judge.stance import StanceModel
+from .polling import CycleReport, Poller
+from .extract import text_from_plain
+from .errors import ExtractError, FetchError, InputError
+from .models import Article, Story
+from .store import Store
+from .urls import canonicalize, is_http_url, site_of
+from .workers import WorkerPool
+
+log = logging.getLogger(__name__)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def network_settings(config: Config) -> NetworkSettings:
+    n = config.network
+    return NetworkSettings(
+        user_agent=n.user_agent,
+        allow_private_addresses=n.allow_private_addresses,
+        connect_timeout=n.connect_timeout,
+        read_timeout=n.read_timeout,
+        total_timeout=n.total_timeout,
+        max_feed_bytes=n.max_feed_bytes,
+        max_page_bytes=n.max_page_bytes,
+        min_host_interval=n.min_host_interval,
+    )
+
+
+class App:
+    """Everything one process needs, opened in order and closed in reverse."""
+
+    def __init__(
+        self,
+        config: Config,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+        model: StanceModel | None = None,
+        database: Path | None = None,
+        stop: threading.Event | None = None,
+    ):
+        self.config = config
+        self.clock = clock
+        self.stop = stop or threading.Event()
+        self.store = Store.open(database or config.storage.database)
+        try:
+            now = self._now()
+            self.stories: list[Story] = self.store.sync_stories(config.stories, now=now)
+            self.store.sync_feeds(config.feeds, now=now)
+            self.model = model or StanceModel.load(config.judge.model)
+            self.fetcher = Fetcher(network_settings(config))
+            self.pool = WorkerPool()
+            self.ingestor = Ingestor(self.store, self.stories, self.model, clock=clock)
+            self.poller = Poller(
+                self.store,
+                self.fetcher,
+                self.pool,
+                self.ingestor,
+                config.network,
+                jitter=config.schedule.jitter,
+                clock=clock,
+                stop=self.stop,
+            )
+        except BaseException:
+            self.store.close()
+            raise
+
+    def _now(self) -> str:
+        return self.clock().strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def reload_stories(self) -> None:
+        """Pick up claims added since start-up (``claimwatch claims add``)."""
+        self.stories = [self.store.story_with_claims(s) for s in self.config.stories]
+        self.ingestor.stories = self.stories
+
+    def poll(self, *, feed: str | None = None, due_only: bool = False,
+             progress: Callable[[str], None] | None = None) -> CycleReport:
+        if feed is not None and self.store.feed_by_name(feed) is None:
+            raise InputError(f"no feed named {feed!r} in {self.config.path}")
+        due = self._now() if due_only else None
+        feeds = self.store.feeds(name=feed, due_before=due)
+        return self.poller.run_cycle(feeds, progress=progress)
+
+    def ingest(self, target: str) -> IngestReport:
+        """Judge one article given as a URL or a local .html/.htm/.txt file."""
+        if is_http_url(target):
+            try:
+                page = fetch_and_extract(target, fetcher=self.fetcher, pool=self.pool,
+                                         extract_timeout=self.config.network.extract_timeout)
+            except (FetchError, ExtractError) as e:
+                raise InputError(f"cannot ingest {target}: {e}") from e
+            url = page.canonical_url or canonicalize(target)
+            article = Article(url=url, title=page.title or url, text=page.text,
+                              site=site_of(url), author=page.author,
+                              published_at=page.published_at)
+            prepared = Prepared(entry_url=target, article=article, text_source="page")
+        else:
+            prepared = self._prepare_file(Path(target))
+        return self.ingestor.store_prepared(prepared, feed_id=None, entry=None)
+
+    def _prepare_file(self, path: Path) -> Prepared:
+        from .extract import extract_page
+
+        try:
+            data = path.read_bytes()
+        except OSError as e:
+            raise InputError(f"cannot read {path}: {e.strerror or e}") from e
+        url = path.resolve().as_uri()
+        suffix = path.suffix.lower()
+        if suffix in (".html", ".htm"):
+            with self.pool.worker() as worker:
+                try:
+                    page = worker.call(extract_page, data, url, None,
+                                       timeout=self.config.network.extract_timeout)
+                except Exception as e:
+                    raise InputError(f"cannot extract an article from {path}: {e}") from e
+            article = Article(url=url, title=page.title or path.stem, text=page.text,
+                              site=page.site if page.site != site_of(url) else "local file",
+                              author=page.author, published_at=page.published_at)
+        elif suffix == ".txt":
+            try:
+                text = text_from_plain(data.decode("utf-8"))
+            except UnicodeDecodeError as e:
+                raise InputError(f"{path} is not UTF-8 text") from e
+            if not text:
+                raise InputError(f"{path} is empty")
+            title = text.split("\n", 1)[0][:200]
+            article = Article(url=url, title=title, text=text, site="local file")
+        else:
+            raise InputError(f"{path}: expected an http(s) URL or a .html, .htm or .txt file")
+        return Prepared(entry_url=None, article=article, text_source="file")
+
+    def close(self) -> None:
+        self.stop.set()
+        for closer in (self.pool.close, self.fetcher.close, self.store.close):
+            try:
+                closer()
+            except Exception:  # closing must not hide the error that got us here
+                log.exception("event=close_failed")
+
+    def __enter__(self) -> App:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

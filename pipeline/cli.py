@@ -1,0 +1,467 @@
+"""The command line. Each command builds its objects from the config, calls one library function
+and prints the result. Errors become messages here and only here: exit 1 for a runtime failure,
+2 for bad usage or configuration."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import click
+
+from . import __version__
+from .config import Config, load_config, resolve_config_path
+from .errors import ClaimwatchError, ConfigError, InputError
+
+log = logging.getLogger("pipeline")
+
+
+class _KeyValueFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        stamp = datetime.fromtimestamp(record.created).astimezone().strftime("%Y-%m-%dT%H:%M:%S%z")
+        line = f"{stamp} level={record.levelname.lower()} logger={record.name} {record.getMessage()}"
+        if record.exc_info:
+            line += "\n" + self.formatException(record.exc_info)
+        return line
+
+
+def _setup_logging(verbose: int, quiet: bool) -> None:
+    level = logging.WARNING if quiet else (logging.DEBUG if verbose > 1 else logging.INFO)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_KeyValueFormatter())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    for noisy in ("httpx", "httpcore", "apscheduler", "trafilatura", "htmldate", "charset_normalizer"):
+        logging.getLogger(noisy).setLevel(logging.WARNING if verbose < 2 else logging.INFO)
+
+
+class _Context:
+    def __init__(self, config_path: str | None):
+        self.config_path = config_path
+        self._config: Config | None = None
+
+    @property
+    def config(self) -> Config:
+        if self._config is None:
+            self._config = load_config(resolve_config_path(self.config_path))
+        return self._config
+
+
+class _Group(click.Group):
+    """Turn claimwatch's own errors into a one-line message and the documented exit code."""
+
+    def invoke(self, ctx: click.Context):  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except ConfigError as e:
+            for line in e.render().splitlines():
+                click.echo(f"error: {line}", err=True)
+            ctx.exit(2)
+        except InputError as e:
+            click.echo(f"error: {e}", err=True)
+            ctx.exit(2)
+        except ClaimwatchError as e:
+            click.echo(f"error: {e}", err=True)
+            ctx.exit(1)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--config", "config_path", metavar="PATH", envvar="CLAIMWATCH_CONFIG",
+              help="Config file (default: config/claimwatch.toml, or $CLAIMWATCH_CONFIG).")
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+@click.option("-q", "--quiet", is_flag=True, help="Only warnings and errors in the log.")
+@click.version_option(__version__, prog_name="claimwatch")
+@click.pass_context
+def cli(ctx: click.Context, config_path: str | None, verbose: int, quiet: bool) -> None:
+    """Watch how the news covers a story: poll feeds, extract articles, and flag confirmations,
+    contradictions and new developments against the story's baseline claims.
+
+    \b
+    Example:
+      claimwatch poll            # one poll cycle over every feed
+      claimwatch digest          # today's digest as Markdown
+      claimwatch serve           # explore the store in Datasette
+    """
+    _setup_logging(verbose, quiet)
+    ctx.obj = _Context(config_path)
+
+
+def _app(ctx: click.Context, **kwargs):
+    from .app import App
+
+    return App(ctx.obj.config, **kwargs)
+
+
+@cli.command()
+@click.pass_context
+def run(ctx: click.Context) -> None:
+    """Run the daemon in the foreground: poll feeds on their intervals, write the digest daily.
+
+    Stops cleanly on Ctrl-C or SIGTERM.
+
+    \b
+    Example:
+      claimwatch --config config/claimwatch.toml run
+    """
+    from .daemon import Daemon
+
+    with _app(ctx) as app:
+        Daemon(app).run()
+
+
+@cli.command()
+@click.option("--feed", metavar="NAME", help="Poll only this feed (by its name in the config).")
+@click.pass_context
+def poll(ctx: click.Context, feed: str | None) -> None:
+    """Run one poll cycle now over all (or one) feeds, then exit.
+
+    A failing feed is reported and recorded on its row; it does not fail the command.
+
+    \b
+    Example:
+      claimwatch poll --feed defensescoop
+    """
+    with _app(ctx) as app:
+        progress = (lambda msg: click.echo(f"  {msg}", err=True)) if sys.stderr.isatty() else None
+        report = app.poll(feed=feed, progress=progress)
+    a = report.articles
+    click.echo(
+        f"polled {report.feeds_polled} feed(s), {report.feeds_failed} failed; "
+        f"{report.new_entries} new entries: {a.stored} articles stored, {a.relevant} relevant, "
+        f"{a.duplicates} duplicates, {a.fetch_errors} fetch/extract problems; {a.flags} flags"
+    )
+    for kind, key, url, evidence in a.flagged:
+        click.echo(f"  {kind}: {key}  {url}\n    \"{evidence[:160]}\"")
+    for name, error in report.errors:
+        click.echo(f"  feed {name}: {error}")
+
+
+@cli.command()
+@click.argument("targets", nargs=-1, required=True, metavar="URL_OR_FILE...")
+@click.pass_context
+def ingest(ctx: click.Context, targets: tuple[str, ...]) -> None:
+    """Judge articles given directly: http(s) URLs or local .html/.txt files.
+
+    \b
+    Example:
+      claimwatch ingest https://example.org/news/pentagon-anthropic.html saved-page.html
+    """
+    with _app(ctx) as app:
+        for target in targets:
+            report = app.ingest(target)
+            if report.stored == 0:
+                click.echo(f"{target}: already in the store")
+                continue
+            click.echo(f"{target}: stored, {report.flags} flag(s)")
+            for kind, key, _url, evidence in report.flagged:
+                click.echo(f"  {kind}: {key}\n    \"{evidence[:160]}\"")
+
+
+@cli.command()
+@click.option("--date", "day", metavar="YYYY-MM-DD", help="The day (default: today).")
+@click.option("--format", "fmt", type=click.Choice(["md", "html", "json"]), default="md",
+              show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              help="Write to this file instead of printing.")
+@click.pass_context
+def digest(ctx: click.Context, day: str | None, fmt: str, output: Path | None) -> None:
+    """Write (or print) the digest of what the pipeline found on a day.
+
+    \b
+    Example:
+      claimwatch digest --date 2026-03-03 --format html --output digest.html
+    """
+    from .digest import RENDERERS, build_digest
+    from .store import Store
+
+    config: Config = ctx.obj.config
+    tz = config.schedule.timezone
+    if day is None:
+        the_day = datetime.now(ZoneInfo(tz)).date()
+    else:
+        try:
+            the_day = date.fromisoformat(day)
+        except ValueError as e:
+            raise InputError(f"--date: expected YYYY-MM-DD, got {day!r}") from e
+    with Store.open(config.storage.database) as store:
+        text = RENDERERS[fmt](build_digest(store, the_day, tz, now=datetime.now(ZoneInfo("UTC"))))
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output}", err=True)
+
+
+@cli.group()
+def claims() -> None:
+    """Baseline claims: extract candidates from a seed, add new ones."""
+
+
+@claims.command("extract")
+@click.argument("seed_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--max", "limit", default=16, show_default=True, help="At most this many claims.")
+def claims_extract(seed_file: Path, limit: int) -> None:
+    """Print candidate baseline claims from a seed article, in the story-file format, for a
+    person to review and edit.
+
+    \b
+    Example:
+      claimwatch claims extract config/stories/pentagon-anthropic.txt > candidates.toml
+    """
+    from .claims import candidate_claims, render_story_claims
+
+    try:
+        text = seed_file.read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        raise InputError(f"{seed_file} is not UTF-8 text") from e
+    candidates = candidate_claims(text, limit=limit)
+    if not candidates:
+        raise InputError(f"{seed_file}: found no factual sentences to propose as claims")
+    click.echo(render_story_claims(candidates), nl=False)
+
+
+@claims.command("add")
+@click.option("--story", "story_slug", required=True, metavar="SLUG", help="The story's slug.")
+@click.option("--text", help="The claim, as one checkable sentence.")
+@click.option("--from-development", "development_id", type=int, metavar="ID",
+              help="Promote this development (its summary becomes the claim's text).")
+@click.option("--key", help="Stable key for the claim (default: made from its words).")
+@click.pass_context
+def claims_add(ctx: click.Context, story_slug: str, text: str | None,
+               development_id: int | None, key: str | None) -> None:
+    """Start tracking a new claim: later articles are judged against it.
+
+    \b
+    Examples:
+      claimwatch claims add --story pentagon-anthropic --from-development 12
+      claimwatch claims add --story pentagon-anthropic --key lawsuit \\
+          --text "Anthropic has threatened to sue the Pentagon."
+    """
+    from .claims import add_claim
+
+    if (text is None) == (development_id is None):
+        raise InputError("give exactly one of --text or --from-development")
+    config: Config = ctx.obj.config
+    if story_slug not in {s.slug for s in config.stories}:
+        raise InputError(f"--story: no story {story_slug!r} in {config.path}")
+    from .store import Store
+
+    with Store.open(config.storage.database) as store:
+        claim_id, key = add_claim(store, story_slug, text=text, development_id=development_id,
+                                  key=key, now=datetime.now(ZoneInfo("UTC")))
+    click.echo(f"added claim {claim_id} ({key}) to {story_slug}; the daemon picks it up on "
+               f"its next cycle")
+
+
+@cli.command()
+@click.option("--article", "article_id", type=int, metavar="ID",
+              help="The article of a flag (with --claim).")
+@click.option("--claim", "claim_key", metavar="KEY", help="The claim key of a flag.")
+@click.option("--development", "development_id", type=int, metavar="ID",
+              help="A development.")
+@click.option("--verdict", type=click.Choice(["wrong", "right"]), default="wrong",
+              show_default=True, help="wrong hides it from the digest and all counts.")
+@click.option("--by", "reviewer", default=lambda: os.environ.get("USER", "unknown"),
+              show_default="$USER", help="Who reviewed it.")
+@click.option("--note", help="Why, for the record.")
+@click.pass_context
+def review(ctx: click.Context, article_id: int | None, claim_key: str | None,
+           development_id: int | None, verdict: str, reviewer: str, note: str | None) -> None:
+    """Mark a flag or a development as wrong (or right again). The decision is kept, with who
+    and when, in the `reviews` table.
+
+    \b
+    Examples:
+      claimwatch review --article 42 --claim contract-value --note "quotes the seed"
+      claimwatch review --development 7 --verdict wrong
+    """
+    from .store import Store
+
+    is_match = article_id is not None or claim_key is not None
+    if is_match == (development_id is not None) or (is_match and not (article_id and claim_key)):
+        raise InputError("give either --article ID --claim KEY, or --development ID")
+    config: Config = ctx.obj.config
+    with Store.open(config.storage.database) as store:
+        review_id = store.record_review(
+            target="match" if is_match else "development", verdict=verdict, reviewer=reviewer,
+            note=note, article_id=article_id, claim_key=claim_key,
+            development_id=development_id,
+            now=datetime.now(ZoneInfo("UTC")).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        )
+    what = f"article {article_id} / {claim_key}" if is_match else f"development {development_id}"
+    click.echo(f"review {review_id}: {what} marked {verdict} by {reviewer}")
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8001, show_default=True, type=int)
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int) -> None:
+    """Explore the store in Datasette, with the project's metadata and canned queries.
+
+    The database is opened read-only while the daemon keeps writing.
+
+    \b
+    Example:
+      claimwatch serve --port 8001   # then open http://127.0.0.1:8001
+    """
+    from .serve import datasette_command
+
+    config: Config = ctx.obj.config
+    from .store import Store
+
+    Store.open(config.storage.database).close()  # create and migrate it if new
+    argv = datasette_command(config.storage.database, host=host, port=port,
+                             metadata=config.path.parent / "datasette.yml")
+    click.echo(f"serving {config.storage.database} at http://{host}:{port}/", err=True)
+    os.execvp(argv[0], argv)
+
+
+@cli.command()
+@click.option("--max-age", default=300, show_default=True, type=int,
+              help="Seconds since the daemon's last tick that still count as healthy.")
+@click.pass_context
+def health(ctx: click.Context, max_age: int) -> None:
+    """Exit 0 if the daemon is alive (ticked within --max-age seconds), else 1.
+
+    This is the container's HEALTHCHECK.
+
+    \b
+    Example:
+      claimwatch health --max-age 300
+    """
+    from .daemon import heartbeat_age
+
+    age = heartbeat_age(ctx.obj.config, datetime.now(ZoneInfo("UTC")))
+    if age is None:
+        click.echo("unhealthy: the daemon has not run yet", err=True)
+        ctx.exit(1)
+    if age > max_age:
+        click.echo(f"unhealthy: last tick {age:.0f}s ago", err=True)
+        ctx.exit(1)
+    click.echo(f"healthy: last tick {age:.0f}s ago")
+
+
+@cli.command()
+@click.option("--port", default=0, type=int, help="Port for the sample site (default: any free).")
+@click.option("--database", type=click.Path(dir_okay=False, path_type=Path),
+              help="Demo store (default: demo.db beside the configured store).")
+@click.pass_context
+def demo(ctx: click.Context, port: int, database: Path | None) -> None:
+    """Run the whole pipeline offline against a bundled sample site on 127.0.0.1, into a
+    separate demo store, then print the digest.
+
+    \b
+    Example:
+      claimwatch demo
+    """
+    from .demo import run_demo
+
+    config: Config = ctx.obj.config
+    result = run_demo(
+        story_file=config.path.parent / "stories" / "pentagon-anthropic.toml",
+        database=database or config.storage.database.with_name("demo.db"),
+        metadata=config.path.parent / "datasette.yml",
+        port=port,
+    )
+    click.echo(result.digest_markdown)
+    click.echo(f"Demo store: {result.database}")
+    click.echo(f"Explore it:  datasette {result.database} --metadata {result.metadata}")
+    click.echo(f"Digest files: {', '.join(str(p) for p in result.digest_files)}")
+
+
+@cli.group(name="eval")
+def eval_group() -> None:
+    """Evaluate the stance model."""
+
+
+@eval_group.command("fnc1")
+@click.option("--stances", required=True, type=click.Path(exists=True, dir_okay=False,
+              path_type=Path), help="CSV with Headline,Body ID[,Stance].")
+@click.option("--bodies", required=True, type=click.Path(exists=True, dir_okay=False,
+              path_type=Path), help="CSV with Body ID,articleBody.")
+@click.option("--predictions", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write predictions here as Headline,Body ID,Stance.")
+@click.option("--model", "model_dir", type=click.Path(exists=True, file_okay=False,
+              path_type=Path), help="Model directory (default: the shipped model).")
+def eval_fnc1(stances: Path, bodies: Path, predictions: Path | None,
+              model_dir: Path | None) -> None:
+    """Label FNC-1-format pairs with the stance model; print scores when the stances CSV has
+    gold labels.
+
+    \b
+    Example:
+      claimwatch eval fnc1 --stances test_stances.csv --bodies test_bodies.csv \\
+          --predictions predictions.csv
+    """
+    from .fnc1 import evaluate
+    from .judge.stance import StanceModel
+
+    model = StanceModel.load(model_dir)
+    with _progress_bar("judging pairs") as progress:
+        report = evaluate(stances, bodies, predictions, model, progress=progress)
+    if predictions is not None:
+        click.echo(f"wrote {predictions}", err=True)
+    if report is not None:
+        click.echo(report.render())
+
+
+@cli.group(name="train")
+def train_group() -> None:
+    """Rebuild the stance model."""
+
+
+@train_group.command("fnc1")
+@click.option("--stances", required=True, type=click.Path(exists=True, dir_okay=False,
+              path_type=Path), help="FNC-1 train_stances.csv.")
+@click.option("--bodies", required=True, type=click.Path(exists=True, dir_okay=False,
+              path_type=Path), help="FNC-1 train_bodies.csv.")
+@click.option("--output", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Directory to write the model into.")
+def train_fnc1(stances: Path, bodies: Path, output: Path) -> None:
+    """Train the stance model from FNC-1-format data (deterministic).
+
+    \b
+    Example:
+      claimwatch train fnc1 --stances ../shared/data/fnc1-train/train_stances.csv \\
+          --bodies ../shared/data/fnc1-train/train_bodies.csv --output /tmp/model
+    """
+    from .judge.training import train
+
+    with _progress_bar("training") as progress:
+        report = train(stances, bodies, output, progress=progress)
+    click.echo(report.render())
+
+
+class _progress_bar:
+    """A ``progress(done, total)`` callback drawing a click progress bar on stderr."""
+
+    def __init__(self, label: str):
+        self.label = label
+        self.bar = None
+
+    def __enter__(self):
+        def progress(done: int, total: int) -> None:
+            if self.bar is None:
+                self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
+                self.bar.__enter__()
+            self.bar.update(done - self.bar.pos)
+
+        return progress
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+def main() -> None:
+    cli(prog_name="claimwatch")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,384 @@
+"""Load and validate the configuration into frozen dataclasses, once, at start-up.
+
+Every problem in a file is collected before anything is raised, so a user fixes a config in one
+pass: unknown keys, missing keys and wrong types are each reported with the file and the dotted
+path (``feeds[2].interval_minutes``). Relative paths are resolved against the directory of the
+file they appear in.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import tomllib
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .errors import ConfigError
+from .models import Claim, Story
+
+DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config" / "claimwatch.toml"
+ENV_VAR = "CLAIMWATCH_CONFIG"
+
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+_TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+
+
+@dataclass(frozen=True)
+class StorageSettings:
+    database: Path
+    digests: Path
+
+
+@dataclass(frozen=True)
+class ScheduleSettings:
+    digest_time: str = "07:00"
+    timezone: str = "UTC"
+    # Jitter added to every feed interval, as a fraction: spreads polls so hosts are not hit in
+    # lockstep after a restart.
+    jitter: float = 0.2
+    # How often the daemon looks for due feeds; each feed's own interval is in the config.
+    check_seconds: float = 30.0
+
+
+@dataclass(frozen=True)
+class NetworkConfig:
+    user_agent: str = "claimwatch/0.1 (+https://github.com/claimwatch/claimwatch)"
+    allow_private_addresses: bool = False
+    connect_timeout: float = 10.0
+    read_timeout: float = 20.0
+    total_timeout: float = 45.0
+    max_feed_bytes: int = 16 * 2**20
+    max_page_bytes: int = 5 * 2**20
+    min_host_interval: float = 1.0
+    # Parse/extract worker wall-clock limits: a pathological feed or page costs one item.
+    parse_timeout: float = 20.0
+    extract_timeout: float = 30.0
+    # Most entries processed from one feed fetch; the rest wait for the next poll.
+    max_entries_per_poll: int = 100
+
+
+@dataclass(frozen=True)
+class JudgeSettings:
+    # A stance model directory written by `claimwatch train fnc1`; default: the shipped model.
+    model: Path | None = None
+
+
+@dataclass(frozen=True)
+class FeedConfig:
+    name: str
+    url: str
+    interval_minutes: int = 30
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    stories: tuple[Story, ...]
+    storage: StorageSettings
+    schedule: ScheduleSettings
+    network: NetworkConfig
+    feeds: tuple[FeedConfig, ...]
+    judge: JudgeSettings = JudgeSettings()
+
+    def story(self, slug: str) -> Story:
+        for story in self.stories:
+            if story.slug == slug:
+                return story
+        raise KeyError(slug)
+
+
+# --- generic validation -----------------------------------------------------------------------
+
+
+class _Problems:
+    def __init__(self, file: Path):
+        self.file = str(file)
+        self.items: list[tuple[str, str, str]] = []
+
+    def add(self, key: str, message: str) -> None:
+        self.items.append((self.file, key, message))
+
+
+def _type_name(tp: Any) -> str:
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        return " or ".join(_type_name(a) for a in typing.get_args(tp) if a is not type(None))
+    if origin in (list, tuple):
+        return f"list of {_type_name(typing.get_args(tp)[0])}"
+    return {str: "string", int: "integer", float: "number", bool: "boolean", Path: "path"}.get(
+        tp, getattr(tp, "__name__", str(tp))
+    )
+
+
+def _coerce(value: Any, tp: Any, key: str, problems: _Problems, base: Path) -> Any:
+    """Check ``value`` against ``tp``; return the converted value or None after recording why."""
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        inner = [a for a in typing.get_args(tp) if a is not type(None)]
+        return _coerce(value, inner[0], key, problems, base)
+    if origin in (list, tuple):
+        (item_tp,) = typing.get_args(tp)[:1]
+        if not isinstance(value, list):
+            problems.add(key, f"expected {_type_name(tp)}, got {type(value).__name__}")
+            return None
+        return tuple(
+            _coerce(v, item_tp, f"{key}[{i}]", problems, base) for i, v in enumerate(value)
+        )
+    if tp is Path:
+        if not isinstance(value, str) or not value:
+            problems.add(key, f"expected a path string, got {type(value).__name__}")
+            return None
+        return (base / value).resolve()
+    if tp is float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            problems.add(key, f"expected a number, got {type(value).__name__}")
+            return None
+        return float(value)
+    if tp is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            problems.add(key, f"expected an integer, got {type(value).__name__}")
+            return None
+        return value
+    if tp in (str, bool):
+        if not isinstance(value, tp):
+            problems.add(key, f"expected a {_type_name(tp)}, got {type(value).__name__}")
+            return None
+        return value
+    raise TypeError(f"unsupported config type {tp!r}")  # a bug in this module, not in the file
+
+
+def _section(cls: type, data: Any, prefix: str, problems: _Problems, base: Path) -> Any:
+    """Build dataclass ``cls`` from a TOML table, recording every problem under ``prefix``."""
+    if not isinstance(data, dict):
+        problems.add(prefix, f"expected a table, got {type(data).__name__}")
+        return None
+    hints = typing.get_type_hints(cls)
+    known = {f.name: f for f in dataclasses.fields(cls) if f.name != "path"}
+    for unknown in sorted(set(data) - set(known)):
+        problems.add(f"{prefix}.{unknown}" if prefix else unknown, "unknown key")
+    kwargs: dict[str, Any] = {}
+    ok = True
+    for name, f in known.items():
+        key = f"{prefix}.{name}" if prefix else name
+        if name not in data:
+            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+                problems.add(key, "missing required key")
+                ok = False
+            continue
+        converted = _coerce(data[name], hints[name], key, problems, base)
+        if converted is None:
+            ok = False
+        else:
+            kwargs[name] = converted
+    return cls(**kwargs) if ok else None
+
+
+# --- the two file kinds -----------------------------------------------------------------------
+
+
+def _read_toml(path: Path, problems: _Problems) -> dict[str, Any] | None:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        problems.add("", "file not found")
+    except PermissionError:
+        problems.add("", "permission denied")
+    except tomllib.TOMLDecodeError as e:
+        problems.add("", f"not valid TOML: {e}")
+    return None
+
+
+@dataclass(frozen=True)
+class _StoryHeader:
+    slug: str
+    title: str
+    seed: Path
+    keywords: list[str]
+    published: str | None = None
+
+
+@dataclass(frozen=True)
+class _ClaimEntry:
+    key: str
+    text: str
+
+
+def load_story(path: Path) -> Story:
+    """Read one story file; raise ConfigError listing every problem."""
+    problems = _Problems(path)
+    data = _read_toml(path, problems)
+    story = _story_from(data, path, problems) if data is not None else None
+    if problems.items or story is None:
+        raise ConfigError(problems.items)
+    return story
+
+
+def _story_from(data: dict[str, Any], path: Path, problems: _Problems) -> Story | None:
+    base = path.parent
+    for unknown in sorted(set(data) - {"story", "claims"}):
+        problems.add(unknown, "unknown key")
+    if "story" not in data:
+        problems.add("story", "missing required table")
+        return None
+    header = _section(_StoryHeader, data["story"], "story", problems, base)
+    raw_claims = data.get("claims", [])
+    claims: list[Claim] = []
+    if not isinstance(raw_claims, list):
+        problems.add("claims", "expected an array of tables ([[claims]])")
+        raw_claims = []
+    seen: set[str] = set()
+    for i, raw in enumerate(raw_claims):
+        entry = _section(_ClaimEntry, raw, f"claims[{i}]", problems, base)
+        if entry is None:
+            continue
+        if not _SLUG.match(entry.key):
+            problems.add(f"claims[{i}].key", "use lower-case letters, digits and hyphens")
+        if entry.key in seen:
+            problems.add(f"claims[{i}].key", f"duplicate claim key {entry.key!r}")
+        if not entry.text.strip():
+            problems.add(f"claims[{i}].text", "must not be empty")
+        seen.add(entry.key)
+        claims.append(Claim(key=entry.key, text=entry.text.strip()))
+    if header is None:
+        return None
+    if not _SLUG.match(header.slug):
+        problems.add("story.slug", "use lower-case letters, digits and hyphens")
+    if not header.keywords:
+        problems.add("story.keywords", "list at least one keyword")
+    try:
+        seed_text = header.seed.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        problems.add("story.seed", f"seed file not found: {header.seed}")
+        return None
+    except (OSError, UnicodeDecodeError) as e:
+        problems.add("story.seed", f"cannot read seed file {header.seed}: {e}")
+        return None
+    return Story(
+        slug=header.slug,
+        title=header.title,
+        seed_text=seed_text,
+        published=header.published,
+        keywords=tuple(header.keywords),
+        claims=tuple(claims),
+    )
+
+
+@dataclass(frozen=True)
+class _Top:
+    stories: list[Path]
+    storage: StorageSettings
+    schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
+    network: NetworkConfig = field(default_factory=NetworkConfig)
+
+
+def resolve_config_path(explicit: str | os.PathLike[str] | None) -> Path:
+    """``--config`` beats ``$CLAIMWATCH_CONFIG`` beats ``./config/claimwatch.toml`` beats the
+    checkout's default (for an editable install run from elsewhere)."""
+    if explicit:
+        return Path(explicit)
+    env = os.environ.get(ENV_VAR)
+    if env:
+        return Path(env)
+    local = Path.cwd() / "config" / "claimwatch.toml"
+    return local if local.is_file() else DEFAULT_CONFIG
+
+
+def load_config(path: str | os.PathLike[str]) -> Config:
+    """Read and validate the main file and every story it names; raise ConfigError with all
+    problems from all files together."""
+    path = Path(path)
+    problems = _Problems(path)
+    data = _read_toml(path, problems)
+    if data is None:
+        raise ConfigError(problems.items)
+    base = path.resolve().parent
+
+    feeds_raw = data.pop("feeds", [])
+    sections: dict[str, Any] = {}
+    for name, cls in (
+        ("storage", StorageSettings),
+        ("schedule", ScheduleSettings),
+        ("network", NetworkConfig),
+        ("judge", JudgeSettings),
+    ):
+        if name in data:
+            sections[name] = _section(cls, data[name], name, problems, base)
+    for unknown in sorted(set(data) - {"stories", "storage", "schedule", "network", "judge"}):
+        problems.add(unknown, "unknown key")
+    if "storage" not in data:
+        problems.add("storage", "missing required table")
+    story_paths = _coerce(data["stories"], list[Path], "stories", problems, base) if (
+        "stories" in data
+    ) else None
+    if "stories" not in data:
+        problems.add("stories", "missing required key (a list of story files)")
+
+    feeds: list[FeedConfig] = []
+    if not isinstance(feeds_raw, list):
+        problems.add("feeds", "expected an array of tables ([[feeds]])")
+        feeds_raw = []
+    names: set[str] = set()
+    for i, raw in enumerate(feeds_raw):
+        feed = _section(FeedConfig, raw, f"feeds[{i}]", problems, base)
+        if feed is None:
+            continue
+        if feed.name in names:
+            problems.add(f"feeds[{i}].name", f"duplicate feed name {feed.name!r}")
+        names.add(feed.name)
+        if not re.match(r"^https?://[^/\s]+", feed.url):
+            problems.add(f"feeds[{i}].url", "must be an http:// or https:// URL")
+        if feed.interval_minutes < 1:
+            problems.add(f"feeds[{i}].interval_minutes", "must be at least 1")
+        feeds.append(feed)
+
+    schedule = sections.get("schedule") or ScheduleSettings()
+    if "schedule" in data and sections.get("schedule") is not None:
+        if not _TIME.match(schedule.digest_time):
+            problems.add("schedule.digest_time", "expected HH:MM (24-hour)")
+        try:
+            ZoneInfo(schedule.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            problems.add("schedule.timezone", f"unknown time zone {schedule.timezone!r}")
+        if not 0 <= schedule.jitter <= 1:
+            problems.add("schedule.jitter", "must be between 0 and 1")
+        if schedule.check_seconds < 1:
+            problems.add("schedule.check_seconds", "must be at least 1")
+    network = sections.get("network") or NetworkConfig()
+    for name in ("connect_timeout", "read_timeout", "total_timeout", "parse_timeout",
+                 "extract_timeout", "max_feed_bytes", "max_page_bytes", "max_entries_per_poll"):
+        if getattr(network, name) <= 0:
+            problems.add(f"network.{name}", "must be positive")
+
+    stories: list[Story] = []
+    all_problems = list(problems.items)
+    for story_path in story_paths or ():
+        if story_path is None:
+            continue
+        try:
+            stories.append(load_story(story_path))
+        except ConfigError as e:
+            all_problems.extend(e.problems)
+    slugs = [s.slug for s in stories]
+    for slug in {s for s in slugs if slugs.count(s) > 1}:
+        all_problems.append((str(path), "stories", f"two story files use the slug {slug!r}"))
+    if story_paths is not None and not story_paths:
+        all_problems.append((str(path), "stories", "list at least one story file"))
+
+    if all_problems or sections.get("storage") is None:
+        raise ConfigError(all_problems)
+    return Config(
+        path=path.resolve(),
+        stories=tuple(stories),
+        storage=sections["storage"],
+        schedule=schedule,
+        network=network,
+        feeds=tuple(feeds),
+        judge=sections.get("judge") or JudgeSettings(),
+    )

@@ -1,0 +1,252 @@
+"""The daily digest: what the pipeline found on one day, most important first.
+
+Order: contradictions (the story may be wrong), new developments (the story moved on),
+confirmations grouped by claim with the number of independent sites, claims that need a person's
+review, then feed-health problems. Rendered as Markdown, HTML (autoescaped Jinja2: every title
+comes from untrusted feeds and pages; only http/https links are ever made clickable) and JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import jinja2
+
+from .store import Store
+from .urls import is_http_url
+
+_TEMPLATES = jinja2.Environment(
+    loader=jinja2.PackageLoader("pipeline", "templates"),
+    autoescape=jinja2.select_autoescape(["html", "html.j2"], default_for_string=False),
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+)
+
+
+@dataclass(frozen=True)
+class Link:
+    title: str
+    url: str | None  # None when the stored URL is not http/https: shown as text only
+    site: str
+
+
+@dataclass(frozen=True)
+class FlagItem:
+    claim_key: str
+    claim_text: str
+    story: str
+    evidence: str
+    score: float
+    article: Link
+    duplicate: bool
+
+
+@dataclass(frozen=True)
+class ClaimGroup:
+    claim_key: str
+    claim_text: str
+    story: str
+    sites: int  # distinct independent sites: a syndicated group counts once
+    items: tuple[FlagItem, ...]
+
+
+@dataclass(frozen=True)
+class DevelopmentItem:
+    id: int
+    story: str
+    summary: str
+    site_count: int
+    article_count: int
+    articles: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class FeedProblem:
+    name: str
+    error: str
+    consecutive_errors: int
+    disabled_reason: str | None
+    last_success_at: str | None
+    next_poll_at: str | None
+
+
+@dataclass(frozen=True)
+class Digest:
+    day: str
+    timezone: str
+    generated_at: str
+    articles_seen: int
+    contradictions: tuple[FlagItem, ...] = ()
+    developments: tuple[DevelopmentItem, ...] = ()
+    confirmations: tuple[ClaimGroup, ...] = ()
+    reviews: tuple[FlagItem, ...] = ()
+    feed_problems: tuple[FeedProblem, ...] = ()
+    stories: dict[str, str] = field(default_factory=dict)
+    newly_confirmed: tuple[ClaimGroup, ...] = ()  # claims whose first confirmation is today
+
+    @property
+    def empty(self) -> bool:
+        return not (self.contradictions or self.developments or self.confirmations
+                    or self.reviews)
+
+
+def day_bounds(day: date, tz: str) -> tuple[str, str]:
+    """The local day as a UTC [start, end) pair of ISO strings, as stored."""
+    zone = ZoneInfo(tz)
+    start = datetime.combine(day, time(0), zone).astimezone(ZoneInfo("UTC"))
+    end = datetime.combine(day + timedelta(days=1), time(0), zone).astimezone(ZoneInfo("UTC"))
+    return start.strftime("%Y-%m-%dT%H:%M:%SZ"), end.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _link(title: str | None, url: str | None, site: str | None) -> Link:
+    return Link(title=(title or url or "untitled").strip(),
+                url=url if url and is_http_url(url) else None, site=site or "")
+
+
+def _flag(row: dict[str, Any]) -> FlagItem:
+    return FlagItem(
+        claim_key=row["claim_key"],
+        claim_text=row["claim_text"],
+        story=row["story"],
+        evidence=row["evidence"] or "",
+        score=round(float(row["score"] or 0), 2),
+        article=_link(row["article_title"], row["article_url"], row["site"]),
+        duplicate=row.get("duplicate_of") is not None,
+    )
+
+
+def build_digest(store: Store, day: date, tz: str, *, now: datetime) -> Digest:
+    start, end = day_bounds(day, tz)
+    contradictions = tuple(_flag(r) for r in store.day_flags("contradiction", start, end))
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for row in store.day_flags("confirmation", start, end):
+        groups.setdefault((row["story"], row["claim_key"]), []).append(row)
+    confirmations = []
+    for (story, key), rows in groups.items():
+        roots = {r["duplicate_of"] or r["article_id"] for r in rows}
+        sites = {r["site"] for r in rows if r["duplicate_of"] is None}
+        copies_only = roots - {r["article_id"] for r in rows if r["duplicate_of"] is None}
+        confirmations.append(
+            ClaimGroup(
+                claim_key=key,
+                claim_text=rows[0]["claim_text"],
+                story=story,
+                sites=len(sites) + len(copies_only),
+                items=tuple(_flag(r) for r in rows),
+            )
+        )
+    confirmations.sort(key=lambda g: (-g.sites, g.claim_key))
+    developments = []
+    for row in store.new_developments(start, end):
+        articles = store.development_articles(row["id"])
+        developments.append(
+            DevelopmentItem(
+                id=row["id"],
+                story=row["story"],
+                summary=row["summary"],
+                site_count=row["site_count"],
+                article_count=row["article_count"],
+                articles=tuple(_link(a["title"], a["url"], a["site"]) for a in articles),
+            )
+        )
+    reviews = tuple(
+        FlagItem(
+            claim_key=r["claim_key"],
+            claim_text=r["claim_text"],
+            story=r["story"],
+            evidence=(("contradicts: " if r["stance"] == "contradicts" else "confirms: ")
+                      + (r["evidence"] or "")),
+            score=round(float(r["score"] or 0), 2),
+            article=_link(r["article_title"], r["article_url"], r["site"]),
+            duplicate=False,
+        )
+        for r in store.day_reviews(start, end)
+    )
+    problems = tuple(
+        FeedProblem(
+            name=p["name"],
+            error=p["last_error"] or "",
+            consecutive_errors=p["consecutive_errors"] or 0,
+            disabled_reason=p["disabled_reason"],
+            last_success_at=p["last_success_at"],
+            next_poll_at=p["next_poll_at"],
+        )
+        for p in store.feed_problems()
+    )
+    stories = {r["slug"]: r["title"] for r in store.query("SELECT slug, title FROM stories")}
+    newly = tuple(
+        ClaimGroup(claim_key=r["claim_key"], claim_text=r["claim_text"], story=r["story"],
+                   sites=r["sites"], items=())
+        for r in store.claims_first_confirmed(start, end)
+    )
+    return Digest(
+        day=day.isoformat(),
+        timezone=tz,
+        generated_at=now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        articles_seen=store.day_article_count(start, end),
+        contradictions=contradictions,
+        developments=tuple(developments),
+        confirmations=tuple(confirmations),
+        reviews=reviews,
+        feed_problems=problems,
+        stories=stories,
+        newly_confirmed=newly,
+    )
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#|!])")
+
+
+def md_escape(text: str) -> str:
+    """Untrusted text inside Markdown: no links, images, HTML or emphasis can be injected."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def md_link(link: Link) -> str:
+    title = md_escape(link.title)
+    if link.url is None:
+        return title
+    url = link.url.replace("(", "%28").replace(")", "%29").replace(" ", "%20")
+    return f"[{title}](<{url}>)" if ">" not in url else title
+
+
+def render_markdown(digest: Digest) -> str:
+    env = _TEMPLATES.overlay(autoescape=False)
+    env.filters["md"] = md_escape
+    env.filters["mdlink"] = md_link
+    return env.get_template("digest.md.j2").render(d=digest)
+
+
+def render_html(digest: Digest) -> str:
+    return _TEMPLATES.get_template("digest.html.j2").render(d=digest)
+
+
+def render_json(digest: Digest) -> str:
+    data = asdict(digest)
+    data["empty"] = digest.empty
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+RENDERERS = {"md": render_markdown, "html": render_html, "json": render_json}
+
+
+def write_digest(digest: Digest, directory: Path) -> list[Path]:
+    """Write ``YYYY-MM-DD.md``, ``.html`` and ``.json`` atomically (temp file + rename): a
+    reader never sees half a digest."""
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for ext, render in RENDERERS.items():
+        target = directory / f"{digest.day}.{ext}"
+        tmp = target.with_suffix(f".{ext}.tmp")
+        tmp.write_text(render(digest), encoding="utf-8")
+        tmp.replace(target)
+        written.append(target)
+    return written

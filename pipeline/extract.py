@@ -1,0 +1,100 @@
+"""Page bytes in, article text and metadata out (trafilatura). Runs inside a worker process.
+
+trafilatura never fetches anything here (the guarded fetcher did), and has no timeout of its own:
+the worker's wall clock bounds it.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from .errors import ExtractError
+from .urls import canonicalize, is_http_url, site_of
+
+# A page whose main text is shorter than this is a teaser, a paywall or an index page.
+MIN_TEXT_CHARS = 200
+_ELEMENT_LIMIT = 400_000  # more tags than this is a DOM bomb, not an article
+
+
+@dataclass(frozen=True)
+class ExtractedPage:
+    text: str
+    title: str | None
+    site: str | None
+    author: str | None
+    published_at: str | None  # ISO date (trafilatura gives YYYY-MM-DD)
+    canonical_url: str | None
+
+
+def extract_page(html: bytes, url: str, charset: str | None = None) -> ExtractedPage:
+    """Extract the main text and metadata. Reader comments are left out: matching claims against
+    readers' remarks would make flags out of opinions. Raises ExtractError."""
+    import trafilatura
+
+    if html.count(b"<") > _ELEMENT_LIMIT:
+        raise ExtractError("page has too many elements to be an article", url=url)
+    document: bytes | str = html
+    if charset:
+        try:
+            document = html.decode(codecs.lookup(charset).name, errors="replace")
+        except LookupError:
+            document = html  # unknown charset name: let trafilatura detect it
+    result = trafilatura.bare_extraction(
+        document,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=True,
+        include_images=False,  # images make trafilatura slow on some pages and add nothing here
+    )
+    if result is None or not (result.text or "").strip():
+        raise ExtractError("no article text found", url=url)
+    text = result.text.strip()
+    if len(text) < MIN_TEXT_CHARS:
+        raise ExtractError(f"article text too short ({len(text)} characters)", url=url)
+    return ExtractedPage(
+        text=text,
+        title=_clean(result.title),
+        site=_clean(result.sitename) or site_of(url),
+        author=_clean(result.author),
+        published_at=_clean(result.date),
+        canonical_url=_canonical(result.url, url),
+    )
+
+
+def _canonical(declared: str | None, fetched: str) -> str | None:
+    """Honour ``rel=canonical`` only within the same site: a page must not be able to file
+    itself under another publisher's URL."""
+    if not declared or not is_http_url(declared):
+        return None
+    a, b = site_of(declared), site_of(fetched)
+    if a == b or a.endswith("." + b) or b.endswith("." + a):
+        return canonicalize(declared)
+    return None
+
+
+def _clean(value: str | None) -> str | None:
+    if not value:
+        return None
+    value = " ".join(value.split())
+    return value[:500] or None
+
+
+def text_from_plain(text: str) -> str:
+    """Normalise a plain-text article (local .txt files, feed summaries)."""
+    return "\n".join(line.strip() for line in text.replace("\r\n", "\n").split("\n")).strip()
+
+
+_WS = re.compile(r"\s+")
+
+
+def content_hash(text: str) -> str:
+    """Hash of the normalised text: the same article served twice (other URL, other whitespace,
+    other quotes) hashes the same, so it is not judged twice."""
+    norm = unicodedata.normalize("NFKC", text).casefold()
+    norm = _WS.sub(" ", norm).strip()
+    return hashlib.sha256(norm.encode("utf-8")).hexdigest()

@@ -1,0 +1,299 @@
+"""One article through the pipeline: fetch page -> extract -> de-duplicate -> judge -> store.
+
+Work is split so that the slow, parallel part (fetch + extract, in threads and worker processes)
+holds no database state, and the write (one ``BEGIN IMMEDIATE`` transaction per article, in the
+one writer thread) holds no network state. A crash between the two loses nothing: the entry is
+not recorded, so the next poll fetches it again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from rapidfuzz import fuzz
+
+from .dedupe import SyndicationIndex
+from .errors import ExtractError, FetchError
+from .extract import ExtractedPage, content_hash, extract_page, text_from_plain
+from .feeds import FeedEntry
+from .http import Fetcher
+from .judge import judge
+from .judge.stance import StanceModel
+from .models import Article, Judgment, Stance, Story
+from .scheduling import iso
+from .store import Store
+from .urls import canonicalize, site_of
+from .workers import RemoteError, WorkerCrashed, WorkerPool, WorkerTimeout
+
+log = logging.getLogger(__name__)
+
+_HTML_TYPES = {"text/html", "application/xhtml+xml", ""}
+# A development sentence joins an existing development of the story at this similarity.
+DEVELOPMENT_CLUSTER_SIMILARITY = 70.0
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """An article ready to be judged and stored (or the reason it is only an entry)."""
+
+    entry_url: str | None
+    article: Article | None
+    text_source: str  # page | feed_summary | file
+    fetch_error: str | None = None
+
+
+@dataclass
+class IngestReport:
+    stored: int = 0
+    duplicates: int = 0
+    relevant: int = 0
+    flags: int = 0
+    fetch_errors: int = 0
+    skipped: int = 0
+    flagged: list[tuple[str, str, str, str]] = field(default_factory=list)  # kind, key, url, ev
+
+    def merge(self, other: IngestReport) -> None:
+        for name in ("stored", "duplicates", "relevant", "flags", "fetch_errors", "skipped"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.flagged.extend(other.flagged)
+
+
+def fetch_and_extract(
+    url: str,
+    *,
+    fetcher: Fetcher,
+    pool: WorkerPool,
+    extract_timeout: float,
+) -> ExtractedPage:
+    """Fetch a page through the guarded fetcher and extract it in a worker. Raises FetchError or
+    ExtractError (with a ``kind``), never returns a half result."""
+    result = fetcher.fetch(url, kind="page")
+    if result.content_type not in _HTML_TYPES:
+        raise ExtractError(f"not an HTML page ({result.content_type})", url=url,
+                           kind="not_html")
+    charset = _charset(result.headers.get("content-type", ""))
+    with pool.worker() as worker:
+        try:
+            page = worker.call(extract_page, result.body, result.final_url, charset,
+                               timeout=extract_timeout)
+        except WorkerTimeout as e:
+            raise ExtractError(f"extraction passed {extract_timeout:.0f}s", url=url,
+                               kind="extract_timeout") from e
+        except WorkerCrashed as e:
+            raise ExtractError(str(e), url=url, kind="extract_crashed") from e
+        except RemoteError as e:
+            raise ExtractError(e.message, url=url, kind="extract_failed") from e
+    if page.canonical_url is None and result.final_url != url:
+        page = replace(page, canonical_url=canonicalize(result.final_url))
+    return page
+
+
+def _charset(content_type: str) -> str | None:
+    for part in content_type.split(";")[1:]:
+        key, _, value = part.strip().partition("=")
+        if key.lower() == "charset" and value:
+            return value.strip("\"' ")
+    return None
+
+
+def prepare_entry(
+    entry: FeedEntry,
+    *,
+    fetcher: Fetcher,
+    pool: WorkerPool,
+    extract_timeout: float,
+) -> Prepared:
+    """Fetch and extract a feed entry's page; fall back to the feed's own summary (and say why)
+    when the page cannot be fetched or extracted."""
+    if entry.url is None:
+        return _from_summary(entry, None, "no usable link")
+    try:
+        page = fetch_and_extract(
+            entry.url, fetcher=fetcher, pool=pool, extract_timeout=extract_timeout
+        )
+    except (FetchError, ExtractError) as e:
+        return _from_summary(entry, entry.url, f"{e.kind}: {e}"[:500])
+    url = page.canonical_url or entry.url
+    article = Article(
+        url=url,
+        title=page.title or entry.title,
+        text=page.text,
+        site=site_of(url),
+        author=page.author or entry.author,
+        published_at=page.published_at or entry.published_at,
+    )
+    return Prepared(entry_url=entry.url, article=article, text_source="page")
+
+
+def _from_summary(entry: FeedEntry, url: str | None, why: str) -> Prepared:
+    text = text_from_plain(entry.summary)
+    if not url or not text:
+        return Prepared(entry_url=url, article=None, text_source="none", fetch_error=why)
+    article = Article(
+        url=url,
+        title=entry.title,
+        text=text,
+        site=site_of(url),
+        author=entry.author,
+        published_at=entry.published_at,
+    )
+    return Prepared(entry_url=url, article=article, text_source="feed_summary", fetch_error=why)
+
+
+class Ingestor:
+    """Judges prepared articles against every story and writes each in one transaction."""
+
+    def __init__(
+        self,
+        store: Store,
+        stories: Sequence[Story],
+        model: StanceModel,
+        *,
+        clock: Callable[[], datetime],
+    ):
+        self.store = store
+        self.stories = list(stories)
+        self.model = model
+        self.clock = clock
+        self.syndication = SyndicationIndex(store.db)
+
+    def store_prepared(
+        self, prepared: Prepared, *, feed_id: int | None, entry: FeedEntry | None
+    ) -> IngestReport:
+        report = IngestReport()
+        now = iso(self.clock())
+        article = prepared.article
+        entry_row = None
+        if entry is not None:
+            entry_row = {
+                "guid_key": entry.guid_key,
+                "url": prepared.entry_url,
+                "title": entry.title,
+                "first_seen_at": now,
+            }
+        if article is None:
+            report.fetch_errors += 1
+            if feed_id is not None and entry_row is not None:
+                with self.store.transaction() as db:
+                    self.store.record_entry(db, feed_id, {**entry_row, "article_id": None})
+            log.info("event=article_skipped url=%s reason=%r", prepared.entry_url,
+                     prepared.fetch_error)
+            return report
+        if prepared.fetch_error:
+            report.fetch_errors += 1
+
+        existing = self.store.article_id_by_url(article.url)
+        if existing is None and prepared.entry_url and prepared.entry_url != article.url:
+            existing = self.store.article_id_by_url(prepared.entry_url)
+        if existing is not None:
+            report.skipped += 1
+            if feed_id is not None and entry_row is not None:
+                with self.store.transaction() as db:
+                    self.store.record_entry(db, feed_id, {**entry_row, "article_id": existing})
+            return report
+
+        digest = content_hash(article.text)
+        exact_copy = self.store.article_by_hash(digest)
+        original = exact_copy if exact_copy is not None else (
+            self.syndication.find_original(article.text)
+        )
+        judgments: list[tuple[Story, Judgment]] = []
+        if exact_copy is None:
+            for story in self.stories:
+                judgments.append((story, judge(article, story, model=self.model)))
+        relevant_slugs = [s.slug for s, j in judgments if j.relevant]
+
+        with self.store.transaction() as db:
+            article_id = self.store.insert_article(
+                db,
+                {
+                    "url": article.url,
+                    "feed_id": feed_id,
+                    "title": article.title,
+                    "site": article.site,
+                    "author": article.author,
+                    "published_at": article.published_at,
+                    "fetched_at": now,
+                    "text": article.text,
+                    "content_hash": digest,
+                    "duplicate_of": original,
+                    "text_source": prepared.text_source,
+                    "fetch_error": prepared.fetch_error,
+                    "relevant_stories": ",".join(relevant_slugs) or None,
+                },
+            )
+            if feed_id is not None and entry_row is not None:
+                self.store.record_entry(db, feed_id, {**entry_row, "article_id": article_id})
+            if exact_copy is not None:
+                self.store.copy_judgments(db, exact_copy, article_id, now)
+                report.duplicates += 1
+            else:
+                self.syndication.add(article_id, article.text)
+                if original is not None:
+                    report.duplicates += 1
+                for story, judgment in judgments:
+                    self._write_judgment(db, story, judgment, article_id, article, now, report)
+        report.stored += 1
+        report.relevant += 1 if relevant_slugs else 0
+        log.info(
+            "event=article_stored id=%s url=%s source=%s relevant=%s duplicate_of=%s",
+            article_id, article.url, prepared.text_source, ",".join(relevant_slugs) or "-",
+            original or "-",
+        )
+        return report
+
+    def _write_judgment(self, db, story: Story, judgment: Judgment, article_id: int,
+                        article: Article, now: str, report: IngestReport) -> None:
+        if not judgment.relevant:
+            return
+        claim_ids = {c.key: c.id for c in story.claims}
+        for cj in judgment.claims:
+            if cj.stance is Stance.UNRELATED:
+                continue
+            self.store.insert_match(
+                db,
+                {
+                    "article_id": article_id,
+                    "claim_id": claim_ids[cj.claim_key],
+                    "stance": cj.stance.value,
+                    "score": cj.score,
+                    "band": cj.band,
+                    "evidence": cj.evidence,
+                    "created_at": now,
+                },
+            )
+            if cj.band == "flag" and cj.stance in (Stance.CONFIRMS, Stance.CONTRADICTS):
+                kind = "contradiction" if cj.stance is Stance.CONTRADICTS else "confirmation"
+                report.flags += 1
+                report.flagged.append((kind, cj.claim_key, article.url, cj.evidence))
+                log.info(
+                    "event=flag kind=%s story=%s claim=%s score=%.2f url=%s evidence=%r",
+                    kind, story.slug, cj.claim_key, cj.score, article.url, cj.evidence[:200],
+                )
+        existing = self.store.story_developments(story.slug)
+        for dev in judgment.developments:
+            match_id = None
+            best = 0.0
+            for row in existing:
+                sim = fuzz.token_set_ratio(dev.sentence, row["summary"])
+                if sim >= DEVELOPMENT_CLUSTER_SIMILARITY and sim > best:
+                    match_id, best = row["id"], sim
+            dev_id = self.store.add_development_evidence(
+                db,
+                story=story.slug,
+                development_id=match_id,
+                summary=dev.sentence,
+                article_id=article_id,
+                evidence=dev.sentence,
+                score=dev.score,
+                now=now,
+            )
+            if match_id is None:
+                existing.append({"id": dev_id, "summary": dev.sentence})
+                report.flagged.append(("development", str(dev_id), article.url, dev.sentence))
+                log.info("event=flag kind=development story=%s development=%s url=%s "
+                         "evidence=%r", story.slug, dev_id, article.url, dev.sentence[:200])
+            report.flags += 1

@@ -1,0 +1,188 @@
+"""When to poll a feed next, and what to remember about it, after each poll.
+
+Pure functions: the current time and the random source are arguments, so every rule here is
+tested without a clock. The rules come from what went wrong for users of other feed readers:
+
+- transient errors back off exponentially (capped, jittered) and never stop polling;
+- only ``410 Gone`` disables a feed (with a reason shown in Datasette);
+- 429/503 honour ``Retry-After`` (clamped) and are not counted as failures;
+- a cycle where nearly every feed fails with network errors is our outage, not theirs;
+- a 301/308 is adopted as the feed's URL only after it persisted; 302/307 never are.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from .errors import (
+    BlockedURLError,
+    FetchError,
+    FetchTimeoutError,
+    HTTPStatusError,
+    NetworkError,
+    ParseError,
+)
+
+MAX_BACKOFF = timedelta(days=1)
+MAX_RETRY_AFTER = timedelta(days=30)
+DEFAULT_THROTTLE = timedelta(hours=1)
+OUTAGE_RETRY = timedelta(minutes=10)
+# Drop validators this often: a server can answer 304 forever although the feed changed.
+UNCONDITIONAL_EVERY = timedelta(hours=12)
+# A permanent redirect becomes the stored URL once seen this many times over this long.
+REDIRECT_MIN_COUNT = 5
+REDIRECT_MIN_AGE = timedelta(days=7)
+# Our outage: at least this many feeds polled and this share of them failed at the network.
+OUTAGE_MIN_FEEDS = 3
+OUTAGE_SHARE = 0.8
+
+
+def iso(dt: datetime) -> str:
+    return dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_iso(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def jittered(interval: timedelta, rng: random.Random, jitter: float) -> timedelta:
+    """Stretch by a random 0..jitter share, so feeds on one host drift apart."""
+    return interval * (1 + rng.uniform(0, jitter))
+
+
+def backoff(interval: timedelta, consecutive_errors: int) -> timedelta:
+    """interval * 2^errors, capped: 30 min, 1 h, 2 h, ... 1 day, and then daily for ever."""
+    exponent = min(consecutive_errors, 16)
+    return min(interval * (2**exponent), max(MAX_BACKOFF, interval))
+
+
+def is_network_failure(error: BaseException) -> bool:
+    """Failures that say nothing about the feed itself when everything fails at once."""
+    return isinstance(error, NetworkError | FetchTimeoutError) and not isinstance(
+        error, BlockedURLError
+    )
+
+
+def use_validators(feed: Any, now: datetime) -> bool:
+    """Send ETag/Last-Modified unless an unconditional fetch is due."""
+    last = parse_iso(feed.last_unconditional_at)
+    return last is not None and now - last < UNCONDITIONAL_EVERY
+
+
+@dataclass(frozen=True)
+class Decision:
+    changes: dict[str, Any]  # columns of the feed row to update
+    outcome: str  # new | unchanged | not_modified | error | throttled | gone | outage
+
+
+def after_success(
+    feed: Any,
+    *,
+    now: datetime,
+    rng: random.Random,
+    jitter: float,
+    status: int,
+    etag: str | None,
+    last_modified: str | None,
+    body_sha256: str | None,
+    permanent_redirect: str | None,
+    conditional: bool,
+    new_entries: int,
+    warning: str | None = None,
+) -> Decision:
+    interval = timedelta(minutes=feed.interval_minutes)
+    changes: dict[str, Any] = {
+        "last_polled_at": iso(now),
+        "last_success_at": iso(now),
+        "next_poll_at": iso(now + jittered(interval, rng, jitter)),
+        "consecutive_errors": 0,
+        "last_error": warning,
+        "last_error_at": iso(now) if warning else None,
+    }
+    if not conditional:
+        changes["last_unconditional_at"] = iso(now)
+    if status == 304:
+        # A 304 may carry a fresher Last-Modified; the ETag stays as it was.
+        if last_modified:
+            changes["last_modified"] = last_modified
+        outcome = "not_modified"
+    else:
+        # Validators are stored verbatim from the last 200, and dropped when absent.
+        changes.update(etag=etag, last_modified=last_modified, body_sha256=body_sha256)
+        outcome = "new" if new_entries else "unchanged"
+    changes.update(_redirect_changes(feed, permanent_redirect, now))
+    return Decision(changes=changes, outcome=outcome)
+
+
+def _redirect_changes(feed: Any, target: str | None, now: datetime) -> dict[str, Any]:
+    if not target or target == feed.url:
+        if feed.redirect_target:
+            return {"redirect_target": None, "redirect_count": 0, "redirect_first_seen": None}
+        return {}
+    if target != feed.redirect_target:
+        return {"redirect_target": target, "redirect_count": 1, "redirect_first_seen": iso(now)}
+    count = (feed.redirect_count or 0) + 1
+    first = parse_iso(feed.redirect_first_seen) or now
+    if count >= REDIRECT_MIN_COUNT and now - first >= REDIRECT_MIN_AGE:
+        return {
+            "url": target,
+            "redirect_target": None,
+            "redirect_count": 0,
+            "redirect_first_seen": None,
+        }
+    return {"redirect_count": count}
+
+
+def after_failure(
+    feed: Any,
+    error: BaseException,
+    *,
+    now: datetime,
+    rng: random.Random,
+    jitter: float,
+    outage: bool = False,
+) -> Decision:
+    interval = timedelta(minutes=feed.interval_minutes)
+    message = f"{error_kind(error)}: {error}"[:1000]
+    changes: dict[str, Any] = {
+        "last_polled_at": iso(now),
+        "last_error": message,
+        "last_error_at": iso(now),
+    }
+    if outage and is_network_failure(error):
+        # Most feeds failed at the network at once: our connection, not theirs.
+        changes["next_poll_at"] = iso(now + jittered(OUTAGE_RETRY, rng, jitter))
+        return Decision(changes=changes, outcome="outage")
+    if isinstance(error, HTTPStatusError) and error.status == 410:
+        changes.update(disabled_reason=f"gone: the server answered 410 Gone at {iso(now)}",
+                       next_poll_at=None)
+        return Decision(changes=changes, outcome="gone")
+    if isinstance(error, HTTPStatusError) and error.status in (429, 503):
+        if error.retry_after is not None:
+            wait = min(max(timedelta(seconds=error.retry_after), interval), MAX_RETRY_AFTER)
+        else:
+            wait = max(DEFAULT_THROTTLE, interval)
+        changes["next_poll_at"] = iso(now + jittered(wait, rng, jitter))
+        return Decision(changes=changes, outcome="throttled")
+    errors = (feed.consecutive_errors or 0) + 1
+    changes["consecutive_errors"] = errors
+    wait = backoff(interval, errors)
+    changes["next_poll_at"] = iso(now + jittered(wait, rng, jitter))
+    return Decision(changes=changes, outcome="error")
+
+
+def error_kind(error: BaseException) -> str:
+    if isinstance(error, FetchError | ParseError):
+        return str(error.kind)
+    kind = getattr(error, "kind", None)
+    return str(kind) if kind else type(error).__name__
+
+
+def is_outage(failures: list[BaseException], polled: int) -> bool:
+    network = sum(1 for e in failures if is_network_failure(e))
+    return polled >= OUTAGE_MIN_FEEDS and network >= OUTAGE_SHARE * polled

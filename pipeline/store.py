@@ -1,0 +1,767 @@
+"""The SQLite store: schema (via sqlite-utils migrations), connection discipline, and every query.
+
+Discipline, for a daemon that writes while Datasette reads the same file:
+
+- WAL journal, ``synchronous=NORMAL`` (a power cut may lose the last commits, never consistency),
+  a busy timeout, foreign keys on.
+- One writer. Every write goes through :meth:`Store.transaction`, which opens ``BEGIN IMMEDIATE``:
+  a deferred ``BEGIN`` that reads and then writes fails at once with "database is locked" when
+  another connection committed in between, whatever the busy timeout.
+- One transaction per article, so a crash never leaves half an article.
+
+No other module contains SQL.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+from .errors import StoreError
+from .models import Claim, Story
+
+APPLICATION_ID = 0x636C6177  # "claw": refuse to write into some other program's database
+BUSY_TIMEOUT_S = 30.0
+
+migrations = Migrations("claimwatch")
+
+
+@migrations()
+def m001_initial(db: sqlite_utils.Database) -> None:
+    db["stories"].create(
+        {"slug": str, "title": str, "published": str, "keywords": str, "seed_text": str},
+        pk="slug",
+    )
+    db["claims"].create(
+        {
+            "id": int,
+            "story": str,
+            "key": str,
+            "text": str,
+            "source": str,  # seed | manual | development
+            "created_at": str,
+            "active": int,
+        },
+        pk="id",
+        foreign_keys=[("story", "stories", "slug")],
+        not_null={"story", "key", "text"},
+        defaults={"source": "seed", "active": 1},
+    )
+    db["claims"].create_index(["story", "key"], unique=True)
+    db["feeds"].create(
+        {
+            "id": int,
+            "name": str,
+            "url": str,
+            "configured_url": str,
+            "interval_minutes": int,
+            "active": int,
+            "etag": str,
+            "last_modified": str,
+            "body_sha256": str,
+            "last_polled_at": str,
+            "last_success_at": str,
+            "last_unconditional_at": str,
+            "next_poll_at": str,
+            "consecutive_errors": int,
+            "last_error": str,
+            "last_error_at": str,
+            "disabled_reason": str,
+            "redirect_target": str,
+            "redirect_count": int,
+            "redirect_first_seen": str,
+        },
+        pk="id",
+        not_null={"name", "url"},
+        defaults={"consecutive_errors": 0, "active": 1, "redirect_count": 0},
+    )
+    db["feeds"].create_index(["name"], unique=True)
+    db["articles"].create(
+        {
+            "id": int,
+            "url": str,
+            "feed_id": int,
+            "title": str,
+            "site": str,
+            "author": str,
+            "published_at": str,
+            "fetched_at": str,
+            "text": str,
+            "content_hash": str,
+            "duplicate_of": int,
+            "text_source": str,  # page | feed_summary | file
+            "fetch_error": str,
+            "relevant_stories": str,  # JSON list of story slugs this article was judged relevant to
+        },
+        pk="id",
+        foreign_keys=[("feed_id", "feeds", "id"), ("duplicate_of", "articles", "id")],
+        not_null={"url", "fetched_at"},
+    )
+    db["articles"].create_index(["url"], unique=True)
+    db["articles"].create_index(["content_hash"])
+    db["articles"].create_index(["fetched_at"])
+    db["articles"].enable_fts(["title", "text"], create_triggers=True, tokenize="porter")
+    db["entries"].create(
+        {
+            "feed_id": int,
+            "guid_key": str,
+            "url": str,
+            "title": str,
+            "article_id": int,
+            "first_seen_at": str,
+        },
+        pk=("feed_id", "guid_key"),
+        foreign_keys=[("feed_id", "feeds", "id"), ("article_id", "articles", "id")],
+    )
+    db["matches"].create(
+        {
+            "article_id": int,
+            "claim_id": int,
+            "stance": str,
+            "score": float,
+            "band": str,  # flag | review
+            "evidence": str,
+            "created_at": str,
+        },
+        pk=("article_id", "claim_id"),
+        foreign_keys=[("article_id", "articles", "id"), ("claim_id", "claims", "id")],
+    )
+    db["matches"].create_index(["claim_id"])
+    db["developments"].create(
+        {
+            "id": int,
+            "story": str,
+            "summary": str,
+            "first_seen_at": str,
+            "last_seen_at": str,
+            "article_count": int,
+            "site_count": int,
+        },
+        pk="id",
+        foreign_keys=[("story", "stories", "slug")],
+        defaults={"article_count": 0, "site_count": 0},
+    )
+    db["article_developments"].create(
+        {"article_id": int, "development_id": int, "evidence": str, "score": float},
+        pk=("article_id", "development_id"),
+        foreign_keys=[("article_id", "articles", "id"), ("development_id", "developments", "id")],
+    )
+    db["article_developments"].create_index(["development_id"])
+    db["poll_log"].create(
+        {
+            "id": int,
+            "feed_id": int,
+            "started_at": str,
+            "duration_ms": int,
+            "outcome": str,  # new | unchanged | not_modified | error | throttled | gone
+            "status": int,
+            "new_entries": int,
+            "error": str,
+        },
+        pk="id",
+        foreign_keys=[("feed_id", "feeds", "id")],
+    )
+    db["poll_log"].create_index(["feed_id", "started_at"])
+    db.execute(
+        """
+        CREATE VIEW flags AS
+        SELECT
+            CASE m.stance WHEN 'confirms' THEN 'confirmation' ELSE 'contradiction' END AS kind,
+            c.story AS story,
+            c.key AS claim_key,
+            c.text AS claim_text,
+            NULL AS development_id,
+            a.id AS article_id,
+            a.url AS article_url,
+            a.title AS article_title,
+            a.site AS site,
+            a.published_at AS published_at,
+            m.evidence AS evidence,
+            m.score AS score,
+            a.fetched_at AS found_at,
+            a.duplicate_of AS duplicate_of
+        FROM matches m
+        JOIN claims c ON c.id = m.claim_id
+        JOIN articles a ON a.id = m.article_id
+        WHERE m.band = 'flag' AND m.stance IN ('confirms', 'contradicts')
+        UNION ALL
+        SELECT
+            'development', d.story, NULL, NULL, d.id, a.id, a.url, a.title, a.site,
+            a.published_at, ad.evidence, ad.score, a.fetched_at, a.duplicate_of
+        FROM article_developments ad
+        JOIN developments d ON d.id = ad.development_id
+        JOIN articles a ON a.id = ad.article_id
+        """
+    )
+
+
+@migrations()
+def m002_syndication_reviews_ledger(db: sqlite_utils.Database) -> None:
+    """Syndicated-copy index, human reviews, and views that leave out what a person marked
+    wrong. Views are replaced with the same columns plus new ones (the contract only grows)."""
+    from .dedupe import SyndicationIndex
+
+    SyndicationIndex(db).ensure_tables()
+    db["reviews"].create(
+        {
+            "id": int,
+            "target": str,  # match | development
+            "article_id": int,  # the match's article (null for a development)
+            "claim_id": int,  # the match's claim (null for a development)
+            "development_id": int,
+            "verdict": str,  # wrong | right
+            "reviewer": str,
+            "reviewed_at": str,
+            "note": str,
+        },
+        pk="id",
+    )
+    db["reviews"].create_index(["target", "article_id", "claim_id"])
+    db["reviews"].create_index(["target", "development_id"])
+    db.execute("DROP VIEW flags")
+    db.execute(_FLAGS_VIEW)
+    db.execute(_LEDGER_VIEW)
+
+
+# The latest review of a match or development decides; "wrong" hides it from flags and counts.
+_FLAGS_VIEW = """
+CREATE VIEW flags AS
+SELECT
+    CASE m.stance WHEN 'confirms' THEN 'confirmation' ELSE 'contradiction' END AS kind,
+    c.story AS story,
+    c.key AS claim_key,
+    c.text AS claim_text,
+    NULL AS development_id,
+    a.id AS article_id,
+    a.url AS article_url,
+    a.title AS article_title,
+    a.site AS site,
+    a.published_at AS published_at,
+    m.evidence AS evidence,
+    m.score AS score,
+    a.fetched_at AS found_at,
+    a.duplicate_of AS duplicate_of,
+    coalesce(root.site, a.site) AS independent_site
+FROM matches m
+JOIN claims c ON c.id = m.claim_id
+JOIN articles a ON a.id = m.article_id
+LEFT JOIN articles root ON root.id = a.duplicate_of
+WHERE m.band = 'flag' AND m.stance IN ('confirms', 'contradicts')
+  AND coalesce((SELECT r.verdict FROM reviews r WHERE r.target = 'match'
+                AND r.article_id = m.article_id AND r.claim_id = m.claim_id
+                ORDER BY r.id DESC LIMIT 1), '') != 'wrong'
+UNION ALL
+SELECT
+    'development', d.story, NULL, NULL, d.id, a.id, a.url, a.title, a.site,
+    a.published_at, ad.evidence, ad.score, a.fetched_at, a.duplicate_of,
+    coalesce(root.site, a.site)
+FROM article_developments ad
+JOIN developments d ON d.id = ad.development_id
+JOIN articles a ON a.id = ad.article_id
+LEFT JOIN articles root ON root.id = a.duplicate_of
+WHERE coalesce((SELECT r.verdict FROM reviews r WHERE r.target = 'development'
+                AND r.development_id = d.id ORDER BY r.id DESC LIMIT 1), '') != 'wrong'
+"""
+
+# Per claim: its state, counts of independent sites (a syndicated group counts once), and the
+# first and last evidence.
+_LEDGER_VIEW = """
+CREATE VIEW claim_ledger AS
+SELECT
+    c.story,
+    c.key AS claim_key,
+    c.text AS claim_text,
+    CASE
+        WHEN count(DISTINCT CASE WHEN f.kind = 'contradiction' THEN f.article_id END) > 0
+            THEN 'contested'
+        WHEN count(DISTINCT CASE WHEN f.kind = 'confirmation' THEN f.article_id END) > 0
+            THEN 'confirmed'
+        ELSE 'unconfirmed'
+    END AS state,
+    count(DISTINCT CASE WHEN f.kind = 'confirmation' THEN f.independent_site END)
+        AS confirming_sites,
+    count(DISTINCT CASE WHEN f.kind = 'contradiction' THEN f.independent_site END)
+        AS contradicting_sites,
+    count(DISTINCT CASE WHEN f.kind = 'confirmation' THEN f.article_id END) AS confirmations,
+    count(DISTINCT CASE WHEN f.kind = 'contradiction' THEN f.article_id END) AS contradictions,
+    min(f.found_at) AS first_evidence_at,
+    max(f.found_at) AS last_evidence_at,
+    c.source AS claim_source,
+    c.id AS claim_id
+FROM claims c
+LEFT JOIN flags f ON f.story = c.story AND f.claim_key = c.key
+WHERE c.active = 1
+GROUP BY c.id
+"""
+
+
+# --- records the store hands out --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FeedRow:
+    id: int
+    name: str
+    url: str
+    interval_minutes: int
+    etag: str | None
+    last_modified: str | None
+    body_sha256: str | None
+    next_poll_at: str | None
+    consecutive_errors: int
+    last_error: str | None
+    last_success_at: str | None
+    last_unconditional_at: str | None
+    disabled_reason: str | None
+    redirect_target: str | None
+    redirect_count: int
+    redirect_first_seen: str | None
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> FeedRow:
+        names = cls.__dataclass_fields__
+        return cls(**{k: row[k] for k in names})
+
+
+class Store:
+    """One connection to the store. Use one ``Store`` per process that writes."""
+
+    def __init__(self, path: Path | str, *, db: sqlite_utils.Database):
+        self.path = Path(path)
+        self.db = db
+
+    # -- lifecycle --
+
+    @classmethod
+    def open(cls, path: Path | str) -> Store:
+        """Open (creating if needed), check and migrate the store. StoreError on any problem."""
+        path = Path(path)
+        if str(path) != ":memory:":
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as e:
+                raise StoreError(f"cannot create the store's directory {path.parent}: {e}") from e
+        try:
+            conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+            db = sqlite_utils.Database(conn)
+            app_id = db.execute("PRAGMA application_id").fetchone()[0]
+            has_tables = bool(db.table_names())
+            if has_tables and app_id not in (0, APPLICATION_ID):
+                raise StoreError(f"{path} is not a claimwatch database (application_id {app_id})")
+            if has_tables and "_sqlite_migrations" not in db.table_names():
+                raise StoreError(f"{path} is a database of some other program; refusing to use it")
+            check = db.execute("PRAGMA quick_check").fetchone()[0]
+            if check != "ok":
+                raise StoreError(f"{path} failed its integrity check: {check}")
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute("PRAGMA foreign_keys=ON")
+            store = cls(path, db=db)
+            with store.transaction():
+                db.execute(f"PRAGMA application_id={APPLICATION_ID}")
+                migrations.apply(db)
+            return store
+        except sqlite3.DatabaseError as e:
+            raise StoreError(f"cannot open the store {path}: {e}") from e
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite_utils.Database]:
+        """``BEGIN IMMEDIATE`` ... ``COMMIT``; rolled back on any exception (including
+        KeyboardInterrupt), so each unit of work is all-or-nothing."""
+        conn = self.db.conn
+        if conn.in_transaction:
+            raise StoreError("nested write transaction: a bug in the caller")
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as e:
+            raise StoreError(f"the store is locked by another writer: {e}") from e
+        try:
+            yield self.db
+        except BaseException:
+            conn.rollback()
+            raise
+        else:
+            conn.commit()
+
+    # -- stories and claims --
+
+    def sync_stories(self, stories: Sequence[Story], *, now: str) -> list[Story]:
+        """Upsert stories and their seed claims from the config; return the stories with every
+        active claim (seed and added ones) carrying store ids."""
+        with self.transaction() as db:
+            for story in stories:
+                db["stories"].upsert(
+                    {
+                        "slug": story.slug,
+                        "title": story.title,
+                        "published": story.published,
+                        "keywords": json.dumps(list(story.keywords)),
+                        "seed_text": story.seed_text,
+                    },
+                    pk="slug",
+                )
+                for claim in story.claims:
+                    existing = self._claim_row(story.slug, claim.key)
+                    if existing is None:
+                        db["claims"].insert(
+                            {
+                                "story": story.slug,
+                                "key": claim.key,
+                                "text": claim.text,
+                                "source": "seed",
+                                "created_at": now,
+                                "active": 1,
+                            }
+                        )
+                    elif existing["text"] != claim.text:
+                        db["claims"].update(existing["id"], {"text": claim.text})
+        return [self.story_with_claims(s) for s in stories]
+
+    def _claim_row(self, story: str, key: str) -> dict[str, Any] | None:
+        rows = list(self.db["claims"].rows_where("story = ? AND key = ?", [story, key]))
+        return rows[0] if rows else None
+
+    def story_with_claims(self, story: Story) -> Story:
+        rows = self.db["claims"].rows_where(
+            "story = ? AND active = 1", [story.slug], order_by="id"
+        )
+        claims = tuple(Claim(key=r["key"], text=r["text"], id=r["id"]) for r in rows)
+        return Story(
+            slug=story.slug,
+            title=story.title,
+            seed_text=story.seed_text,
+            published=story.published,
+            keywords=story.keywords,
+            claims=claims,
+        )
+
+    # -- feeds --
+
+    def sync_feeds(self, feeds: Sequence[Any], *, now: str) -> None:
+        """Insert feeds new to the config, adopt changed URLs (resetting their state), and mark
+        feeds no longer configured inactive (their rows and articles stay)."""
+        with self.transaction() as db:
+            names = set()
+            for feed in feeds:
+                names.add(feed.name)
+                rows = list(db["feeds"].rows_where("name = ?", [feed.name]))
+                if not rows:
+                    db["feeds"].insert(
+                        {
+                            "name": feed.name,
+                            "url": feed.url,
+                            "configured_url": feed.url,
+                            "interval_minutes": feed.interval_minutes,
+                            "active": 1,
+                            "next_poll_at": now,
+                            "consecutive_errors": 0,
+                        }
+                    )
+                    continue
+                row = rows[0]
+                changes: dict[str, Any] = {"interval_minutes": feed.interval_minutes, "active": 1}
+                if row["configured_url"] != feed.url:
+                    changes.update(
+                        url=feed.url,
+                        configured_url=feed.url,
+                        etag=None,
+                        last_modified=None,
+                        body_sha256=None,
+                        consecutive_errors=0,
+                        last_error=None,
+                        disabled_reason=None,
+                        redirect_target=None,
+                        redirect_count=0,
+                        redirect_first_seen=None,
+                        next_poll_at=now,
+                    )
+                db["feeds"].update(row["id"], changes)
+            for row in db["feeds"].rows_where("active = 1"):
+                if row["name"] not in names:
+                    db["feeds"].update(row["id"], {"active": 0})
+
+    def feeds(self, *, name: str | None = None, due_before: str | None = None) -> list[FeedRow]:
+        where = ["active = 1", "disabled_reason IS NULL"]
+        args: list[Any] = []
+        if name is not None:
+            where.append("name = ?")
+            args.append(name)
+        if due_before is not None:
+            where.append("(next_poll_at IS NULL OR next_poll_at <= ?)")
+            args.append(due_before)
+        rows = self.db["feeds"].rows_where(" AND ".join(where), args, order_by="next_poll_at, id")
+        return [FeedRow.from_row(r) for r in rows]
+
+    def feed_by_name(self, name: str) -> FeedRow | None:
+        rows = list(self.db["feeds"].rows_where("name = ?", [name]))
+        return FeedRow.from_row(rows[0]) if rows else None
+
+    def update_feed(self, feed_id: int, changes: dict[str, Any], log: dict[str, Any]) -> None:
+        with self.transaction() as db:
+            db["feeds"].update(feed_id, changes)
+            db["poll_log"].insert({"feed_id": feed_id, **log})
+
+    def next_due_at(self) -> str | None:
+        row = self.db.execute(
+            "SELECT min(next_poll_at) FROM feeds WHERE active = 1 AND disabled_reason IS NULL"
+        ).fetchone()
+        return row[0] if row else None
+
+    # -- entries and articles --
+
+    def unseen_entries(self, feed_id: int, guid_keys: Sequence[str]) -> set[str]:
+        if not guid_keys:
+            return set()
+        seen: set[str] = set()
+        for chunk_start in range(0, len(guid_keys), 500):
+            chunk = list(guid_keys[chunk_start : chunk_start + 500])
+            marks = ",".join("?" * len(chunk))
+            seen.update(
+                r[0]
+                for r in self.db.execute(
+                    f"SELECT guid_key FROM entries WHERE feed_id = ? AND guid_key IN ({marks})",
+                    [feed_id, *chunk],
+                )
+            )
+        return set(guid_keys) - seen
+
+    def article_id_by_url(self, url: str) -> int | None:
+        row = self.db.execute("SELECT id FROM articles WHERE url = ?", [url]).fetchone()
+        return row[0] if row else None
+
+    def article_by_hash(self, content_hash: str) -> int | None:
+        row = self.db.execute(
+            "SELECT id FROM articles WHERE content_hash = ? ORDER BY id LIMIT 1", [content_hash]
+        ).fetchone()
+        return row[0] if row else None
+
+    def record_entry(self, db: sqlite_utils.Database, feed_id: int, entry: dict[str, Any]) -> None:
+        """Remember an entry (inside the caller's transaction) so it is never processed twice."""
+        db["entries"].insert({"feed_id": feed_id, **entry}, pk=("feed_id", "guid_key"),
+                             ignore=True)
+
+    def insert_article(self, db: sqlite_utils.Database, row: dict[str, Any]) -> int:
+        db["articles"].insert(row)
+        return int(db.execute("SELECT last_insert_rowid()").fetchone()[0])
+
+    def copy_judgments(self, db: sqlite_utils.Database, source_id: int, target_id: int,
+                       now: str) -> None:
+        """An exact copy (same content hash) carries its original's judgments: not judged twice."""
+        db.execute(
+            """INSERT OR IGNORE INTO matches
+               (article_id, claim_id, stance, score, band, evidence, created_at)
+               SELECT ?, claim_id, stance, score, band, evidence, ? FROM matches
+               WHERE article_id = ?""",
+            [target_id, now, source_id],
+        )
+
+    def insert_match(self, db: sqlite_utils.Database, row: dict[str, Any]) -> None:
+        db["matches"].insert(row, pk=("article_id", "claim_id"), replace=True)
+
+    def story_developments(self, story: str) -> list[dict[str, Any]]:
+        return list(self.db["developments"].rows_where("story = ?", [story], order_by="id"))
+
+    def add_development_evidence(
+        self,
+        db: sqlite_utils.Database,
+        *,
+        story: str,
+        development_id: int | None,
+        summary: str,
+        article_id: int,
+        evidence: str,
+        score: float,
+        now: str,
+    ) -> int:
+        """Attach a sentence to a development (creating it when ``development_id`` is None) and
+        refresh its counts. Sites are counted once per syndicated group."""
+        if development_id is None:
+            db["developments"].insert(
+                {
+                    "story": story,
+                    "summary": summary,
+                    "first_seen_at": now,
+                    "last_seen_at": now,
+                    "article_count": 0,
+                    "site_count": 0,
+                }
+            )
+            development_id = int(db.execute("SELECT last_insert_rowid()").fetchone()[0])
+        db["article_developments"].insert(
+            {
+                "article_id": article_id,
+                "development_id": development_id,
+                "evidence": evidence,
+                "score": score,
+            },
+            pk=("article_id", "development_id"),
+            ignore=True,
+        )
+        self._refresh_development_counts(db, development_id, now)
+        return development_id
+
+    def _refresh_development_counts(self, db: sqlite_utils.Database, development_id: int,
+                                    now: str) -> None:
+        articles, sites = db.execute(
+            """SELECT count(DISTINCT a.id),
+                      count(DISTINCT coalesce(root.site, a.site, a.url))
+               FROM article_developments ad
+               JOIN articles a ON a.id = ad.article_id
+               LEFT JOIN articles root ON root.id = a.duplicate_of
+               WHERE ad.development_id = ?""",
+            [development_id],
+        ).fetchone()
+        db["developments"].update(
+            development_id,
+            {"article_count": articles, "site_count": sites, "last_seen_at": now},
+        )
+
+    # -- reads for the digest and the CLI --
+
+    def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
+        cursor = self.db.execute(sql, params)
+        cols = [d[0] for d in cursor.description]
+        return [dict(zip(cols, row, strict=True)) for row in cursor.fetchall()]
+
+    def counts(self) -> dict[str, int]:
+        return {
+            name: self.db[name].count
+            for name in ("feeds", "articles", "matches", "developments", "article_developments")
+        }
+
+    # -- the digest's reads ------------------------------------------------------------------
+
+    def day_flags(self, kind: str, start: str, end: str) -> list[dict[str, Any]]:
+        """Flags of ``kind`` found in [start, end), strongest first."""
+        return self.query(
+            """SELECT f.*, s.title AS story_title FROM flags f
+               JOIN stories s ON s.slug = f.story
+               WHERE f.kind = ? AND f.found_at >= ? AND f.found_at < ?
+               ORDER BY f.score DESC, f.article_id""",
+            [kind, start, end],
+        )
+
+    def day_reviews(self, start: str, end: str) -> list[dict[str, Any]]:
+        """Confirmations and contradictions below the flag threshold: for a person to check."""
+        return self.query(
+            """SELECT m.stance, m.score, m.evidence, c.story, c.key AS claim_key,
+                      c.text AS claim_text, a.id AS article_id, a.url AS article_url,
+                      a.title AS article_title, a.site
+               FROM matches m JOIN claims c ON c.id = m.claim_id
+               JOIN articles a ON a.id = m.article_id
+               WHERE m.band = 'review' AND m.stance IN ('confirms', 'contradicts')
+                 AND a.fetched_at >= ? AND a.fetched_at < ?
+               ORDER BY m.stance DESC, m.score DESC""",
+            [start, end],
+        )
+
+    def new_developments(self, start: str, end: str) -> list[dict[str, Any]]:
+        """Developments first seen in [start, end): one seen days ago and repeated today is not
+        new today."""
+        return self.query(
+            """SELECT d.*, s.title AS story_title FROM developments d
+               JOIN stories s ON s.slug = d.story
+               WHERE d.first_seen_at >= ? AND d.first_seen_at < ?
+                 AND coalesce((SELECT r.verdict FROM reviews r WHERE r.target = 'development'
+                      AND r.development_id = d.id ORDER BY r.id DESC LIMIT 1), '') != 'wrong'
+               ORDER BY d.site_count DESC, d.article_count DESC, d.id""",
+            [start, end],
+        )
+
+    def claims_first_confirmed(self, start: str, end: str) -> list[dict[str, Any]]:
+        """Claims whose first confirmation was found in [start, end)."""
+        return self.query(
+            """SELECT story, claim_key, claim_text, min(found_at) AS first_at,
+                      count(DISTINCT independent_site) AS sites
+               FROM flags WHERE kind = 'confirmation'
+               GROUP BY story, claim_key HAVING first_at >= ? AND first_at < ?
+               ORDER BY sites DESC, claim_key""",
+            [start, end],
+        )
+
+    def development_articles(self, development_id: int) -> list[dict[str, Any]]:
+        return self.query(
+            """SELECT a.id, a.url, a.title, a.site, ad.evidence, a.duplicate_of
+               FROM article_developments ad JOIN articles a ON a.id = ad.article_id
+               WHERE ad.development_id = ? ORDER BY a.fetched_at, a.id""",
+            [development_id],
+        )
+
+    def feed_problems(self) -> list[dict[str, Any]]:
+        return self.query(
+            """SELECT name, url, consecutive_errors, last_error, last_error_at, last_success_at,
+                      next_poll_at, disabled_reason
+               FROM feeds
+               WHERE active = 1 AND (consecutive_errors > 0 OR disabled_reason IS NOT NULL
+                     OR (last_error IS NOT NULL AND last_error_at > coalesce(last_success_at, '')))
+               ORDER BY disabled_reason IS NULL, consecutive_errors DESC, name"""
+        )
+
+    def day_article_count(self, start: str, end: str) -> int:
+        row = self.db.execute(
+            "SELECT count(*) FROM articles WHERE fetched_at >= ? AND fetched_at < ?", [start, end]
+        ).fetchone()
+        return int(row[0])
+
+    # -- people's decisions ------------------------------------------------------------------
+
+    def add_claim(self, story: str, key: str, text: str, *, source: str, now: str) -> int:
+        """Track a new claim from now on. StoreError if the story is unknown or the key taken."""
+        with self.transaction() as db:
+            if not list(db["stories"].rows_where("slug = ?", [story])):
+                raise StoreError(f"no story {story!r} in the store (run a poll once first?)")
+            if self._claim_row(story, key) is not None:
+                raise StoreError(f"story {story!r} already has a claim with key {key!r}")
+            db["claims"].insert({"story": story, "key": key, "text": text, "source": source,
+                                 "created_at": now, "active": 1})
+            return int(db.execute("SELECT last_insert_rowid()").fetchone()[0])
+
+    def development(self, development_id: int) -> dict[str, Any] | None:
+        rows = list(self.db["developments"].rows_where("id = ?", [development_id]))
+        return rows[0] if rows else None
+
+    def record_review(self, *, target: str, verdict: str, reviewer: str, now: str,
+                      note: str | None = None, article_id: int | None = None,
+                      claim_key: str | None = None, development_id: int | None = None) -> int:
+        """Record a person's verdict on a match (article + claim) or a development. The latest
+        verdict wins; nothing is deleted, so the decision and its history are kept."""
+        with self.transaction() as db:
+            claim_id = None
+            if target == "match":
+                found = db.execute(
+                    """SELECT m.claim_id FROM matches m JOIN claims c ON c.id = m.claim_id
+                       WHERE m.article_id = ? AND c.key = ?""", [article_id, claim_key]
+                ).fetchall()
+                if not found:
+                    raise StoreError(f"article {article_id} has no match for claim {claim_key!r}")
+                if len(found) > 1:
+                    raise StoreError(f"claim key {claim_key!r} is ambiguous across stories")
+                claim_id = found[0][0]
+            elif self.development(development_id or -1) is None:
+                raise StoreError(f"no development {development_id}")
+            db["reviews"].insert({
+                "target": target, "article_id": article_id, "claim_id": claim_id,
+                "development_id": development_id, "verdict": verdict, "reviewer": reviewer,
+                "reviewed_at": now, "note": note,
+            })
+            return int(db.execute("SELECT last_insert_rowid()").fetchone()[0])
+
+    def claim_ledger(self) -> list[dict[str, Any]]:
+        return self.query("SELECT * FROM claim_ledger ORDER BY story, claim_id")

@@ -1,0 +1,222 @@
+"""Run untrusted-input work (feed parsing, page extraction) in a child process with a wall clock.
+
+feedparser has a quadratic regex on author fields and trafilatura has no timeout at all: either
+can spin for minutes on one hostile document. A ``Worker`` owns one child process; a call that
+passes its deadline kills the child (SIGKILL) and the next call starts a fresh one. The child also
+runs under an address-space limit so a decompression or DOM blow-up fails there, not here.
+
+A ``WorkerPool`` hands out workers to threads, one each, so parsing and extraction use every core.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import queue
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from multiprocessing.connection import Connection
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+# Generous: trafilatura + lxml on a 5 MiB page stay far below this; a blow-up does not.
+MEMORY_LIMIT_BYTES = 3 * 2**30
+
+
+class WorkerTimeout(Exception):
+    """The call passed its wall-clock limit; the child was killed."""
+
+
+class WorkerCrashed(Exception):
+    """The child died (killed by the memory limit, a segfault) or could not be started."""
+
+
+def _child_main(conn: Connection, memory_limit: int | None) -> None:
+    if memory_limit:
+        try:
+            import resource
+
+            resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
+        except (ImportError, ValueError, OSError):  # not on this platform: run without it
+            pass
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return
+        if message is None:
+            return
+        fn, args = message
+        try:
+            conn.send(("ok", fn(*args)))
+        except MemoryError:
+            conn.send(("error", ("MemoryError", "out of memory")))
+        except Exception as e:  # reported to the parent as a value; the child lives on
+            conn.send(("error", (type(e).__name__, str(e)[:500])))
+
+
+class Worker:
+    """One child process. Not thread-safe: one thread uses a worker at a time."""
+
+    def __init__(self, *, memory_limit: int | None = MEMORY_LIMIT_BYTES):
+        self._ctx = multiprocessing.get_context("spawn")
+        self._memory_limit = memory_limit
+        self._proc: Any = None
+        self._conn: Connection | None = None
+
+    def _start(self) -> None:
+        parent, child = self._ctx.Pipe()
+        proc = self._ctx.Process(
+            target=_child_main, args=(child, self._memory_limit), daemon=True,
+            name="claimwatch-worker",
+        )
+        proc.start()
+        child.close()
+        self._proc, self._conn = proc, parent
+
+    def call(self, fn: Callable[..., Any], *args: Any, timeout: float) -> Any:
+        """Run ``fn(*args)`` in the child. Raises WorkerTimeout, WorkerCrashed, or
+        ``RemoteError`` when ``fn`` raised (the child survives that)."""
+        if self._proc is None or not self._proc.is_alive():
+            self._start()
+        assert self._conn is not None
+        try:
+            self._conn.send((fn, args))
+            # The first call of a fresh child includes interpreter start-up and imports.
+            if not self._conn.poll(timeout):
+                self.kill()
+                raise WorkerTimeout(f"no result within {timeout:.0f}s")
+            status, payload = self._conn.recv()
+        except (EOFError, OSError, BrokenPipeError) as e:
+            self.kill()
+            raise WorkerCrashed(f"worker died: {e or type(e).__name__}") from e
+        if status == "ok":
+            return payload
+        raise RemoteError(*payload)
+
+    def kill(self) -> None:
+        if self._proc is not None:
+            if self._proc.is_alive():
+                self._proc.kill()
+            self._proc.join(timeout=5)
+        if self._conn is not None:
+            self._conn.close()
+        self._proc, self._conn = None, None
+
+    def close(self) -> None:
+        if self._proc is not None and self._proc.is_alive() and self._conn is not None:
+            try:
+                self._conn.send(None)
+                self._proc.join(timeout=2)
+            except (OSError, BrokenPipeError):
+                pass
+        self.kill()
+
+    def warm_up(self, fn: Callable[..., Any], *args: Any, timeout: float = 60) -> None:
+        """Start the child and import what ``fn`` needs, outside any item's time limit."""
+        self.call(fn, *args, timeout=timeout)
+
+
+class RemoteError(Exception):
+    """``fn`` raised in the child: carries the exception's type name and message."""
+
+    def __init__(self, type_name: str, message: str):
+        self.type_name = type_name
+        self.message = message
+        super().__init__(f"{type_name}: {message}")
+
+
+class WorkerPool:
+    """A fixed set of workers shared by threads."""
+
+    def __init__(self, size: int | None = None, *, memory_limit: int | None = MEMORY_LIMIT_BYTES):
+        self.size = size or default_pool_size()
+        self._idle: queue.Queue[Worker] = queue.Queue()
+        self._all = [Worker(memory_limit=memory_limit) for _ in range(self.size)]
+        for w in self._all:
+            self._idle.put(w)
+        self._closed = threading.Event()
+
+    @contextmanager
+    def worker(self) -> Iterator[Worker]:
+        w = self._idle.get()
+        try:
+            yield w
+        finally:
+            self._idle.put(w)
+
+    def warm_up(self, fn: Callable[..., Any], *args: Any) -> None:
+        for w in self._all:
+            w.warm_up(fn, *args)
+
+    def close(self) -> None:
+        if self._closed.is_set():
+            return
+        self._closed.set()
+        for w in self._all:
+            w.close()
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def default_pool_size() -> int:
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+class Stopped(Exception):
+    """``ordered_map`` was told to stop before every result was in."""
+
+
+def ordered_map(
+    fn: Callable[[Any], Any],
+    items: list[Any],
+    *,
+    threads: int,
+    stop: threading.Event,
+    poll: float = 0.2,
+) -> Iterator[Any]:
+    """Yield ``fn(item)`` for each item, in order, computed by ``threads`` daemon threads.
+
+    Unlike a ThreadPoolExecutor, a stop request returns at once (raising ``Stopped``) without
+    waiting for calls in flight: they are daemon threads, bounded by the fetcher's deadline,
+    and nothing they produce is used afterwards. That is what lets the daemon exit within a
+    few seconds of SIGTERM while a slow server is still dripping bytes.
+    """
+    results: dict[int, tuple[bool, Any]] = {}
+    cond = threading.Condition()
+    next_index = iter(range(len(items)))
+    take = threading.Lock()
+
+    def run() -> None:
+        while not stop.is_set():
+            with take:
+                i = next(next_index, None)
+            if i is None:
+                return
+            try:
+                value: tuple[bool, Any] = (True, fn(items[i]))
+            except BaseException as e:  # handed to the consumer, raised there
+                value = (False, e)
+            with cond:
+                results[i] = value
+                cond.notify_all()
+
+    for n in range(min(threads, len(items))):
+        threading.Thread(target=run, daemon=True, name=f"claimwatch-map-{n}").start()
+    for i in range(len(items)):
+        with cond:
+            while i not in results:
+                if stop.is_set():
+                    raise Stopped()
+                cond.wait(poll)
+            ok, value = results.pop(i)
+        if not ok:
+            raise value
+        yield value

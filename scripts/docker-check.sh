@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# No container engine runs on our machines, so CI checks what the Dockerfile does, outside one:
+# the same files copied into an /app-like folder, the same pip install command (read from the
+# Dockerfile), the same entry point (`claimwatch run`, stopped with SIGTERM as `docker stop`
+# does) and the same HEALTHCHECK command. No network beyond the package index is touched: the
+# daemon runs on a config without feeds.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+app="$root/app"
+mkdir -p "$app"
+cp -r pyproject.toml README.md pipeline config "$app/"
+python3 -m venv "$root/venv"
+export PATH="$root/venv/bin:$PATH"
+
+# The install command of the Dockerfile's RUN line, up to the first '&&'.
+install=$(grep -E '^RUN python -m pip install' Dockerfile | sed -E 's/^RUN //; s/ *&&.*$//; s/ *\\$//')
+[ -n "$install" ] || { echo "docker-check: no pip install line in Dockerfile" >&2; exit 1; }
+echo "docker-check: $install"
+(cd "$app" && eval "$install" >/dev/null)
+
+# The CMD and HEALTHCHECK, as the image runs them.
+cmd=$(grep -E '^CMD ' Dockerfile | sed -E 's/^CMD //' | python3 -c 'import json,sys; print(" ".join(json.load(sys.stdin)))')
+health=$(grep -A1 -E '^HEALTHCHECK' Dockerfile | grep -E 'CMD' | sed -E 's/.*CMD //' | python3 -c 'import json,sys; print(" ".join(json.load(sys.stdin)))')
+[ "$cmd" = "claimwatch run" ] || { echo "docker-check: unexpected CMD: $cmd" >&2; exit 1; }
+
+mkdir -p "$app/storage"
+sed -e '/^\[\[feeds\]\]/,$d' "$app/config/claimwatch.toml" > "$app/config/nofeeds.toml"
+export CLAIMWATCH_CONFIG="$app/config/nofeeds.toml"
+cd "$root"
+if $health; then echo "docker-check: healthcheck passed before the daemon ran" >&2; exit 1; fi
+$cmd & pid=$!
+for _ in $(seq 1 60); do
+  if $health 2>/dev/null; then break; fi
+  sleep 1
+done
+$health || { echo "docker-check: healthcheck failed while the daemon runs" >&2; kill $pid; exit 1; }
+kill -TERM $pid
+start=$(date +%s)
+wait $pid
+echo "docker-check: ok (install, '$cmd', '$health', SIGTERM exit in $(( $(date +%s) - start ))s)"

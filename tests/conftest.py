@@ -1,0 +1,29 @@
+"""Shared fixtures: every test gets a clean environment and its own paths."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.localserver import local_server  # noqa: F401 (a fixture, used by name)
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+STORY_DATA = REPO / "tests" / "data" / "story"
+BENCHMARK_PAGES = SHARED / "data" / "article-extraction-benchmark"
+
+
+@pytest.fixture(autouse=True)
+def clean_environ(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Our variables from the developer's shell must not leak into tests."""
+    for name in list(os.environ):
+        if name.startswith("CLAIMWATCH_"):
+            monkeypatch.delenv(name)
+
+
+def needs_shared(path: Path) -> pytest.MarkDecorator:
+    return pytest.mark.skipif(
+        not path.exists(), reason=f"{path} is absent: ../shared is not beside the repository"
+    )

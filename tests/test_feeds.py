@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from pipeline.errors import ParseError
+from pipeline.feeds import parse_feed
+from pipeline.workers import RemoteError, Worker, WorkerTimeout
+
+RSS = b"""<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>T</title>
+<item><title>One &lt;script&gt;alert(1)&lt;/script&gt;</title>
+ <link>https://www.bing.com/news/apiclick.aspx?ref=FexRss&amp;aid=&amp;url=https%3a%2f%2fnews.example%2fa%3futm_source%3drss&amp;c=1</link>
+ <guid>g1</guid><pubDate>Mon, 02 Mar 2026 10:00:00 GMT</pubDate>
+ <description>&lt;p&gt;Summary &lt;b&gt;one&lt;/b&gt;&lt;/p&gt;</description></item>
+<item><title>Dup</title><link>https://news.example/b</link><guid>g1</guid></item>
+<item><title>No guid</title><link>https://news.example/c#frag</link></item>
+<item><title>JS link</title><link>javascript:alert(1)</link><guid>g4</guid></item>
+<item></item>
+</channel></rss>"""
+
+
+def test_entries_are_plain_typed_records() -> None:
+    feed = parse_feed(RSS, {"content-type": "application/rss+xml"}, "https://f.example/rss")
+    assert feed.version == "rss20"
+    keys = [e.guid_key for e in feed.entries]
+    assert keys == ["g1", "https://news.example/c", "g4"]  # duplicate guid collapsed, empty dropped
+    first = feed.entries[0]
+    assert first.url == "https://news.example/a"  # aggregator unwrapped, tracking removed
+    assert first.summary == "Summary one"
+    assert first.title.startswith("One") and "<script" not in first.title  # reduced to text
+    assert first.published_at == "2026-03-02T10:00:00Z"
+    assert feed.entries[2].url is None  # javascript: is never a link
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"", b"   \n", b"<html><body><h1>Login</h1></body></html>", b"/dev/zero", b"/etc/passwd",
+     b"file:///etc/hosts", b"\x00\xff\xfe garbage"],
+)
+def test_not_a_feed_is_an_error_never_an_empty_feed(body: bytes) -> None:
+    with pytest.raises(ParseError):
+        parse_feed(body, {}, "https://f.example/rss")
+
+
+def test_entity_expansion_is_not_performed() -> None:
+    bomb = (b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa">'
+            b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;">'
+            b'<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+            b'<rss version="2.0"><channel><title>&c;&x;</title><item><title>t</title>'
+            b'<guid>1</guid></item></channel></rss>')
+    start = time.monotonic()
+    try:
+        feed = parse_feed(bomb, {}, "https://f.example/rss")
+        assert "root:" not in feed.title and len(feed.title) < 10_000
+    except ParseError:
+        pass  # refusing the document is as good
+    assert time.monotonic() - start < 2
+
+
+def test_latin1_feed_declared_utf8_is_read() -> None:
+    body = ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>x</title>'
+            '<item><title>Caf\xe9 Nicol\xe1s</title><guid>1</guid></item></channel></rss>'
+            ).encode("latin-1")
+    feed = parse_feed(body, {}, "https://f.example/rss")
+    assert len(feed.entries) == 1 and feed.entries[0].title.startswith("Caf")
+
+
+@pytest.mark.timeout(60)
+def test_pathological_feed_costs_one_worker_not_the_process() -> None:
+    """feedparser's author regex is quadratic: the worker's wall clock cuts it off."""
+    evil = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>x</title>'
+            + b"".join(b"<item><guid>%d</guid><author>a@" % i + b"a." * 30_000 + b"!</author></item>"
+                       for i in range(8))
+            + b"</channel></rss>")
+    worker = Worker()
+    try:
+        worker.warm_up(parse_feed, RSS, {}, "https://f.example/rss")
+        start = time.monotonic()
+        with pytest.raises(WorkerTimeout):
+            worker.call(parse_feed, evil, {}, "https://f.example/rss", timeout=1.0)
+        assert time.monotonic() - start < 5
+        # The next call gets a fresh child and works.
+        feed = worker.call(parse_feed, RSS, {}, "https://f.example/rss", timeout=30)
+        assert len(feed.entries) == 3
+        with pytest.raises(RemoteError) as info:
+            worker.call(parse_feed, b"<html></html>", {}, "https://f.example/rss", timeout=30)
+        assert info.value.type_name == "ParseError"
+    finally:
+        worker.close()
