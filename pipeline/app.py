@@ -10,13 +10,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .config import Config
-from .http import Fetcher, NetworkSettings
-from .ingest import IngestReport, Ingestor, Prepared, fetch_and_extract
-from .judge.stance import StanceModel
-from .polling import CycleReport, Poller
-from .extract import text_from_plain
 from .errors import ExtractError, FetchError, InputError
+from .extract import text_from_plain, warm_up
+from .http import Fetcher, NetworkSettings
+from .ingest import Ingestor, IngestReport, Prepared, fetch_and_extract
+from .judge.stance import StanceModel
 from .models import Article, Story
+from .polling import CycleReport, Poller
 from .store import Store
 from .urls import canonicalize, is_http_url, site_of
 from .workers import WorkerPool
@@ -65,6 +65,7 @@ class App:
             self.model = model or StanceModel.load(config.judge.model)
             self.fetcher = Fetcher(network_settings(config))
             self.pool = WorkerPool()
+            self.pool.warm_up(warm_up)
             self.ingestor = Ingestor(self.store, self.stories, self.model, clock=clock)
             self.poller = Poller(
                 self.store,

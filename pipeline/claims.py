@@ -32,8 +32,10 @@ _FACT_VERBS = re.compile(
     re.IGNORECASE,
 )
 _STOP = frozenset(
-    "the a an of to in on for and or with by from that this its it is are was were be has have "
-    "had as at their his her our about over into than said says would could will not".split()
+    """
+    the a an of to in on for and or with by from that this its it is are was were be has
+    have had as at their his her our about over into than said says would could will not
+    """.split()
 )
 
 

@@ -23,7 +23,8 @@ log = logging.getLogger("pipeline")
 class _KeyValueFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         stamp = datetime.fromtimestamp(record.created).astimezone().strftime("%Y-%m-%dT%H:%M:%S%z")
-        line = f"{stamp} level={record.levelname.lower()} logger={record.name} {record.getMessage()}"
+        level = record.levelname.lower()
+        line = f"{stamp} level={level} logger={record.name} {record.getMessage()}"
         if record.exc_info:
             line += "\n" + self.formatException(record.exc_info)
         return line
@@ -36,7 +37,9 @@ def _setup_logging(verbose: int, quiet: bool) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for noisy in ("httpx", "httpcore", "apscheduler", "trafilatura", "htmldate", "charset_normalizer"):
+    noisy_loggers = ("httpx", "httpcore", "apscheduler", "trafilatura", "htmldate",
+                     "charset_normalizer")
+    for noisy in noisy_loggers:
         logging.getLogger(noisy).setLevel(logging.WARNING if verbose < 2 else logging.INFO)
 
 

@@ -212,6 +212,7 @@ class _ClaimEntry:
 
 def load_story(path: Path) -> Story:
     """Read one story file; raise ConfigError listing every problem."""
+    path = Path(path)
     problems = _Problems(path)
     data = _read_toml(path, problems)
     story = _story_from(data, path, problems) if data is not None else None

@@ -14,8 +14,7 @@ from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
-from .config import Config, FeedConfig, NetworkConfig, ScheduleSettings, StorageSettings
-from .config import load_story
+from .config import Config, FeedConfig, NetworkConfig, ScheduleSettings, StorageSettings, load_story
 from .digest import build_digest, render_markdown, write_digest
 from .serve import metadata_for
 

@@ -98,3 +98,9 @@ def content_hash(text: str) -> str:
     norm = unicodedata.normalize("NFKC", text).casefold()
     norm = _WS.sub(" ", norm).strip()
     return hashlib.sha256(norm.encode("utf-8")).hexdigest()
+
+
+def warm_up() -> None:
+    """Import the extraction stack in a fresh worker, outside any item's time limit."""
+    import feedparser  # noqa: F401
+    import trafilatura  # noqa: F401

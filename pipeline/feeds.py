@@ -9,6 +9,7 @@ fetches anything: the guarded fetcher did that. ``parse_feed`` runs inside a wor
 from __future__ import annotations
 
 import calendar
+import contextlib
 import hashlib
 import io
 from dataclasses import dataclass
@@ -59,17 +60,19 @@ def parse_feed(body: bytes, headers: dict[str, str], url: str) -> ParsedFeed:
     if not parsed.get("version"):
         detail = f" ({problem})" if problem else ""
         raise ParseError(f"not an RSS or Atom feed{detail}", url=url)
-    warning = None
-    if problem and problem not in _BENIGN_BOZO:
-        if not parsed.entries:
-            raise ParseError(f"malformed feed: {parsed.bozo_exception}", url=url)
-        warning = f"malformed feed, recovered {len(parsed.entries)} entries: {problem}"
-
     entries: dict[str, FeedEntry] = {}
     for raw in parsed.entries:
         entry = _entry(raw, base=url)
         if entry is not None and entry.guid_key not in entries:  # duplicate guids collapse
             entries[entry.guid_key] = entry
+    warning = None
+    if problem and problem not in _BENIGN_BOZO:
+        # Broken XML that the lenient parser still read into linked entries is worth keeping
+        # (a stray "&" breaks many real feeds); anything less is an error, never an empty feed.
+        linked = sum(1 for e in entries.values() if e.url)
+        if not linked:
+            raise ParseError(f"malformed feed: {parsed.bozo_exception}", url=url)
+        warning = f"malformed feed, recovered {linked} linked entries: {problem}"
     return ParsedFeed(
         title=_text(parsed.feed.get("title", "")),
         version=parsed.version,
@@ -118,10 +121,8 @@ def _text(value: str) -> str:
     if "<" in value or "&" in value:
         import lxml.html
 
-        try:
+        with contextlib.suppress(ValueError, TypeError, lxml.etree.ParserError):
             value = lxml.html.fromstring(f"<div>{value}</div>").text_content()
-        except (ValueError, TypeError, lxml.etree.ParserError):
-            pass
     return " ".join(value.split())
 
 

@@ -13,14 +13,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from rapidfuzz import fuzz
-
 from .dedupe import SyndicationIndex
+from .developments import best_cluster
 from .errors import ExtractError, FetchError
 from .extract import ExtractedPage, content_hash, extract_page, text_from_plain
 from .feeds import FeedEntry
 from .http import Fetcher
-from .judge import judge
+from .judge import judge, story_background
 from .judge.stance import StanceModel
 from .models import Article, Judgment, Stance, Story
 from .scheduling import iso
@@ -31,8 +30,6 @@ from .workers import RemoteError, WorkerCrashed, WorkerPool, WorkerTimeout
 log = logging.getLogger(__name__)
 
 _HTML_TYPES = {"text/html", "application/xhtml+xml", ""}
-# A development sentence joins an existing development of the story at this similarity.
-DEVELOPMENT_CLUSTER_SIMILARITY = 70.0
 
 
 @dataclass(frozen=True)
@@ -160,6 +157,27 @@ class Ingestor:
         self.clock = clock
         self.syndication = SyndicationIndex(store.db)
 
+    def link_known(self, feed_id: int, entries: Sequence[FeedEntry]) -> list[FeedEntry]:
+        """Record entries whose article is already stored (same canonical URL, from another
+        feed or an earlier GUID); return the entries that still need fetching."""
+        known: list[tuple[FeedEntry, int]] = []
+        rest: list[FeedEntry] = []
+        for entry in entries:
+            article_id = self.store.article_id_by_url(entry.url) if entry.url else None
+            if article_id is None:
+                rest.append(entry)
+            else:
+                known.append((entry, article_id))
+        if known:
+            now = iso(self.clock())
+            with self.store.transaction() as db:
+                for entry, article_id in known:
+                    self.store.record_entry(db, feed_id, {
+                        "guid_key": entry.guid_key, "url": entry.url, "title": entry.title,
+                        "first_seen_at": now, "article_id": article_id,
+                    })
+        return rest
+
     def store_prepared(
         self, prepared: Prepared, *, feed_id: int | None, entry: FeedEntry | None
     ) -> IngestReport:
@@ -273,14 +291,15 @@ class Ingestor:
                     "event=flag kind=%s story=%s claim=%s score=%.2f url=%s evidence=%r",
                     kind, story.slug, cj.claim_key, cj.score, article.url, cj.evidence[:200],
                 )
-        existing = self.store.story_developments(story.slug)
+        if not judgment.developments:
+            return
+        background = story_background(story)
+        clusters: dict[int, list[frozenset[str]]] = {}
+        for row in self.store.development_evidence(story.slug):
+            clusters.setdefault(row["development_id"], []).append(
+                background.novel_terms(row["evidence"]))
         for dev in judgment.developments:
-            match_id = None
-            best = 0.0
-            for row in existing:
-                sim = fuzz.token_set_ratio(dev.sentence, row["summary"])
-                if sim >= DEVELOPMENT_CLUSTER_SIMILARITY and sim > best:
-                    match_id, best = row["id"], sim
+            match_id = best_cluster(dev.terms, list(clusters.items()))
             dev_id = self.store.add_development_evidence(
                 db,
                 story=story.slug,
@@ -291,8 +310,8 @@ class Ingestor:
                 score=dev.score,
                 now=now,
             )
+            clusters.setdefault(dev_id, []).append(dev.terms)
             if match_id is None:
-                existing.append({"id": dev_id, "summary": dev.sentence})
                 report.flagged.append(("development", str(dev_id), article.url, dev.sentence))
                 log.info("event=flag kind=development story=%s development=%s url=%s "
                          "evidence=%r", story.slug, dev_id, article.url, dev.sentence[:200])

@@ -6,10 +6,10 @@ Every stage takes and returns these; none of them knows about HTTP, SQLite or fe
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class Stance(str, Enum):
+class Stance(StrEnum):
     """How an article stands to a claim. Values map 1:1 to FNC-1 labels (see ``FNC1_LABELS``)."""
 
     CONFIRMS = "confirms"
@@ -75,6 +75,7 @@ class DevelopmentCandidate:
 
     sentence: str
     score: float
+    terms: frozenset[str] = frozenset()  # its novel terms: what clusters it with other reports
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from .config import NetworkConfig
 from .errors import FetchError, ParseError
 from .feeds import FeedEntry, ParsedFeed, parse_feed
 from .http import Fetcher, FetchResult
-from .ingest import IngestReport, Ingestor, prepare_entry
+from .ingest import Ingestor, IngestReport, prepare_entry
 from .scheduling import after_failure, after_success, is_outage, iso, use_validators
 from .store import FeedRow, Store
 from .workers import RemoteError, Stopped, WorkerCrashed, WorkerPool, WorkerTimeout, ordered_map
@@ -195,6 +195,8 @@ class Poller:
                             len(entries), cap)
                 entries = entries[:cap]
         report.new_entries += len(entries)
+        # An article another feed already delivered is linked, not fetched again.
+        entries = self.ingestor.link_known(feed.id, entries)
         processed, interrupted = self._ingest(feed, entries, report, progress)
         complete = not interrupted
         body_hash = hashlib.sha256(result.body).hexdigest() if result.status == 200 else None

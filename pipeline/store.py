@@ -575,8 +575,15 @@ class Store:
     def insert_match(self, db: sqlite_utils.Database, row: dict[str, Any]) -> None:
         db["matches"].insert(row, pk=("article_id", "claim_id"), replace=True)
 
-    def story_developments(self, story: str) -> list[dict[str, Any]]:
-        return list(self.db["developments"].rows_where("story = ?", [story], order_by="id"))
+    def development_evidence(self, story: str) -> list[dict[str, Any]]:
+        """Every sentence filed under the story's developments: what new reports are
+        clustered against."""
+        return self.query(
+            """SELECT ad.development_id, ad.evidence FROM article_developments ad
+               JOIN developments d ON d.id = ad.development_id
+               WHERE d.story = ? ORDER BY ad.development_id""",
+            [story],
+        )
 
     def add_development_evidence(
         self,

@@ -71,8 +71,8 @@ def test_latin1_feed_declared_utf8_is_read() -> None:
 def test_pathological_feed_costs_one_worker_not_the_process() -> None:
     """feedparser's author regex is quadratic: the worker's wall clock cuts it off."""
     evil = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>x</title>'
-            + b"".join(b"<item><guid>%d</guid><author>a@" % i + b"a." * 30_000 + b"!</author></item>"
-                       for i in range(8))
+            + b"".join(b"<item><guid>%d</guid><author>a@" % i + b"a." * 30_000
+                       + b"!</author></item>" for i in range(8))
             + b"</channel></rss>")
     worker = Worker()
     try:

@@ -112,7 +112,7 @@ def test_permanent_redirect_is_adopted_only_after_it_persisted() -> None:
     assert "url" not in d.changes and d.changes["redirect_count"] == 1
     feed.redirect_target, feed.redirect_count = target, 1
     feed.redirect_first_seen = s.iso(NOW - timedelta(days=8))
-    for count in range(2, s.REDIRECT_MIN_COUNT):
+    for _count in range(2, s.REDIRECT_MIN_COUNT):
         d = success(feed, permanent_redirect=target)
         assert "url" not in d.changes
         feed.redirect_count = d.changes["redirect_count"]

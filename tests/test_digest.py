@@ -1,0 +1,124 @@
+"""The digest renders untrusted titles and links safely, in the promised order."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from pipeline.digest import (
+    build_digest,
+    md_escape,
+    render_html,
+    render_json,
+    render_markdown,
+    write_digest,
+)
+from pipeline.models import Claim, Story
+from pipeline.store import Store
+
+NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+DAY = date(2026, 3, 2)
+STORY = Story(slug="s", title="Story", seed_text="seed", published=None, keywords=("Acme",),
+              claims=(Claim("value", "The deal is worth $200 million."),
+                      Claim("first", "Acme was first.")))
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    store = Store.open(tmp_path / "s.db")
+    store.sync_stories([STORY], now="2026-03-01T00:00:00Z")
+    yield store
+    store.close()
+
+
+def add_article(store: Store, url: str, title: str, site: str, *, found: str,
+                duplicate_of: int | None = None) -> int:
+    with store.transaction() as db:
+        return store.insert_article(db, {"url": url, "title": title, "site": site,
+                                         "fetched_at": found, "text": "t", "content_hash": url,
+                                         "duplicate_of": duplicate_of})
+
+
+def add_match(store: Store, article: int, key: str, stance: str, band: str = "flag",
+              evidence: str = "e") -> None:
+    claim_id = {c.key: c.id for c in store.story_with_claims(STORY).claims}[key]
+    with store.transaction() as db:
+        store.insert_match(db, {"article_id": article, "claim_id": claim_id, "stance": stance,
+                                "score": 0.9, "band": band, "evidence": evidence,
+                                "created_at": "x"})
+
+
+def test_order_escaping_and_counts(store: Store, tmp_path: Path) -> None:
+    evil = '<img src=x onerror=alert(1)> [click](javascript:alert(1))'
+    a1 = add_article(store, "javascript:alert(1)", evil, "evil.example",
+                     found="2026-03-02T09:00:00Z")
+    a2 = add_article(store, "https://b.example/x", "B story", "b.example",
+                     found="2026-03-02T10:00:00Z")
+    a3 = add_article(store, "https://c.example/x", "C copy", "c.example",
+                     found="2026-03-02T11:00:00Z", duplicate_of=a2)
+    a4 = add_article(store, "https://d.example/x", "Yesterday", "d.example",
+                     found="2026-03-01T10:00:00Z")
+    add_match(store, a1, "value", "contradicts", evidence="It is worth $450 million.")
+    add_match(store, a2, "first", "confirms")
+    add_match(store, a3, "first", "confirms")
+    add_match(store, a4, "value", "confirms")
+    add_match(store, a2, "value", "contradicts", band="review")
+    with store.transaction() as db:
+        store.add_development_evidence(db, story="s", development_id=None,
+                                       summary="Acme was designated a risk.", article_id=a2,
+                                       evidence="Acme was designated a risk.", score=0.5,
+                                       now="2026-03-02T10:00:00Z")
+    digest = build_digest(store, DAY, "UTC", now=NOW)
+    assert [c.claim_key for c in digest.contradictions] == ["value"]
+    (group,) = digest.confirmations
+    assert group.claim_key == "first" and group.sites == 1  # the copy is not another site
+    assert len(digest.reviews) == 1 and digest.developments[0].site_count == 1
+    assert [g.claim_key for g in digest.newly_confirmed] == ["first"]
+
+    md = render_markdown(digest)
+    assert md.index("## What changed") < md.index("## Contradictions") < md.index(
+        "## New developments") < md.index("## Confirmations") < md.index("## Needs review")
+    assert "](<javascript" not in md  # never a link
+    assert re.search(r"(?<!\\)<img", md) is None  # only ever escaped
+
+    html = render_html(digest)
+    assert "<img" not in html and "&lt;img" in html
+    assert 'href="javascript' not in html
+    assert 'href="https://b.example/x"' in html
+
+    data = json.loads(render_json(digest))
+    assert data["contradictions"][0]["article"]["url"] is None
+    paths = write_digest(digest, tmp_path / "digests")
+    assert sorted(p.name for p in paths) == ["2026-03-02.html", "2026-03-02.json",
+                                             "2026-03-02.md"]
+    assert not list((tmp_path / "digests").glob("*.tmp"))
+
+
+def test_empty_day_says_so(store: Store) -> None:
+    digest = build_digest(store, DAY, "UTC", now=NOW)
+    assert digest.empty
+    assert "Nothing new today" in render_markdown(digest)
+    assert "Nothing new today" in render_html(digest)
+
+
+def test_review_marks_hide_flags(store: Store) -> None:
+    a = add_article(store, "https://b.example/y", "B", "b.example", found="2026-03-02T09:00:00Z")
+    add_match(store, a, "value", "contradicts")
+    assert len(build_digest(store, DAY, "UTC", now=NOW).contradictions) == 1
+    store.record_review(target="match", verdict="wrong", reviewer="ed", now="n", article_id=a,
+                        claim_key="value")
+    assert build_digest(store, DAY, "UTC", now=NOW).contradictions == ()
+    ledger = {r["claim_key"]: r for r in store.claim_ledger()}
+    assert ledger["value"]["state"] == "unconfirmed"
+    store.record_review(target="match", verdict="right", reviewer="ed", now="n", article_id=a,
+                        claim_key="value")
+    assert len(build_digest(store, DAY, "UTC", now=NOW).contradictions) == 1
+    assert {r["claim_key"]: r for r in store.claim_ledger()}["value"]["state"] == "contested"
+
+
+def test_markdown_escape() -> None:
+    assert md_escape("[x](y) *b* <i>") == r"\[x\]\(y\) \*b\* \<i\>"

@@ -1,0 +1,83 @@
+"""`claimwatch serve` runs Datasette on the store with working canned queries."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from pipeline.cli import cli
+from tests.test_cli import FIXTURES, config
+
+pytestmark = pytest.mark.slow
+REPO = Path(__file__).resolve().parent.parent
+QUERIES = ("todays_contradictions", "claim_ledger", "developments_timeline", "feed_health")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get_json(url: str) -> dict:
+    with urllib.request.urlopen(url, timeout=10) as response:  # 127.0.0.1 only
+        return json.load(response)
+
+
+def test_metadata_documents_every_table_and_has_the_canned_queries() -> None:
+    meta = yaml.safe_load((REPO / "config" / "datasette.yml").read_text())
+    db = meta["databases"]["claimwatch"]
+    assert set(QUERIES) <= set(db["queries"])
+    for table in ("stories", "claims", "feeds", "articles", "matches", "developments",
+                  "article_developments", "flags"):
+        assert db["tables"][table]["description"], table
+
+
+@pytest.mark.timeout(90)
+def test_serve_answers_canned_queries(tmp_path: Path) -> None:
+    cfg = config(tmp_path)
+    for name in ("contradiction-contract.html", "confirmation.html"):
+        result = CliRunner().invoke(cli, ["--config", str(cfg), "-q", "ingest",
+                                          str(FIXTURES / name)])
+        assert result.exit_code == 0, result.output
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CLAIMWATCH_")}
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "--config", str(cfg), "serve",
+                             "--port", str(port)], cwd=REPO, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}/s"  # the database is named after its file, s.db
+    try:
+        deadline = time.monotonic() + 45
+        while True:
+            try:
+                get_json(f"{base}.json")
+                break
+            except OSError as e:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise AssertionError(proc.stdout.read().decode() if proc.poll() is not None
+                                         else "datasette did not start") from e
+                time.sleep(0.3)
+        results = {q: get_json(f"{base}/{q}.json?_shape=objects") for q in QUERIES}
+        ledger = {r["key"]: r for r in results["claim_ledger"]["rows"]}
+        assert ledger["contract-value"]["state"] == "contested"
+        assert ledger["contract-value"]["contradictions"] >= 1
+        assert len(ledger) == 16
+        assert results["todays_contradictions"]["rows"]
+        table = get_json(f"{base}/flags.json?_shape=objects")
+        assert table["rows"]
+        search = get_json(f"{base}/articles.json?_search=Anthropic&_shape=objects")
+        assert len(search["rows"]) == 2
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        proc.stdout.close()
