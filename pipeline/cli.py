@@ -313,14 +313,14 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
     Example:
       claimwatch serve --port 8001   # then open http://127.0.0.1:8001
     """
-    from .serve import datasette_command
+    from .serve import datasette_command, find_metadata
 
     config: Config = ctx.obj.config
     from .store import Store
 
     Store.open(config.storage.database).close()  # create and migrate it if new
     argv = datasette_command(config.storage.database, host=host, port=port,
-                             metadata=config.path.parent / "datasette.yml")
+                             metadata=find_metadata(config.path))
     click.echo(f"serving {config.storage.database} at http://{host}:{port}/", err=True)
     os.execvp(argv[0], argv)
 
@@ -364,12 +364,13 @@ def demo(ctx: click.Context, port: int, database: Path | None) -> None:
       claimwatch demo
     """
     from .demo import run_demo
+    from .serve import find_metadata
 
     config: Config = ctx.obj.config
     result = run_demo(
         story_file=config.path.parent / "stories" / "pentagon-anthropic.toml",
         database=database or config.storage.database.with_name("demo.db"),
-        metadata=config.path.parent / "datasette.yml",
+        metadata=find_metadata(config.path),
         port=port,
     )
     click.echo(result.digest_markdown)

@@ -21,6 +21,10 @@ import jinja2
 from .store import Store
 from .urls import is_http_url
 
+# The digest is read in a few minutes: the review queue shows its strongest items, and says
+# how many more wait in Datasette.
+REVIEW_LIMIT = 10
+
 _TEMPLATES = jinja2.Environment(
     loader=jinja2.PackageLoader("pipeline", "templates"),
     autoescape=jinja2.select_autoescape(["html", "html.j2"], default_for_string=False),
@@ -91,6 +95,7 @@ class Digest:
     feed_problems: tuple[FeedProblem, ...] = ()
     stories: dict[str, str] = field(default_factory=dict)
     newly_confirmed: tuple[ClaimGroup, ...] = ()  # claims whose first confirmation is today
+    reviews_total: int = 0  # reviews holds the strongest REVIEW_LIMIT of these
 
     @property
     def empty(self) -> bool:
@@ -157,6 +162,7 @@ def build_digest(store: Store, day: date, tz: str, *, now: datetime) -> Digest:
                 articles=tuple(_link(a["title"], a["url"], a["site"]) for a in articles),
             )
         )
+    review_rows = store.day_reviews(start, end)
     reviews = tuple(
         FlagItem(
             claim_key=r["claim_key"],
@@ -168,7 +174,7 @@ def build_digest(store: Store, day: date, tz: str, *, now: datetime) -> Digest:
             article=_link(r["article_title"], r["article_url"], r["site"]),
             duplicate=False,
         )
-        for r in store.day_reviews(start, end)
+        for r in sorted(review_rows, key=lambda r: -float(r["score"] or 0))[:REVIEW_LIMIT]
     )
     problems = tuple(
         FeedProblem(
@@ -199,6 +205,7 @@ def build_digest(store: Store, day: date, tz: str, *, now: datetime) -> Digest:
         feed_problems=problems,
         stories=stories,
         newly_confirmed=newly,
+        reviews_total=len(review_rows),
     )
 
 

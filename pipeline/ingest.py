@@ -214,10 +214,10 @@ class Ingestor:
             return report
 
         digest = content_hash(article.text)
-        exact_copy = self.store.article_by_hash(digest)
-        original = exact_copy if exact_copy is not None else (
-            self.syndication.find_original(article.text)
-        )
+        same_text = self.store.article_by_hash(digest)
+        exact_copy = same_text[0] if same_text else None
+        # A copy always points at its group's root, never at another copy.
+        original = same_text[1] if same_text else self.syndication.find_original(article.text)
         judgments: list[tuple[Story, Judgment]] = []
         if exact_copy is None:
             for story in self.stories:

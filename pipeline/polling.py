@@ -216,6 +216,8 @@ class Poller:
             warning=outcome.parsed.warning if outcome.parsed else None,
         )
         if not complete:
+            # Stopped part-way: the rest of the entries are due again at once after a restart.
+            report.interrupted = True
             decision.changes.update(etag=None, last_modified=None, next_poll_at=iso(now))
         self.store.update_feed(
             feed.id,
@@ -237,7 +239,9 @@ class Poller:
             lambda e: prepare_entry(e, fetcher=self.fetcher, pool=self.pool,
                                     extract_timeout=self.network.extract_timeout),
             entries,
-            threads=self.pool.size,
+            # One more fetcher than extractors per worker, so the next page downloads while
+            # the last one is being extracted.
+            threads=2 * self.pool.size,
             stop=self.stop,
         )
         try:

@@ -8,7 +8,20 @@ from pathlib import Path
 
 import yaml
 
+from .config import DEFAULT_CONFIG
+from .errors import InputError
+
 _TEMPLATE_DB = "claimwatch"
+
+
+def find_metadata(config_path: Path) -> Path:
+    """``datasette.yml`` beside the config in use, else the one shipped beside the default
+    config (a config directory of one's own need not copy it)."""
+    for candidate in (config_path.parent / "datasette.yml",
+                      DEFAULT_CONFIG.parent / "datasette.yml"):
+        if candidate.is_file():
+            return candidate
+    raise InputError(f"no datasette.yml beside {config_path} or {DEFAULT_CONFIG}")
 
 
 def metadata_for(database: Path, *, source: Path) -> Path:

@@ -546,11 +546,14 @@ class Store:
         row = self.db.execute("SELECT id FROM articles WHERE url = ?", [url]).fetchone()
         return row[0] if row else None
 
-    def article_by_hash(self, content_hash: str) -> int | None:
+    def article_by_hash(self, content_hash: str) -> tuple[int, int] | None:
+        """(id of the earliest article with this content hash, the root of its copy group)."""
         row = self.db.execute(
-            "SELECT id FROM articles WHERE content_hash = ? ORDER BY id LIMIT 1", [content_hash]
+            "SELECT id, coalesce(duplicate_of, id) FROM articles WHERE content_hash = ? "
+            "ORDER BY id LIMIT 1",
+            [content_hash],
         ).fetchone()
-        return row[0] if row else None
+        return (row[0], row[1]) if row else None
 
     def record_entry(self, db: sqlite_utils.Database, feed_id: int, entry: dict[str, Any]) -> None:
         """Remember an entry (inside the caller's transaction) so it is never processed twice."""

@@ -1,0 +1,240 @@
+"""Syndicated-copy detection: the measure, the fixtures and the SQLite LSH index."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+import sqlite_utils
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline import dedupe
+
+FIXTURES = Path(__file__).parent / "data" / "syndication"
+COPIES = ["copy_trimmed", "copy_extra", "copy_new_lede"]
+DIFFERENT = ["different_port_ellis_budget", "different_harbor_city_drivers"]
+
+
+def fixture(name: str) -> str:
+    return (FIXTURES / f"{name}.txt").read_text(encoding="utf-8")
+
+
+def filler(words: int, seed: int) -> str:
+    """Unique prose-shaped text that shares no 5-word run with the fixtures."""
+    rng = random.Random(seed)
+    vocabulary = [f"w{i}" for i in range(5000)]
+    return " ".join(rng.choice(vocabulary) for _ in range(words))
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> sqlite_utils.Database:
+    database = sqlite_utils.Database(tmp_path / "store.db")
+    database.enable_wal()
+    return database
+
+
+@pytest.fixture
+def index(db: sqlite_utils.Database) -> dedupe.SyndicationIndex:
+    syndication = dedupe.SyndicationIndex(db)
+    syndication.ensure_tables()
+    return syndication
+
+
+def row_counts(db: sqlite_utils.Database) -> tuple[int, int]:
+    return db.table(dedupe.BANDS_TABLE).count, db.table(dedupe.SHINGLES_TABLE).count
+
+
+# --- the measure, on the fixtures -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", COPIES)
+def test_every_republication_is_a_copy_of_the_wire_story(name: str) -> None:
+    assert dedupe.is_copy(fixture("wire"), fixture(name))
+
+
+@pytest.mark.parametrize("name", DIFFERENT)
+def test_same_topic_stories_with_the_same_footer_are_not_copies(name: str) -> None:
+    for other in ["wire", *COPIES, *DIFFERENT]:
+        if other != name:
+            assert not dedupe.is_copy(fixture(name), fixture(other)), other
+
+
+def test_different_stories_stay_far_below_the_threshold() -> None:
+    # A margin, not just the right side of the line: same topic, names and footer still score
+    # under a quarter of the threshold.
+    for name in DIFFERENT:
+        score = dedupe.resemblance(dedupe.shingles(fixture("wire")), dedupe.shingles(fixture(name)))
+        assert score < dedupe.THRESHOLD / 4
+
+
+def test_trimmed_copy_has_low_jaccard_but_full_containment() -> None:
+    wire, trimmed = dedupe.shingles(fixture("wire")), dedupe.shingles(fixture("copy_trimmed"))
+    jaccard = len(wire & trimmed) / len(wire | trimmed)
+    assert jaccard < 0.6
+    assert dedupe.resemblance(wire, trimmed) > 0.9
+
+
+def test_short_texts_are_never_copies() -> None:
+    brief = " ".join(fixture("wire").split()[: dedupe.MIN_WORDS - 1])
+    assert not dedupe.is_copy(brief, brief)
+    assert not dedupe.is_copy(brief, fixture("wire"))
+
+
+def test_normalise_folds_case_quotes_dashes_and_accents() -> None:
+    assert dedupe.normalise("  The Mayor’s “plan” — Café\tOK!  ") == "the mayors plan cafe ok"
+    assert dedupe.normalise('The mayor\'s "plan" - cafe ok') == "the mayors plan cafe ok"
+
+
+def test_shingle_hashes_are_pinned() -> None:
+    # These hashes are stored in SQLite: if they change, every stored index silently stops
+    # matching. A change here needs a migration that re-indexes the articles.
+    assert dedupe.shingles("One two three four five") == {16668804351399435582}
+    assert dedupe.shingles("one two three four five six") == {
+        16668804351399435582,
+        13406413164135710011,
+    }
+    sig = dedupe.signature(dedupe.shingles(fixture("wire")))
+    assert sig.shape == (dedupe.NUM_PERM,)
+    assert np.array_equal(sig, dedupe.signature(dedupe.shingles(fixture("wire"))))
+
+
+# --- the SQLite index -------------------------------------------------------------------------
+
+
+def test_ensure_tables_is_idempotent(db: sqlite_utils.Database) -> None:
+    syndication = dedupe.SyndicationIndex(db)
+    syndication.ensure_tables()
+    syndication.ensure_tables()
+    assert {dedupe.BANDS_TABLE, dedupe.SHINGLES_TABLE} <= set(db.table_names())
+
+
+def test_index_links_every_copy_to_the_original_and_nothing_else(
+    index: dedupe.SyndicationIndex,
+) -> None:
+    stored = {1: "wire", 2: DIFFERENT[0], 3: DIFFERENT[1]}
+    for article_id, name in stored.items():
+        assert index.find_original(fixture(name)) is None, name
+        index.add(article_id, fixture(name))
+    for article_id, name in enumerate(COPIES, start=4):
+        assert index.find_original(fixture(name)) == 1, name
+        index.add(article_id, fixture(name))
+    # Each stored article finds the group root, itself included.
+    assert index.find_original(fixture("wire")) == 1
+    assert index.find_original(fixture(DIFFERENT[0])) == 2
+    assert index.find_original(fixture(DIFFERENT[1])) == 3
+
+
+def test_find_original_returns_the_root_of_a_chain(index: dedupe.SyndicationIndex) -> None:
+    wire = fixture("wire")
+    local = filler(200, seed=1)
+    # B: the trimmed wire story plus a long local section (a copy of A by containment).
+    b = fixture("copy_trimmed") + "\n\n" + local
+    # C: B's local section plus its last wire paragraph: a copy of B, not of A.
+    c = local + "\n\n" + fixture("copy_trimmed").split("\n\n")[-1]
+    assert dedupe.is_copy(b, wire) and dedupe.is_copy(c, b) and not dedupe.is_copy(c, wire)
+
+    index.add(1, wire)
+    assert index.find_original(b) == 1
+    index.add(2, b)
+    assert index.find_original(c) == 1
+
+
+def test_add_is_idempotent(db: sqlite_utils.Database, index: dedupe.SyndicationIndex) -> None:
+    index.add(1, fixture("wire"))
+    counts = row_counts(db)
+    assert counts == (dedupe.BANDS, 1)
+    index.add(1, fixture("wire"))
+    assert row_counts(db) == counts
+    assert index.find_original(fixture("copy_trimmed")) == 1
+
+
+def test_re_adding_with_new_text_replaces_the_entry(
+    db: sqlite_utils.Database, index: dedupe.SyndicationIndex
+) -> None:
+    index.add(1, fixture("wire"))
+    index.add(1, fixture(DIFFERENT[0]))
+    assert row_counts(db) == (dedupe.BANDS, 1)
+    assert index.find_original(fixture("copy_trimmed")) is None
+    assert index.find_original(fixture(DIFFERENT[0])) == 1
+
+
+def test_short_texts_are_not_indexed(
+    db: sqlite_utils.Database, index: dedupe.SyndicationIndex
+) -> None:
+    brief = " ".join(fixture("wire").split()[:20])
+    index.add(1, brief)
+    assert row_counts(db) == (0, 0)
+    assert index.find_original(brief) is None
+
+
+def test_add_joins_the_callers_transaction(
+    db: sqlite_utils.Database, index: dedupe.SyndicationIndex
+) -> None:
+    with pytest.raises(RuntimeError), db.atomic():
+        index.add(1, fixture("wire"))
+        raise RuntimeError("the article's other writes failed")
+    assert row_counts(db) == (0, 0)
+    assert index.find_original(fixture("copy_trimmed")) is None
+
+
+# --- properties -------------------------------------------------------------------------------
+
+# A small vocabulary, so that generated texts share 5-word runs and both answers occur.
+VOCABULARY = ["council", "budget", "transit", "fare", "ferry", "rail", "mayor", "vote", "bus"]
+VOCABULARY += [f"w{i}" for i in range(40)]
+word_lists = st.lists(st.sampled_from(VOCABULARY), min_size=0, max_size=120)
+
+
+@settings(max_examples=150, deadline=None)
+@given(word_lists, st.integers(0, 120), st.integers(0, 120), word_lists)
+def test_is_copy_is_symmetric(words: list[str], start: int, stop: int, extra: list[str]) -> None:
+    a = " ".join(words)
+    # b overlaps a (a slice of it plus other words) so both answers occur.
+    b = " ".join(words[start:stop] + extra)
+    assert dedupe.is_copy(a, b) == dedupe.is_copy(b, a)
+    sa, sb = dedupe.shingles(a), dedupe.shingles(b)
+    assert dedupe.resemblance(sa, sb) == dedupe.resemblance(sb, sa)
+
+
+text_chars = st.characters(
+    whitelist_categories=("Lu", "Ll", "Nd", "Po", "Pd", "Pi", "Pf"), whitelist_characters=" "
+)
+whitespace = st.text(alphabet=" \t\n\r\u00a0", min_size=1, max_size=4)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.text(text_chars, min_size=1, max_size=12), min_size=1, max_size=40),
+    st.lists(whitespace, min_size=1, max_size=8),
+    st.sampled_from([str.upper, str.lower, str.swapcase, str.title]),
+)
+def test_resemblance_is_stable_under_whitespace_and_case(
+    tokens: list[str], gaps: list[str], recase
+) -> None:
+    text = " ".join(tokens)
+    # Every gap between tokens replaced by a run of other whitespace, leading and trailing too.
+    respaced = gaps[-1] + "".join(t + g for t, g in zip(tokens, itertools.cycle(gaps)))
+    original = dedupe.shingles(text)
+    changed = dedupe.shingles(recase(respaced))
+    assert changed == original
+    if original:
+        assert dedupe.resemblance(original, changed) == 1.0
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(VOCABULARY), min_size=dedupe.MIN_WORDS, max_size=200))
+def test_a_long_enough_text_is_a_copy_of_itself(words: list[str]) -> None:
+    text = " ".join(words)
+    assert dedupe.is_copy(text, text)
+    assert dedupe.is_copy(text, "  " + text.upper().replace(" ", "\n"))
+
+
+def test_pairwise_fixture_scores_are_symmetric() -> None:
+    names = ["wire", *COPIES, *DIFFERENT]
+    sets = {n: dedupe.shingles(fixture(n)) for n in names}
+    for x, y in itertools.combinations(names, 2):
+        assert dedupe.resemblance(sets[x], sets[y]) == dedupe.resemblance(sets[y], sets[x])
