@@ -170,43 +170,12 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         foreign_keys=[("feed_id", "feeds", "id")],
     )
     db["poll_log"].create_index(["feed_id", "started_at"])
-    db.execute(
-        """
-        CREATE VIEW flags AS
-        SELECT
-            CASE m.stance WHEN 'confirms' THEN 'confirmation' ELSE 'contradiction' END AS kind,
-            c.story AS story,
-            c.key AS claim_key,
-            c.text AS claim_text,
-            NULL AS development_id,
-            a.id AS article_id,
-            a.url AS article_url,
-            a.title AS article_title,
-            a.site AS site,
-            a.published_at AS published_at,
-            m.evidence AS evidence,
-            m.score AS score,
-            a.fetched_at AS found_at,
-            a.duplicate_of AS duplicate_of
-        FROM matches m
-        JOIN claims c ON c.id = m.claim_id
-        JOIN articles a ON a.id = m.article_id
-        WHERE m.band = 'flag' AND m.stance IN ('confirms', 'contradicts')
-        UNION ALL
-        SELECT
-            'development', d.story, NULL, NULL, d.id, a.id, a.url, a.title, a.site,
-            a.published_at, ad.evidence, ad.score, a.fetched_at, a.duplicate_of
-        FROM article_developments ad
-        JOIN developments d ON d.id = ad.development_id
-        JOIN articles a ON a.id = ad.article_id
-        """
-    )
 
 
 @migrations()
 def m002_syndication_reviews_ledger(db: sqlite_utils.Database) -> None:
-    """Syndicated-copy index, human reviews, and views that leave out what a person marked
-    wrong. Views are replaced with the same columns plus new ones (the contract only grows)."""
+    """Syndicated-copy index, human reviews, and the views (``flags``, ``claim_ledger``) that
+    leave out what a person marked wrong."""
     from .dedupe import SyndicationIndex
 
     SyndicationIndex(db).ensure_tables()
@@ -226,7 +195,6 @@ def m002_syndication_reviews_ledger(db: sqlite_utils.Database) -> None:
     )
     db["reviews"].create_index(["target", "article_id", "claim_id"])
     db["reviews"].create_index(["target", "development_id"])
-    db.execute("DROP VIEW flags")
     db.execute(_FLAGS_VIEW)
     db.execute(_LEDGER_VIEW)
 
