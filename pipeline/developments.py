@@ -32,7 +32,8 @@ _STOP = frozenset(
 )
 # Suffixes stripped so "designated"/"designation"/"designates" meet. Crude, but it only has to
 # make two reports of one event agree, not be a linguist.
-_SUFFIXES = ("ations", "ation", "ings", "ing", "ions", "ion", "edly", "ed", "es", "s", "ly")
+_SUFFIXES = ("ations", "ation", "ated", "ates", "ating", "ings", "ing", "ions", "ion", "edly", "ed",
+             "es", "s", "ly")
 
 MIN_NOVEL_TERMS = 4  # a sentence with fewer new stems is background, not news
 MIN_SHARED_TERMS = 3  # two reports of one development share at least this many

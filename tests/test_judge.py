@@ -1,0 +1,106 @@
+"""The judge's own rules: relevance, numeric contradictions and development candidates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.config import load_story
+from pipeline.developments import Background, overlap, same_development, terms
+from pipeline.judge import _developments, relevance
+from pipeline.judge.numbers import Quantity, numeric_check, quantities
+from pipeline.models import Article
+
+REPO = Path(__file__).resolve().parent.parent
+STORY = load_story(REPO / "config" / "stories" / "pentagon-anthropic.toml")
+CLAIM = "Anthropic's contract with the Pentagon is worth around $200 million."
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("worth $200 million", [Quantity("money", 200e6)]),
+        ("a $1.5 billion deal", [Quantity("money", 1.5e9)]),
+        ("US$ 450m", [Quantity("money", 450e6)]),
+        ("$119.8 million and 30 %", [Quantity("money", 119.8e6), Quantity("percent", 30)]),
+        ("450 million dollars", [Quantity("money", 450e6)]),
+        ("within 180 days", [Quantity("day", 180)]),
+        ("$1,250,000", [Quantity("money", 1.25e6)]),
+        ("no figures here", []),
+    ],
+)
+def test_quantities(text: str, expected: list[Quantity]) -> None:
+    assert quantities(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "verdict"),
+    [
+        ("Anthropic's contract with the Defense Department is worth about $450 million.",
+         "contradicts"),
+        ("The Pentagon deal with Anthropic is worth $450 million, not $200 million.",
+         "contradicts"),
+        ("Anthropic's contract is worth $120 million, well below the $200 million reported.",
+         "contradicts"),
+        ("The Pentagon's contract with Anthropic is worth roughly $205 million.", "supports"),
+        ("Anthropic's contract with the Pentagon is valued at $200 million.", "supports"),
+    ],
+)
+def test_numeric_check(sentence: str, verdict: str) -> None:
+    finding = numeric_check(CLAIM, ["Unrelated opening sentence.", sentence])
+    assert finding is not None and finding.verdict == verdict
+    assert finding.sentence == sentence
+
+
+def test_numeric_check_needs_the_same_fact_and_kind() -> None:
+    assert numeric_check(CLAIM, ["The parade cost $450 million."]) is None  # other subject
+    assert numeric_check(CLAIM, ["Anthropic's Pentagon contract runs 180 days."]) is None
+    assert numeric_check("The Pentagon threatened Anthropic.", ["It is worth $9."]) is None
+
+
+def test_a_quote_of_both_figures_without_correction_is_not_a_contradiction() -> None:
+    sentences = ["Anthropic's contract with the Pentagon is worth around $200 million.",
+                 "Anthropic's contract with the Pentagon, some said, is worth $450 million."]
+    finding = numeric_check(CLAIM, sentences)
+    assert finding is not None and finding.verdict == "supports"
+
+
+def test_relevance_needs_a_keyword_and_the_story_vocabulary() -> None:
+    on = Article(url="u", title="Pentagon and Anthropic", text=STORY.seed_text)
+    assert relevance(on, STORY) >= 0.5
+    keyword_only = Article(url="u", title="Claude app update",
+                           text="Anthropic released a new Claude app with offline drafts and "
+                                "shared projects for families planning holidays.")
+    assert relevance(keyword_only, STORY) < 0.5
+    no_keyword = Article(url="u", title="x", text=STORY.seed_text.replace("Anthropic", "X")
+                         .replace("Pentagon", "Y").replace("Claude", "Z")
+                         .replace("Department of Defense", "W"))
+    assert relevance(no_keyword, STORY) == 0.0
+
+
+def test_background_is_not_a_development_and_news_is() -> None:
+    background = Article(url="u", title="t", text=(
+        "The Pentagon has threatened to cut ties with Anthropic over limits on military use. "
+        "Anthropic's contract with the Pentagon is worth around $200 million, the Wall Street "
+        "Journal reported."))
+    assert _developments(background, STORY, []) == []
+    news = Article(url="u", title="t", text=(
+        "Defense Secretary Pete Hegseth signed a memo on Thursday designating Anthropic a "
+        "supply-chain risk and ordering a 180-day wind-down of Claude across the department."))
+    (dev,) = _developments(news, STORY, [])
+    assert {"memo", "chain", "wind"} <= dev.terms  # "Hegseth" is a story keyword: known
+
+
+def test_development_terms_cluster_paraphrases_not_different_events() -> None:
+    bg = Background.of([STORY.seed_text, *(c.text for c in STORY.claims)])
+    a = bg.novel_terms("Hegseth formally designated Anthropic a supply-chain risk in a memo "
+                       "dated March 5.")
+    b = bg.novel_terms("In a memo signed by Pete Hegseth on March 5, the department labeled "
+                       "Anthropic a supply-chain risk.")
+    c = bg.novel_terms("Halvorsen Systems said it would stop using Claude by June 30, its chief "
+                       "executive wrote in a memo.")
+    assert same_development(a, b)
+    assert not same_development(a, c) and not same_development(b, c)
+    assert overlap(frozenset(), a) == 0.0
+    assert "design" in terms("designation") and "design" in terms("designated")
