@@ -104,3 +104,31 @@ def test_development_terms_cluster_paraphrases_not_different_events() -> None:
     assert not same_development(a, c) and not same_development(b, c)
     assert overlap(frozenset(), a) == 0.0
     assert "design" in terms("designation") and "design" in terms("designated")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("NEW YORK, Feb 20 (Continental Newswire) — Even if the Pentagon acts, it waits.",
+         "Even if the Pentagon acts, it waits."),
+        ("ARLINGTON, Va. — Halvorsen Systems said it would stop.",
+         "Halvorsen Systems said it would stop."),
+        ("The US — and its allies — agreed to more.", "The US — and its allies — agreed to more."),
+    ],
+)
+def test_strip_dateline(sentence: str, expected: str) -> None:
+    from pipeline.judge.sentences import strip_dateline
+
+    assert strip_dateline(sentence) == expected
+
+
+def test_a_stance_needs_evidence_that_speaks_of_the_claim() -> None:
+    from pipeline.judge import _grounded_label
+
+    claim = "The Pentagon is not willing to negotiate case-by-case exceptions with Anthropic."
+    assert _grounded_label(claim, "agree", "Anthropic declined to comment on its rivals.") == (
+        "unrelated")
+    assert _grounded_label(claim, "agree", "The Pentagon refuses to negotiate with Anthropic "
+                                           "over individual cases.") == "agree"
+    assert _grounded_label(claim, "disagree", "The Pentagon said talks with Anthropic "
+                                              "continue.") == "discuss"

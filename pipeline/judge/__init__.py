@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from ..developments import MIN_NOVEL_TERMS, Background, same_development
+from ..developments import MIN_NOVEL_TERMS, Background, same_development, terms
 from ..models import (
     STANCE_BY_FNC1,
     Article,
@@ -25,7 +25,7 @@ from ..models import (
     Story,
 )
 from .numbers import numeric_check
-from .sentences import split_sentences
+from .sentences import split_sentences, strip_dateline
 from .stance import StanceModel
 
 __all__ = ["judge", "relevance", "story_background", "StoryProfile"]
@@ -40,6 +40,11 @@ DEVELOPMENT_MAX_SEED_SIMILARITY = 70.0
 # A numeric contradiction whose sentence holds this share of the claim's words (0.6 -> 0.8,
 # 0.8 -> 0.9) is a flag; below, it needs review.
 NUMERIC_FLAG_CONFIDENCE = 0.85
+# Share of a claim's content words its evidence sentence must contain for the model's stance
+# to stand (below: discusses), and for the claim to count as addressed at all (below:
+# unrelated). See _grounded_label.
+MIN_GROUNDING_STANCE = 0.35
+MIN_GROUNDING_DISCUSS = 0.2
 DEVELOPMENT_MIN_WORDS = 8
 DEVELOPMENT_MIN_SCORE = 0.5
 MAX_DEVELOPMENTS_PER_ARTICLE = 3
@@ -133,14 +138,15 @@ def judge(article: Article, story: Story, *, model: StanceModel) -> Judgment:
     sentences = split_sentences(article.text)
     judged: list[ClaimJudgment] = []
     for claim, pred in zip(claims, predictions, strict=True):
+        label = _grounded_label(claim.text, pred.label, pred.evidence)
         finding = numeric_check(claim.text, sentences)
         if finding is not None and (
-            finding.verdict == "contradicts" or pred.label not in ("agree", "disagree")
+            finding.verdict == "contradicts" or label not in ("agree", "disagree")
         ):
             # The same fact with a different figure is a contradiction the model is not trained
             # to see (FNC-1's "disagree" is refutation, not a changed number); the same figure
-            # stated again is a confirmation, unless the model read a refutation or already
-            # agreed (then its own evidence and calibrated score stand).
+            # stated again is a confirmation, unless the model, on grounded evidence, read a
+            # refutation or already agreed (then its own evidence and calibrated score stand).
             contradicts = finding.verdict == "contradicts"
             judged.append(
                 ClaimJudgment(
@@ -153,15 +159,15 @@ def judge(article: Article, story: Story, *, model: StanceModel) -> Judgment:
                 )
             )
             continue
-        stance = STANCE_BY_FNC1[pred.label]
-        confidence = pred.probabilities[pred.label]
+        stance = STANCE_BY_FNC1[label]
+        confidence = pred.probabilities[label]
         judged.append(
             ClaimJudgment(
                 claim_key=claim.key,
                 stance=stance,
                 score=round(confidence, 4),
                 evidence=pred.evidence if stance is not Stance.UNRELATED else "",
-                band=_band(model, pred.label, confidence),
+                band=_band(model, label, confidence),
                 probabilities={k: round(v, 4) for k, v in pred.probabilities.items()},
             )
         )
@@ -173,6 +179,23 @@ def judge(article: Article, story: Story, *, model: StanceModel) -> Judgment:
         claims=tuple(judged),
         developments=tuple(developments),
     )
+
+
+def _grounded_label(claim: str, label: str, evidence: str) -> str:
+    """The model judges a claim against the whole article, as FNC-1 pairs a headline with a
+    body; a story's sixteen claims against one on-story article is a different game, where the
+    article often says nothing about a given claim. A stance is kept only when its evidence
+    sentence speaks of the claim (shares its content words); otherwise the claim is at most
+    discussed, or unrelated."""
+    if label == "unrelated":
+        return label
+    claim_terms = terms(claim)
+    grounding = len(claim_terms & terms(evidence)) / max(1, len(claim_terms))
+    if grounding < MIN_GROUNDING_DISCUSS:
+        return "unrelated"
+    if grounding < MIN_GROUNDING_STANCE and label in ("agree", "disagree"):
+        return "discuss"
+    return label
 
 
 def _band(model: StanceModel, label: str, confidence: float) -> str:
@@ -194,9 +217,10 @@ def _developments(
     profile = _profile(story)
     evidence = {j.evidence for j in judged if j.evidence and j.stance is not Stance.UNRELATED}
     picked: list[tuple[DevelopmentCandidate, frozenset[str]]] = []
-    for index, sentence in enumerate(split_sentences(article.text)):
-        if sentence in evidence or sentence.rstrip().endswith("?"):
+    for index, raw in enumerate(split_sentences(article.text)):
+        if raw in evidence or raw.rstrip().endswith("?"):
             continue
+        sentence = strip_dateline(raw)
         if len(_words(sentence)) < DEVELOPMENT_MIN_WORDS:
             continue
         if not any(p.search(sentence) for p in profile.keyword_patterns):

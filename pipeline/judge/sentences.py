@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["split_sentences"]
+__all__ = ["split_sentences", "strip_dateline"]
 
 # Words that, followed by a period, rarely end a sentence. Lower-case, without the period.
 _ABBREVIATIONS = frozenset(
@@ -104,3 +104,17 @@ def split_sentences(text: str) -> list[str]:
         if paragraph:
             out.extend(_split_paragraph(paragraph))
     return out
+
+
+# "WASHINGTON — ", "NEW YORK, Feb 20 (Continental Newswire) — ", "ARLINGTON, Va. - ": a
+# dateline says where the story was filed, not what happened.
+_DATELINE = re.compile(
+    r"^[A-Z][A-Z .'’-]{2,40}(?:, [A-Z][a-z]{1,4}\.)?(?:,? [A-Z][a-z]{2,8}\.? \d{1,2})?"
+    r"(?: \([^)]{2,60}\))? [—–-]{1,2} "
+)
+
+
+def strip_dateline(sentence: str) -> str:
+    """The sentence without a leading news dateline (kept whole if nothing would remain)."""
+    rest = _DATELINE.sub("", sentence, count=1)
+    return rest[:1].upper() + rest[1:] if len(rest) > 20 else sentence
