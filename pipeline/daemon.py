@@ -5,7 +5,8 @@ APScheduler runs two jobs:
 - ``poll``: every ``schedule.check_seconds`` (30 s), polls the feeds whose ``next_poll_at``
   has passed. Each feed's own interval, jitter, backoff and Retry-After live in its row's
   ``next_poll_at``, so the schedule is in the database: a restart resumes it instead of
-  re-polling everything, and Datasette shows it. ``max_instances=1`` and ``coalesce=True``: one cycle at a time, missed ticks merged.
+  re-polling everything, and Datasette shows it. ``max_instances=1`` and ``coalesce=True``:
+  one cycle at a time, missed ticks merged.
 - ``digest``: daily at ``digest_time`` in ``timezone``, writes the previous day's digest (the
   day that just ended); at start-up, a missing digest for yesterday is written too.
 

@@ -14,9 +14,9 @@ import pytest
 
 from pipeline import fnc1
 from pipeline.judge.stance import StanceModel
+from pipeline.judge.training import GATE_FILE as GATE
 from pipeline.judge.training import gate_mask
 
-from pipeline.judge.training import GATE_FILE as GATE
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "fnc1-train"
 
 
