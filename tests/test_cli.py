@@ -126,3 +126,28 @@ def test_ingest_unusable_text_files(tmp_path: Path, content: bytes) -> None:
     (tmp_path / "a.txt").write_bytes(content)
     result = invoke("--config", str(config(tmp_path)), "-q", "ingest", str(tmp_path / "a.txt"))
     assert result.exit_code == 2
+
+
+def test_promote_a_development_to_a_claim(tmp_path: Path) -> None:
+    cfg = config(tmp_path)
+    assert invoke("--config", str(cfg), "-q", "ingest",
+                  str(FIXTURES / "development-contractor.html")).exit_code == 0
+    from pipeline.store import Store
+
+    with Store.open(tmp_path / "s.db") as store:
+        dev = store.query("SELECT id, summary FROM developments ORDER BY id LIMIT 1")[0]
+    result = invoke("--config", str(cfg), "claims", "add", "--story", "pentagon-anthropic",
+                    "--from-development", str(dev["id"]))
+    assert result.exit_code == 0, result.output
+    with Store.open(tmp_path / "s.db") as store:
+        (claim,) = store.query("SELECT * FROM claims WHERE source = 'development'")
+    assert claim["text"] == dev["summary"]
+    # Later articles are judged against it too: the pipeline's stories carry it.
+    from pipeline.app import App
+    from pipeline.config import load_config
+
+    with App(load_config(cfg)) as app:
+        assert claim["key"] in {c.key for c in app.stories[0].claims}
+    missing = invoke("--config", str(cfg), "claims", "add", "--story", "pentagon-anthropic",
+                     "--from-development", "999")
+    assert missing.exit_code == 2 and "no development 999" in missing.output

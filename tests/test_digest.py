@@ -122,3 +122,34 @@ def test_review_marks_hide_flags(store: Store) -> None:
 
 def test_markdown_escape() -> None:
     assert md_escape("[x](y) *b* <i>") == r"\[x\]\(y\) \*b\* \<i\>"
+
+
+def test_a_development_first_seen_yesterday_is_not_new_today(store: Store) -> None:
+    old = add_article(store, "https://a.example/1", "A", "a.example", found="2026-03-01T09:00:00Z")
+    new = add_article(store, "https://b.example/1", "B", "b.example", found="2026-03-02T09:00:00Z")
+    with store.transaction() as db:
+        dev = store.add_development_evidence(db, story="s", development_id=None,
+                                             summary="Acme was sued.", article_id=old,
+                                             evidence="Acme was sued.", score=0.5,
+                                             now="2026-03-01T09:00:00Z")
+        store.add_development_evidence(db, story="s", development_id=dev, summary="",
+                                       article_id=new, evidence="A suit hit Acme.", score=0.5,
+                                       now="2026-03-02T09:00:00Z")
+    assert build_digest(store, DAY, "UTC", now=NOW).developments == ()
+    (row,) = store.query("SELECT * FROM developments")
+    assert row["site_count"] == 2 and row["last_seen_at"] == "2026-03-02T09:00:00Z"
+    yesterday = build_digest(store, date(2026, 3, 1), "UTC", now=NOW)
+    assert [d.id for d in yesterday.developments] == [dev]
+
+
+def test_a_development_marked_wrong_leaves_the_digest(store: Store) -> None:
+    a = add_article(store, "https://a.example/2", "A", "a.example", found="2026-03-02T09:00:00Z")
+    with store.transaction() as db:
+        dev = store.add_development_evidence(db, story="s", development_id=None,
+                                             summary="Acme moved.", article_id=a,
+                                             evidence="Acme moved.", score=0.5,
+                                             now="2026-03-02T09:00:00Z")
+    store.record_review(target="development", verdict="wrong", reviewer="ed", now="n",
+                        development_id=dev)
+    assert build_digest(store, DAY, "UTC", now=NOW).developments == ()
+    assert store.query("SELECT count(*) AS n FROM flags WHERE kind = 'development'")[0]["n"] == 0
