@@ -109,6 +109,32 @@ def time_pipeline(pages: list[tuple[str, bytes]], workers: int) -> tuple[float, 
     return elapsed, stored, relevant
 
 
+def time_judge_on_story_articles(repeats: int = 20) -> tuple[int, float]:
+    """Judging cost of an on-story article (all claims, numbers, developments): most benchmark
+    pages are off-story, so the pipeline run above rarely pays it."""
+    from pipeline.config import load_story
+    from pipeline.extract import extract_page
+    from pipeline.judge import judge, relevance
+    from pipeline.judge.stance import StanceModel
+    from pipeline.models import Article
+
+    story = load_story(REPO / "config" / "stories" / "pentagon-anthropic.toml")
+    model = StanceModel.load()
+    articles = []
+    for path in sorted((REPO / "tests" / "data" / "story").glob("*.html")):
+        page = extract_page(path.read_bytes(), "https://example.org/a")
+        article = Article(url="https://example.org/a", title=page.title or "", text=page.text)
+        if relevance(article, story) >= 0.5:
+            articles.append(article)
+    for article in articles:
+        judge(article, story, model=model)  # warm-up
+    start = time.perf_counter()
+    for _ in range(repeats):
+        for article in articles:
+            judge(article, story, model=model)
+    return len(articles), (time.perf_counter() - start) / (repeats * len(articles))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", type=int, default=None, help="use the first N pages")
@@ -129,6 +155,10 @@ def main() -> int:
               f"({relevant} relevant to the story), {stored / elapsed:.1f} articles/s, "
               f"{1000 * elapsed / max(stored, 1):.1f} ms/article, "
               f"ratio to extraction alone {elapsed / ref * n / max(stored, 1):.2f}x")
+    n_story, per_article = time_judge_on_story_articles()
+    print(f"judge on an on-story article ({n_story} fixture articles x 16 claims): "
+          f"{1000 * per_article:.1f} ms/article, {per_article / (ref / n):.2f}x extraction's "
+          f"time per article")
     return 0
 
 

@@ -143,3 +143,45 @@ def test_digest_formats(polled) -> None:
 def test_benchmark_pages_were_part_of_the_run(polled) -> None:
     site, _, _, _ = polled
     assert len(site.benchmark_urls) == 6
+
+
+def test_conditional_get_unchanged_body_and_exact_copies(tmp_path: Path) -> None:
+    """A 304 and an unchanged body cost no parse; the same page under two URLs is stored twice
+    but judged once (the copy carries its original's judgments and points at it)."""
+    from tests.e2e_site import STORY, Site, rss
+
+    with LocalServer() as server:
+        page = (STORY / "contradiction-contract.html").read_bytes()
+        server.route("/a.html", body=page)
+        server.route("/mirror/a.html", body=page)
+        feed = rss([("A", server.url("/a.html")), ("A again", server.url("/mirror/a.html"))])
+        server.route("/feed.xml", body=feed, content_type="application/rss+xml",
+                     headers={"ETag": 'W/"v1"', "Last-Modified": "Mon, 02 Mar 2026 10:00:00 GMT"})
+        server.route("/plain.xml", body=feed, content_type="application/rss+xml")
+        site = Site(server=server, feeds={"etag": server.url("/feed.xml"),
+                                          "plain": server.url("/plain.xml")})
+        config = site.config(tmp_path)
+        poll(config)
+        db = tmp_path / "store.db"
+        (original, copy) = rows(db, "SELECT id, duplicate_of FROM articles ORDER BY id")
+        assert copy["duplicate_of"] == original["id"]
+        judged = rows(db, "SELECT article_id, count(*) AS n FROM matches GROUP BY article_id "
+                          "ORDER BY article_id")
+        assert [r["n"] for r in judged][0] == [r["n"] for r in judged][1] > 0
+
+        # Second poll: the ETag feed answers 304 to the echoed validators; the other feed
+        # sends the same body again, which is not parsed.
+        server.route("/feed.xml", handler=lambda req: (
+            (304, {}, b"") if req.headers.get("if-none-match") == 'W/"v1"'
+            else (200, {"Content-Type": "application/rss+xml"}, feed)))
+        before = len(server.requests)
+        runner = CliRunner()
+        for name in ("etag", "plain"):
+            result = runner.invoke(cli, ["--config", str(config), "-q", "poll", "--feed", name])
+            assert result.exit_code == 0, result.output
+        sent = [r for r in server.requests[before:] if r.path == "/feed.xml"]
+        assert sent and sent[-1].headers.get("if-none-match") == 'W/"v1"'
+        assert sent[-1].headers.get("if-modified-since") == "Mon, 02 Mar 2026 10:00:00 GMT"
+        outcomes = [r["outcome"] for r in rows(db, "SELECT outcome FROM poll_log ORDER BY id")]
+        assert outcomes[-2:] == ["not_modified", "unchanged"]
+        assert len(rows(db, "SELECT id FROM articles")) == 2
