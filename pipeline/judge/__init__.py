@@ -46,8 +46,11 @@ NUMERIC_FLAG_CONFIDENCE = 0.85
 MIN_GROUNDING_STANCE = 0.35
 MIN_GROUNDING_DISCUSS = 0.2
 DEVELOPMENT_MIN_WORDS = 8
-DEVELOPMENT_MIN_SCORE = 0.5
-MAX_DEVELOPMENTS_PER_ARTICLE = 3
+DEVELOPMENT_MIN_SCORE = 0.6
+# A sentence holding this share of a claim's content words speaks of that claim.
+DEVELOPMENT_CLAIM_COVER = 0.5
+# An article reports one or two new things; more candidates are mostly its details.
+MAX_DEVELOPMENTS_PER_ARTICLE = 2
 LEDE_SENTENCES = 4  # news leads with the news: the first sentences weigh more
 # Verbs of events: a development is something that happened or was decided.
 _EVENT = re.compile(
@@ -85,6 +88,7 @@ class StoryProfile:
     salient_terms: frozenset[str]
     seed_sentences: tuple[str, ...]
     background: Background
+    claim_terms: tuple[set[str], ...]
 
 
 @lru_cache(maxsize=64)
@@ -103,6 +107,7 @@ def _profile(story: Story) -> StoryProfile:
         background=Background.of(
             [story.seed_text, *(c.text for c in story.claims), *story.keywords]
         ),
+        claim_terms=tuple(terms(c.text) for c in story.claims),
     )
 
 
@@ -233,6 +238,10 @@ def _developments(
         )
         if seed_sim >= DEVELOPMENT_MAX_SEED_SIMILARITY:
             continue  # a quote of the seed itself
+        sentence_terms = terms(sentence)
+        if any(len(ct & sentence_terms) >= DEVELOPMENT_CLAIM_COVER * len(ct)
+               for ct in profile.claim_terms):
+            continue  # it speaks of a claim: a confirmation or contradiction, not news
         score = round(
             0.4 * min(1.0, len(novel) / 10)
             + 0.3 * (index < LEDE_SENTENCES)
