@@ -23,7 +23,8 @@ STAMP = VENV / ".installed"
 
 
 def ensure_venv() -> None:
-    if sys.version_info < (3, 11):
+    # This script runs under whatever python3 the machine has, maybe an old one.
+    if sys.version_info < (3, 11):  # noqa: UP036
         sys.exit(f"claimwatch needs Python 3.11 or newer; this is {sys.version.split()[0]}")
     pyproject = ROOT / "pyproject.toml"
     if STAMP.exists() and STAMP.stat().st_mtime >= pyproject.stat().st_mtime:
