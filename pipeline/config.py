@@ -27,6 +27,29 @@ ENV_VAR = "CLAIMWATCH_CONFIG"
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 _TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+_PRINTABLE_ASCII = re.compile(r"^[\x20-\x7e]+$")
+MAX_INTERVAL_MINUTES = 7 * 24 * 60
+
+
+def _url_problem(url: str) -> str | None:
+    """Why ``url`` can never be fetched, or None."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+        parts.port  # noqa: B018 (raises ValueError on a bad port)
+    except ValueError as e:
+        return f"not a valid URL: {e}"
+    if parts.scheme not in ("http", "https") or not host:
+        return "must be an http:// or https:// URL"
+    if parts.username or parts.password:
+        return "must not carry a user name or password"
+    try:
+        host.encode("idna")
+    except UnicodeError:
+        return f"the host name {host!r} is not valid (empty or over-long label)"
+    return None
 
 
 @dataclass(frozen=True)
@@ -333,10 +356,12 @@ def load_config(path: str | os.PathLike[str]) -> Config:
         if feed.name in names:
             problems.add(f"feeds[{i}].name", f"duplicate feed name {feed.name!r}")
         names.add(feed.name)
-        if not re.match(r"^https?://[^/\s]+", feed.url):
-            problems.add(f"feeds[{i}].url", "must be an http:// or https:// URL")
-        if feed.interval_minutes < 1:
-            problems.add(f"feeds[{i}].interval_minutes", "must be at least 1")
+        url_problem = _url_problem(feed.url)
+        if url_problem:
+            problems.add(f"feeds[{i}].url", url_problem)
+        if not 1 <= feed.interval_minutes <= MAX_INTERVAL_MINUTES:
+            problems.add(f"feeds[{i}].interval_minutes",
+                         f"must be between 1 and {MAX_INTERVAL_MINUTES} (a week)")
         feeds.append(feed)
 
     schedule = sections.get("schedule") or ScheduleSettings()
@@ -352,6 +377,9 @@ def load_config(path: str | os.PathLike[str]) -> Config:
         if schedule.check_seconds < 1:
             problems.add("schedule.check_seconds", "must be at least 1")
     network = sections.get("network") or NetworkConfig()
+    if not _PRINTABLE_ASCII.match(network.user_agent):
+        # httpx cannot send anything else in a header: every fetch would fail.
+        problems.add("network.user_agent", "use printable ASCII only (no accents, no newlines)")
     for name in ("connect_timeout", "read_timeout", "total_timeout", "parse_timeout",
                  "extract_timeout", "max_feed_bytes", "max_page_bytes", "max_entries_per_poll"):
         if getattr(network, name) <= 0:
@@ -372,6 +400,11 @@ def load_config(path: str | os.PathLike[str]) -> Config:
     if story_paths is not None and not story_paths:
         all_problems.append((str(path), "stories", "list at least one story file"))
 
+    judge = sections.get("judge") or JudgeSettings()
+    if judge.model is not None and not (judge.model / "stance-model.json").is_file():
+        all_problems.append((str(path), "judge.model",
+                             f"no stance model in {judge.model} (expected stance-model.json "
+                             f"there, as written by `claimwatch train fnc1`)"))
     if all_problems or sections.get("storage") is None:
         raise ConfigError(all_problems)
     return Config(
@@ -381,5 +414,5 @@ def load_config(path: str | os.PathLike[str]) -> Config:
         schedule=schedule,
         network=network,
         feeds=tuple(feeds),
-        judge=sections.get("judge") or JudgeSettings(),
+        judge=judge,
     )

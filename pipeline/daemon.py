@@ -29,6 +29,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from .app import App
 from .digest import build_digest, write_digest
+from .store import Store
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +70,6 @@ class Daemon:
         self._cycle_lock = threading.Lock()
 
     def poll_due(self) -> None:
-        touch_heartbeat(self.app.config)
         if self.stop.is_set() or not self._cycle_lock.acquire(blocking=False):
             return
         try:
@@ -93,7 +93,10 @@ class Daemon:
         if day is None:
             day = datetime.now(ZoneInfo(tz)).date() - timedelta(days=1)
         try:
-            digest = build_digest(self.app.store, day, tz, now=self.app.clock())
+            # Its own connection: the poll job writes through the app's in another thread,
+            # and a digest must not read a half-written article's rows.
+            with Store.open(self.app.config.storage.database) as store:
+                digest = build_digest(store, day, tz, now=self.app.clock())
             paths = write_digest(digest, self.app.config.storage.digests)
             log.info("event=digest day=%s files=%s contradictions=%d developments=%d",
                      day, ",".join(str(p) for p in paths), len(digest.contradictions),
@@ -113,6 +116,16 @@ class Daemon:
             coalesce=True,
             misfire_grace_time=None,
             next_run_time=datetime.now(ZoneInfo(schedule.timezone)),
+        )
+        # Its own job, so a long poll cycle (which makes the scheduler skip poll ticks) does not
+        # look like a dead daemon to the healthcheck.
+        self.scheduler.add_job(
+            touch_heartbeat,
+            IntervalTrigger(seconds=self.tick_seconds),
+            args=[self.app.config],
+            id="heartbeat",
+            max_instances=1,
+            coalesce=True,
         )
         self.scheduler.add_job(
             self.write_digest,
@@ -136,7 +149,7 @@ class Daemon:
             log.info("event=daemon_stopping")
             self.scheduler.shutdown(wait=False)
             # The cycle notices the stop between articles; give it a moment to roll back.
-            if self._cycle_lock.acquire(timeout=5):
+            if self._cycle_lock.acquire(timeout=10):
                 self._cycle_lock.release()
             self._restore_signals(previous)
             log.info("event=daemon_stopped")

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import jinja2
@@ -136,15 +137,13 @@ def build_digest(store: Store, day: date, tz: str, *, now: datetime) -> Digest:
         groups.setdefault((row["story"], row["claim_key"]), []).append(row)
     confirmations = []
     for (story, key), rows in groups.items():
-        roots = {r["duplicate_of"] or r["article_id"] for r in rows}
-        sites = {r["site"] for r in rows if r["duplicate_of"] is None}
-        copies_only = roots - {r["article_id"] for r in rows if r["duplicate_of"] is None}
         confirmations.append(
             ClaimGroup(
                 claim_key=key,
                 claim_text=rows[0]["claim_text"],
                 story=story,
-                sites=len(sites) + len(copies_only),
+                # A syndicated copy counts as its original's site, as in the claim ledger.
+                sites=len({r["independent_site"] for r in rows}),
                 items=tuple(_flag(r) for r in rows),
             )
         )
@@ -218,11 +217,18 @@ def md_escape(text: str) -> str:
 
 
 def md_link(link: Link) -> str:
+    """A Markdown link to an http(s) URL whose every character outside RFC 3986 (and the
+    brackets Markdown cares about) is percent-encoded: nothing in it can end the link or open
+    an HTML tag."""
     title = md_escape(link.title)
     if link.url is None:
         return title
-    url = link.url.replace("(", "%28").replace(")", "%29").replace(" ", "%20")
-    return f"[{title}](<{url}>)" if ">" not in url else title
+    url = quote(link.url, safe=_URL_SAFE)
+    return f"[{title}](<{url}>)"
+
+
+# RFC 3986 unreserved and reserved characters, plus "%", minus the ones Markdown reads.
+_URL_SAFE = "-._~:/?#@!$&'*+,;=%"
 
 
 def render_markdown(digest: Digest) -> str:

@@ -15,7 +15,14 @@ from datetime import datetime
 
 from .dedupe import SyndicationIndex
 from .developments import best_cluster
-from .errors import ExtractError, FetchError
+from .errors import (
+    ExtractError,
+    FetchError,
+    FetchTimeoutError,
+    HTTPStatusError,
+    NetworkError,
+    TLSError,
+)
 from .extract import ExtractedPage, content_hash, extract_page, text_from_plain
 from .feeds import FeedEntry
 from .http import Fetcher
@@ -40,6 +47,9 @@ class Prepared:
     article: Article | None
     text_source: str  # page | feed_summary | file
     fetch_error: str | None = None
+    # Nothing usable now, but the page may work later: the entry is not recorded, so the next
+    # poll of the feed tries it again.
+    retryable: bool = False
 
 
 @dataclass
@@ -50,10 +60,12 @@ class IngestReport:
     flags: int = 0
     fetch_errors: int = 0
     skipped: int = 0
+    deferred: int = 0  # entries left for the next poll (their page failed transiently)
     flagged: list[tuple[str, str, str, str]] = field(default_factory=list)  # kind, key, url, ev
 
     def merge(self, other: IngestReport) -> None:
-        for name in ("stored", "duplicates", "relevant", "flags", "fetch_errors", "skipped"):
+        for name in ("stored", "duplicates", "relevant", "flags", "fetch_errors", "skipped",
+                     "deferred"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.flagged.extend(other.flagged)
 
@@ -112,7 +124,10 @@ def prepare_entry(
             entry.url, fetcher=fetcher, pool=pool, extract_timeout=extract_timeout
         )
     except (FetchError, ExtractError) as e:
-        return _from_summary(entry, entry.url, f"{e.kind}: {e}"[:500])
+        return _from_summary(entry, entry.url, f"{e.kind}: {e}"[:500], retryable=_retryable(e))
+    except Exception as e:  # a bug or an input nobody foresaw: it costs this entry only
+        log.exception("event=entry_failed_unexpectedly url=%s", entry.url)
+        return _from_summary(entry, entry.url, f"internal: {type(e).__name__}: {e}"[:500])
     url = page.canonical_url or entry.url
     article = Article(
         url=url,
@@ -125,10 +140,19 @@ def prepare_entry(
     return Prepared(entry_url=entry.url, article=article, text_source="page")
 
 
-def _from_summary(entry: FeedEntry, url: str | None, why: str) -> Prepared:
+def _retryable(error: Exception) -> bool:
+    """Failures that say the page may work later: the publisher's outage, not a dead link."""
+    if isinstance(error, HTTPStatusError):
+        return error.status >= 500 or error.status == 429
+    return isinstance(error, FetchTimeoutError | NetworkError) and not isinstance(error, TLSError)
+
+
+def _from_summary(entry: FeedEntry, url: str | None, why: str, *,
+                  retryable: bool = False) -> Prepared:
     text = text_from_plain(entry.summary)
     if not url or not text:
-        return Prepared(entry_url=url, article=None, text_source="none", fetch_error=why)
+        return Prepared(entry_url=url, article=None, text_source="none", fetch_error=why,
+                        retryable=retryable)
     article = Article(
         url=url,
         title=entry.title,
@@ -194,6 +218,11 @@ class Ingestor:
             }
         if article is None:
             report.fetch_errors += 1
+            if prepared.retryable:
+                report.deferred += 1
+                log.info("event=article_deferred url=%s reason=%r", prepared.entry_url,
+                         prepared.fetch_error)
+                return report
             if feed_id is not None and entry_row is not None:
                 with self.store.transaction() as db:
                     self.store.record_entry(db, feed_id, {**entry_row, "article_id": None})
@@ -203,9 +232,17 @@ class Ingestor:
         if prepared.fetch_error:
             report.fetch_errors += 1
 
+        digest = content_hash(article.text)
         existing = self.store.article_id_by_url(article.url)
-        if existing is None and prepared.entry_url and prepared.entry_url != article.url:
-            existing = self.store.article_id_by_url(prepared.entry_url)
+        own_url = canonicalize(prepared.entry_url) if prepared.entry_url else None
+        if existing is not None and own_url and own_url != article.url:
+            if self.store.article_hash(existing) != digest:
+                # Another text already holds this canonical URL: a CMS that points every page
+                # at one canonical, or redirects to a consent page. Keep it under its own URL.
+                article = replace(article, url=own_url, site=site_of(own_url))
+                existing = self.store.article_id_by_url(own_url)
+        elif existing is None and own_url and own_url != article.url:
+            existing = self.store.article_id_by_url(own_url)
         if existing is not None:
             report.skipped += 1
             if feed_id is not None and entry_row is not None:
@@ -213,7 +250,6 @@ class Ingestor:
                     self.store.record_entry(db, feed_id, {**entry_row, "article_id": existing})
             return report
 
-        digest = content_hash(article.text)
         same_text = self.store.article_by_hash(digest)
         exact_copy = same_text[0] if same_text else None
         # A copy always points at its group's root, never at another copy.
@@ -255,6 +291,8 @@ class Ingestor:
                 for story, judgment in judgments:
                     self._write_judgment(db, story, judgment, article_id, article, now, report)
         report.stored += 1
+        if exact_copy is not None:
+            relevant_slugs = self.store.relevant_stories(article_id)
         report.relevant += 1 if relevant_slugs else 0
         log.info(
             "event=article_stored id=%s url=%s source=%s relevant=%s duplicate_of=%s",

@@ -21,7 +21,14 @@ from .errors import FetchError, ParseError
 from .feeds import FeedEntry, ParsedFeed, parse_feed
 from .http import Fetcher, FetchResult
 from .ingest import Ingestor, IngestReport, prepare_entry
-from .scheduling import after_failure, after_success, is_outage, iso, use_validators
+from .scheduling import (
+    OUTAGE_WINDOW,
+    after_failure,
+    after_success,
+    is_outage,
+    iso,
+    use_validators,
+)
 from .store import FeedRow, Store
 from .workers import RemoteError, Stopped, WorkerCrashed, WorkerPool, WorkerTimeout, ordered_map
 
@@ -90,6 +97,9 @@ def fetch_feed(
                                  "parse_failed") from e
     except (FetchError, ParseError) as e:
         outcome.error = e
+    except Exception as e:  # a bug or an input nobody foresaw: it costs this feed, not the cycle
+        log.exception("event=feed_failed_unexpectedly feed=%s url=%s", feed.name, feed.url)
+        outcome.error = e
     return outcome
 
 
@@ -147,7 +157,9 @@ class Poller:
             report.interrupted = True
             return report
         failures = [o.error for o in outcomes if o.error is not None]
-        outage = is_outage(failures, len(outcomes))
+        recent_polled, recent_network = self.store.recent_polls(iso(now - OUTAGE_WINDOW))
+        outage = is_outage(failures, len(outcomes), recent_polled=recent_polled,
+                           recent_network_failures=recent_network)
         if outage:
             log.warning("event=outage_suspected failed=%d polled=%d: failures not counted "
                         "against feeds", len(failures), len(outcomes))
@@ -183,6 +195,7 @@ class Poller:
         result = outcome.result
         assert result is not None
         entries: list[FeedEntry] = []
+        capped = False
         if outcome.parsed is not None:
             all_entries = outcome.parsed.entries
             unseen = self.store.unseen_entries(feed.id, [e.guid_key for e in all_entries])
@@ -194,11 +207,16 @@ class Poller:
                 log.warning("event=entries_capped feed=%s new=%d processed=%d", feed.name,
                             len(entries), cap)
                 entries = entries[:cap]
+                capped = True
         report.new_entries += len(entries)
         # An article another feed already delivered is linked, not fetched again.
         entries = self.ingestor.link_known(feed.id, entries)
+        deferred_before = report.articles.deferred
         processed, interrupted = self._ingest(feed, entries, report, progress)
-        complete = not interrupted
+        deferred = report.articles.deferred - deferred_before
+        # The body counts as handled only once every entry in it was handled: otherwise the
+        # next poll must parse it again (no validators, no body hash) to pick up the rest.
+        complete = not (interrupted or capped or deferred)
         body_hash = hashlib.sha256(result.body).hexdigest() if result.status == 200 else None
         decision = after_success(
             feed,
@@ -208,7 +226,6 @@ class Poller:
             status=result.status,
             etag=result.headers.get("etag"),
             last_modified=result.headers.get("last-modified"),
-            # Only remember the body as handled once every entry in it was handled.
             body_sha256=body_hash if complete else None,
             permanent_redirect=result.permanent_redirect,
             conditional=outcome.conditional,
@@ -216,9 +233,12 @@ class Poller:
             warning=outcome.parsed.warning if outcome.parsed else None,
         )
         if not complete:
-            # Stopped part-way: the rest of the entries are due again at once after a restart.
-            report.interrupted = True
-            decision.changes.update(etag=None, last_modified=None, next_poll_at=iso(now))
+            decision.changes.update(etag=None, last_modified=None)
+        if interrupted or capped:
+            # Stopped part-way, or more entries than one poll takes: the rest are due at once
+            # (after a restart, or on the next tick). Deferred pages wait for the usual interval.
+            report.interrupted = report.interrupted or interrupted
+            decision.changes["next_poll_at"] = iso(now)
         self.store.update_feed(
             feed.id,
             decision.changes,

@@ -38,6 +38,7 @@ REDIRECT_MIN_AGE = timedelta(days=7)
 # Our outage: at least this many feeds polled and this share of them failed at the network.
 OUTAGE_MIN_FEEDS = 3
 OUTAGE_SHARE = 0.8
+OUTAGE_WINDOW = timedelta(minutes=15)
 
 
 def iso(dt: datetime) -> str:
@@ -183,6 +184,11 @@ def error_kind(error: BaseException) -> str:
     return str(kind) if kind else type(error).__name__
 
 
-def is_outage(failures: list[BaseException], polled: int) -> bool:
-    network = sum(1 for e in failures if is_network_failure(e))
-    return polled >= OUTAGE_MIN_FEEDS and network >= OUTAGE_SHARE * polled
+def is_outage(failures: list[BaseException], polled: int, *, recent_polled: int = 0,
+              recent_network_failures: int = 0) -> bool:
+    """Most polls failing at the network, in this cycle plus the last ``OUTAGE_WINDOW``:
+    our connection is down, not every feed at once."""
+    network = sum(1 for e in failures if is_network_failure(e)) + recent_network_failures
+    total = polled + recent_polled
+    return (total >= OUTAGE_MIN_FEEDS and network >= OUTAGE_SHARE * total
+            and any(is_network_failure(e) for e in failures))

@@ -199,6 +199,19 @@ def m002_syndication_reviews_ledger(db: sqlite_utils.Database) -> None:
     db.execute(_LEDGER_VIEW)
 
 
+@migrations()
+def m003_live_developments(db: sqlite_utils.Database) -> None:
+    """Developments nobody marked wrong: what the digest and the timeline show."""
+    db.execute(
+        """
+        CREATE VIEW live_developments AS
+        SELECT d.* FROM developments d
+        WHERE coalesce((SELECT r.verdict FROM reviews r WHERE r.target = 'development'
+                        AND r.development_id = d.id ORDER BY r.id DESC LIMIT 1), '') != 'wrong'
+        """
+    )
+
+
 # The latest review of a match or development decides; "wrong" hides it from flags and counts.
 _FLAGS_VIEW = """
 CREATE VIEW flags AS
@@ -372,7 +385,9 @@ class Store:
 
     def sync_stories(self, stories: Sequence[Story], *, now: str) -> list[Story]:
         """Upsert stories and their seed claims from the config; return the stories with every
-        active claim (seed and added ones) carrying store ids."""
+        active claim (seed and added ones) carrying store ids. A seed claim no longer in its
+        story file stops being tracked (its matches stay); one that comes back is tracked
+        again. Claims added with `claims add` are the store's own and stay."""
         with self.transaction() as db:
             for story in stories:
                 db["stories"].upsert(
@@ -398,8 +413,15 @@ class Store:
                                 "active": 1,
                             }
                         )
-                    elif existing["text"] != claim.text:
-                        db["claims"].update(existing["id"], {"text": claim.text})
+                    elif existing["text"] != claim.text or not existing["active"]:
+                        db["claims"].update(existing["id"], {"text": claim.text, "active": 1})
+                keys = [c.key for c in story.claims]
+                marks = ",".join("?" * len(keys)) or "''"
+                db.execute(
+                    f"UPDATE claims SET active = 0 WHERE story = ? AND source = 'seed' "
+                    f"AND active = 1 AND key NOT IN ({marks})",
+                    [story.slug, *keys],
+                )
         return [self.story_with_claims(s) for s in stories]
 
     def _claim_row(self, story: str, key: str) -> dict[str, Any] | None:
@@ -486,6 +508,17 @@ class Store:
             db["feeds"].update(feed_id, changes)
             db["poll_log"].insert({"feed_id": feed_id, **log})
 
+    def recent_polls(self, since: str) -> tuple[int, int]:
+        """(polls since ``since``, how many of them failed at the network): the daemon polls a
+        few feeds a tick, so an outage shows over minutes, not within one cycle."""
+        polled, network = self.db.execute(
+            """SELECT count(*), coalesce(sum(outcome = 'outage' OR (outcome = 'error' AND
+                      (error LIKE 'network:%' OR error LIKE 'timeout:%'))), 0)
+               FROM poll_log WHERE started_at >= ?""",
+            [since],
+        ).fetchone()
+        return int(polled), int(network)
+
     def next_due_at(self) -> str | None:
         row = self.db.execute(
             "SELECT min(next_poll_at) FROM feeds WHERE active = 1 AND disabled_reason IS NULL"
@@ -514,6 +547,16 @@ class Store:
         row = self.db.execute("SELECT id FROM articles WHERE url = ?", [url]).fetchone()
         return row[0] if row else None
 
+    def relevant_stories(self, article_id: int) -> list[str]:
+        row = self.db.execute("SELECT relevant_stories FROM articles WHERE id = ?",
+                              [article_id]).fetchone()
+        return row[0].split(",") if row and row[0] else []
+
+    def article_hash(self, article_id: int) -> str | None:
+        row = self.db.execute("SELECT content_hash FROM articles WHERE id = ?",
+                              [article_id]).fetchone()
+        return row[0] if row else None
+
     def article_by_hash(self, content_hash: str) -> tuple[int, int] | None:
         """(id of the earliest article with this content hash, the root of its copy group)."""
         row = self.db.execute(
@@ -534,7 +577,8 @@ class Store:
 
     def copy_judgments(self, db: sqlite_utils.Database, source_id: int, target_id: int,
                        now: str) -> None:
-        """An exact copy (same content hash) carries its original's judgments: not judged twice."""
+        """An exact copy (same content hash) carries its original's judgments and development
+        evidence: it is not judged twice, and still counts as an article reporting them."""
         db.execute(
             """INSERT OR IGNORE INTO matches
                (article_id, claim_id, stance, score, band, evidence, created_at)
@@ -542,6 +586,22 @@ class Store:
                WHERE article_id = ?""",
             [target_id, now, source_id],
         )
+        db.execute(
+            """UPDATE articles SET relevant_stories =
+                   (SELECT relevant_stories FROM articles WHERE id = ?) WHERE id = ?""",
+            [source_id, target_id],
+        )
+        developments = [r[0] for r in db.execute(
+            "SELECT development_id FROM article_developments WHERE article_id = ?", [source_id])]
+        db.execute(
+            """INSERT OR IGNORE INTO article_developments
+               (article_id, development_id, evidence, score)
+               SELECT ?, development_id, evidence, score FROM article_developments
+               WHERE article_id = ?""",
+            [target_id, source_id],
+        )
+        for development_id in developments:
+            self._refresh_development_counts(db, development_id, now)
 
     def insert_match(self, db: sqlite_utils.Database, row: dict[str, Any]) -> None:
         db["matches"].insert(row, pk=("article_id", "claim_id"), replace=True)
@@ -654,11 +714,9 @@ class Store:
         """Developments first seen in [start, end): one seen days ago and repeated today is not
         new today."""
         return self.query(
-            """SELECT d.*, s.title AS story_title FROM developments d
+            """SELECT d.*, s.title AS story_title FROM live_developments d
                JOIN stories s ON s.slug = d.story
                WHERE d.first_seen_at >= ? AND d.first_seen_at < ?
-                 AND coalesce((SELECT r.verdict FROM reviews r WHERE r.target = 'development'
-                      AND r.development_id = d.id ORDER BY r.id DESC LIMIT 1), '') != 'wrong'
                ORDER BY d.site_count DESC, d.article_count DESC, d.id""",
             [start, end],
         )

@@ -58,7 +58,7 @@ def main(argv: list[str]) -> int:
     command = COMMANDS[argv[0]](argv[1:])
     os.chdir(ROOT)
     # exec, so Ctrl-C and SIGTERM reach the daemon itself and its exit status is ours.
-    os.execv(command[0], command)
+    os.execvp(command[0], command)
 
 
 if __name__ == "__main__":

@@ -44,7 +44,7 @@ def test_invalid_config_exits_2_with_file_and_key(tmp_path: Path) -> None:
     result = invoke("--config", str(bad), "poll")
     assert result.exit_code == 2
     assert f"{bad}: feeds[0].url:" in result.output
-    assert f"{bad}: feeds[0].interval_minutes: must be at least 1" in result.output
+    assert f"{bad}: feeds[0].interval_minutes: must be between 1 and" in result.output
 
 
 def test_missing_config_named_by_environment(tmp_path: Path) -> None:

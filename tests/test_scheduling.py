@@ -140,3 +140,13 @@ def test_backoff_is_bounded_and_monotonic(interval: int, errors: int) -> None:
     b = s.backoff(base, errors)
     assert base <= b <= max(s.MAX_BACKOFF, base)
     assert s.backoff(base, errors + 1) >= b
+
+
+def test_an_outage_shows_over_the_recent_window_not_one_cycle() -> None:
+    one = [NetworkError("dns", url="u")]
+    assert not s.is_outage(one, polled=1)  # one feed failing is that feed's problem
+    assert s.is_outage(one, polled=1, recent_polled=5, recent_network_failures=5)
+    assert not s.is_outage(one, polled=1, recent_polled=5, recent_network_failures=1)
+    # Recent failures alone do not make this cycle's HTTP errors an outage.
+    assert not s.is_outage([ParseError("x", url="u")], polled=1, recent_polled=5,
+                           recent_network_failures=5)
