@@ -46,7 +46,7 @@ NUMERIC_FLAG_CONFIDENCE = 0.85
 MIN_GROUNDING_STANCE = 0.35
 MIN_GROUNDING_DISCUSS = 0.2
 DEVELOPMENT_MIN_WORDS = 8
-DEVELOPMENT_MIN_SCORE = 0.6
+DEVELOPMENT_MIN_SCORE = 0.7
 # A sentence holding this share of a claim's content words speaks of that claim.
 DEVELOPMENT_CLAIM_COVER = 0.5
 # An article reports one or two new things; more candidates are mostly its details.
