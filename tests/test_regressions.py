@@ -1,6 +1,7 @@
-"""Findings of a hostile review of the pipeline's wiring (polling, ingest, store, daemon, digest,
-config, Datasette metadata). Each test fails on the code as reviewed and passes once the bug it
-names is fixed. Only servers started here on 127.0.0.1 are contacted."""
+"""Regression tests for the findings of a hostile review of the pipeline's wiring (polling,
+ingest, store, daemon, digest, config, Datasette metadata). Each failed on the code as reviewed;
+the docstrings describe the bug as it was. Only servers started here on 127.0.0.1 are
+contacted."""
 
 from __future__ import annotations
 
