@@ -90,6 +90,21 @@ def test_negation_and_refutation_cues():
     assert top3[0] >= 1.0 and top3[1] == 0.0
 
 
+def test_cues_near_claim_terms_stay_inside_their_sentence():
+    stats = _stats()
+    body = "The shark was never seen. Fake news spread. The mayor denied the shark story."
+    view = prepare_body(body, stats)
+    X, _ = pair_features(["Shark seen in river"], view, stats)
+    # "never" right before "seen", and 1 token after "shark": a negated claim term
+    assert _feature(X, "negated_claim_terms").tolist() == [1.0]
+    assert _feature(X, "near3_negation_top3").tolist() == [1.0]
+    # "Fake" sits in a sentence without claim terms, "denied" is 2 tokens from "shark"
+    assert _feature(X, "near5_refute_body").tolist() == [1.0]
+    assert _feature(X, "near5_refute_sents").tolist() == [1.0]
+    assert _feature(X, "lead5_refute").tolist() == [2.0]
+    assert _feature(X, "rank3_position").tolist() == [1 / 3]
+
+
 def test_pair_features_shape_and_empty_body():
     stats = _stats()
     X, best = pair_features(["a claim", "another"], prepare_body("", stats), stats)

@@ -13,7 +13,12 @@ pass (:func:`pair_features`). Per claim the features are:
 - stance cues: refutation ("fake", "hoax", "denied", "not true", "no evidence"), hedging
   ("reportedly", "allegedly", "unconfirmed"), negation and support ("confirmed", "official")
   word counts in the claim, in the evidence sentences and in the whole body, per lexicon and per
-  cue word.
+  cue word;
+- cues in context (:func:`_context_features`): cue words within 3 / 5 / 8 tokens of a claim term,
+  cues of the sentences ranked 1-3 and weighted by cosine, in the opening sentences, in sentences
+  naming the claim's entities or repeating its terms, negation polarity of claim vs evidence,
+  and claim terms negated in the body. The body's tokens are laid out once in the
+  :class:`BodyView` (padded between sentences) so these windows are array operations.
 
 Text statistics (the IDF table) come from :class:`TextStats`, fitted on article bodies only: it
 is unsupervised, bodies are what the model sees at run time, and in cross-validation it is
@@ -376,6 +381,13 @@ class BodyView:
     sentence_refute_bigrams: np.ndarray  # (n_sentences,)
     sentence_lengths: np.ndarray  # tokens per sentence
     sentence_numbers: list[set[str]]
+    sentence_tokens: list[list[str]]  # tokenize() of each sentence
+    # All sentences' tokens laid end to end, with _PAD empty slots before, between and after
+    # them, so a window of up to _PAD tokens around a position never crosses a sentence:
+    token_column: np.ndarray  # (n_slots,) column of a content token, else -1
+    token_cues: np.ndarray  # (n_slots, 4) cue-group membership: refute, negation, hedge, support
+    token_after_negation: np.ndarray  # (n_slots,) bool: one of the 2 tokens before is a negation
+    segment_starts: np.ndarray  # (n_sentences,) slot where sentence i's padding + tokens begin
     bigrams: frozenset[tuple[str, str]]
     trigrams: frozenset[tuple[str, str, str]]
     capitalised: frozenset[str]
@@ -395,8 +407,10 @@ def prepare_body(body: str, stats: TextStats) -> BodyView:
     trigrams: set[tuple[str, str, str]] = set()
     capitalised: set[str] = set()
     sentence_numbers: list[set[str]] = []
+    sentence_tokens: list[list[str]] = []
     for i, sentence in enumerate(sentences):
         tokens = tokenize(sentence)
+        sentence_tokens.append(tokens)
         lengths[i] = len(tokens)
         for t in tokens:
             j = _CUE_INDEX.get(t)
@@ -426,6 +440,7 @@ def prepare_body(body: str, stats: TextStats) -> BodyView:
     norm = float(np.linalg.norm(body_tfidf))
     if norm > 0:
         body_tfidf = body_tfidf / norm
+    flat = _flat_tokens(sentence_tokens, columns)
     return BodyView(
         sentences=sentences,
         columns=columns,
@@ -436,12 +451,51 @@ def prepare_body(body: str, stats: TextStats) -> BodyView:
         sentence_refute_bigrams=refute_bigrams,
         sentence_lengths=lengths,
         sentence_numbers=sentence_numbers,
+        sentence_tokens=sentence_tokens,
+        token_column=flat[0],
+        token_cues=flat[1],
+        token_after_negation=flat[2],
+        segment_starts=flat[3],
         bigrams=frozenset(bigrams),
         trigrams=frozenset(trigrams),
         capitalised=frozenset(capitalised),
         numbers=frozenset(set().union(*sentence_numbers) if sentence_numbers else set()),
         n_tokens=int(lengths.sum()),
         question_marks=body.count("?"),
+    )
+
+
+_PAD = 8  # widest cue window (tokens either side of a claim term)
+_NEAR_WINDOWS = (3, 5, 8)
+# Cue-group columns of the proximity features, in this order: refute, negation, hedge, support.
+_NEAR_ORDER = [CUE_GROUPS.index(g) for g in ("refute", "negation", "hedge", "support")]
+_NEGATION = CUE_GROUPS.index("negation")
+
+
+def _flat_tokens(
+    sentence_tokens: list[list[str]], columns: dict[str, int]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The padded token layout of :class:`BodyView` (``token_column`` ... ``segment_starts``)."""
+    column = [-1] * _PAD
+    cue = [-1] * _PAD
+    starts = []
+    for tokens in sentence_tokens:
+        starts.append(len(column) - _PAD)
+        column.extend([columns.get(t, -1) for t in tokens])
+        cue.extend([_CUE_INDEX.get(t, -1) for t in tokens])
+        column.extend([-1] * _PAD)
+        cue.extend([-1] * _PAD)
+    cue_index = np.asarray(cue, dtype=np.int64)
+    groups = np.vstack([_GROUP_OF_CUE, np.zeros((1, len(CUE_GROUPS)))])[cue_index]
+    negation = groups[:, _NEGATION] > 0
+    after_negation = np.zeros(len(cue_index), dtype=bool)
+    after_negation[1:] |= negation[:-1]
+    after_negation[2:] |= negation[:-2]
+    return (
+        np.asarray(column, dtype=np.int64),
+        groups[:, _NEAR_ORDER],
+        after_negation,
+        np.asarray(starts, dtype=np.int64),
     )
 
 
@@ -491,11 +545,155 @@ _BASE_NAMES: tuple[str, ...] = (
 )
 _GROUP_SCOPES = ("claim", "best", "top3", "related", "body_rate", "lead3")
 _WORD_SCOPES = ("claim", "top3", "body_rate")
+_NEAR_GROUPS = ("refute", "negation", "hedge", "support")
+# Cues in the claim's context (see _context_features); "refute" counts include the two-word
+# refutations except in near*_ (single words near a claim term) and match2_ (as measured).
+_CONTEXT_NAMES: tuple[str, ...] = (
+    tuple(f"near{w}_{g}_top3" for w in (3, 8) for g in _NEAR_GROUPS)
+    + tuple(f"rank{r}_{x}" for r in (1, 2, 3) for x in ("cos",) + _NEAR_GROUPS + ("position",))
+    + tuple(f"cosw_{g}" for g in _NEAR_GROUPS)
+    + (
+        "lead1_refute",
+        "lead5_refute",
+        "lead1_negation",
+        "lead5_negation",
+        "lead5_hedge",
+        "lead5_support",
+    )
+    + ("entity_refute", "entity_negation", "entity_sents", "entity_refute_frac")
+    + (
+        "claim_negation_words",
+        "claim_refute_words",
+        "polarity_neg_neg",
+        "polarity_neg_none",
+        "polarity_pos_neg",
+        "claim_refute_x_body_refute",
+    )
+    + ("related_refute_frac", "related_negation_frac")
+    + ("near5_refute_body", "near5_negation_body", "near5_refute_sents")
+    + ("match2_refute", "match2_negation", "match2_sents", "match2_refute_frac")
+    + ("negated_claim_terms",)
+)
 FEATURE_NAMES: tuple[str, ...] = (
     _BASE_NAMES
     + tuple(f"cue_{g}_{s}" for s in _GROUP_SCOPES for g in CUE_GROUPS)
     + tuple(f"word_{w}_{s}" for s in _WORD_SCOPES for w in CUE_WORDS)
+    + _CONTEXT_NAMES
 )
+
+
+def _context_features(
+    view: BodyView,
+    stats: TextStats,
+    sent_cos: np.ndarray,
+    order: np.ndarray,
+    claim_content: list[list[str]],
+    claim_words: np.ndarray,
+    claim_caps: list[set[str]],
+) -> np.ndarray:
+    """The ``_CONTEXT_NAMES`` features of every claim against one body, ``(n_claims, n)``.
+
+    Per claim: refutation / negation / hedge / support cue words within 3 and 8 tokens of a claim
+    term in the 3 best evidence sentences (and within 5 in the whole body); the cues, cosine and
+    position of the sentences ranked 1-3; cue counts weighted by sentence cosine; cues in the
+    first 1 and 5 sentences; cues in the sentences naming the claim's entities (capitalised or
+    rare words) and in those with >= 2 claim-term occurrences; the share of related sentences
+    (cosine > 0.1) with a refutation / negation; negation polarity of the claim against its
+    evidence; and claim terms right after a negation ("not", "never" up to 2 tokens before).
+    """
+    n = len(claim_content)
+    n_sent = len(view.sentences)
+    out = np.zeros((n, len(_CONTEXT_NAMES)), dtype=np.float64)
+    if n == 0 or n_sent == 0:
+        return out
+    raw = view.sentence_cues @ _GROUP_OF_CUE  # per sentence, CUE_GROUPS order
+    raw_refute = raw[:, 0]
+    G = raw[:, _NEAR_ORDER]  # refute (+ two-word refutations), negation, hedge, support
+    G[:, 0] += view.sentence_refute_bigrams
+    refuting = (G[:, 0] > 0).astype(np.float64)
+
+    n_cols = len(view.columns)
+    present = np.zeros((n, n_cols + 1), dtype=bool)  # last column: no column (-1)
+    entity = np.zeros((n, n_cols + 1), dtype=bool)
+    columns = view.columns
+    for i, content in enumerate(claim_content):
+        present[i, [c for w in content if (c := columns.get(w)) is not None]] = True
+        names = claim_caps[i] | {t for t in content if stats.idf.get(t, stats.default_idf) > 5}
+        entity[i, [c for w in names if (c := columns.get(w)) is not None]] = True
+    starts = view.segment_starts
+    match = present[:, view.token_column]  # (n, n_slots)
+    slots = match.shape[1]
+    cumulative = np.zeros((n, slots + 1), dtype=np.int64)
+    np.cumsum(match, axis=1, out=cumulative[:, 1:])
+    near_cues = {}  # window -> (n, n_sent, 4) cue words within the window of a claim term
+    for w in _NEAR_WINDOWS:
+        near = np.zeros((n, slots), dtype=np.float64)
+        near[:, w : slots - w] = cumulative[:, 2 * w + 1 :] > cumulative[:, : slots - 2 * w]
+        near_cues[w] = np.add.reduceat(near[:, :, None] * view.token_cues, starts, axis=1)
+
+    rows = np.arange(n)[:, None]
+    top = order[:, :3]
+    k = 0
+    for w in (3, 8):
+        out[:, k : k + 4] = near_cues[w][rows, top].sum(axis=1)
+        k += 4
+    for r in range(3):
+        if r < n_sent:
+            s = order[:, r]
+            out[:, k] = sent_cos[rows[:, 0], s]
+            out[:, k + 1 : k + 5] = G[s]
+            out[:, k + 5] = s / n_sent
+        else:
+            out[:, k + 5] = 1.0
+        k += 6
+    weight = sent_cos.sum(axis=1)
+    out[:, k : k + 4] = np.divide(
+        sent_cos @ G, weight[:, None], out=np.zeros((n, 4)), where=weight[:, None] > 0
+    )
+    k += 4
+    lead1, lead5 = G[:1].sum(axis=0), G[:5].sum(axis=0)
+    out[:, k : k + 6] = (lead1[0], lead5[0], lead1[1], lead5[1], lead5[2], lead5[3])
+    k += 6
+    in_entity = np.add.reduceat(entity[:, view.token_column].astype(np.int64), starts, axis=1)
+    in_entity = (in_entity > 0).astype(np.float64)
+    n_entity = in_entity.sum(axis=1)
+    out[:, k] = in_entity @ G[:, 0]
+    out[:, k + 1] = in_entity @ G[:, 1]
+    out[:, k + 2] = n_entity
+    out[:, k + 3] = np.divide(in_entity @ refuting, n_entity, out=np.zeros(n), where=n_entity > 0)
+    k += 4
+    claim_groups = claim_words @ _GROUP_OF_CUE[:, _NEAR_ORDER]  # single words, no bigrams
+    evidence_negative = G[top, 0].sum(axis=1) + G[top, 1].sum(axis=1) > 0
+    claim_negative = claim_groups[:, 0] + claim_groups[:, 1] > 0
+    out[:, k] = claim_groups[:, 1]
+    out[:, k + 1] = claim_groups[:, 0]
+    out[:, k + 2] = claim_negative & evidence_negative
+    out[:, k + 3] = claim_negative & ~evidence_negative
+    out[:, k + 4] = ~claim_negative & evidence_negative
+    out[:, k + 5] = (claim_groups[:, 0] > 0) * G[:, 0].sum()
+    k += 6
+    related = (sent_cos > 0.1).astype(np.float64)
+    n_related = related.sum(axis=1)
+    out[:, k] = np.divide(related @ refuting, n_related, out=np.zeros(n), where=n_related > 0)
+    out[:, k + 1] = np.divide(
+        related @ (G[:, 1] > 0), n_related, out=np.zeros(n), where=n_related > 0
+    )
+    k += 2
+    near5 = near_cues[5]
+    out[:, k] = near5[:, :, 0].sum(axis=1)
+    out[:, k + 1] = near5[:, :, 1].sum(axis=1)
+    out[:, k + 2] = (near5[:, :, 0] > 0).sum(axis=1)
+    k += 3
+    matches = np.add.reduceat(match.astype(np.int64), starts, axis=1)
+    two = (matches >= 2).astype(np.float64)
+    n_two = two.sum(axis=1)
+    out[:, k] = two @ raw_refute
+    out[:, k + 1] = two @ raw[:, _NEGATION]
+    out[:, k + 2] = n_two
+    out[:, k + 3] = np.divide(two @ (raw_refute > 0), n_two, out=np.zeros(n), where=n_two > 0)
+    k += 4
+    out[:, k] = (match & view.token_after_negation).sum(axis=1)
+    return out
 
 
 def pair_features(
@@ -560,6 +758,14 @@ def pair_features(
     n_words = len(CUE_WORDS)
     group_offset = base
     word_offset = base + n_groups * len(_GROUP_SCOPES)
+    context_offset = word_offset + 3 * n_words
+    orders = (
+        np.argsort(-sent_cos, axis=1, kind="stable")
+        if n_sent
+        else np.zeros((n_claims, 0), dtype=np.int64)
+    )
+    claim_cue_words = np.zeros((n_claims, n_words))
+    claim_caps: list[set[str]] = []
 
     for i in range(n_claims):
         tokens = claim_tokens[i]
@@ -569,7 +775,7 @@ def pair_features(
         f[0] = cos_body[i]
         if n_sent:
             row = sent_cos[i]
-            order = np.argsort(-row, kind="stable")
+            order = orders[i]
             b = int(order[0]) if row[order[0]] > 0 else -1
             top = order[:3]
             f[1] = row[order[0]]
@@ -600,7 +806,7 @@ def pair_features(
             f[15] = float(len(grams3 & view.trigrams))
         best_sentence = view.sentences[b] if b >= 0 else ""
         if b >= 0:
-            best_tokens = set(tokenize(best_sentence))
+            best_tokens = set(view.sentence_tokens[b])
             f[16] = len(content_set & best_tokens) / max(len(content_set), 1)
             claim_text = claims[i]
             f[17] = fuzz.token_set_ratio(claim_text, best_sentence) / 100.0
@@ -611,6 +817,7 @@ def pair_features(
             )
             f[32] = view.sentence_lengths[b]
         caps = _capitalised(claims[i], skip_first=True)
+        claim_caps.append(caps)
         f[21] = len(caps)
         if caps:
             f[22] = len(caps & view.capitalised) / len(caps)
@@ -634,6 +841,7 @@ def pair_features(
 
         # cue groups per scope: claim, best, top3, related (cos > 0.1), body rate, lead 3
         claim_words = _cue_vector(tokens)
+        claim_cue_words[i] = claim_words
         claim_groups = claim_words @ cue_groups
         claim_groups[0] += _refute_bigrams(tokens)
         if n_sent:
@@ -662,4 +870,7 @@ def pair_features(
         f[word_offset : word_offset + n_words] = np.minimum(claim_words, 1.0)
         f[word_offset + n_words : word_offset + 2 * n_words] = top_words
         f[word_offset + 2 * n_words : word_offset + 3 * n_words] = body_cue_words * body_rate_scale
+    X[:, context_offset:] = _context_features(
+        view, stats, sent_cos, orders, claim_content, claim_cue_words, claim_caps
+    )
     return X, best
