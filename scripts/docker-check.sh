@@ -40,6 +40,7 @@ kill -TERM $pid
 start=$(date +%s)
 wait $pid
 # The offline demo from the installed package (sample site and templates are package data).
-claimwatch -q demo --database "$app/storage/demo.db" | grep -q "## Contradictions" \
+claimwatch -q demo --database "$app/storage/demo.db" > "$root/demo.md"
+grep -q "## Contradictions" "$root/demo.md" \
   || { echo "docker-check: the demo printed no contradiction" >&2; exit 1; }
 echo "docker-check: ok (install, '$cmd', '$health', SIGTERM exit in $(( $(date +%s) - start ))s)"
