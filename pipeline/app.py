@@ -12,7 +12,7 @@ from pathlib import Path
 from .config import Config
 from .errors import ExtractError, FetchError, InputError
 from .extract import text_from_plain, warm_up
-from .http import Fetcher, NetworkSettings
+from .http import Fetcher
 from .ingest import Ingestor, IngestReport, Prepared, fetch_and_extract
 from .judge.stance import StanceModel
 from .models import Article, Story
@@ -26,20 +26,6 @@ log = logging.getLogger(__name__)
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
-
-
-def network_settings(config: Config) -> NetworkSettings:
-    n = config.network
-    return NetworkSettings(
-        user_agent=n.user_agent,
-        allow_private_addresses=n.allow_private_addresses,
-        connect_timeout=n.connect_timeout,
-        read_timeout=n.read_timeout,
-        total_timeout=n.total_timeout,
-        max_feed_bytes=n.max_feed_bytes,
-        max_page_bytes=n.max_page_bytes,
-        min_host_interval=n.min_host_interval,
-    )
 
 
 class App:
@@ -63,7 +49,7 @@ class App:
             self.stories: list[Story] = self.store.sync_stories(config.stories, now=now)
             self.store.sync_feeds(config.feeds, now=now)
             self.model = model or StanceModel.load(config.judge.model)
-            self.fetcher = Fetcher(network_settings(config))
+            self.fetcher = Fetcher(config.network)
             self.pool = WorkerPool()
             self.pool.warm_up(warm_up)
             self.ingestor = Ingestor(self.store, self.stories, self.model, clock=clock)

@@ -20,6 +20,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import ConfigError
+from .http import NetworkSettings
 from .models import Claim, Story
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config" / "claimwatch.toml"
@@ -70,15 +71,10 @@ class ScheduleSettings:
 
 
 @dataclass(frozen=True)
-class NetworkConfig:
-    user_agent: str = "claimwatch/0.1 (+https://github.com/claimwatch/claimwatch)"
-    allow_private_addresses: bool = False
-    connect_timeout: float = 10.0
-    read_timeout: float = 20.0
-    total_timeout: float = 45.0
-    max_feed_bytes: int = 16 * 2**20
-    max_page_bytes: int = 5 * 2**20
-    min_host_interval: float = 1.0
+class NetworkConfig(NetworkSettings):
+    """``[network]``: the fetcher's own settings (timeouts, caps, address guard, politeness;
+    see ``http.NetworkSettings``) plus the limits of the work done on what it fetched."""
+
     # Parse/extract worker wall-clock limits: a pathological feed or page costs one item.
     parse_timeout: float = 20.0
     extract_timeout: float = 30.0
@@ -202,6 +198,18 @@ def _section(cls: type, data: Any, prefix: str, problems: _Problems, base: Path)
     return cls(**kwargs) if ok else None
 
 
+def _table_array(cls: type, data: dict[str, Any], key: str, problems: _Problems,
+                 base: Path) -> list[tuple[int, Any]]:
+    """``[[key]]`` tables built into ``cls``, with their index; the invalid ones are left out
+    after their problems are recorded."""
+    raw = data.get(key, [])
+    if not isinstance(raw, list):
+        problems.add(key, f"expected an array of tables ([[{key}]])")
+        return []
+    built = ((i, _section(cls, item, f"{key}[{i}]", problems, base)) for i, item in enumerate(raw))
+    return [(i, item) for i, item in built if item is not None]
+
+
 # --- the two file kinds -----------------------------------------------------------------------
 
 
@@ -252,16 +260,9 @@ def _story_from(data: dict[str, Any], path: Path, problems: _Problems) -> Story 
         problems.add("story", "missing required table")
         return None
     header = _section(_StoryHeader, data["story"], "story", problems, base)
-    raw_claims = data.get("claims", [])
     claims: list[Claim] = []
-    if not isinstance(raw_claims, list):
-        problems.add("claims", "expected an array of tables ([[claims]])")
-        raw_claims = []
     seen: set[str] = set()
-    for i, raw in enumerate(raw_claims):
-        entry = _section(_ClaimEntry, raw, f"claims[{i}]", problems, base)
-        if entry is None:
-            continue
+    for i, entry in _table_array(_ClaimEntry, data, "claims", problems, base):
         if not _SLUG.match(entry.key):
             problems.add(f"claims[{i}].key", "use lower-case letters, digits and hyphens")
         if entry.key in seen:
@@ -345,14 +346,8 @@ def load_config(path: str | os.PathLike[str]) -> Config:
         problems.add("stories", "missing required key (a list of story files)")
 
     feeds: list[FeedConfig] = []
-    if not isinstance(feeds_raw, list):
-        problems.add("feeds", "expected an array of tables ([[feeds]])")
-        feeds_raw = []
     names: set[str] = set()
-    for i, raw in enumerate(feeds_raw):
-        feed = _section(FeedConfig, raw, f"feeds[{i}]", problems, base)
-        if feed is None:
-            continue
+    for i, feed in _table_array(FeedConfig, {"feeds": feeds_raw}, "feeds", problems, base):
         if feed.name in names:
             problems.add(f"feeds[{i}].name", f"duplicate feed name {feed.name!r}")
         names.add(feed.name)
