@@ -119,19 +119,23 @@ def run(ctx: click.Context) -> None:
 
 @cli.command()
 @click.option("--feed", metavar="NAME", help="Poll only this feed (by its name in the config).")
+@click.option("--due-only", is_flag=True,
+              help="Only feeds whose next poll time has passed (backoff, Retry-After and the "
+                   "interval respected): for running `poll` from cron instead of `run`.")
 @click.pass_context
-def poll(ctx: click.Context, feed: str | None) -> None:
+def poll(ctx: click.Context, feed: str | None, due_only: bool) -> None:
     """Run one poll cycle now over all (or one) feeds, then exit.
 
     A failing feed is reported and recorded on its row; it does not fail the command.
 
     \b
-    Example:
+    Examples:
       claimwatch poll --feed defensescoop
+      claimwatch poll --due-only        # from cron, every few minutes
     """
     with _app(ctx) as app:
         progress = (lambda msg: click.echo(f"  {msg}", err=True)) if sys.stderr.isatty() else None
-        report = app.poll(feed=feed, progress=progress)
+        report = app.poll(feed=feed, due_only=due_only, progress=progress)
     a = report.articles
     click.echo(
         f"polled {report.feeds_polled} feed(s), {report.feeds_failed} failed; "

@@ -151,3 +151,15 @@ def test_promote_a_development_to_a_claim(tmp_path: Path) -> None:
     missing = invoke("--config", str(cfg), "claims", "add", "--story", "pentagon-anthropic",
                      "--from-development", "999")
     assert missing.exit_code == 2 and "no development 999" in missing.output
+
+
+def test_poll_due_only_leaves_feeds_that_are_not_due(tmp_path: Path, local_server) -> None:
+    local_server.route("/feed.xml", body=b"<html>not a feed</html>")
+    cfg = config(tmp_path, "[network]\nallow_private_addresses = true\nmin_host_interval = 0.0\n"
+                           f'[[feeds]]\nname = "f"\nurl = "{local_server.url("/feed.xml")}"\n')
+    assert invoke("--config", str(cfg), "-q", "poll").exit_code == 0
+    assert len(local_server.requests) == 1  # failed: backed off
+    assert invoke("--config", str(cfg), "-q", "poll", "--due-only").exit_code == 0
+    assert len(local_server.requests) == 1  # not due: not fetched
+    assert invoke("--config", str(cfg), "-q", "poll").exit_code == 0
+    assert len(local_server.requests) == 2  # a plain poll is "now"
