@@ -6,7 +6,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     CLAIMWATCH_CONFIG=/app/config/claimwatch.toml
 
-RUN useradd --create-home --uid 10001 --shell /usr/sbin/nologin claimwatch
+# LightGBM's wheel links against the OpenMP runtime, which the slim image lacks.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libgomp1 \
+    && rm -rf /var/lib/apt/lists/* \
+    && useradd --create-home --uid 10001 --shell /usr/sbin/nologin claimwatch
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY pipeline ./pipeline
