@@ -120,7 +120,13 @@ class StanceModel:
             raise ModelError(f"{booster_path}: booster file of the stance model not found") from e
         except (OSError, UnicodeDecodeError) as e:
             raise ModelError(f"{booster_path}: cannot read: {e}") from e
-        import lightgbm as lgb
+        try:
+            import lightgbm as lgb
+        except OSError as e:  # the wheel's shared library needs the system's OpenMP runtime
+            raise ModelError(
+                f"cannot load LightGBM ({e}); install the OpenMP runtime, e.g. "
+                f"`apt-get install libgomp1` on Debian/Ubuntu"
+            ) from e
 
         try:
             booster = lgb.Booster(model_str=booster_text)
