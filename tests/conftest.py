@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from tests.localserver import local_server  # noqa: F401 (a fixture, used by name)
+
 # Property tests check invariants, not speed: a loaded 2-core CI machine must not turn a slow
 # example into a failure (benchmarks/ measure speed).
 settings.register_profile("claimwatch", deadline=None)
 settings.load_profile("claimwatch")
-
-from tests.localserver import local_server  # noqa: F401 (a fixture, used by name)
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
