@@ -388,11 +388,16 @@ def eval_group() -> None:
     """Evaluate the stance model."""
 
 
+def _fnc1_inputs(fn):
+    """--stances and --bodies, as both FNC-1 commands take them."""
+    fn = click.option("--bodies", required=True, help="CSV with Body ID,articleBody.",
+                      type=click.Path(exists=True, dir_okay=False, path_type=Path))(fn)
+    return click.option("--stances", required=True, help="CSV with Headline,Body ID[,Stance].",
+                        type=click.Path(exists=True, dir_okay=False, path_type=Path))(fn)
+
+
 @eval_group.command("fnc1")
-@click.option("--stances", required=True, type=click.Path(exists=True, dir_okay=False,
-              path_type=Path), help="CSV with Headline,Body ID[,Stance].")
-@click.option("--bodies", required=True, type=click.Path(exists=True, dir_okay=False,
-              path_type=Path), help="CSV with Body ID,articleBody.")
+@_fnc1_inputs
 @click.option("--predictions", type=click.Path(dir_okay=False, path_type=Path),
               help="Write predictions here as Headline,Body ID,Stance.")
 @click.option("--model", "model_dir", type=click.Path(exists=True, file_okay=False,
@@ -425,10 +430,7 @@ def train_group() -> None:
 
 
 @train_group.command("fnc1")
-@click.option("--stances", required=True, type=click.Path(exists=True, dir_okay=False,
-              path_type=Path), help="FNC-1 train_stances.csv.")
-@click.option("--bodies", required=True, type=click.Path(exists=True, dir_okay=False,
-              path_type=Path), help="FNC-1 train_bodies.csv.")
+@_fnc1_inputs
 @click.option("--output", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Directory to write the model into.")
 @click.option("--include-gate", is_flag=True,
