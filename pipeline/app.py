@@ -44,14 +44,15 @@ class App:
         self.clock = clock
         self.stop = stop or threading.Event()
         self.store = Store.open(database or config.storage.database)
+        pool: WorkerPool | None = None
         try:
             now = self._now()
             self.stories: list[Story] = self.store.sync_stories(config.stories, now=now)
             self.store.sync_feeds(config.feeds, now=now)
             self.model = model or StanceModel.load(config.judge.model)
             self.fetcher = Fetcher(config.network)
-            self.pool = WorkerPool()
-            self.pool.warm_up(warm_up)
+            self.pool = pool = WorkerPool()
+            pool.warm_up(warm_up)
             self.ingestor = Ingestor(self.store, self.stories, self.model, clock=clock)
             self.poller = Poller(
                 self.store,
@@ -64,6 +65,10 @@ class App:
                 stop=self.stop,
             )
         except BaseException:
+            # Start-up abandoned (a bad model file, SIGTERM while workers start): no worker
+            # may outlive it, and none is worth a graceful goodbye.
+            if pool is not None:
+                pool.kill()
             self.store.close()
             raise
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
+import threading
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -55,12 +57,59 @@ class _Context:
         return self._config
 
 
+class _StopRequested(BaseException):  # noqa: N818 (a signal, not an error)
+    """SIGINT/SIGTERM arrived before the command could stop on its own (during start-up)."""
+
+    def __init__(self, signum: int):
+        self.signum = signum
+        super().__init__(signal.Signals(signum).name)
+
+
+class _Signals:
+    """SIGINT/SIGTERM for the whole life of the process, from ``main()`` on.
+
+    Until a command says it can stop on its own (``stoppable``), a signal raises
+    ``_StopRequested``: start-up (opening the store, loading the model, starting workers) is
+    abandoned, everything opened is closed by the ``with`` blocks, and ``run``/``poll`` exit 0
+    (a ``docker stop`` right after ``docker run`` is a normal stop). Afterwards a signal only
+    sets ``stop``, which the daemon and the poll cycle check between two articles.
+    """
+
+    def __init__(self) -> None:
+        self.stop = threading.Event()
+        self._stoppable = False
+
+    def install(self) -> None:
+        if threading.current_thread() is threading.main_thread():
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                signal.signal(sig, self._handle)
+
+    def stoppable(self) -> None:
+        self._stoppable = True
+
+    def _handle(self, signum: int, frame: object) -> None:
+        log.info("event=signal signal=%s", signal.Signals(signum).name)
+        self.stop.set()
+        if not self._stoppable:
+            self._stoppable = True  # a second signal during the clean-up must not cut it short
+            raise _StopRequested(signum)
+
+
+_signals = _Signals()
+# Commands for which a stop is a normal end (exit 0) rather than an interruption.
+_STOP_IS_SUCCESS = {"run", "poll"}
+
+
 class _Group(click.Group):
     """Turn claimwatch's own errors into a one-line message and the documented exit code."""
 
     def invoke(self, ctx: click.Context):  # type: ignore[override]
         try:
             return super().invoke(ctx)
+        except _StopRequested as e:
+            command = ctx.invoked_subcommand or ""
+            click.echo(f"stopped by {signal.Signals(e.signum).name} during start-up", err=True)
+            ctx.exit(0 if command in _STOP_IS_SUCCESS else 128 + e.signum)
         except ConfigError as e:
             for line in e.render().splitlines():
                 click.echo(f"error: {line}", err=True)
@@ -113,7 +162,8 @@ def run(ctx: click.Context) -> None:
     """
     from .daemon import Daemon
 
-    with _app(ctx) as app:
+    with _app(ctx, stop=_signals.stop) as app:
+        _signals.stoppable()
         Daemon(app).run()
 
 
@@ -133,7 +183,8 @@ def poll(ctx: click.Context, feed: str | None, due_only: bool) -> None:
       claimwatch poll --feed defensescoop
       claimwatch poll --due-only        # from cron, every few minutes
     """
-    with _app(ctx) as app:
+    with _app(ctx, stop=_signals.stop) as app:
+        _signals.stoppable()
         progress = (lambda msg: click.echo(f"  {msg}", err=True)) if sys.stderr.isatty() else None
         report = app.poll(feed=feed, due_only=due_only, progress=progress)
     a = report.articles
@@ -475,6 +526,7 @@ class _progress_bar:
 
 
 def main() -> None:
+    _signals.install()
     cli(prog_name="claimwatch")
 
 

@@ -14,6 +14,7 @@ import logging
 import multiprocessing
 import os
 import queue
+import signal
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -35,6 +36,17 @@ class WorkerCrashed(Exception):
 
 
 def _child_main(conn: Connection, memory_limit: int | None) -> None:
+    # Ctrl-C reaches the whole process group: the parent decides what stops, and kills us.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        _serve(conn, memory_limit)
+    except (BrokenPipeError, EOFError, OSError, KeyboardInterrupt):
+        # The parent is gone (killed, or exited mid-call): nobody is left to tell. Leave
+        # quietly instead of printing a traceback on the terminal we share with it.
+        return
+
+
+def _serve(conn: Connection, memory_limit: int | None) -> None:
     if memory_limit:
         try:
             import resource
@@ -43,10 +55,7 @@ def _child_main(conn: Connection, memory_limit: int | None) -> None:
         except (ImportError, ValueError, OSError):  # not on this platform: run without it
             pass
     while True:
-        try:
-            message = conn.recv()
-        except (EOFError, OSError):
-            return
+        message = conn.recv()
         if message is None:
             return
         fn, args = message
@@ -158,6 +167,12 @@ class WorkerPool:
         self._closed.set()
         for w in self._all:
             w.close()
+
+    def kill(self) -> None:
+        """Stop every worker now, whatever it is doing."""
+        self._closed.set()
+        for w in self._all:
+            w.kill()
 
     def __enter__(self) -> WorkerPool:
         return self

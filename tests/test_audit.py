@@ -4,6 +4,8 @@ contacted."""
 
 from __future__ import annotations
 
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -82,3 +84,68 @@ def test_schedule_numbers_must_be_finite(tmp_path: Path) -> None:
     config = write_config(tmp_path, "[schedule]\njitter = nan\ncheck_seconds = inf\n")
     code, output = poll_exit(config)
     assert code == 2 and "schedule.jitter" in output and "schedule.check_seconds" in output
+
+
+# --- processes: no tracebacks after a kill, SIGTERM at any moment exits 0 -----------------------
+
+_KILLED_PARENT = """
+import sys, time
+from pipeline.workers import WorkerPool
+pool = WorkerPool(2)
+pool.warm_up(time.sleep, 0)
+print("ready", flush=True)
+import threading
+for _ in range(2):
+    def call():
+        with pool.worker() as w:
+            w.call(time.sleep, 1.5, timeout=30)
+    threading.Thread(target=call).start()
+time.sleep(60)
+"""
+
+
+def test_workers_print_no_broken_pipe_traceback_after_the_parent_is_killed() -> None:
+    """A worker that finished its call after the parent died hit BrokenPipeError on send and
+    printed a traceback to the terminal it shares with the parent."""
+    import signal
+    import subprocess
+
+    proc = subprocess.Popen([sys.executable, "-c", _KILLED_PARENT], cwd=REPO,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    assert proc.stdout.readline().strip() == "ready"
+    time.sleep(0.5)  # both workers are inside time.sleep(1.5)
+    proc.send_signal(signal.SIGKILL)
+    # stderr reaches EOF once the orphaned workers, which share it, have exited too.
+    _, stderr = proc.communicate(timeout=30)
+    assert "Traceback" not in stderr and "BrokenPipeError" not in stderr, stderr
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("after", [0.4, 1.0, 2.5, "started"])
+def test_sigterm_at_any_moment_of_run_exits_0_within_seconds(tmp_path: Path, after) -> None:
+    """SIGTERM in the first second (``docker stop`` right after start) exited 143 with worker
+    tracebacks: the handler was installed only once the daemon was running."""
+    import signal
+    import subprocess
+
+    config = write_config(tmp_path)
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "--config", str(config), "run"],
+                            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.stderr is not None
+    lines: list[str] = []
+    if after == "started":
+        for line in proc.stderr:
+            lines.append(line)
+            if "event=daemon_started" in line:
+                break
+    else:
+        time.sleep(float(after))
+    sent = time.monotonic()
+    proc.send_signal(signal.SIGTERM)
+    _, stderr = proc.communicate(timeout=30)
+    took = time.monotonic() - sent
+    stderr = "".join(lines) + stderr
+    assert proc.returncode == 0, stderr
+    assert took < 8, f"took {took:.1f}s to stop"
+    assert "Traceback" not in stderr, stderr
