@@ -76,6 +76,10 @@ class _Signals:
     """
 
     def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        """A fresh stop event for one command (tests invoke many in one process)."""
         self.stop = threading.Event()
         self._stoppable = False
 
@@ -140,6 +144,7 @@ def cli(ctx: click.Context, config_path: str | None, verbose: int, quiet: bool) 
       claimwatch serve           # explore the store in Datasette
     """
     _setup_logging(verbose, quiet)
+    _signals.reset()
     ctx.obj = _Context(config_path)
 
 
