@@ -45,6 +45,8 @@ NETWORK_RANGES: dict[str, tuple[float, float, bool]] = {
     "max_entries_per_poll": (1, 100_000, False),
     "max_redirects": (0, 20, False),
     "min_host_interval": (0, _HOUR, False),
+    "max_in_flight": (1, 512, False),
+    "max_host_connections": (1, 16, False),
 }
 
 

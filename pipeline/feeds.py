@@ -32,6 +32,7 @@ class FeedEntry:
     summary: str  # plain text
     published_at: str | None  # ISO 8601 UTC
     author: str | None
+    attempts: int = 0  # earlier transient failures of its page (a retried entry)
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,20 @@ OUTAGE_SHARE = 0.8
 OUTAGE_WINDOW = timedelta(minutes=15)
 
 
+# A page that failed for a transient reason (timeout, 5xx, connection) is tried again after
+# 30 min, 1 h, 2 h, 4 h, 8 h, then given up: the entry is recorded as failed.
+ENTRY_RETRY_FIRST = timedelta(minutes=30)
+ENTRY_RETRY_ATTEMPTS = 6
+
+
+def entry_retry_at(attempts: int, now: datetime) -> datetime | None:
+    """When to fetch an entry's page again after ``attempts`` transient failures; None once
+    it is not worth trying any more."""
+    if attempts >= ENTRY_RETRY_ATTEMPTS:
+        return None
+    return now + ENTRY_RETRY_FIRST * 2 ** max(attempts - 1, 0)
+
+
 def iso(dt: datetime) -> str:
     return dt.strftime("%Y-%m-%dT%H:%M:%SZ")
 

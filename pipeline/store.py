@@ -212,6 +212,22 @@ def m003_live_developments(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m004_entry_states_and_page_health(db: sqlite_utils.Database) -> None:
+    """An entry whose page could not be had is recorded with why (refused by the address guard,
+    waiting for a retry with backoff, given up), and a feed whose pages keep failing shows it."""
+    entries = db["entries"]
+    entries.add_column("status", str)  # null: handled | refused | retry | failed
+    entries.add_column("error", str)
+    entries.add_column("attempts", int)
+    entries.add_column("retry_at", str)
+    db.execute("CREATE INDEX idx_entries_retry ON entries (feed_id, retry_at) "
+               "WHERE status = 'retry'")
+    db["feeds"].add_column("failing_pages", int, not_null_default=0)
+    db["feeds"].add_column("page_error", str)
+    db["feeds"].add_column("page_error_at", str)
+
+
 # The latest review of a match or development decides; "wrong" hides it from flags and counts.
 _FLAGS_VIEW = """
 CREATE VIEW flags AS
@@ -508,6 +524,11 @@ class Store:
             db["feeds"].update(feed_id, changes)
             db["poll_log"].insert({"feed_id": feed_id, **log})
 
+    def mark_due(self, feed_ids: Sequence[int], now: str) -> None:
+        with self.transaction() as db:
+            for feed_id in feed_ids:
+                db["feeds"].update(feed_id, {"next_poll_at": now})
+
     def recent_polls(self, since: str) -> tuple[int, int]:
         """(polls since ``since``, how many of them failed at the network): the daemon polls a
         few feeds a tick, so an outage shows over minutes, not within one cycle."""
@@ -567,9 +588,37 @@ class Store:
         return (row[0], row[1]) if row else None
 
     def record_entry(self, db: sqlite_utils.Database, feed_id: int, entry: dict[str, Any]) -> None:
-        """Remember an entry (inside the caller's transaction) so it is never processed twice."""
-        db["entries"].insert({"feed_id": feed_id, **entry}, pk=("feed_id", "guid_key"),
-                             ignore=True)
+        """Remember an entry (inside the caller's transaction) so it is never processed twice.
+
+        An entry seen before (one waiting for a retry) gets its new state; its
+        ``first_seen_at`` stays."""
+        row = {"article_id": None, "status": None, "error": None, "attempts": None,
+               "retry_at": None, **entry, "feed_id": feed_id}
+        columns = ("feed_id", "guid_key", "url", "title", "article_id", "first_seen_at",
+                   "status", "error", "attempts", "retry_at")
+        updated = [c for c in columns if c not in ("feed_id", "guid_key", "first_seen_at")]
+        db.execute(
+            f"INSERT INTO entries ({', '.join(columns)}) "
+            f"VALUES ({', '.join('?' * len(columns))}) "
+            f"ON CONFLICT (feed_id, guid_key) DO UPDATE SET "
+            + ", ".join(f"{c} = excluded.{c}" for c in updated),
+            [row.get(c) for c in columns],
+        )
+
+    def due_retries(self, feed_id: int, now: str, limit: int) -> list[dict[str, Any]]:
+        """Entries of a feed whose page failed for a transient reason and whose retry is due."""
+        return self.query(
+            """SELECT guid_key, url, title, attempts FROM entries
+               WHERE feed_id = ? AND status = 'retry' AND retry_at <= ?
+               ORDER BY retry_at LIMIT ?""",
+            [feed_id, now, limit],
+        )
+
+    def waiting_retries(self, feed_id: int) -> int:
+        row = self.db.execute(
+            "SELECT count(*) FROM entries WHERE feed_id = ? AND status = 'retry'", [feed_id]
+        ).fetchone()
+        return int(row[0])
 
     def insert_article(self, db: sqlite_utils.Database, row: dict[str, Any]) -> int:
         db["articles"].insert(row)
@@ -742,12 +791,16 @@ class Store:
 
     def feed_problems(self) -> list[dict[str, Any]]:
         return self.query(
-            """SELECT name, url, consecutive_errors, last_error, last_error_at, last_success_at,
-                      next_poll_at, disabled_reason
+            """SELECT name, url, consecutive_errors,
+                      coalesce(last_error, page_error) AS last_error,
+                      coalesce(last_error_at, page_error_at) AS last_error_at, last_success_at,
+                      next_poll_at, disabled_reason, failing_pages
                FROM feeds
                WHERE active = 1 AND (consecutive_errors > 0 OR disabled_reason IS NOT NULL
+                     OR failing_pages > 0
                      OR (last_error IS NOT NULL AND last_error_at > coalesce(last_success_at, '')))
-               ORDER BY disabled_reason IS NULL, consecutive_errors DESC, name"""
+               ORDER BY disabled_reason IS NULL, consecutive_errors DESC, failing_pages DESC,
+                        name"""
         )
 
     def day_article_count(self, start: str, end: str) -> int:

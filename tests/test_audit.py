@@ -4,17 +4,34 @@ contacted."""
 
 from __future__ import annotations
 
+import random
+import re
 import sys
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import httpx
 import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import cli
+from pipeline.config import FeedConfig, NetworkConfig, load_story
+from pipeline.errors import BlockedURLError
+from pipeline.extract import warm_up
+from pipeline.http import Fetcher, is_forbidden_address
+from pipeline.ingest import Ingestor
+from pipeline.judge.stance import StanceModel
+from pipeline.polling import Poller
+from pipeline.scheduling import iso
+from pipeline.store import Store
+from pipeline.workers import WorkerPool
+from tests.e2e_site import rss
+from tests.localserver import LocalServer
 
 REPO = Path(__file__).resolve().parent.parent
 STORY = REPO / "config" / "stories" / "pentagon-anthropic.toml"
+STORY_PAGES = REPO / "tests" / "data" / "story"
 
 
 def write_config(tmp_path: Path, extra: str = "") -> Path:
@@ -57,8 +74,8 @@ def test_a_directory_given_as_config_is_one_line_and_exit_2(tmp_path: Path) -> N
 def test_a_story_file_that_is_a_directory_or_not_utf8_is_a_config_error(tmp_path: Path) -> None:
     (tmp_path / "story.toml").mkdir()
     config = tmp_path / "c.toml"
-    config.write_text(f'stories = ["story.toml"]\n[storage]\ndatabase = "s.db"\n'
-                      f'digests = "d"\n', encoding="utf-8")
+    config.write_text('stories = ["story.toml"]\n[storage]\ndatabase = "s.db"\n'
+                      'digests = "d"\n', encoding="utf-8")
     code, output = poll_exit(config)
     assert code == 2 and "is a directory" in output, output
 
@@ -149,3 +166,181 @@ def test_sigterm_at_any_moment_of_run_exits_0_within_seconds(tmp_path: Path, aft
     assert proc.returncode == 0, stderr
     assert took < 8, f"took {took:.1f}s to stop"
     assert "Traceback" not in stderr, stderr
+
+
+# --- pages: refused links, timeouts recorded with backoff, no feed stalls the others -------------
+
+NO_SUMMARY = re.compile(rb"<description>[^<]*</description>")
+T0 = datetime(2026, 3, 5, 12, 0, tzinfo=UTC)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = T0
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+class LoopbackOnlyFetcher(Fetcher):
+    """The real guard refuses all of loopback, where the test servers live. This one lets the
+    test servers' addresses through and refuses, like the guard, everything else that is not
+    public (the metadata service, a LAN router)."""
+
+    def fetch(self, url: str, **kwargs):  # type: ignore[override]
+        host = httpx.URL(url).host
+        if not host.startswith("127.") and is_forbidden_address(host):
+            raise BlockedURLError(f"refused to connect to {url}: {host} is not a public "
+                                  f"address", url=url)
+        return super().fetch(url, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def pool():
+    workers = WorkerPool(1)
+    workers.warm_up(warm_up)
+    try:
+        yield workers
+    finally:
+        workers.close()
+
+
+def make_poller(tmp: Path, pool: WorkerPool, feeds: dict[str, str], **network):
+    settings = dict(allow_private_addresses=True, min_host_interval=0.0, total_timeout=2.0,
+                    read_timeout=2.0, connect_timeout=2.0, user_agent="claimwatch-test")
+    settings.update(network)
+    net = NetworkConfig(**settings)
+    store = Store.open(tmp / "store.db")
+    clock = Clock()
+    stories = store.sync_stories([load_story(STORY)], now=iso(clock()))
+    store.sync_feeds([FeedConfig(name=k, url=v) for k, v in feeds.items()], now=iso(clock()))
+    fetcher = LoopbackOnlyFetcher(net)
+    ingestor = Ingestor(store, stories, StanceModel.load(), clock=clock)
+    poller = Poller(store, fetcher, pool, ingestor, net, clock=clock, rng=random.Random(7))
+    return store, poller, clock, fetcher
+
+
+def story_page(name: str) -> bytes:
+    return (STORY_PAGES / name).read_bytes()
+
+
+def test_an_entry_whose_link_the_guard_refused_never_becomes_content(tmp_path: Path,
+                                                                     pool) -> None:
+    """An entry linking to the cloud metadata address or a LAN router was stored from its feed
+    summary, judged and flagged, and the HTML digest linked the refused URL."""
+    metadata = "http://169.254.169.254/latest/meta-data/"
+    router = "http://192.168.1.1/admin"
+    on_story = ("The Pentagon threatened to cut ties with Anthropic over Claude; the contract "
+                "is worth about $200 million.")
+    with LocalServer() as server:
+        server.route("/a/confirmation.html", body=story_page("confirmation.html"))
+        body = rss([(on_story, metadata), (on_story, router),
+                    ("Good", server.url("/a/confirmation.html"))])
+        server.route("/f.xml", content_type="application/rss+xml", body=body)
+        store, poller, clock, fetcher = make_poller(tmp_path, pool, {"f": server.url("/f.xml")})
+        try:
+            report = poller.run_cycle(store.feeds())
+            assert report.articles.refused == 2
+            urls = {r["url"] for r in store.query("SELECT url FROM articles")}
+            assert urls == {server.url("/a/confirmation.html")}
+            refused = store.query("SELECT url, status, error, article_id FROM entries "
+                                  "WHERE status = 'refused' ORDER BY url")
+            assert [r["url"] for r in refused] == sorted([metadata, router])
+            assert all(r["article_id"] is None and "blocked" in r["error"] for r in refused)
+            flagged = " ".join(url for _, _, url, _ in report.articles.flagged)
+            assert "169.254" not in flagged and "192.168" not in flagged
+            # Not tried again: they are recorded, not left for the next poll.
+            clock.now += timedelta(hours=2)
+            again = poller.run_cycle(store.feeds(due_before=iso(clock())))
+            assert again.articles.refused == 0
+        finally:
+            fetcher.close()
+            store.close()
+
+
+def test_a_page_that_timed_out_is_recorded_and_retried_later_with_backoff(tmp_path: Path,
+                                                                          pool) -> None:
+    """A page that timed out counted as retryable but was never recorded: it was fetched
+    again on every poll (45 s each), and feed health showed 0 errors for its feed."""
+    with LocalServer() as server:
+        server.route("/a/slow.html", body=story_page("confirmation.html"), drip=(1, 0.5))
+        server.route("/f.xml", content_type="application/rss+xml",
+                     body=NO_SUMMARY.sub(b"", rss([("slow", server.url("/a/slow.html"))])))
+        store, poller, clock, fetcher = make_poller(tmp_path, pool, {"f": server.url("/f.xml")},
+                                                    total_timeout=1.0)
+        try:
+            poller.run_cycle(store.feeds())
+            entry = store.query("SELECT * FROM entries")[0]
+            assert entry["status"] == "retry" and entry["attempts"] == 1
+            assert "timeout" in entry["error"]
+            assert entry["retry_at"] == iso(T0 + timedelta(minutes=30))
+            feed = store.query("SELECT * FROM feeds")[0]
+            assert feed["failing_pages"] == 1 and "timeout" in feed["page_error"]
+            assert [p["name"] for p in store.feed_problems()] == ["f"]
+            # The next poll, before the retry is due, does not touch the page.
+            page_requests = lambda: sum(r.path == "/a/slow.html" for r in server.requests)  # noqa: E731
+            clock.now += timedelta(minutes=5)
+            poller.run_cycle(store.feeds())
+            assert page_requests() == 1
+            # Once due, it is tried again, and the backoff doubles.
+            clock.now = T0 + timedelta(minutes=31)
+            poller.run_cycle(store.feeds())
+            assert page_requests() == 2
+            entry = store.query("SELECT * FROM entries")[0]
+            assert entry["attempts"] == 2
+            assert entry["retry_at"] == iso(clock.now + timedelta(hours=1))
+            # The publisher is fast again: the article arrives, and the feed is healthy.
+            server.route("/a/slow.html", body=story_page("confirmation.html"))
+            clock.now += timedelta(hours=2)
+            poller.run_cycle(store.feeds())
+            entry = store.query("SELECT * FROM entries")[0]
+            assert entry["status"] is None and entry["article_id"] is not None
+            assert store.query("SELECT failing_pages FROM feeds")[0]["failing_pages"] == 0
+            assert store.feed_problems() == []
+        finally:
+            fetcher.close()
+            store.close()
+
+
+@pytest.mark.slow
+def test_sixteen_dripping_pages_do_not_hold_up_a_normal_feed(tmp_path: Path, pool) -> None:
+    """16 slowly dripping links plus one normal feed took 182 s and the normal feed's articles
+    arrived 3 minutes in, on every cycle: pages were fetched four at a time, feed by feed."""
+    names = ["confirmation.html", "denial.html", "contradiction-contract.html"]
+    with LocalServer("127.0.0.2") as slow, LocalServer("127.0.0.3") as normal:
+        for i in range(16):
+            slow.route(f"/a/{i}.html", body=story_page("denial.html"), drip=(1, 1.0))
+        slow.route("/f.xml", content_type="application/rss+xml", body=NO_SUMMARY.sub(
+            b"", rss([(f"drip {i}", slow.url(f"/a/{i}.html")) for i in range(16)])))
+        for name in names:
+            normal.route(f"/a/{name}", body=story_page(name))
+        normal.route("/f.xml", content_type="application/rss+xml",
+                     body=rss([(n, normal.url(f"/a/{n}")) for n in names]))
+        # The default politeness (1 s per host) and a 5 s deadline per fetch.
+        store, poller, clock, fetcher = make_poller(
+            tmp_path, pool, {"drip": slow.url("/f.xml"), "normal": normal.url("/f.xml")},
+            min_host_interval=1.0, total_timeout=5.0, read_timeout=5.0)
+        try:
+            stored_at: dict[str, float] = {}
+            start = time.monotonic()
+
+            def progress(message: str) -> None:
+                stored_at[message.split(" ")[-1]] = time.monotonic() - start
+
+            poller.run_cycle(store.feeds(), progress=progress)
+            normal_urls = {normal.url(f"/a/{n}") for n in names}
+            urls = {r["url"] for r in store.query("SELECT url FROM articles")}
+            assert normal_urls <= urls
+            assert max(stored_at[u] for u in normal_urls) < 10, stored_at
+            assert store.query("SELECT count(*) AS n FROM entries WHERE status = 'retry'"
+                               )[0]["n"] == 16
+            health = {p["name"]: p for p in store.feed_problems()}
+            assert health["drip"]["failing_pages"] == 16
+            # The second cycle does not wait on the dripping pages again.
+            clock.now += timedelta(minutes=10)
+            start = time.monotonic()
+            poller.run_cycle(store.feeds())
+            assert time.monotonic() - start < 5
+        finally:
+            fetcher.close()
+            store.close()
