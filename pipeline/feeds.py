@@ -58,7 +58,10 @@ def parse_feed(body: bytes, headers: dict[str, str], url: str) -> ParsedFeed:
         sanitize_html=False,  # we never render feed HTML; summaries are reduced to text below
     )
     problem = type(parsed.get("bozo_exception")).__name__ if parsed.get("bozo") else None
-    if not parsed.get("version"):
+    title = _text(parsed.feed.get("title", ""))
+    # Read what feedparser reads: a version, or (from its lenient parser, for a document that
+    # is not well-formed XML) a title or entries. An HTML page, JSON or garbage gives none.
+    if not (parsed.get("version") or title or parsed.entries):
         detail = f" ({problem})" if problem else ""
         raise ParseError(f"not an RSS or Atom feed{detail}", url=url)
     entries: dict[str, FeedEntry] = {}
@@ -68,15 +71,15 @@ def parse_feed(body: bytes, headers: dict[str, str], url: str) -> ParsedFeed:
             entries[entry.guid_key] = entry
     warning = None
     if problem and problem not in _BENIGN_BOZO:
-        # Broken XML that the lenient parser still read into linked entries is worth keeping
-        # (a stray "&" breaks many real feeds); anything less is an error, never an empty feed.
-        linked = sum(1 for e in entries.values() if e.url)
-        if not linked:
-            raise ParseError(f"malformed feed: {parsed.bozo_exception}", url=url)
-        warning = f"malformed feed, recovered {linked} linked entries: {problem}"
+        # Undefined HTML entities (&nbsp; &mdash;), a stray "&", an unclosed tag: real news
+        # feeds carry them every day and feedparser's lenient parser reads them. The fault
+        # is recorded on the feed's row as a warning, never as an error.
+        detail = str(parsed.get("bozo_exception"))[:200]
+        warning = (f"warning: ill-formed feed read leniently ({len(entries)} entries): "
+                   f"{problem}: {detail}")
     return ParsedFeed(
-        title=_text(parsed.feed.get("title", "")),
-        version=parsed.version,
+        title=title,
+        version=parsed.version or "unknown",
         entries=tuple(entries.values()),
         warning=warning,
     )

@@ -254,7 +254,8 @@ class Ingestor:
             }
         if article is None:
             report.fetch_errors += 1
-            report.failed_pages.append(prepared.fetch_error or "no text")
+            if prepared.entry_url:  # an entry without a link has no page to fail
+                report.failed_pages.append(prepared.fetch_error or "no text")
             state: dict[str, Any] = {"article_id": None, "error": prepared.fetch_error}
             if prepared.refused:
                 report.refused += 1
@@ -280,7 +281,8 @@ class Ingestor:
             return report
         if prepared.fetch_error:
             report.fetch_errors += 1
-            report.failed_pages.append(prepared.fetch_error)
+            if prepared.entry_url:
+                report.failed_pages.append(prepared.fetch_error)
 
         digest = content_hash(article.text)
         existing = self.store.article_id_by_url(article.url)

@@ -27,6 +27,7 @@ from pipeline.scheduling import iso
 from pipeline.store import Store
 from pipeline.workers import WorkerPool
 from tests.e2e_site import rss
+from tests.feed_faults import faulty_feed
 from tests.localserver import LocalServer
 
 REPO = Path(__file__).resolve().parent.parent
@@ -341,6 +342,28 @@ def test_sixteen_dripping_pages_do_not_hold_up_a_normal_feed(tmp_path: Path, poo
             start = time.monotonic()
             poller.run_cycle(store.feeds())
             assert time.monotonic() - start < 5
+        finally:
+            fetcher.close()
+            store.close()
+
+
+def test_an_ill_formed_feed_is_polled_and_its_fault_is_a_warning_not_an_error(
+        tmp_path: Path, pool) -> None:
+    """Section 2: an RSS feed with HTML entities whose entries have no link was marked
+    not_a_feed and backed off; its entries are stored (from their summaries) and the fault is a
+    warning on the feed's row, which stays healthy."""
+    feed = faulty_feed("entities_items_without_links", random.Random(1), n=3)
+    with LocalServer() as server:
+        server.route("/f.xml", content_type="application/rss+xml", body=feed.body)
+        store, poller, clock, fetcher = make_poller(tmp_path, pool, {"f": server.url("/f.xml")})
+        try:
+            report = poller.run_cycle(store.feeds())
+            assert report.feeds_failed == 0 and report.new_entries == 3
+            row = store.query("SELECT * FROM feeds")[0]
+            assert row["consecutive_errors"] == 0
+            assert row["last_error"].startswith("warning: ill-formed feed")
+            assert store.feed_problems() == []
+            assert store.query("SELECT count(*) AS n FROM entries")[0]["n"] == 3
         finally:
             fetcher.close()
             store.close()
