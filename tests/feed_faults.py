@@ -39,8 +39,9 @@ def _items(rng: random.Random, n: int, base: str, *, entity_text: bool = False,
         title = rng.choice(ITEM_TITLES)
         uid = f"{rng.getrandbits(48):x}"
         if entity_text:
-            title = (title.replace("&", "&amp;").replace("\u2014", "&mdash;").replace("\u00e9", "&eacute;")
-                     .replace("\u00e1", "&aacute;").replace("\u00e3", "&atilde;")
+            title = (title.replace("&", "&amp;").replace("\u2014", "&mdash;")
+                     .replace("\u00e9", "&eacute;").replace("\u00e1", "&aacute;")
+                     .replace("\u00e3", "&atilde;")
                      .replace("\u00fc", "&uuml;").replace("\u00f1", "&ntilde;")
                      .replace("\u201c", "&ldquo;").replace("\u201d", "&rdquo;")
                      .replace("\u00a3", "&pound;"))
