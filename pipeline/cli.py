@@ -9,6 +9,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -190,8 +191,8 @@ def poll(ctx: click.Context, feed: str | None, due_only: bool) -> None:
     """
     with _app(ctx, stop=_signals.stop) as app:
         _signals.stoppable()
-        progress = (lambda msg: click.echo(f"  {msg}", err=True)) if sys.stderr.isatty() else None
-        report = app.poll(feed=feed, due_only=due_only, progress=progress)
+        with _CycleProgress(sys.stderr.isatty()) as progress:
+            report = app.poll(feed=feed, due_only=due_only, progress=progress)
     a = report.articles
     click.echo(
         f"polled {report.feeds_polled} feed(s), {report.feeds_failed} failed; "
@@ -507,6 +508,41 @@ def train_fnc1(stances: Path, bodies: Path, output: Path, include_gate: bool) ->
     with _progress_bar("training") as progress:
         report = train(stances, bodies, output, exclude_body_ids=exclude, progress=progress)
     click.echo(report.render())
+
+
+class _CycleProgress:
+    """``poll``'s progress: feeds done / due, articles stored, errors. A bar on a terminal, a log
+    line every ``every`` seconds otherwise (cron, Docker logs)."""
+
+    def __init__(self, terminal: bool, *, every: float = 10.0):
+        self.terminal = terminal
+        self.every = every
+        self.bar = None
+        self._last = time.monotonic()
+
+    def __enter__(self):
+        return self
+
+    def __call__(self, report, message: str) -> None:
+        a = report.articles
+        errors = report.feeds_failing + a.fetch_errors
+        if self.terminal:
+            if self.bar is None:
+                self.bar = click.progressbar(length=report.feeds_due, label="feeds",
+                                             file=sys.stderr, show_pos=True)
+                self.bar.__enter__()
+            self.bar.label = f"stored {a.stored}, errors {errors}; feeds"
+            self.bar.update(report.feeds_done - self.bar.pos)
+            return
+        now = time.monotonic()
+        if now - self._last >= self.every:
+            self._last = now
+            log.info("event=progress feeds_done=%d feeds_due=%d stored=%d errors=%d",
+                     report.feeds_done, report.feeds_due, a.stored, errors)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
 
 
 class _progress_bar:

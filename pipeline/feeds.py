@@ -41,6 +41,7 @@ class ParsedFeed:
     version: str
     entries: tuple[FeedEntry, ...]
     warning: str | None = None  # a recovered problem worth showing on the feed's row
+    ttl_minutes: int | None = None  # RSS <ttl>: how long the feed asks to be left alone
 
 
 def parse_feed(body: bytes, headers: dict[str, str], url: str) -> ParsedFeed:
@@ -80,6 +81,7 @@ def parse_feed(body: bytes, headers: dict[str, str], url: str) -> ParsedFeed:
     return ParsedFeed(
         title=title,
         version=parsed.version or "unknown",
+        ttl_minutes=_ttl(parsed.feed.get("ttl")),
         entries=tuple(entries.values()),
         warning=warning,
     )
@@ -111,6 +113,14 @@ def _entry(raw: Any, *, base: str) -> FeedEntry | None:
         published_at=_iso(raw.get("published_parsed") or raw.get("updated_parsed")),
         author=_text(raw.get("author", ""))[:300] or None,
     )
+
+
+def _ttl(value: Any) -> int | None:
+    try:
+        minutes = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return minutes if minutes > 0 else None
 
 
 def _first_content(raw: Any) -> str:

@@ -30,7 +30,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
@@ -45,6 +45,7 @@ from .scheduling import (
     OUTAGE_WINDOW,
     after_failure,
     after_success,
+    cache_max_age,
     is_outage,
     iso,
     use_validators,
@@ -76,10 +77,17 @@ class CycleReport:
     feeds_polled: int = 0
     feeds_failed: int = 0
     feeds_due: int = 0
+    feeds_done: int = 0  # live, for progress: finished or failed so far
+    feeds_failing: int = 0  # live, for progress: failed so far (recorded at the end)
     new_entries: int = 0
     articles: IngestReport = field(default_factory=IngestReport)
     errors: list[tuple[str, str]] = field(default_factory=list)  # feed name, error
     interrupted: bool = False
+
+
+# Called after each article stored and each feed finished, with the report so far and what just
+# happened: what ``claimwatch poll`` draws its progress from.
+Progress = Callable[[CycleReport, str], None]
 
 
 def _fetch_feed_body(feed: FeedRow, fetcher: Fetcher, conditional: bool, *,
@@ -173,6 +181,15 @@ def interleave_by_host(feeds: Sequence[FeedRow]) -> list[FeedRow]:
     return ordered
 
 
+def _asked_wait(result: FetchResult, parsed: ParsedFeed | None) -> timedelta | None:
+    """The longest of the feed's ``ttl`` and its response's ``Cache-Control: max-age``."""
+    waits = [w for w in (
+        cache_max_age(result.headers.get("cache-control")),
+        timedelta(minutes=parsed.ttl_minutes) if parsed and parsed.ttl_minutes else None,
+    ) if w is not None]
+    return max(waits) if waits else None
+
+
 class _HostBudget:
     """Timeouts per host in this cycle; past the budget a host gets no more requests."""
 
@@ -241,7 +258,7 @@ class Poller:
         self,
         feeds: Sequence[FeedRow],
         *,
-        progress: Callable[[str], None] | None = None,
+        progress: Progress | None = None,
     ) -> CycleReport:
         """Poll ``feeds`` and ingest their new entries. Safe to interrupt with ``self.stop``:
         the article in hand is finished (or rolled back) and the rest wait for the next cycle."""
@@ -255,7 +272,7 @@ class _Cycle:
     """One run of :meth:`Poller.run_cycle`: network threads feed a queue, this thread stores."""
 
     def __init__(self, poller: Poller, feeds: Sequence[FeedRow], report: CycleReport,
-                 progress: Callable[[str], None] | None):
+                 progress: Progress | None):
         self.p = poller
         self.report = report
         self.progress = progress
@@ -263,7 +280,7 @@ class _Cycle:
         self.open: dict[int, _OpenFeed] = {}
         self.submitted = 0  # feeds handed to the dispatcher and not finished
         self.max_open = OPEN_FEEDS_PER_REQUEST * poller.max_in_flight
-        self.failures: list[FeedOutcome] = []
+        self.failures: list[FeedOutcome] = []  # recorded at the end (the outage rule)
         self.results: queue.Queue[tuple[str, Any]] = queue.Queue(
             maxsize=2 * poller.max_in_flight)
         self.budget = _HostBudget(HOST_TIMEOUT_BUDGET)
@@ -351,6 +368,10 @@ class _Cycle:
             # failed at the network (our outage, not theirs).
             self.failures.append(outcome)
             self.submitted -= 1
+            self.report.feeds_done += 1
+            self.report.feeds_failing += 1
+            if self.progress:
+                self.progress(self.report, f"{feed.name}: failed")
             return
         state = _OpenFeed(outcome=outcome, now=p.clock())
         entries: list[FeedEntry] = []
@@ -423,8 +444,8 @@ class _Cycle:
         state.done += 1
         state.processed += 1
         if self.progress:
-            self.progress(f"{state.outcome.feed.name}: {state.done}/{state.entries} "
-                          f"{entry.url or ''}")
+            self.progress(self.report, f"{state.outcome.feed.name}: {state.done}/{state.entries} "
+                                       f"{entry.url or ''}")
         if state.done == state.entries:
             self._finish_feed(state)
 
@@ -437,6 +458,7 @@ class _Cycle:
         del self.open[feed.id]
         self.submitted -= 1
         self.report.feeds_polled += 1
+        self.report.feeds_done += 1
         result = outcome.result
         assert result is not None
         now = p.clock()
@@ -458,6 +480,7 @@ class _Cycle:
             conditional=outcome.conditional,
             new_entries=state.processed,
             warning=outcome.parsed.warning if outcome.parsed else None,
+            min_wait=_asked_wait(result, outcome.parsed),
         )
         if not complete:
             # More entries than one poll takes: the rest are due at once.
@@ -472,6 +495,8 @@ class _Cycle:
         log.info("event=poll feed=%s outcome=%s status=%s new_entries=%d next_poll_at=%s",
                  feed.name, decision.outcome, result.status, state.processed,
                  decision.changes.get("next_poll_at"))
+        if self.progress:
+            self.progress(self.report, f"{feed.name}: {decision.outcome}")
 
     def _page_health(self, feed: FeedRow, state: _OpenFeed, now: datetime) -> dict[str, Any]:
         """A feed whose pages keep failing shows in feed health, though the feed itself is

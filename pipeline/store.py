@@ -226,6 +226,7 @@ def m004_entry_states_and_page_health(db: sqlite_utils.Database) -> None:
     db["feeds"].add_column("failing_pages", int, not_null_default=0)
     db["feeds"].add_column("page_error", str)
     db["feeds"].add_column("page_error_at", str)
+    db["feeds"].add_column("failing_since", str)  # first failure of the current streak
 
 
 # The latest review of a match or development decides; "wrong" hides it from flags and counts.
@@ -321,6 +322,7 @@ class FeedRow:
     redirect_target: str | None
     redirect_count: int
     redirect_first_seen: str | None
+    failing_since: str | None = None
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> FeedRow:
@@ -496,6 +498,7 @@ class Store:
                         redirect_target=None,
                         redirect_count=0,
                         redirect_first_seen=None,
+                        failing_since=None,
                         next_poll_at=now,
                     )
                 db["feeds"].update(row["id"], changes)

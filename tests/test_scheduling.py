@@ -150,3 +150,53 @@ def test_an_outage_shows_over_the_recent_window_not_one_cycle() -> None:
     # Recent failures alone do not make this cycle's HTTP errors an outage.
     assert not s.is_outage([ParseError("x", url="u")], polled=1, recent_polled=5,
                            recent_network_failures=5)
+
+
+# --- issue 8, section 3: server hints as lower bounds, disabling after 30 days of failures ------
+
+
+def test_ttl_and_max_age_are_lower_bounds_on_the_interval_clamped_to_a_day() -> None:
+    d = success(Feed(interval_minutes=30), min_wait=timedelta(hours=2))
+    assert timedelta(hours=2) <= next_at(d) - NOW <= timedelta(hours=2.4)
+    shorter = success(Feed(interval_minutes=30), min_wait=timedelta(minutes=5))
+    assert timedelta(minutes=30) <= next_at(shorter) - NOW <= timedelta(minutes=36)
+    joke = success(Feed(interval_minutes=30), min_wait=timedelta(days=365))
+    assert next_at(joke) - NOW <= timedelta(days=1.2)
+
+
+def test_cache_control_max_age_is_read() -> None:
+    assert s.cache_max_age("public, max-age=3600") == timedelta(hours=1)
+    assert s.cache_max_age('max-age="600", must-revalidate') == timedelta(minutes=10)
+    assert s.cache_max_age("no-cache") is None
+    assert s.cache_max_age("max-age=soon") is None
+    assert s.cache_max_age(None) is None
+    assert s.cache_max_age("max-age=0") is None
+
+
+@dataclass
+class FailingFeed(Feed):
+    failing_since: str | None = None
+
+
+def test_a_feed_failing_for_30_days_is_disabled_with_a_reason() -> None:
+    error = NetworkError("connection refused", url="https://a.example/feed")
+    first = s.after_failure(FailingFeed(), error, now=NOW, rng=rng(), jitter=0.2)
+    assert first.changes["failing_since"] == s.iso(NOW) and first.outcome == "error"
+    later = FailingFeed(consecutive_errors=40, failing_since=s.iso(NOW))
+    d = s.after_failure(later, error, now=NOW + timedelta(days=29), rng=rng(), jitter=0.2)
+    assert d.outcome == "error" and "disabled_reason" not in d.changes
+    d = s.after_failure(later, error, now=NOW + timedelta(days=30), rng=rng(), jitter=0.2)
+    assert d.outcome == "disabled" and d.changes["next_poll_at"] is None
+    assert "no success for 30 days" in d.changes["disabled_reason"]
+    assert "network" in d.changes["disabled_reason"]
+    # A success in between starts the count again.
+    assert success(later).changes["failing_since"] is None
+
+
+def test_throttling_and_our_outage_do_not_count_towards_disabling() -> None:
+    feed = FailingFeed(consecutive_errors=40, failing_since=s.iso(NOW - timedelta(days=40)))
+    busy = HTTPStatusError("busy", url=feed.url, status=503, retry_after=60)
+    assert s.after_failure(feed, busy, now=NOW, rng=rng(), jitter=0.2).outcome == "throttled"
+    down = NetworkError("unreachable", url=feed.url)
+    d = s.after_failure(feed, down, now=NOW, rng=rng(), jitter=0.2, outage=True)
+    assert d.outcome == "outage"
