@@ -405,3 +405,45 @@ def test_a_feeds_ttl_and_max_age_push_its_next_poll_back(tmp_path: Path, pool) -
         finally:
             fetcher.close()
             store.close()
+
+
+def test_poll_progress_is_a_bar_on_a_terminal_and_log_lines_otherwise() -> None:
+    """Section 6: feeds done / due, articles stored, errors."""
+    import io
+    import logging
+
+    from pipeline.cli import _CycleProgress
+    from pipeline.polling import CycleReport
+
+    report = CycleReport(feeds_due=3)
+    records: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record.getMessage())
+
+    handler = Keep()
+    logger = logging.getLogger("pipeline")
+    logger.addHandler(handler)
+    old_level = logger.level
+    logger.setLevel(logging.INFO)
+    try:
+        with _CycleProgress(False, every=0.0) as progress:
+            report.feeds_done, report.articles.stored, report.feeds_failing = 2, 5, 1
+            progress(report, "f: new")
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(old_level)
+    assert records == ["event=progress feeds_done=2 feeds_due=3 stored=5 errors=1"]
+
+    terminal = io.StringIO()
+    original = sys.stderr
+    sys.stderr = terminal
+    try:
+        with _CycleProgress(True) as progress:
+            progress(report, "f: new")
+            report.feeds_done = 3
+            progress(report, "g: new")
+    finally:
+        sys.stderr = original
+    assert "stored 5, errors 1; feeds" in terminal.getvalue()
