@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from .config import Config
@@ -17,6 +17,7 @@ from .ingest import Ingestor, IngestReport, Prepared, fetch_and_extract
 from .judge.stance import StanceModel
 from .models import Article, Story
 from .polling import CycleReport, Poller
+from .scheduling import IntervalBounds
 from .store import Store
 from .urls import canonicalize, is_http_url, site_of
 from .workers import WorkerPool
@@ -63,6 +64,10 @@ class App:
                 jitter=config.schedule.jitter,
                 clock=clock,
                 stop=self.stop,
+                bounds=IntervalBounds(
+                    low=timedelta(minutes=config.schedule.min_interval_minutes),
+                    high=timedelta(minutes=config.schedule.max_interval_minutes),
+                ),
             )
         except BaseException:
             # Start-up abandoned (a bad model file, SIGTERM while workers start): no worker

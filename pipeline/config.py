@@ -86,6 +86,10 @@ class ScheduleSettings:
     jitter: float = 0.2
     # How often the daemon looks for due feeds; each feed's own interval is in the config.
     check_seconds: float = 30.0
+    # Bounds of the adaptive interval: each feed starts at its interval_minutes and then
+    # follows how often it publishes, within these.
+    min_interval_minutes: int = 5
+    max_interval_minutes: int = 1440
 
 
 @dataclass(frozen=True)
@@ -400,6 +404,12 @@ def load_config(path: str | os.PathLike[str]) -> Config:
             problems.add("schedule.jitter", "must be between 0 and 1")
         if not 1 <= schedule.check_seconds <= 86400:
             problems.add("schedule.check_seconds", "must be between 1 and 86400 (a day)")
+        if not 1 <= schedule.min_interval_minutes <= schedule.max_interval_minutes:
+            problems.add("schedule.min_interval_minutes",
+                         "must be at least 1 and at most max_interval_minutes")
+        if not 1 <= schedule.max_interval_minutes <= MAX_INTERVAL_MINUTES:
+            problems.add("schedule.max_interval_minutes",
+                         f"must be between 1 and {MAX_INTERVAL_MINUTES} (a week)")
     network = sections.get("network") or NetworkConfig()
     if not _PRINTABLE_ASCII.match(network.user_agent):
         # httpx cannot send anything else in a header: every fetch would fail.

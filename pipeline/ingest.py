@@ -68,12 +68,13 @@ class IngestReport:
     skipped: int = 0
     deferred: int = 0  # entries waiting for a retry (their page failed transiently)
     refused: int = 0  # entries whose link the address guard refused
+    upgraded: int = 0  # summary-only articles that got their page's text at a retry
     failed_pages: list[str] = field(default_factory=list)  # why pages failed, this report
     flagged: list[tuple[str, str, str, str]] = field(default_factory=list)  # kind, key, url, ev
 
     def merge(self, other: IngestReport) -> None:
         for name in ("stored", "duplicates", "relevant", "flags", "fetch_errors", "skipped",
-                     "deferred", "refused"):
+                     "deferred", "refused", "upgraded"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.flagged.extend(other.flagged)
         self.failed_pages.extend(other.failed_pages)
@@ -197,7 +198,8 @@ def _from_summary(entry: FeedEntry, url: str | None, why: str, *,
         author=entry.author,
         published_at=entry.published_at,
     )
-    return Prepared(entry_url=url, article=article, text_source="feed_summary", fetch_error=why)
+    return Prepared(entry_url=url, article=article, text_source="feed_summary", fetch_error=why,
+                    retryable=retryable)
 
 
 class Ingestor:
@@ -223,6 +225,9 @@ class Ingestor:
         known: list[tuple[FeedEntry, int]] = []
         rest: list[FeedEntry] = []
         for entry in entries:
+            if entry.attempts:  # a retry of its page: its summary-only article is its own
+                rest.append(entry)
+                continue
             article_id = self.store.article_id_by_url(entry.url) if entry.url else None
             if article_id is None:
                 rest.append(entry)
@@ -296,6 +301,12 @@ class Ingestor:
         elif existing is None and own_url and own_url != article.url:
             existing = self.store.article_id_by_url(own_url)
         if existing is not None:
+            if (entry is not None and entry.attempts and prepared.text_source == "page"
+                    and self.store.article_source(existing) == "feed_summary"):
+                # The page of an article stored from its feed summary (its page had failed for
+                # a transient reason) arrived at a retry: the article gets its full text.
+                return self._upgrade(existing, article, prepared, feed_id, entry_row, digest,
+                                     now, report)
             report.skipped += 1
             if feed_id is not None and entry_row is not None:
                 with self.store.transaction() as db:
@@ -332,7 +343,8 @@ class Ingestor:
                 },
             )
             if feed_id is not None and entry_row is not None:
-                self.store.record_entry(db, feed_id, {**entry_row, "article_id": article_id})
+                self.store.record_entry(db, feed_id, {**entry_row, "article_id": article_id,
+                                                      **self._summary_retry(prepared, entry)})
             if exact_copy is not None:
                 self.store.copy_judgments(db, exact_copy, article_id, now)
                 report.duplicates += 1
@@ -351,6 +363,47 @@ class Ingestor:
             article_id, article.url, prepared.text_source, ",".join(relevant_slugs) or "-",
             original or "-",
         )
+        return report
+
+    def _summary_retry(self, prepared: Prepared, entry: FeedEntry | None) -> dict[str, Any]:
+        """An article stored from its feed summary because its page failed for a transient
+        reason: its entry waits for a retry of the page, with backoff."""
+        if not (prepared.retryable and prepared.text_source == "feed_summary" and entry):
+            return {}
+        attempts = entry.attempts + 1
+        retry_at = entry_retry_at(attempts, self.clock())
+        if retry_at is None:
+            return {"status": "failed", "attempts": attempts, "error": prepared.fetch_error}
+        return {"status": "retry", "attempts": attempts, "retry_at": iso(retry_at),
+                "error": prepared.fetch_error}
+
+    def _upgrade(self, article_id: int, article: Article, prepared: Prepared,
+                 feed_id: int | None, entry_row: dict[str, Any] | None, digest: str, now: str,
+                 report: IngestReport) -> IngestReport:
+        """Replace a summary-only article's text by its page's, and judge it again, in one
+        transaction: its earlier matches and development evidence go, the new ones come."""
+        original = self.syndication.find_original(article.text)
+        if original is not None and original >= article_id:
+            original = None  # it is the earliest of its group
+        judgments = [(story, judge(article, story, model=self.model)) for story in self.stories]
+        relevant_slugs = [s.slug for s, j in judgments if j.relevant]
+        with self.store.transaction() as db:
+            self.store.clear_judgments(db, article_id, now)
+            self.store.update_article(db, article_id, {
+                "title": article.title, "author": article.author,
+                "published_at": article.published_at, "text": article.text,
+                "content_hash": digest, "duplicate_of": original, "text_source": "page",
+                "fetch_error": None, "relevant_stories": ",".join(relevant_slugs) or None,
+            })
+            if feed_id is not None and entry_row is not None:
+                self.store.record_entry(db, feed_id, {**entry_row, "article_id": article_id})
+            self.syndication.add(article_id, article.text)
+            for story, judgment in judgments:
+                self._write_judgment(db, story, judgment, article_id, article, now, report)
+        report.upgraded += 1
+        report.relevant += 1 if relevant_slugs else 0
+        log.info("event=article_upgraded id=%s url=%s relevant=%s", article_id, article.url,
+                 ",".join(relevant_slugs) or "-")
         return report
 
     def _write_judgment(self, db, story: Story, judgment: Judgment, article_id: int,

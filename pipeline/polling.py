@@ -43,11 +43,14 @@ from .http import Fetcher, FetchResult
 from .ingest import Ingestor, IngestReport, Prepared, prepare_entry, prepare_fetched
 from .scheduling import (
     OUTAGE_WINDOW,
+    IntervalBounds,
+    adaptive_interval,
     after_failure,
     after_success,
     cache_max_age,
     is_outage,
     iso,
+    parse_iso,
     use_validators,
 )
 from .store import FeedRow, Store
@@ -242,6 +245,7 @@ class Poller:
         rng: random.Random | None = None,
         stop: threading.Event | None = None,
         max_in_flight: int | None = None,
+        bounds: IntervalBounds | None = None,
     ):
         self.store = store
         self.fetcher = fetcher
@@ -253,6 +257,7 @@ class Poller:
         self.rng = rng or random.Random()
         self.stop = stop or threading.Event()
         self.max_in_flight = max_in_flight or network.max_in_flight
+        self.bounds = bounds or IntervalBounds()
 
     def run_cycle(
         self,
@@ -467,6 +472,11 @@ class _Cycle:
         # counts as done, unless entries over the per-poll cap are still to come.
         complete = not state.capped
         body_hash = hashlib.sha256(result.body).hexdigest() if result.status == 200 else None
+        current = timedelta(minutes=feed.poll_interval_minutes or feed.interval_minutes)
+        published = [d for d in (parse_iso(e.published_at) for e in (
+            outcome.parsed.entries if outcome.parsed else ())) if d is not None]
+        interval = adaptive_interval(current, published=published, new_entries=state.processed,
+                                     bounds=p.bounds)
         decision = after_success(
             feed,
             now=now,
@@ -481,7 +491,9 @@ class _Cycle:
             new_entries=state.processed,
             warning=outcome.parsed.warning if outcome.parsed else None,
             min_wait=_asked_wait(result, outcome.parsed),
+            interval=interval,
         )
+        decision.changes["poll_interval_minutes"] = round(interval.total_seconds() / 60, 1)
         if not complete:
             # More entries than one poll takes: the rest are due at once.
             decision.changes.update(etag=None, last_modified=None, next_poll_at=iso(now))

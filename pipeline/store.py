@@ -227,6 +227,7 @@ def m004_entry_states_and_page_health(db: sqlite_utils.Database) -> None:
     db["feeds"].add_column("page_error", str)
     db["feeds"].add_column("page_error_at", str)
     db["feeds"].add_column("failing_since", str)  # first failure of the current streak
+    db["feeds"].add_column("poll_interval_minutes", float)  # adaptive; null: interval_minutes
 
 
 # The latest review of a match or development decides; "wrong" hides it from flags and counts.
@@ -323,6 +324,7 @@ class FeedRow:
     redirect_count: int
     redirect_first_seen: str | None
     failing_since: str | None = None
+    poll_interval_minutes: float | None = None
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> FeedRow:
@@ -485,6 +487,8 @@ class Store:
                     continue
                 row = rows[0]
                 changes: dict[str, Any] = {"interval_minutes": feed.interval_minutes, "active": 1}
+                if row["interval_minutes"] != feed.interval_minutes:
+                    changes["poll_interval_minutes"] = None  # start again from the new one
                 if row["configured_url"] != feed.url:
                     changes.update(
                         url=feed.url,
@@ -599,11 +603,15 @@ class Store:
                "retry_at": None, **entry, "feed_id": feed_id}
         columns = ("feed_id", "guid_key", "url", "title", "article_id", "first_seen_at",
                    "status", "error", "attempts", "retry_at")
-        updated = [c for c in columns if c not in ("feed_id", "guid_key", "first_seen_at")]
+        updated = [c for c in columns
+                   if c not in ("feed_id", "guid_key", "first_seen_at", "article_id")]
+        # An entry's article, once it has one, stays linked (a failed retry of its page
+        # does not unlink the summary-only article).
         db.execute(
             f"INSERT INTO entries ({', '.join(columns)}) "
             f"VALUES ({', '.join('?' * len(columns))}) "
             f"ON CONFLICT (feed_id, guid_key) DO UPDATE SET "
+            "article_id = coalesce(excluded.article_id, entries.article_id), "
             + ", ".join(f"{c} = excluded.{c}" for c in updated),
             [row.get(c) for c in columns],
         )
@@ -622,6 +630,30 @@ class Store:
             "SELECT count(*) FROM entries WHERE feed_id = ? AND status = 'retry'", [feed_id]
         ).fetchone()
         return int(row[0])
+
+    def article_source(self, article_id: int) -> str | None:
+        row = self.db.execute("SELECT text_source FROM articles WHERE id = ?",
+                              [article_id]).fetchone()
+        return row[0] if row else None
+
+    def update_article(self, db: sqlite_utils.Database, article_id: int,
+                       changes: dict[str, Any]) -> None:
+        db["articles"].update(article_id, changes)
+
+    def clear_judgments(self, db: sqlite_utils.Database, article_id: int, now: str) -> None:
+        """Forget an article's matches and development evidence (it is about to be judged
+        again). A development left with no evidence and no review goes too."""
+        developments = [r[0] for r in db.execute(
+            "SELECT development_id FROM article_developments WHERE article_id = ?",
+            [article_id])]
+        db.execute("DELETE FROM matches WHERE article_id = ?", [article_id])
+        db.execute("DELETE FROM article_developments WHERE article_id = ?", [article_id])
+        for development_id in developments:
+            self._refresh_development_counts(db, development_id, now)
+            db.execute(
+                """DELETE FROM developments WHERE id = ? AND article_count = 0
+                   AND NOT EXISTS (SELECT 1 FROM reviews WHERE development_id = ?)""",
+                [development_id, development_id])
 
     def insert_article(self, db: sqlite_utils.Database, row: dict[str, Any]) -> int:
         db["articles"].insert(row)

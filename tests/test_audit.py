@@ -447,3 +447,45 @@ def test_poll_progress_is_a_bar_on_a_terminal_and_log_lines_otherwise() -> None:
     finally:
         sys.stderr = original
     assert "stored 5, errors 1; feeds" in terminal.getvalue()
+
+
+def test_a_summary_only_article_gets_its_page_at_a_retry(tmp_path: Path, pool) -> None:
+    """Section 3: an article stored from its feed summary because its page answered 503 is
+    fetched again later, and then holds the page's text, judged again."""
+    summary = "Pentagon and Anthropic: a short summary."
+    with LocalServer() as server:
+        server.route("/a/x.html", status=503, body=b"busy")
+        body = rss([(summary, server.url("/a/x.html"))])
+        server.route("/f.xml", content_type="application/rss+xml", body=body)
+        store, poller, clock, fetcher = make_poller(tmp_path, pool, {"f": server.url("/f.xml")})
+        try:
+            poller.run_cycle(store.feeds())
+            article = store.query("SELECT * FROM articles")[0]
+            assert article["text_source"] == "feed_summary" and "http_503" in article["fetch_error"]
+            entry = store.query("SELECT * FROM entries")[0]
+            assert entry["status"] == "retry" and entry["article_id"] == article["id"]
+            # Fails again: the article stays linked, the backoff doubles.
+            clock.now += timedelta(minutes=31)
+            poller.run_cycle(store.feeds())
+            entry = store.query("SELECT * FROM entries")[0]
+            assert entry["attempts"] == 2 and entry["article_id"] == article["id"]
+            # The publisher is back.
+            server.route("/a/x.html", body=story_page("confirmation.html"))
+            clock.now += timedelta(hours=2)
+            report = poller.run_cycle(store.feeds())
+            assert report.articles.upgraded == 1
+            rows = store.query("SELECT * FROM articles")
+            assert len(rows) == 1 and rows[0]["id"] == article["id"]
+            assert rows[0]["text_source"] == "page" and rows[0]["fetch_error"] is None
+            assert len(rows[0]["text"]) > 5 * len(summary)
+            assert store.query("SELECT status FROM entries")[0]["status"] is None
+            assert store.query("SELECT count(*) AS n FROM matches WHERE article_id = ?",
+                               [article["id"]])[0]["n"] >= 1
+            word = max(re.findall(r"[A-Za-z]{6,}", rows[0]["text"]), key=len)
+            assert word.lower() not in summary.lower()
+            hits = store.query("SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?",
+                               [word])
+            assert [h["rowid"] for h in hits] == [article["id"]]
+        finally:
+            fetcher.close()
+            store.close()

@@ -200,3 +200,40 @@ def test_throttling_and_our_outage_do_not_count_towards_disabling() -> None:
     down = NetworkError("unreachable", url=feed.url)
     d = s.after_failure(feed, down, now=NOW, rng=rng(), jitter=0.2, outage=True)
     assert d.outcome == "outage"
+
+
+BOUNDS = s.IntervalBounds(low=timedelta(minutes=5), high=timedelta(hours=24))
+
+
+def hourly(n: int, every: timedelta = timedelta(hours=1)) -> list[datetime]:
+    return [NOW - every * i for i in range(n)]
+
+
+def test_the_interval_follows_the_publishing_rate_within_bounds() -> None:
+    thirty = timedelta(minutes=30)
+    # A feed publishing every 4 hours: polled about every 2 hours once it is seen.
+    quiet = s.adaptive_interval(thirty, published=hourly(10, timedelta(hours=4)),
+                                new_entries=0, bounds=BOUNDS)
+    assert quiet == timedelta(hours=2)
+    # A busy feed (every 4 minutes) is polled at the lower bound.
+    busy = s.adaptive_interval(thirty, published=hourly(10, timedelta(minutes=4)),
+                               new_entries=3, bounds=BOUNDS)
+    assert busy == BOUNDS.low
+    # Nothing new and no dates (a 304): the interval stretches by half, up to the upper bound.
+    interval = thirty
+    for _ in range(20):
+        interval = s.adaptive_interval(interval, published=[], new_entries=0, bounds=BOUNDS)
+    assert interval == BOUNDS.high
+    # Something new never lets it grow.
+    assert s.adaptive_interval(thirty, published=hourly(10, timedelta(hours=8)),
+                               new_entries=1, bounds=BOUNDS) == thirty
+
+
+@given(st.integers(1, 10_000), st.integers(0, 50), st.integers(0, 30),
+       st.integers(1, 100_000))
+def test_the_adaptive_interval_is_always_within_bounds(current: int, new: int, n: int,
+                                                       gap: int) -> None:
+    interval = s.adaptive_interval(timedelta(minutes=current),
+                                   published=hourly(n, timedelta(seconds=gap)),
+                                   new_entries=new, bounds=BOUNDS)
+    assert BOUNDS.low <= interval <= BOUNDS.high
