@@ -22,6 +22,7 @@ addresses are used.
 Usage:
     python benchmarks/bench_poll_scale.py [--feeds 300] [--entries 10] [--hosts 150]
         [--latency 0.1] [--big-feeds 10000] [--big-hosts 500] [--skip-big] [--skip-small]
+        [--kill-after SECONDS]
 """
 
 from __future__ import annotations
@@ -302,6 +303,54 @@ def run_small(args: argparse.Namespace) -> None:
           f"{rss.total / 2**20:.0f} MB (target <= 500 MB)", flush=True)
 
 
+def run_kill(args: argparse.Namespace) -> None:
+    """``claimwatch poll`` on phase 1's setup, SIGKILLed after ``--kill-after`` seconds, then
+    run again to the end: nothing lost, nothing twice, no half article."""
+    import signal
+    import subprocess
+
+    hosts = loopback_hosts(args.hosts)
+    server = Server(hosts, args.latency, args.entries)
+    try:
+        feeds = [(f"feed-{i}", f"http://{hosts[i % len(hosts)]}:{server.port}/f/{i}.xml")
+                 for i in range(args.feeds)]
+        n_pages = args.feeds * args.entries
+        with tempfile.TemporaryDirectory() as tmp:
+            config = write_config(Path(tmp), feeds)
+            command = [sys.executable, "-m", "pipeline", "--config", str(config), "-q", "poll"]
+            proc = subprocess.Popen(command, cwd=REPO, start_new_session=True,
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(args.kill_after)
+            os.killpg(proc.pid, signal.SIGKILL)  # the poll and its workers, as a crash would
+            proc.wait()
+            db = sqlite3.connect(Path(tmp) / "store.db")
+            before = db.execute("SELECT count(*) FROM articles").fetchone()[0]
+            db.close()
+            start = time.perf_counter()
+            subprocess.run(command, cwd=REPO, check=True, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+            rerun_s = time.perf_counter() - start
+            db = sqlite3.connect(Path(tmp) / "store.db")
+            integrity = db.execute("PRAGMA integrity_check").fetchone()[0]
+            articles, urls = db.execute(
+                "SELECT count(*), count(DISTINCT url) FROM articles").fetchone()
+            unlinked = db.execute(
+                "SELECT count(*) FROM articles a WHERE NOT EXISTS "
+                "(SELECT 1 FROM entries e WHERE e.article_id = a.id)").fetchone()[0]
+            entries_without = db.execute(
+                "SELECT count(*) FROM entries WHERE article_id IS NULL").fetchone()[0]
+            empty = db.execute(
+                "SELECT count(*) FROM articles WHERE text IS NULL OR text = ''").fetchone()[0]
+            db.close()
+    finally:
+        server.close()
+    print(f"kill -9 after {args.kill_after:.0f} s of a {args.feeds} x {args.entries} cycle: "
+          f"{before} articles stored before the kill; the rerun took {rerun_s:.1f} s")
+    print(f"  after the rerun: integrity {integrity}, articles {articles} of {n_pages}, "
+          f"distinct urls {urls}, articles without their entry {unlinked}, entries without "
+          f"their article {entries_without}, empty articles {empty}", flush=True)
+
+
 def run_big(args: argparse.Namespace) -> None:
     from pipeline.app import App
     from pipeline.config import load_config
@@ -347,6 +396,9 @@ def main() -> None:
     parser.add_argument("--big-hosts", type=int, default=500)
     parser.add_argument("--skip-small", action="store_true")
     parser.add_argument("--skip-big", action="store_true")
+    parser.add_argument("--kill-after", type=float, default=0.0,
+                        help="also: SIGKILL a `claimwatch poll` of phase 1 after this many "
+                             "seconds, rerun it, and check the store")
     args = parser.parse_args()
     if not BENCH.is_dir():
         sys.exit(f"{BENCH} is absent: the benchmark needs ../shared")
@@ -354,6 +406,8 @@ def main() -> None:
         run_small(args)
     if not args.skip_big:
         run_big(args)
+    if args.kill_after:
+        run_kill(args)
 
 
 if __name__ == "__main__":
