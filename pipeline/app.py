@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .config import Config
 from .errors import ExtractError, FetchError, InputError
-from .extract import text_from_plain, warm_up
+from .extract import split_text_headers, text_from_plain, warm_up
 from .http import Fetcher
 from .ingest import Ingestor, IngestReport, Prepared, fetch_and_extract
 from .judge.stance import StanceModel
@@ -124,10 +124,18 @@ class App:
                 text = text_from_plain(data.decode("utf-8"))
             except UnicodeDecodeError as e:
                 raise InputError(f"{path} is not UTF-8 text") from e
+            headers, text = split_text_headers(text)
             if not text:
                 raise InputError(f"{path} is empty")
-            title = text.split("\n", 1)[0][:200]
-            article = Article(url=url, title=title, text=text, site="local file")
+            title = headers.get("title") or text.split("\n", 1)[0][:200]
+            site = "local file"
+            if "url" in headers:
+                if not is_http_url(headers["url"]):
+                    raise InputError(f"{path}: URL header is not an http(s) URL")
+                url = canonicalize(headers["url"])
+                site = site_of(url)
+            article = Article(url=url, title=title, text=text, site=site,
+                              published_at=headers.get("date"))
         else:
             raise InputError(f"{path}: expected an http(s) URL or a .html, .htm or .txt file")
         return Prepared(entry_url=None, article=article, text_source="file")

@@ -319,6 +319,8 @@ class Ingestor:
                     "band": cj.band,
                     "evidence": cj.evidence,
                     "created_at": now,
+                    "source": cj.source,
+                    "rule": cj.rule,
                 },
             )
             if cj.band == "flag" and cj.stance in (Stance.CONFIRMS, Stance.CONTRADICTS):

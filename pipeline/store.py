@@ -195,8 +195,7 @@ def m002_syndication_reviews_ledger(db: sqlite_utils.Database) -> None:
     )
     db["reviews"].create_index(["target", "article_id", "claim_id"])
     db["reviews"].create_index(["target", "development_id"])
-    db.execute(_FLAGS_VIEW)
-    db.execute(_LEDGER_VIEW)
+    # The views are created by m004, in their current form.
 
 
 @migrations()
@@ -210,6 +209,18 @@ def m003_live_developments(db: sqlite_utils.Database) -> None:
                         AND r.development_id = d.id ORDER BY r.id DESC LIMIT 1), '') != 'wrong'
         """
     )
+
+
+@migrations()
+def m004_sources(db: sqlite_utils.Database) -> None:
+    """Whom each confirmation or contradiction is attributed to, and counts of independent
+    sources beside independent sites in the views."""
+    db["matches"].add_column("source", str)  # named outlet or person, "official", "" own voice
+    db["matches"].add_column("rule", str)  # what decided it: aligned, figure, denial, ...
+    for view in ("claim_ledger", "flags"):
+        db.execute(f"DROP VIEW IF EXISTS {view}")
+    db.execute(_FLAGS_VIEW)
+    db.execute(_LEDGER_VIEW)
 
 
 # The latest review of a match or development decides; "wrong" hides it from flags and counts.
@@ -230,7 +241,11 @@ SELECT
     m.score AS score,
     a.fetched_at AS found_at,
     a.duplicate_of AS duplicate_of,
-    coalesce(root.site, a.site) AS independent_site
+    coalesce(root.site, a.site) AS independent_site,
+    m.source AS source,
+    -- An echo of one outlet's report is one source however many sites carry it; a statement
+    -- in an article's own voice is its site's.
+    coalesce(nullif(m.source, ''), coalesce(root.site, a.site)) AS independent_source
 FROM matches m
 JOIN claims c ON c.id = m.claim_id
 JOIN articles a ON a.id = m.article_id
@@ -243,7 +258,7 @@ UNION ALL
 SELECT
     'development', d.story, NULL, NULL, d.id, a.id, a.url, a.title, a.site,
     a.published_at, ad.evidence, ad.score, a.fetched_at, a.duplicate_of,
-    coalesce(root.site, a.site)
+    coalesce(root.site, a.site), NULL, coalesce(root.site, a.site)
 FROM article_developments ad
 JOIN developments d ON d.id = ad.development_id
 JOIN articles a ON a.id = ad.article_id
@@ -276,7 +291,11 @@ SELECT
     min(f.found_at) AS first_evidence_at,
     max(f.found_at) AS last_evidence_at,
     c.source AS claim_source,
-    c.id AS claim_id
+    c.id AS claim_id,
+    count(DISTINCT CASE WHEN f.kind = 'confirmation' THEN lower(f.independent_source) END)
+        AS confirming_sources,
+    count(DISTINCT CASE WHEN f.kind = 'contradiction' THEN lower(f.independent_source) END)
+        AS contradicting_sources
 FROM claims c
 LEFT JOIN flags f ON f.story = c.story AND f.claim_key = c.key
 WHERE c.active = 1
@@ -581,8 +600,8 @@ class Store:
         evidence: it is not judged twice, and still counts as an article reporting them."""
         db.execute(
             """INSERT OR IGNORE INTO matches
-               (article_id, claim_id, stance, score, band, evidence, created_at)
-               SELECT ?, claim_id, stance, score, band, evidence, ? FROM matches
+               (article_id, claim_id, stance, score, band, evidence, source, rule, created_at)
+               SELECT ?, claim_id, stance, score, band, evidence, source, rule, ? FROM matches
                WHERE article_id = ?""",
             [target_id, now, source_id],
         )

@@ -123,12 +123,16 @@ def test_strip_dateline(sentence: str, expected: str) -> None:
 
 
 def test_a_stance_needs_evidence_that_speaks_of_the_claim() -> None:
-    from pipeline.judge import _grounded_label
+    from pipeline.judge.reading import ClaimReader
+    from pipeline.judge.stance import StanceModel
 
     claim = "The Pentagon is not willing to negotiate case-by-case exceptions with Anthropic."
-    assert _grounded_label(claim, "agree", "Anthropic declined to comment on its rivals.") == (
-        "unrelated")
-    assert _grounded_label(claim, "agree", "The Pentagon refuses to negotiate with Anthropic "
-                                           "over individual cases.") == "agree"
-    assert _grounded_label(claim, "disagree", "The Pentagon said talks with Anthropic "
-                                              "continue.") == "discuss"
+    reader = ClaimReader([claim], ["Anthropic", "Pentagon"], StanceModel.load().text_stats)
+
+    def stance(sentence: str) -> str:
+        return reader.read("", [sentence])[0].stance
+
+    assert stance("Anthropic declined to comment on its rivals.") == "unrelated"
+    assert stance("The Pentagon refuses to negotiate exceptions with Anthropic case by "
+                  "case.") == "confirms"
+    assert stance("The Pentagon said talks with Anthropic continue.") == "discusses"

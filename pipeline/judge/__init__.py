@@ -16,7 +16,6 @@ from rapidfuzz import fuzz
 
 from ..developments import MIN_NOVEL_TERMS, Background, same_development, terms
 from ..models import (
-    STANCE_BY_FNC1,
     Article,
     ClaimJudgment,
     DevelopmentCandidate,
@@ -24,7 +23,7 @@ from ..models import (
     Stance,
     Story,
 )
-from .numbers import numeric_check
+from .reading import ClaimReader
 from .sentences import split_sentences, strip_dateline
 from .stance import StanceModel
 
@@ -46,6 +45,9 @@ NUMERIC_FLAG_CONFIDENCE = 0.85
 MIN_GROUNDING_STANCE = 0.35
 MIN_GROUNDING_DISCUSS = 0.2
 DEVELOPMENT_MIN_WORDS = 8
+# A claim's evidence sentence is also news when it carries this many novel terms ("designated
+# Anthropic a supply-chain risk after it refused to allow ... autonomous weapons").
+EVIDENCE_DEVELOPMENT_TERMS = MIN_NOVEL_TERMS + 3
 DEVELOPMENT_MIN_SCORE = 0.7
 # A sentence holding this share of a claim's content words speaks of that claim.
 DEVELOPMENT_CLAIM_COVER = 0.5
@@ -134,83 +136,39 @@ def is_relevant(score: float) -> bool:
 
 def judge(article: Article, story: Story, *, model: StanceModel) -> Judgment:
     """Decide, for every claim of ``story``, how ``article`` stands to it, with the evidence
-    sentence; and collect on-story sentences no claim covers (new developments)."""
+    sentence and its attributed source; and collect on-story sentences no claim covers (new
+    developments)."""
     score = relevance(article, story)
     if not is_relevant(score):
         return Judgment(story_slug=story.slug, relevant=False, relevance=score)
-    claims = story.claims
-    predictions = model.predict([c.text for c in claims], article.text, title=article.title)
     sentences = split_sentences(article.text)
-    judged: list[ClaimJudgment] = []
-    for claim, pred in zip(claims, predictions, strict=True):
-        label = _grounded_label(claim.text, pred.label, pred.evidence)
-        finding = numeric_check(claim.text, sentences)
-        if finding is not None and (
-            finding.verdict == "contradicts" or label not in ("agree", "disagree")
-        ):
-            # The same fact with a different figure is a contradiction the model is not trained
-            # to see (FNC-1's "disagree" is refutation, not a changed number); the same figure
-            # stated again is a confirmation, unless the model, on grounded evidence, read a
-            # refutation or already agreed (then its own evidence and calibrated score stand).
-            contradicts = finding.verdict == "contradicts"
-            judged.append(
-                ClaimJudgment(
-                    claim_key=claim.key,
-                    stance=Stance.CONTRADICTS if contradicts else Stance.CONFIRMS,
-                    score=finding.confidence,
-                    evidence=finding.sentence,
-                    band="flag" if finding.confidence >= NUMERIC_FLAG_CONFIDENCE else "review",
-                    probabilities={k: round(v, 4) for k, v in pred.probabilities.items()},
-                )
-            )
-            continue
-        stance = STANCE_BY_FNC1[label]
-        confidence = pred.probabilities[label]
-        judged.append(
-            ClaimJudgment(
-                claim_key=claim.key,
-                stance=stance,
-                score=round(confidence, 4),
-                evidence=pred.evidence if stance is not Stance.UNRELATED else "",
-                band=_band(model, label, confidence),
-                probabilities={k: round(v, 4) for k, v in pred.probabilities.items()},
-            )
+    title = article.title if article.title and sentences[:1] != [article.title] else ""
+    readings = _reader(story, model).read(title, sentences)
+    judged = tuple(
+        ClaimJudgment(
+            claim_key=claim.key,
+            stance=Stance(r.stance),
+            score=r.score,
+            evidence=r.evidence if r.stance != "unrelated" else "",
+            band=r.band,
+            source=r.source if r.stance in ("confirms", "contradicts") else "",
+            rule=r.reason,
         )
+        for claim, r in zip(story.claims, readings, strict=True)
+    )
     developments = _developments(article, story, judged)
     return Judgment(
         story_slug=story.slug,
         relevant=True,
         relevance=score,
-        claims=tuple(judged),
+        claims=judged,
         developments=tuple(developments),
     )
 
 
-def _grounded_label(claim: str, label: str, evidence: str) -> str:
-    """The model judges a claim against the whole article, as FNC-1 pairs a headline with a
-    body; a story's sixteen claims against one on-story article is a different game, where the
-    article often says nothing about a given claim. A stance is kept only when its evidence
-    sentence speaks of the claim (shares its content words); otherwise the claim is at most
-    discussed, or unrelated."""
-    if label == "unrelated":
-        return label
-    claim_terms = terms(claim)
-    grounding = len(claim_terms & terms(evidence)) / max(1, len(claim_terms))
-    if grounding < MIN_GROUNDING_DISCUSS:
-        return "unrelated"
-    if grounding < MIN_GROUNDING_STANCE and label in ("agree", "disagree"):
-        return "discuss"
-    return label
-
-
-def _band(model: StanceModel, label: str, confidence: float) -> str:
-    """``flag`` above the model's flag threshold for confirms/contradicts, ``review`` between
-    the review and flag thresholds (shown apart in the digest, never as a flag), else ``none``."""
-    if label in model.flag_threshold and confidence >= model.flag_threshold[label]:
-        return "flag"
-    if label in model.review_threshold and confidence >= model.review_threshold[label]:
-        return "review"
-    return "none"
+@lru_cache(maxsize=64)
+def _reader(story: Story, model: StanceModel) -> ClaimReader:
+    return ClaimReader([c.text for c in story.claims], story.keywords, model.text_stats)
 
 
 def _developments(
@@ -223,7 +181,7 @@ def _developments(
     evidence = {j.evidence for j in judged if j.evidence and j.stance is not Stance.UNRELATED}
     picked: list[tuple[DevelopmentCandidate, frozenset[str]]] = []
     for index, raw in enumerate(split_sentences(article.text)):
-        if raw in evidence or raw.rstrip().endswith("?"):
+        if raw.rstrip().endswith("?"):
             continue
         sentence = strip_dateline(raw)
         if len(_words(sentence)) < DEVELOPMENT_MIN_WORDS:
@@ -233,6 +191,8 @@ def _developments(
         novel = profile.background.novel_terms(sentence)
         if len(novel) < MIN_NOVEL_TERMS:
             continue
+        if raw in evidence and len(novel) < EVIDENCE_DEVELOPMENT_TERMS:
+            continue  # it speaks of a claim and carries little else
         seed_sim = max(
             (fuzz.token_set_ratio(sentence, s) for s in profile.seed_sentences), default=0.0
         )

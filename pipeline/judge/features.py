@@ -283,6 +283,10 @@ for _g, _name in enumerate(CUE_GROUPS):
 _REFUTE_BIGRAM_STEMS = frozenset((_stem(a), _stem(b)) for a, b in _REFUTE_BIGRAMS)
 
 
+# Public for the claim reader, which keeps a few of these words back (see reading._KEEP).
+STOP_STEMS = _STOP_STEMS
+
+
 def content_tokens(tokens: Iterable[str]) -> list[str]:
     return [t for t in tokens if t not in _STOP_STEMS and len(t) > 1]
 

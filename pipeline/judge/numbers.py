@@ -75,12 +75,13 @@ def quantities(text: str) -> list[Quantity]:
     return out
 
 
-def _same(a: float, b: float) -> bool:
+def same_value(a: float, b: float) -> bool:
+    """Two figures state the same value (within ``TOLERANCE``: "about $200 million")."""
     return abs(a - b) <= TOLERANCE * max(abs(a), abs(b), 1e-9)
 
 
 def _content(text: str) -> set[str]:
-    return {w.rstrip("'s") for w in _WORD.findall(text.lower()) if w not in _STOP}
+    return {w.removesuffix("'s") for w in _WORD.findall(text.lower()) if w not in _STOP}
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,28 @@ class NumericFinding:
     sentence: str
     context: float  # share of the claim's content words in the sentence
     confidence: float
+
+
+def figure_verdict(claimed: list[Quantity], stated: list[Quantity],
+                   sentence: str) -> str | None:
+    """``supports`` when the sentence gives the claim's figure, ``contradicts`` when it gives
+    only another figure of that kind (or the claim's beside another with a correction cue:
+    "$450 million, not $200 million"), None when it gives no figure of the claim's kinds.
+    The caller decides whether the sentence speaks of the same fact."""
+    verdicts = []
+    for q in claimed:
+        same_kind = [s.value for s in stated if s.kind == q.kind]
+        if not same_kind:
+            continue
+        has_claimed = any(same_value(v, q.value) for v in same_kind)
+        has_other = any(not same_value(v, q.value) for v in same_kind)
+        if has_claimed and not (has_other and _CORRECTION.search(sentence)):
+            verdicts.append("supports")
+        else:
+            verdicts.append("contradicts")
+    if not verdicts:
+        return None
+    return "contradicts" if "contradicts" in verdicts else "supports"
 
 
 def numeric_check(claim: str, sentences: list[str]) -> NumericFinding | None:
@@ -108,18 +131,8 @@ def numeric_check(claim: str, sentences: list[str]) -> NumericFinding | None:
         context = len(words & _content(sentence)) / len(words)
         if context < MIN_CONTEXT:
             continue
-        for q in claimed:
-            same_kind = [s.value for s in stated if s.kind == q.kind]
-            if not same_kind:
-                continue
-            has_claimed = any(_same(v, q.value) for v in same_kind)
-            has_other = any(not _same(v, q.value) for v in same_kind)
-            if has_claimed and has_other and _CORRECTION.search(sentence):
-                verdict = "contradicts"
-            elif has_claimed:
-                verdict = "supports"
-            else:
-                verdict = "contradicts"
+        verdict = figure_verdict(claimed, stated, sentence)
+        if verdict is not None:
             findings.append(NumericFinding(verdict, sentence, round(context, 3),
                                            round(min(0.99, 0.5 + 0.5 * context), 3)))
     if not findings:
