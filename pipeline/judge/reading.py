@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .features import STOP_STEMS, TextStats, tokenize
 from .numbers import figure_verdict, quantities
@@ -50,8 +50,8 @@ ALIGN_MIN = 0.40
 # ... and names at least this many of them (one, for a claim of two terms or fewer).
 ALIGN_MIN_TERMS = 2
 # A confirmation with at least this coverage is a flag, above REVIEW_COVER it needs review.
-FLAG_COVER = 0.55
-REVIEW_COVER = 0.45
+FLAG_COVER = 0.45
+REVIEW_COVER = 0.40
 # A figure speaks of the same fact when the sentence holds this share of the claim's words.
 NUMERIC_CONTEXT = 0.45
 # IDF given to the stop words the reader keeps: about that of "official" or "report".
@@ -59,10 +59,14 @@ KEPT_WORD_IDF = 2.5
 # A term in at least this share of the story's claims weighs this much less.
 SPREAD_SHARE = 0.25
 COMMON_WEIGHT = 0.5
+# An opposite term ("classified" for "unclassified") in a sentence this close is a flag.
+ANTONYM_FLAG = 0.65
 # Share of the claim's non-name content that must follow a denial for it to be denied.
 DENIAL_GOVERNS = 0.5
 # Share of the weight of the claim's non-name terms an aligned sentence must state.
 CONTENT_MIN = 0.3
+# A term carrying this share of a claim's weight must be stated for a flag.
+HEAVY_SHARE = 0.3
 # Words kept although the stance model's stop list drops them: they change what is claimed.
 _KEEP = frozenset(
     tokenize("first last only never not no nobody none behind without against cannot "
@@ -104,7 +108,7 @@ _PARAPHRASES: dict[str, tuple[str, ...]] = {
     "capture": ("seize", "seizure", "raid", "abduct", "nab", "apprehend"),
     "commit": ("commitment", "dedicated", "pledge"),
     "insist": ("demand", "require", "insistence", "requirement"),
-    "model": ("tool", "system", "technology", "chatbot", "product"),
+    "model": ("tool", "system", "technology", "chatbot", "product", "ai"),
     "government": ("administration", "federal"),
     "agree": ("accept", "consent", "agreement"),
     "drop": ("abandon", "waive", "forgo", "forego", "remove", "lift", "loosen", "relax",
@@ -162,6 +166,7 @@ _ANTONYM_PREFIXES = ("un", "non", "non-")
 # Words that reverse what follows them.
 _NEGATORS = frozenset(tokenize("not no never n't cannot without nor neither"))
 _NEGATION_WINDOW = 4
+_REFUSAL_WINDOW = 6
 # Refusal verbs: in a claim they are part of its content, in a sentence they agree with it.
 _REFUSALS = frozenset(tokenize("refuse refused refusing reject rejected decline declined "
                                "won't wouldn't oppose opposed rebuff resist ban prohibit "
@@ -190,7 +195,7 @@ _GIVES_WAY = re.compile(r"\b(?:agree[sd]? to|accept(?:s|ed)?|relent\w*|back(?:s|
                         r"restrictions?|red lines?)|revers\w*|lift(?:s|ed)|no longer|"
                         r"cave[sd]?|gave in|give[sn]? in)\b", re.IGNORECASE)
 # Weaker hedges: reported possibility, not fact. Confirmation at most "needs review".
-_HEDGE = re.compile(r"\b(?:may|might|could|possibly|potentially|reportedly considering|"
+_HEDGE = re.compile(r"\b(?:may|might|could|if|possibly|potentially|reportedly considering|"
                     r"weigh(?:s|ing)?|mull(?:s|ing)?|consider(?:s|ing)?)\b", re.IGNORECASE)
 
 # Attribution: who the sentence says it is from.
@@ -255,6 +260,52 @@ class _Terms:
     negated: frozenset[str]  # stems within a negation's reach
     has_negation: bool
     has_refusal: bool
+    refused: frozenset[str] = frozenset()  # stems within a refusal's reach ("bars ... use")
+
+
+_LIST_OF_NAMES = re.compile(
+    r"\b[a-z]?[A-Z][\w'’.-]*(?:(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)"
+    r"[a-z]?[A-Z][\w'’.-]*)+"
+)
+
+
+def _subject(claim: str, names: set[str], groups: tuple[frozenset[str], ...]) -> frozenset[str]:
+    """The first actor the claim names (with the rest of its list, if listed)."""
+    for tok in tokenize(claim):
+        canon = _canonical(tok)
+        if canon in names:
+            for group in groups:
+                if canon in group:
+                    return group
+            return frozenset({canon})
+    return frozenset()
+
+
+def _actor_groups(claim: str) -> tuple[frozenset[str], ...]:
+    """Names the claim lists together ("OpenAI, Google and xAI"): what it says, it says of
+    each of them, so a sentence about one of them speaks of the claim."""
+    groups = []
+    for m in _LIST_OF_NAMES.finditer(claim):
+        names = re.split(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+", m.group(0))
+        stems = frozenset(_canonical(t) for n in names for t in tokenize(n)[:1])
+        if len(stems) > 1:
+            groups.append(stems)
+    return tuple(groups)
+
+
+def _other_actor(claim: _PreparedClaim, unit: str, present: set[str]) -> bool:
+    """The sentence leaves out whom the claim is about (its first-named actor) and names
+    someone else: it speaks of another actor ("OpenAI's models are now on classified networks"
+    against "Claude was the first model on classified networks")."""
+    if not claim.subject or claim.subject & present:
+        return False
+    for i, m in enumerate(_CAPITALISED.finditer(unit)):
+        if i == 0 and m.start() == 0 and len(tokenize(m.group(0))) == 1 and \
+                _canonical(tokenize(m.group(0))[0]) in _COMMON_CAPITALISED:
+            continue
+        if any(_canonical(t) not in _COMMON_CAPITALISED for t in tokenize(m.group(0))):
+            return True
+    return False
 
 
 _CAPITALISED = re.compile(r"\b[a-z]?[A-Z][\w'’.-]*")  # "OpenAI", "xAI", "iPhone"
@@ -267,6 +318,8 @@ def _names(claim: str, stats: TextStats) -> set[str]:
     for i, m in enumerate(_CAPITALISED.finditer(claim)):
         for tok in tokenize(m.group(0)):
             canon = _canonical(tok)
+            if tok in _STOP or canon in _COMMON_CAPITALISED or canon != tok.removesuffix("'s"):
+                continue  # "The", "US", "AI" (a common word in capitals)
             if i == 0 and m.start() == 0 and tok in stats.idf and not m.group(0).isupper():
                 continue
             out.add(canon)
@@ -277,7 +330,8 @@ def _analyse(text: str) -> _Terms:
     raw = tokenize(text)
     stems: list[str] = []
     negated: set[str] = set()
-    reach = 0
+    refused: set[str] = set()
+    reach = refusal_reach = 0
     has_negation = has_refusal = False
     for tok in raw:
         if tok in _NEGATORS or tok.endswith("n't"):
@@ -286,6 +340,7 @@ def _analyse(text: str) -> _Terms:
             continue
         if tok in _REFUSALS:
             has_refusal = True
+            refusal_reach = _REFUSAL_WINDOW
         canon = _canonical(tok)
         if tok in _STOP or tok.isdigit() or tok in _SCALE_WORDS or len(tok) < 2:
             reach = max(0, reach - 1)
@@ -294,7 +349,11 @@ def _analyse(text: str) -> _Terms:
         if reach:
             negated.add(canon)
             reach -= 1
-    return _Terms(tuple(stems), frozenset(negated), has_negation, has_refusal)
+        if refusal_reach:
+            refused.add(canon)
+            refusal_reach -= 1
+    return _Terms(tuple(stems), frozenset(negated), has_negation, has_refusal,
+                  frozenset(refused))
 
 
 class ClaimReader:
@@ -333,9 +392,11 @@ class ClaimReader:
                 if t.startswith(prefix) and len(t) > len(prefix) + 3:
                     opposites[t] = _canonical(t[len(prefix):])
         names = _names(claim, stats) | (keyword_stems & set(weights))
+        groups = _actor_groups(claim)
         content = sum(w for t, w in weights.items() if t not in names)
         return _PreparedClaim(claim, terms, weights, sum(weights.values()) or 1.0,
-                              tuple(quantities(claim)), opposites, frozenset(names), content)
+                              tuple(quantities(claim)), opposites, frozenset(names), content,
+                              groups, _subject(claim, names - keyword_stems, groups))
 
     def read(self, title: str, sentences: Sequence[str]) -> list[ClaimReading]:
         """One reading per claim, in the claims' order."""
@@ -351,6 +412,15 @@ class ClaimReader:
         candidates: list[ClaimReading] = []
         for i, (unit, terms) in enumerate(zip(units, analysed, strict=True)):
             present = set(terms.stems)
+            for group in claim.actor_groups:
+                if group & present:
+                    # "OpenAI, Google and xAI ..." is said of each: one of them stands for all.
+                    present |= group
+            if claim.terms.has_refusal and (
+                    (terms.negated | terms.refused) & (set(claim.weights) - _POLARITY_TERMS)):
+                # "refuses to allow" is stated by a refusal or negation that reaches the claim's
+                # content: "insisted it not be used for", "will not let", "bars its use for".
+                present |= _POLARITY_TERMS
             matched = [t for t in claim.weights if t in present]
             cover = sum(claim.weights[t] for t in matched) / claim.total
             opposite = [t for t, o in claim.opposites.items() if o in present and t not in present]
@@ -366,11 +436,25 @@ class ClaimReader:
             previous = units[i - 1] if i > (1 if has_title else 0) else ""
             reading = self._decide(claim, unit, terms, figures[i], matched, opposite,
                                    cover, cover_with_opposites, previous)
-            if reading is not None:
-                candidates.append(reading)
+            if reading is None:
+                continue
+            if reading.band == "flag" and reading.reason not in _DECISIVE and (
+                    self._lacks_heavy_term(claim, matched, opposite)
+                    or _other_actor(claim, unit, present)):
+                reading = replace(reading, band="review")
+            candidates.append(reading)
         if not candidates:
             return _UNRELATED
         return max(candidates, key=_strength)
+
+    @staticmethod
+    def _lacks_heavy_term(claim: _PreparedClaim, matched: list[str],
+                          opposite: list[str]) -> bool:
+        """A sentence that leaves out one of the claim's most informative terms ("first",
+        "classified") does not state it, however much else it shares."""
+        found = set(matched) | set(opposite)
+        return any(w / claim.total >= HEAVY_SHARE and t not in found
+                   for t, w in claim.weights.items())
 
     def _decide(self, claim: _PreparedClaim, unit: str, terms: _Terms, figures: list,
                 matched: list[str], opposite: list[str], cover: float, cover_opp: float,
@@ -397,8 +481,9 @@ class ClaimReader:
                                     "flag" if cover >= FLAG_COVER else "review", unit,
                                     source, "denial")
         if opposite and cover_opp >= FLAG_COVER and not terms.has_negation:
-            return ClaimReading("contradicts", _score(cover_opp), "review", unit, source,
-                                "antonym")
+            return ClaimReading("contradicts", _score(cover_opp),
+                                "flag" if cover_opp >= ANTONYM_FLAG else "review", unit,
+                                source, "antonym")
         if cover < ALIGN_MIN:
             return None
         if claim.figures and not figures:
@@ -439,6 +524,10 @@ class _PreparedClaim:
     opposites: dict[str, str]
     names: frozenset[str]  # terms that name someone or something (capitalised in the claim)
     content: float  # total weight of the other terms: what the claim says of the names
+    actor_groups: tuple[frozenset[str], ...] = ()  # "A, B and C": names listed together
+    # The first-named actor (or list of actors) when it is not one of the story's keywords:
+    # those are named in every relevant article, in many forms ("the department").
+    subject: frozenset[str] = frozenset()
 
 
 def _score(cover: float) -> float:
@@ -456,6 +545,17 @@ def _band(cover: float, *, strong: bool = False) -> str:
 _RANK = {"contradicts": 3, "confirms": 2, "discusses": 1, "unrelated": 0}
 _BAND_RANK = {"flag": 2, "review": 1, "none": 0}
 _DECISIVE = {"figure", "denial"}
+_POLARITY_TERMS = frozenset(_canonical(t) for w in ("refuse", "allow", "ban")
+                            for t in tokenize(w))
+# Capitalised words that name no actor: titles, months, days, sentence openers.
+_COMMON_CAPITALISED = frozenset(
+    _canonical(t) for t in tokenize(
+        "the a an in on at but and as after when while this that it he she they i we mr ms "
+        "president secretary chief ceo judge senator officials official department court "
+        "january february march april may june july august september october november december "
+        "monday tuesday wednesday thursday friday saturday sunday u.s us american americans "
+        "according under following however meanwhile")
+)
 
 
 def _strength(r: ClaimReading) -> tuple[int, int, float, int]:
