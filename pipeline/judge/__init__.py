@@ -168,7 +168,8 @@ def judge(article: Article, story: Story, *, model: StanceModel) -> Judgment:
 
 @lru_cache(maxsize=64)
 def _reader(story: Story, model: StanceModel) -> ClaimReader:
-    return ClaimReader([c.text for c in story.claims], story.keywords, model.text_stats)
+    return ClaimReader([c.text for c in story.claims], story.keywords, model.text_stats,
+                       story.seed_text)
 
 
 def _developments(

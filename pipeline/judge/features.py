@@ -267,6 +267,12 @@ def tokenize(text: str) -> list[str]:
     return [_stem(w) for w in _TOKEN.findall(text.lower().translate(_APOSTROPHES))]
 
 
+def token_spans(text: str) -> list[tuple[str, int]]:
+    """:func:`tokenize`'s tokens with the offset where each starts in ``text``."""
+    return [(_stem(m.group(0)), m.start())
+            for m in _TOKEN.finditer(text.lower().translate(_APOSTROPHES))]
+
+
 _STOP_STEMS = frozenset(_stem(w) for w in _STOP_WORDS) - {
     _stem(w) for words in _CUE_LEXICONS.values() for w in words
 }

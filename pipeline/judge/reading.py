@@ -37,8 +37,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from .features import STOP_STEMS, TextStats, tokenize
-from .numbers import figure_verdict, quantities
+from .features import STOP_STEMS, TextStats, token_spans, tokenize
+from .numbers import CORRECTION, Quantity, quantities, same_value
 
 __all__ = ["ClaimReading", "ClaimReader", "attributed_source"]
 
@@ -52,13 +52,22 @@ ALIGN_MIN_TERMS = 2
 # A confirmation with at least this coverage is a flag, above REVIEW_COVER it needs review.
 FLAG_COVER = 0.45
 REVIEW_COVER = 0.40
-# A figure speaks of the same fact when the sentence holds this share of the claim's words.
-NUMERIC_CONTEXT = 0.45
-# IDF given to the stop words the reader keeps: about that of "official" or "report".
-KEPT_WORD_IDF = 2.5
+# A figure of a sentence speaks of a figure of the claim when this share of the words around
+# the claim's figure stand around it.
+FIGURE_WINDOW = 4
+FIGURE_CONTEXT_MIN = 0.5
+# ... and the sentence states this share of what the claim says (its non-name words).
+FIGURE_CONTENT_MIN = 0.5
+# IDF given to the stop words the reader keeps ("first", "only", "not"): they carry what
+# the claim asserts, about as much as a specific noun.
+KEPT_WORD_IDF = 5.0
+# A term the seed uses this often is the story's subject, weighted like a widespread term.
+SEED_SUBJECT_COUNT = 6
+# Weight of a refusal claim's "refuses"/"allow": what it refuses matters more.
+POLARITY_WEIGHT = 0.3
 # A term in at least this share of the story's claims weighs this much less.
 SPREAD_SHARE = 0.25
-COMMON_WEIGHT = 0.5
+COMMON_WEIGHT = 0.3
 # An opposite term ("classified" for "unclassified") in a sentence this close is a flag.
 ANTONYM_FLAG = 0.65
 # Share of the claim's non-name content that must follow a denial for it to be denied.
@@ -69,8 +78,8 @@ CONTENT_MIN = 0.3
 HEAVY_SHARE = 0.3
 # Words kept although the stance model's stop list drops them: they change what is claimed.
 _KEEP = frozenset(
-    tokenize("first last only never not no nobody none behind without against cannot "
-             "least few nor neither")
+    tokenize("first last only never not no nobody none behind without against cannot nor "
+             "neither")
 )
 # Modal and conditional words are read as hedges, not matched as content.
 _STOP = (STOP_STEMS - _KEEP) | frozenset(
@@ -115,7 +124,7 @@ _PARAPHRASES: dict[str, tuple[str, ...]] = {
              "shed", "strip"),
     "usual": ("standard", "typical", "normal", "customary"),
     "company": ("firm", "startup", "developer", "maker", "lab"),
-    "die": ("dead", "death", "kill", "fatality", "fatalities", "toll", "life", "lives"),
+    "die": ("dead", "death", "kill", "fatality", "fatalities", "toll"),
     "injur": ("injure", "injury", "wound", "hurt"),
     "evacuat": ("evacuate", "evacuation", "flee", "displace", "displaced"),
     "acquir": ("acquire", "acquisition", "buy", "purchase", "takeover"),
@@ -128,6 +137,7 @@ _PARAPHRASES: dict[str, tuple[str, ...]] = {
     "sue": ("lawsuit", "litigation", "suit"),
     "launch": ("unveil", "release", "introduce", "debut"),
     "say": ("state", "tell", "claim"),
+    "first": ("sole", "earliest", "pioneer"),
 }
 
 
@@ -196,7 +206,11 @@ _GIVES_WAY = re.compile(r"\b(?:agree[sd]? to|accept(?:s|ed)?|relent\w*|back(?:s|
                         r"cave[sd]?|gave in|give[sn]? in)\b", re.IGNORECASE)
 # Weaker hedges: reported possibility, not fact. Confirmation at most "needs review".
 _HEDGE = re.compile(r"\b(?:may|might|could|if|possibly|potentially|reportedly considering|"
-                    r"weigh(?:s|ing)?|mull(?:s|ing)?|consider(?:s|ing)?)\b", re.IGNORECASE)
+                    r"weigh(?:s|ing)?|mull(?:s|ing)?|consider(?:s|ing)?|"
+                    # intentions and efforts, not accomplished facts
+                    r"urg(?:e|es|ed|ing)|push(?:es|ed|ing)? (?:for|to)|a push|in talks|"
+                    r"seek(?:s|ing)?|pursu(?:e|es|ing)|plan(?:s|ned|ning)? to|aim(?:s|ing)? to|"
+                    r"close to|getting .{0,30} ready|expected to)\b", re.IGNORECASE)
 
 # Attribution: who the sentence says it is from.
 _ACCORDING = re.compile(
@@ -267,6 +281,33 @@ _LIST_OF_NAMES = re.compile(
     r"\b[a-z]?[A-Z][\w'’.-]*(?:(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)"
     r"[a-z]?[A-Z][\w'’.-]*)+"
 )
+
+
+def _near(text: str, q: Quantity) -> set[str]:
+    """Canonical content words among the ``FIGURE_WINDOW`` nearest on each side of a figure."""
+    spans = [(tok, pos) for tok, pos in token_spans(text)
+             if tok not in _STOP and not q.start <= pos < q.end and not tok[:1].isdigit()]
+    cut = sum(1 for _, pos in spans if pos < q.start)
+    return {_canonical(tok) for tok, _ in spans[max(0, cut - FIGURE_WINDOW):cut + FIGURE_WINDOW]}
+
+
+_MODIFIER_PAIR = re.compile(r"\b([a-z][\w-]+)\s+([a-z][\w-]+)\b")
+
+
+def _modifier_pairs(claim: str, weights: dict[str, float],
+                    names: set[str]) -> tuple[tuple[str, str], ...]:
+    """Adjacent lower-case content words of the claim, read as modifier and head ("mass
+    surveillance", "classified networks", "usual safeguards")."""
+    pairs = []
+    for m in _MODIFIER_PAIR.finditer(claim.replace("’", "'")):
+        a, b = tokenize(m.group(1)), tokenize(m.group(2))
+        if len(a) != 1 or len(b) != 1:
+            continue
+        mod, head = _canonical(a[0]), _canonical(b[0])
+        if mod in weights and head in weights and mod != head and not {mod, head} & names \
+                and mod not in _POLARITY_TERMS and head not in _POLARITY_TERMS:
+            pairs.append((mod, head))
+    return tuple(dict.fromkeys(pairs))
 
 
 def _subject(claim: str, names: set[str], groups: tuple[frozenset[str], ...]) -> frozenset[str]:
@@ -360,7 +401,8 @@ class ClaimReader:
     """Reads articles against one story's claims. Build once per story (claims' terms and
     weights are computed here), then call :meth:`read` per article."""
 
-    def __init__(self, claims: Sequence[str], keywords: Sequence[str], stats: TextStats):
+    def __init__(self, claims: Sequence[str], keywords: Sequence[str], stats: TextStats,
+                 seed: str = ""):
         keyword_stems = {_canonical(t) for k in keywords for t in tokenize(k)}
         analysed = [_analyse(c) for c in claims]
         # A term in many of the story's claims ("AI" in an AI story) tells them apart poorly.
@@ -369,6 +411,12 @@ class ClaimReader:
             for t in set(terms.stems):
                 spread[t] = spread.get(t, 0) + 1
         common = {t for t, n in spread.items() if n >= max(3, SPREAD_SHARE * len(claims))}
+        # The story's subject ("fire", "tower" in a fire story) runs through its seed: it says
+        # which story, not which fact.
+        in_seed: dict[str, int] = {}
+        for t in _analyse(seed).stems:
+            in_seed[t] = in_seed.get(t, 0) + 1
+        common |= {t for t, n in in_seed.items() if n >= SEED_SUBJECT_COUNT}
         self._claims = [
             self._prepare(c, t, keyword_stems, common, stats)
             for c, t in zip(claims, analysed, strict=True)
@@ -383,6 +431,8 @@ class ClaimReader:
             w = stats.idf.get(t, KEPT_WORD_IDF if t in _KEEP else stats.default_idf)
             if t in keyword_stems:
                 w *= KEYWORD_WEIGHT
+            elif terms.has_refusal and t in _POLARITY_TERMS:
+                w *= POLARITY_WEIGHT  # the refusal is checked as polarity, not as words
             elif t in common:
                 w *= COMMON_WEIGHT
             weights[t] = w
@@ -393,10 +443,16 @@ class ClaimReader:
                     opposites[t] = _canonical(t[len(prefix):])
         names = _names(claim, stats) | (keyword_stems & set(weights))
         groups = _actor_groups(claim)
+        figures = tuple(quantities(claim))
+        contexts = tuple(
+            {t: weights[t] for t in _near(claim, q) if t in weights and t not in names}
+            for q in figures
+        )
         content = sum(w for t, w in weights.items() if t not in names)
         return _PreparedClaim(claim, terms, weights, sum(weights.values()) or 1.0,
-                              tuple(quantities(claim)), opposites, frozenset(names), content,
-                              groups, _subject(claim, names - keyword_stems, groups))
+                              figures, opposites, frozenset(names), content,
+                              groups, _subject(claim, names - keyword_stems, groups),
+                              _modifier_pairs(claim, weights, names), contexts)
 
     def read(self, title: str, sentences: Sequence[str]) -> list[ClaimReading]:
         """One reading per claim, in the claims' order."""
@@ -421,8 +477,17 @@ class ClaimReader:
                 # "refuses to allow" is stated by a refusal or negation that reaches the claim's
                 # content: "insisted it not be used for", "will not let", "bars its use for".
                 present |= _POLARITY_TERMS
+            if claim.figures:
+                by_figure = self._read_figures(claim, unit, figures[i], present)
+                if by_figure is not None:
+                    candidates.append(by_figure)
+                    continue
             matched = [t for t in claim.weights if t in present]
-            cover = sum(claim.weights[t] for t in matched) / claim.total
+            # "surveillance" is not "mass surveillance": a head word without its modifier
+            # earns half its weight.
+            loose = sum(claim.weights[head] / 2 for mod, head in claim.modified
+                        if head in present and mod not in present)
+            cover = (sum(claim.weights[t] for t in matched) - loose) / claim.total
             opposite = [t for t, o in claim.opposites.items() if o in present and t not in present]
             cover_with_opposites = cover + sum(claim.weights[t] for t in opposite) / claim.total
             need = ALIGN_MIN_TERMS if len(claim.weights) > 2 else 1
@@ -438,8 +503,9 @@ class ClaimReader:
                                    cover, cover_with_opposites, previous)
             if reading is None:
                 continue
-            if reading.band == "flag" and reading.reason not in _DECISIVE and (
-                    self._lacks_heavy_term(claim, matched, opposite)
+            if reading.band == "flag" and reading.reason != "denial" and not (
+                    reading.reason == "figure" and reading.stance == "confirms") and (
+                    self._lacks_heavy_term(claim, matched, opposite, present)
                     or _other_actor(claim, unit, present)):
                 reading = replace(reading, band="review")
             candidates.append(reading)
@@ -448,28 +514,65 @@ class ClaimReader:
         return max(candidates, key=_strength)
 
     @staticmethod
-    def _lacks_heavy_term(claim: _PreparedClaim, matched: list[str],
-                          opposite: list[str]) -> bool:
+    def _read_figures(claim: _PreparedClaim, unit: str, stated: list[Quantity],
+                      present: set[str]) -> ClaimReading | None:
+        """Figures compared as values. A figure of the sentence speaks of a figure of the
+        claim when the words around it are the claim's words around its own ("killed at
+        least 94 people" / "at least 36 people were killed"), wherever else the sentence
+        goes. The same value confirms; another value for the same fact contradicts."""
+        if claim.content:
+            said = sum(w for t, w in claim.weights.items()
+                       if t in present and t not in claim.names) / claim.content
+            if said < FIGURE_CONTENT_MIN:
+                return None  # it counts something else ("83 people died" / "7 critical")
+        states: list[str] = []
+        best = 0.0
+        for q, context in zip(claim.figures, claim.figure_contexts, strict=True):
+            total = sum(context.values())
+            if not total:
+                states.append("absent")
+                continue
+            shares = [(sum(w for t, w in context.items() if t in _near(unit, f)) / total, f)
+                      for f in stated if f.kind == q.kind]
+            top = max((share for share, _ in shares), default=0.0)
+            # Of several figures, those standing among the claim's words count.
+            related = [f for share, f in shares if share >= FIGURE_CONTEXT_MIN and share == top]
+            best = max(best, top if related else 0.0)
+            if not related:
+                states.append("absent")
+            elif any(same_value(f.value, q.value, q.kind) for f in related) and not (
+                    CORRECTION.search(unit)
+                    and any(not same_value(f.value, q.value, q.kind) for f in related)):
+                # Both figures quoted without a correction: the claim's still stands.
+                states.append("same")
+            else:
+                states.append("other")
+        if "other" in states:
+            stance, reason = "contradicts", "figure"
+        elif states and all(x == "same" for x in states):
+            stance, reason = "confirms", "figure"
+        else:
+            return None
+        source = attributed_source(unit)
+        hedged = unit.rstrip().endswith("?") or bool(_NON_ASSERTIVE.search(unit))
+        return ClaimReading(stance, _score(best), "review" if hedged else "flag", unit, source,
+                            reason)
+
+    @staticmethod
+    def _lacks_heavy_term(claim: _PreparedClaim, matched: list[str], opposite: list[str],
+                          present: set[str]) -> bool:
         """A sentence that leaves out one of the claim's most informative terms ("first",
         "classified") does not state it, however much else it shares."""
         found = set(matched) | set(opposite)
-        return any(w / claim.total >= HEAVY_SHARE and t not in found
+        if "only" in present:
+            found.add("first")  # "the only model on classified networks" was the first
+        return any((w / claim.total >= HEAVY_SHARE or t in _SCOPE_WORDS) and t not in found
                    for t, w in claim.weights.items())
 
     def _decide(self, claim: _PreparedClaim, unit: str, terms: _Terms, figures: list,
                 matched: list[str], opposite: list[str], cover: float, cover_opp: float,
                 previous: str) -> ClaimReading | None:
         source = attributed_source(unit, previous)
-        # Figures: compared as values when the sentence speaks of the same fact.
-        if claim.figures and cover >= NUMERIC_CONTEXT:
-            verdict = figure_verdict(list(claim.figures), figures, unit)
-            if verdict == "supports":
-                return ClaimReading("confirms", _score(cover), _band(cover, strong=True),
-                                    unit, source, "figure")
-            if verdict == "contradicts":
-                return ClaimReading("contradicts", _score(cover),
-                                    "flag" if cover >= FLAG_COVER else "review", unit, source,
-                                    "figure")
         denial = _DENIAL.search(unit)
         if denial is not None and not _DENIAL.search(claim.text) and claim.content:
             # Denied: the claim's content (what it says of its actors) follows the denial.
@@ -480,10 +583,11 @@ class ClaimReader:
                 return ClaimReading("contradicts", _score(cover),
                                     "flag" if cover >= FLAG_COVER else "review", unit,
                                     source, "denial")
+        hedged = bool(_HEDGE.search(unit)) and not _HEDGE.search(claim.text)
         if opposite and cover_opp >= FLAG_COVER and not terms.has_negation:
             return ClaimReading("contradicts", _score(cover_opp),
-                                "flag" if cover_opp >= ANTONYM_FLAG else "review", unit,
-                                source, "antonym")
+                                "flag" if cover_opp >= ANTONYM_FLAG and not hedged else "review",
+                                unit, source, "antonym")
         if cover < ALIGN_MIN:
             return None
         if claim.figures and not figures:
@@ -508,7 +612,6 @@ class ClaimReader:
             # The claim says something is not so; a sentence that never says "not" does not
             # assert it.
             return ClaimReading("discusses", _score(cover), "none", unit, source, "polarity")
-        hedged = bool(_HEDGE.search(unit)) and not _HEDGE.search(claim.text)
         return ClaimReading("confirms", _score(cover),
                             "review" if hedged and cover >= REVIEW_COVER else _band(cover),
                             unit, source, "aligned")
@@ -528,6 +631,9 @@ class _PreparedClaim:
     # The first-named actor (or list of actors) when it is not one of the story's keywords:
     # those are named in every relevant article, in many forms ("the department").
     subject: frozenset[str] = frozenset()
+    modified: tuple[tuple[str, str], ...] = ()  # (modifier, head) pairs: "mass surveillance"
+    # Per figure of the claim, the weighted words around it: what it counts ("people killed").
+    figure_contexts: tuple[dict[str, float], ...] = ()
 
 
 def _score(cover: float) -> float:
@@ -545,6 +651,8 @@ def _band(cover: float, *, strong: bool = False) -> str:
 _RANK = {"contradicts": 3, "confirms": 2, "discusses": 1, "unrelated": 0}
 _BAND_RANK = {"flag": 2, "review": 1, "none": 0}
 _DECISIVE = {"figure", "denial"}
+# What a claim asserts by one word: a sentence without it does not state the claim.
+_SCOPE_WORDS = frozenset({"first", "last"})
 _POLARITY_TERMS = frozenset(_canonical(t) for w in ("refuse", "allow", "ban")
                             for t in tokenize(w))
 # Capitalised words that name no actor: titles, months, days, sentence openers.
