@@ -640,8 +640,8 @@ def _score(cover: float) -> float:
     return round(min(0.99, cover), 3)
 
 
-def _band(cover: float, *, strong: bool = False) -> str:
-    if cover >= FLAG_COVER or (strong and cover >= NUMERIC_CONTEXT):
+def _band(cover: float) -> str:
+    if cover >= FLAG_COVER:
         return "flag"
     if cover >= REVIEW_COVER:
         return "review"
