@@ -551,6 +551,9 @@ class ClaimReader:
             stance, reason = "contradicts", "figure"
         elif states and all(x == "same" for x in states):
             stance, reason = "confirms", "figure"
+            if _DENIAL.search(unit) and not _DENIAL.search(claim.text):
+                # "Reports that it was worth $200 million were wrong": the figure, refuted.
+                stance, reason = "contradicts", "denial"
         else:
             return None
         source = attributed_source(unit)
