@@ -190,6 +190,7 @@ _DENIAL = re.compile(
     r"rejected (?:the |those |these |such )?(?:report|claim|allegation|account)s?)\b",
     re.IGNORECASE,
 )
+_CLAUSE_END = re.compile(r"[;:—–]|,\s+(?:\w+ing|and|but|while|which|who|after|as)\b")
 # It does not assert: a question, an open question, an unverified report, a conditional.
 _NON_ASSERTIVE = re.compile(
     r"\b(?:(?:is|was|remains?|it's|it is) (?:still )?(?:unclear|not clear|uncertain|unknown)|"
@@ -579,7 +580,9 @@ class ClaimReader:
         denial = _DENIAL.search(unit)
         if denial is not None and not _DENIAL.search(claim.text) and claim.content:
             # Denied: the claim's content (what it says of its actors) follows the denial.
-            after = set(_analyse(unit[denial.start():]).stems)
+            # The denied clause runs from the denial to the next clause break.
+            clause = _CLAUSE_END.split(unit[denial.start():], maxsplit=1)[0]
+            after = set(_analyse(clause).stems)
             governed = sum(claim.weights[t] for t in matched
                            if t in after and t not in claim.names) / claim.content
             if governed >= DENIAL_GOVERNS:
