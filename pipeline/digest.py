@@ -52,6 +52,7 @@ class FlagItem:
     score: float
     article: Link
     duplicate: bool
+    source: str = ""  # whom the article attributes it to ("" its own voice)
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,9 @@ class ClaimGroup:
     story: str
     sites: int  # distinct independent sites: a syndicated group counts once
     items: tuple[FlagItem, ...]
+    # Distinct sources: an outlet's report echoed by five sites is one source; a statement in
+    # an article's own voice is its site's.
+    sources: int = 0
 
 
 @dataclass(frozen=True)
@@ -126,6 +130,7 @@ def _flag(row: dict[str, Any]) -> FlagItem:
         score=round(float(row["score"] or 0), 2),
         article=_link(row["article_title"], row["article_url"], row["site"]),
         duplicate=row.get("duplicate_of") is not None,
+        source=row.get("source") or "",
     )
 
 
@@ -144,6 +149,7 @@ def build_digest(store: Store, day: date, tz: str, *, now: datetime) -> Digest:
                 story=story,
                 # A syndicated copy counts as its original's site, as in the claim ledger.
                 sites=len({r["independent_site"] for r in rows}),
+                sources=len({(r["independent_source"] or "").lower() for r in rows}),
                 items=tuple(_flag(r) for r in rows),
             )
         )

@@ -54,7 +54,7 @@ FLAG_COVER = 0.45
 REVIEW_COVER = 0.40
 # A figure of a sentence speaks of a figure of the claim when this share of the words around
 # the claim's figure stand around it.
-FIGURE_WINDOW = 4
+FIGURE_WINDOW = 5
 FIGURE_CONTEXT_MIN = 0.5
 # ... and the sentence states this share of what the claim says (its non-name words).
 FIGURE_CONTENT_MIN = 0.5
@@ -215,7 +215,7 @@ _HEDGE = re.compile(r"\b(?:may|might|could|if|possibly|potentially|reportedly co
 
 # Attribution: who the sentence says it is from.
 _ACCORDING = re.compile(
-    r"\baccording to (?:a |an |the )?((?:[A-Z][\w&'’.-]*\s?){1,5}|"
+    r"\b(?i:according to) (?:a |an |the )?((?:[A-Z][\w&'’.-]*\s?){1,5}|"
     r"(?:senior |defen[cs]e |administration |government |company |two |three |several |"
     r"U\.S\. |US |people |sources? )*(?:official|officials|sources?|people|spokesperson|"
     r"spokesman|spokeswoman|report|documents?|filing))",
@@ -224,7 +224,7 @@ _SAID_BY = re.compile(
     r"\b((?:The |the )?(?:[A-Z][\w&'’.-]+\s?){1,4}|(?:an? |the )?(?:senior |top |defen[cs]e |"
     r"administration |government |Pentagon |military |company |White House )*(?:official|"
     r"officials|spokesperson|spokesman|spokeswoman|sources?|people familiar[\w ]*))"
-    r"(?: \w+)?\s+(?:said|says|told|reported|reports|confirmed|announced|wrote|stated|"
+    r"(?: \w+)?\s+(?:said|says|told|reported|reports|confirmed|announced|wrote|stated|described|"
     r"first reported|has reported|had reported)\b"
 )
 _OFFICIAL = re.compile(r"\b(?:official|officials|spokesperson|spokesman|spokeswoman|"
@@ -242,14 +242,12 @@ def attributed_source(sentence: str, previous: str = "") -> str:
         if m is None:
             m = _SAID_BY.search(text)
         if m is None:
-            continue
+            return ""  # no attribution: the article's own voice
         who = m.group(1).strip().rstrip(".,")
         if _OFFICIAL.search(who):
             return "official"
         if who.lower() in _NOT_A_SOURCE or len(who) < 2:
-            if text is sentence and previous:
-                continue
-            return ""
+            continue  # "it said", "the report said": whoever the sentence before names
         return re.sub(r"^(?:The|the)\s+", "", who)
     return ""
 
@@ -286,8 +284,11 @@ _LIST_OF_NAMES = re.compile(
 
 def _near(text: str, q: Quantity) -> set[str]:
     """Canonical content words among the ``FIGURE_WINDOW`` nearest on each side of a figure."""
+    # Names ("the Harbour View towers") stand between a figure and what it counts without
+    # saying what it counts: they do not use up the window.
     spans = [(tok, pos) for tok, pos in token_spans(text)
-             if tok not in _STOP and not q.start <= pos < q.end and not tok[:1].isdigit()]
+             if tok not in _STOP and not q.start <= pos < q.end and not tok[:1].isdigit()
+             and not text[pos].isupper()]
     cut = sum(1 for _, pos in spans if pos < q.start)
     return {_canonical(tok) for tok, _ in spans[max(0, cut - FIGURE_WINDOW):cut + FIGURE_WINDOW]}
 
@@ -589,15 +590,23 @@ class ClaimReader:
                 return ClaimReading("contradicts", _score(cover),
                                     "flag" if cover >= FLAG_COVER else "review", unit,
                                     source, "denial")
-        hedged = bool(_HEDGE.search(unit)) and not _HEDGE.search(claim.text)
+            if governed > 0:
+                # Part of what the claim says is denied here: not an assertion of it.
+                return ClaimReading("discusses", _score(cover), "none", unit, source,
+                                    "denied in part")
+        # A hedge counts where it bears on the claim: before or among the claim's words, not
+        # in a trailing clause ("... after talks over how the military may use ...").
+        last = max((pos for tok, pos in token_spans(unit) if _canonical(tok) in matched),
+                   default=len(unit))
+        hedged = bool(_HEDGE.search(unit[:last])) and not _HEDGE.search(claim.text)
         if opposite and cover_opp >= FLAG_COVER and not terms.has_negation:
             return ClaimReading("contradicts", _score(cover_opp),
                                 "flag" if cover_opp >= ANTONYM_FLAG and not hedged else "review",
                                 unit, source, "antonym")
         if cover < ALIGN_MIN:
             return None
-        if claim.figures and not figures:
-            # A claim about a figure is asserted only by a figure.
+        if claim.figures:
+            # A claim about a figure is asserted only by its figure (read above).
             return ClaimReading("discusses", _score(cover), "none", unit, source, "no figure")
         if unit.rstrip().endswith("?") or _NON_ASSERTIVE.search(unit):
             return ClaimReading("discusses", _score(cover), "none", unit, source, "hedge")
