@@ -127,6 +127,7 @@ _PARAPHRASES: dict[str, tuple[str, ...]] = {
     "die": ("dead", "death", "kill", "fatality", "fatalities", "toll"),
     "injur": ("injure", "injury", "wound", "hurt"),
     "evacuat": ("evacuate", "evacuation", "flee", "displace", "displaced"),
+    "missing": ("unaccounted", "unaccounted-for", "unreachable"),
     "acquir": ("acquire", "acquisition", "buy", "purchase", "takeover"),
     "customer": ("user", "client", "account", "subscriber", "consumer"),
     "affect": ("impact", "expose", "compromise"),
@@ -280,6 +281,18 @@ _LIST_OF_NAMES = re.compile(
     r"\b[a-z]?[A-Z][\w'’.-]*(?:(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)"
     r"[a-z]?[A-Z][\w'’.-]*)+"
 )
+
+
+_CLAUSE = re.compile(r"[,;:—–()]|\bbut\b")
+
+
+def _bearing(unit: str, wanted: set[str]) -> str:
+    """The clauses of a sentence that hold any of ``wanted`` (canonical terms): where a hedge
+    bears on the claim. "The cause is unknown, but the flames spread through the scaffolding"
+    does not hedge the spread."""
+    clauses = [c for c in _CLAUSE.split(unit)
+               if any(_canonical(t) in wanted for t in tokenize(c))]
+    return " ".join(clauses) if clauses else unit
 
 
 def _near(text: str, q: Quantity) -> set[str]:
@@ -547,11 +560,17 @@ class ClaimReader:
                     and any(not same_value(f.value, q.value, q.kind) for f in related)):
                 # Both figures quoted without a correction: the claim's still stands.
                 states.append("same")
+            elif all(any(same_value(f.value, c.value, c.kind) for c in claim.figures)
+                     for f in related):
+                # Another of the claim's own figures ("seven" of "seven of eight blocks").
+                states.append("absent")
             else:
                 states.append("other")
         if "other" in states:
             stance, reason = "contradicts", "figure"
-        elif states and all(x == "same" for x in states):
+        elif "same" in states:
+            # Every figure it gives agrees ("the seven affected blocks" for "seven of the
+            # estate's eight blocks").
             stance, reason = "confirms", "figure"
             if _DENIAL.search(unit) and not _DENIAL.search(claim.text):
                 # "Reports that it was worth $200 million were wrong": the figure, refuted.
@@ -559,7 +578,9 @@ class ClaimReader:
         else:
             return None
         source = attributed_source(unit)
-        hedged = unit.rstrip().endswith("?") or bool(_NON_ASSERTIVE.search(unit))
+        wanted = {t for context in claim.figure_contexts for t in context}
+        hedged = unit.rstrip().endswith("?") or bool(
+            _NON_ASSERTIVE.search(_bearing(unit, wanted)))
         return ClaimReading(stance, _score(best), "review" if hedged else "flag", unit, source,
                             reason)
 
@@ -608,7 +629,7 @@ class ClaimReader:
         if claim.figures:
             # A claim about a figure is asserted only by its figure (read above).
             return ClaimReading("discusses", _score(cover), "none", unit, source, "no figure")
-        if unit.rstrip().endswith("?") or _NON_ASSERTIVE.search(unit):
+        if unit.rstrip().endswith("?") or _NON_ASSERTIVE.search(_bearing(unit, set(matched))):
             return ClaimReading("discusses", _score(cover), "none", unit, source, "hedge")
         # A negation reaching one of the claim's terms that the claim itself leaves positive.
         reversed_terms = [t for t in matched if t in terms.negated and t not in
