@@ -41,6 +41,8 @@ class Quantity:
     # Where the figure stands in the text it was read from (not part of its identity).
     start: int = field(default=0, compare=False)
     end: int = field(default=0, compare=False)
+    # "dozens", "hundreds", "many": a count without a value, never compared.
+    vague: bool = field(default=False, compare=False)
 
 
 def _number(text: str) -> float:
@@ -58,6 +60,8 @@ _TIME = re.compile(r"\b(\d{1,2})(?::|\.)(\d{2})\s*([ap])\.?m\b|\b(\d{1,2})\s*([a
                    r"|\b([01]?\d|2[0-3]):([0-5]\d)\b", re.IGNORECASE)
 _BARE = re.compile(rf"(?<![\w$.,:])(?:{_NUM}|({'|'.join(_WORD_NUMBERS)}))(?![\w%])",
                    re.IGNORECASE)
+_VAGUE = re.compile(r"\b(?:dozens|hundreds|thousands|scores|many|several|numerous|a few)\b",
+                    re.IGNORECASE)
 _DURATION = re.compile(r"\s*-?\s*(days?|weeks?|months?|years?)\b", re.IGNORECASE)
 _MONTH = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s*$|"
                     r"^\s*(?:st|nd|rd|th)?\s*(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|"
@@ -114,6 +118,9 @@ def quantities(text: str) -> list[Quantity]:
                                 duration.end()))
         else:
             out.append(Quantity("count", value, m.start(), m.end()))
+    for m in _VAGUE.finditer(text):
+        if not any(a <= m.start() < b for a, b in taken):
+            out.append(Quantity("count", -1.0, m.start(), m.end(), vague=True))
     out.sort(key=lambda q: q.start)
     return out
 

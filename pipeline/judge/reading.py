@@ -55,7 +55,7 @@ REVIEW_COVER = 0.40
 # A figure of a sentence speaks of a figure of the claim when this share of the words around
 # the claim's figure stand around it.
 FIGURE_WINDOW = 5
-FIGURE_CONTEXT_MIN = 0.5
+FIGURE_CONTEXT_MIN = 0.6
 # ... and the sentence states this share of what the claim says (its non-name words).
 FIGURE_CONTENT_MIN = 0.5
 # IDF given to the stop words the reader keeps ("first", "only", "not"): they carry what
@@ -299,9 +299,12 @@ def _near(text: str, q: Quantity) -> set[str]:
     """Canonical content words among the ``FIGURE_WINDOW`` nearest on each side of a figure."""
     # Names ("the Harbour View towers") stand between a figure and what it counts without
     # saying what it counts: they do not use up the window.
+    # Only within the figure's clause: "150 were rescued, but many are unaccounted for".
+    lo = max((m.end() for m in _CLAUSE.finditer(text, 0, q.start)), default=0)
+    hi = next((m.start() for m in _CLAUSE.finditer(text, q.end)), len(text))
     spans = [(tok, pos) for tok, pos in token_spans(text)
-             if tok not in _STOP and not q.start <= pos < q.end and not tok[:1].isdigit()
-             and not text[pos].isupper()]
+             if lo <= pos < hi and tok not in _STOP and not q.start <= pos < q.end
+             and not tok[:1].isdigit() and not text[pos].isupper()]
     cut = sum(1 for _, pos in spans if pos < q.start)
     return {_canonical(tok) for tok, _ in spans[max(0, cut - FIGURE_WINDOW):cut + FIGURE_WINDOW]}
 
@@ -553,6 +556,9 @@ class ClaimReader:
             # Of several figures, those standing among the claim's words count.
             related = [f for share, f in shares if share >= FIGURE_CONTEXT_MIN and share == top]
             best = max(best, top if related else 0.0)
+            if related and all(f.vague for f in related):
+                related = []  # "hundreds missing": no value to compare
+            related = [f for f in related if not f.vague]
             if not related:
                 states.append("absent")
             elif any(same_value(f.value, q.value, q.kind) for f in related) and not (
