@@ -229,7 +229,10 @@ def _developments(
     profile = _profile(story)
     evidence = {j.evidence for j in judged if j.evidence and j.stance is not Stance.UNRELATED}
     picked: list[tuple[DevelopmentCandidate, frozenset[str]]] = []
-    for index, raw in enumerate(split_sentences(article.text)):
+    sentences = split_sentences(article.text)
+    if article.title and sentences[:1] != [article.title]:
+        sentences = [article.title, *sentences]  # a headline names the news
+    for index, raw in enumerate(sentences):
         if raw.rstrip().endswith("?"):
             continue
         sentence = strip_dateline(raw)
