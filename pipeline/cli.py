@@ -355,6 +355,71 @@ def health(ctx: click.Context, max_age: int) -> None:
 
 
 @cli.command()
+@click.option("--max-age", default=300, show_default=True, type=int,
+              help="Seconds since the daemon's last tick that still count as alive.")
+@click.pass_context
+def status(ctx: click.Context, max_age: int) -> None:
+    """One screen: is the daemon alive, how are the feeds, what was found today and this
+    week, the last digest, the store's size.
+
+    Exits 1 when the daemon's heartbeat is older than --max-age seconds (or it never ran), so
+    scripts and monitors can use it too.
+
+    \b
+    Example:
+      claimwatch status || echo "claimwatch needs attention"
+    """
+    from .daemon import heartbeat_age
+    from .status import build_status, render_status
+
+    config: Config = ctx.obj.config
+    now = datetime.now(ZoneInfo("UTC"))
+    report = build_status(config, now=now, heartbeat_age=heartbeat_age(config, now),
+                          max_age=max_age)
+    click.echo(render_status(report), nl=False)
+    if not report.alive:
+        ctx.exit(1)
+
+
+@cli.group()
+def feeds() -> None:
+    """The feeds: list them with their health, import and export OPML."""
+
+
+@feeds.command("list")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per feed, for scripts.")
+@click.pass_context
+def feeds_list(ctx: click.Context, as_json: bool) -> None:
+    """Every configured feed with its health: ok, failing (with the last error), disabled (with
+    the reason) or never polled; errors in a row, last success and next poll.
+
+    \b
+    Example:
+      claimwatch feeds list
+    """
+    import dataclasses
+    import json
+
+    from .status import feed_health, render_feeds
+    from .store import Store
+
+    config: Config = ctx.obj.config
+    now = datetime.now(ZoneInfo("UTC"))
+    store = Store.open_readonly(config.storage.database) if (
+        config.storage.database.is_file()) else None
+    try:
+        rows = feed_health(config, store, now)
+    finally:
+        if store is not None:
+            store.close()
+    if as_json:
+        for row in rows:
+            click.echo(json.dumps(dataclasses.asdict(row), ensure_ascii=False))
+    else:
+        click.echo(render_feeds(rows), nl=False)
+
+
+@cli.command()
 @click.option("--port", default=0, type=int, help="Port for the sample site (default: any free).")
 @click.option("--database", type=click.Path(dir_okay=False, path_type=Path),
               help="Demo store (default: demo.db beside the configured store).")

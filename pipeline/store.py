@@ -353,6 +353,24 @@ class Store:
         except sqlite3.DatabaseError as e:
             raise StoreError(f"cannot open the store {path}: {e}") from e
 
+    @classmethod
+    def open_readonly(cls, path: Path | str) -> Store:
+        """Open an existing store for reading only (no migration, no lock taken): for
+        ``status`` and ``feeds list``, which must answer at once while the daemon writes."""
+        path = Path(path)
+        if not path.is_file():
+            raise StoreError(f"no store at {path} yet (the daemon or `poll` creates it)")
+        try:
+            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
+                                   timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+            db = sqlite_utils.Database(conn)
+            if "_sqlite_migrations" not in db.table_names():
+                conn.close()
+                raise StoreError(f"{path} is not a claimwatch store (or was never migrated)")
+            return cls(path, db=db)
+        except sqlite3.DatabaseError as e:
+            raise StoreError(f"cannot open the store {path}: {e}") from e
+
     def close(self) -> None:
         self.db.close()
 
@@ -749,6 +767,28 @@ class Store:
                      OR (last_error IS NOT NULL AND last_error_at > coalesce(last_success_at, '')))
                ORDER BY disabled_reason IS NULL, consecutive_errors DESC, name"""
         )
+
+    # -- the status screen and `feeds list` ----------------------------------------------------
+
+    def feed_health(self) -> list[dict[str, Any]]:
+        """Every feed row the store knows (configured or not any more), by name."""
+        return self.query(
+            """SELECT id, name, url, configured_url, interval_minutes, active, last_polled_at,
+                      last_success_at, next_poll_at, consecutive_errors, last_error,
+                      last_error_at, disabled_reason
+               FROM feeds ORDER BY name"""
+        )
+
+    def activity_counts(self, start: str, end: str) -> dict[str, int]:
+        """Articles found and flags (by kind) found in [start, end)."""
+        articles = self.day_article_count(start, end)
+        counts = {"articles": articles, "confirmation": 0, "contradiction": 0, "development": 0}
+        for kind, n in self.db.execute(
+            "SELECT kind, count(*) FROM flags WHERE found_at >= ? AND found_at < ? GROUP BY kind",
+            [start, end],
+        ):
+            counts[kind] = int(n)
+        return counts
 
     def day_article_count(self, start: str, end: str) -> int:
         row = self.db.execute(
