@@ -81,7 +81,24 @@ class App:
             raise InputError(f"no feed named {feed!r} in {self.config.path}")
         due = self._now() if due_only else None
         feeds = self.store.feeds(name=feed, due_before=due)
-        return self.poller.run_cycle(feeds, progress=progress)
+        report = self.poller.run_cycle(feeds, progress=progress)
+        if report.articles.stored:
+            self.write_atom()
+        return report
+
+    def write_atom(self) -> Path | None:
+        """Rewrite the Atom feed of the newest flags. A failure to write it is logged, never
+        raised: the feed is a view of the store, and the next cycle writes it again."""
+        from .atom import feed_title, write_feed
+
+        path = self.config.storage.atom_file
+        try:
+            write_feed(self.store, path, now=self.clock(),
+                       title=feed_title([s.title for s in self.config.stories]))
+        except OSError as e:
+            log.warning("event=atom_failed path=%s error=%r", path, str(e))
+            return None
+        return path
 
     def ingest(self, target: str) -> IngestReport:
         """Judge one article given as a URL or a local .html/.htm/.txt file."""
@@ -98,7 +115,10 @@ class App:
             prepared = Prepared(entry_url=target, article=article, text_source="page")
         else:
             prepared = self._prepare_file(Path(target))
-        return self.ingestor.store_prepared(prepared, feed_id=None, entry=None)
+        report = self.ingestor.store_prepared(prepared, feed_id=None, entry=None)
+        if report.stored:
+            self.write_atom()
+        return report
 
     def _prepare_file(self, path: Path) -> Prepared:
         from .extract import extract_page

@@ -316,16 +316,22 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
     \b
     Example:
       claimwatch serve --port 8001   # then open http://127.0.0.1:8001
+      # subscribe a feed reader to http://127.0.0.1:8001/-/flags.atom
     """
-    from .serve import datasette_command, find_metadata
+    from .atom import feed_title, write_feed
+    from .serve import ATOM_ENV, datasette_command, find_metadata
 
     config: Config = ctx.obj.config
     from .store import Store
 
-    Store.open(config.storage.database).close()  # create and migrate it if new
+    with Store.open(config.storage.database) as store:  # create and migrate it if new
+        atom = write_feed(store, config.storage.atom_file, now=datetime.now(ZoneInfo("UTC")),
+                          title=feed_title([s.title for s in config.stories]))
     argv = datasette_command(config.storage.database, host=host, port=port,
                              metadata=find_metadata(config.path))
-    click.echo(f"serving {config.storage.database} at http://{host}:{port}/", err=True)
+    os.environ[ATOM_ENV] = str(atom)
+    click.echo(f"serving {config.storage.database} at http://{host}:{port}/ "
+               f"(Atom feed of flags: http://{host}:{port}/-/flags.atom)", err=True)
     os.execvp(argv[0], argv)
 
 
@@ -446,6 +452,9 @@ def demo(ctx: click.Context, port: int, database: Path | None) -> None:
     click.echo(f"Demo store: {result.database}")
     click.echo(f"Explore it:  datasette {result.database} --metadata {result.metadata}")
     click.echo(f"Digest files: {', '.join(str(p) for p in result.digest_files)}")
+    if result.atom is not None:
+        click.echo(f"Atom feed of flags: {result.atom}  (`claimwatch serve` also serves it at "
+                   f"/-/flags.atom)")
 
 
 @cli.group(name="eval")

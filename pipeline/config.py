@@ -57,6 +57,12 @@ def _url_problem(url: str) -> str | None:
 class StorageSettings:
     database: Path
     digests: Path
+    # The Atom feed of flags the daemon keeps current; default: flags.atom beside the database.
+    atom: Path | None = None
+
+    @property
+    def atom_file(self) -> Path:
+        return self.atom or self.database.with_name("flags.atom")
 
 
 @dataclass(frozen=True)

@@ -137,6 +137,7 @@ class Daemon:
         )
         previous = self._install_signals()
         touch_heartbeat(self.app.config)
+        self.app.write_atom()  # the feed exists (and is current) from the start
         self._catch_up_digest()
         log.info("event=daemon_started feeds=%d next_poll_at=%s digest_time=%s timezone=%s",
                  len(self.app.store.feeds()), self.app.store.next_due_at(),

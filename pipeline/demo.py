@@ -54,6 +54,7 @@ class DemoResult:
     metadata: Path
     digest_markdown: str
     digest_files: list[Path]
+    atom: Path | None = None  # the Atom feed of the demo's flags
 
 
 def run_demo(*, story_file: Path, database: Path, metadata: Path, port: int = 0) -> DemoResult:
@@ -74,7 +75,8 @@ def run_demo(*, story_file: Path, database: Path, metadata: Path, port: int = 0)
         config = Config(
             path=story_file,
             stories=(story,),
-            storage=StorageSettings(database=database, digests=digests),
+            storage=StorageSettings(database=database, digests=digests,
+                                    atom=database.with_name(f"{database.stem}-flags.atom")),
             schedule=ScheduleSettings(),
             # The sample site is on loopback, which the address guard refuses by default.
             network=NetworkConfig(allow_private_addresses=True, min_host_interval=0.0),
@@ -82,6 +84,7 @@ def run_demo(*, story_file: Path, database: Path, metadata: Path, port: int = 0)
         )
         with App(config) as app:
             app.poll()
+            atom = app.write_atom()
             now = datetime.now(UTC)
             digest = build_digest(app.store, now.date(), "UTC", now=now)
             files = write_digest(digest, digests)
@@ -94,4 +97,5 @@ def run_demo(*, story_file: Path, database: Path, metadata: Path, port: int = 0)
         metadata=metadata_for(database, source=metadata),
         digest_markdown=render_markdown(digest),
         digest_files=files,
+        atom=atom,
     )

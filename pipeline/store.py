@@ -790,6 +790,18 @@ class Store:
             counts[kind] = int(n)
         return counts
 
+    def recent_flags(self, limit: int) -> list[dict[str, Any]]:
+        """The newest ``limit`` flags (by when they were found), with their story's title and,
+        for a development, its summary: what the Atom feed carries."""
+        return self.query(
+            """SELECT f.*, s.title AS story_title, d.summary AS development_summary
+               FROM flags f JOIN stories s ON s.slug = f.story
+               LEFT JOIN developments d ON d.id = f.development_id
+               ORDER BY f.found_at DESC, f.article_id DESC, f.kind, f.claim_key
+               LIMIT ?""",
+            [limit],
+        )
+
     def day_article_count(self, start: str, end: str) -> int:
         row = self.db.execute(
             "SELECT count(*) FROM articles WHERE fetched_at >= ? AND fetched_at < ?", [start, end]
