@@ -425,6 +425,51 @@ def feeds_list(ctx: click.Context, as_json: bool) -> None:
         click.echo(render_feeds(rows), nl=False)
 
 
+@feeds.command("import")
+@click.argument("opml_file", metavar="FILE.opml",
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Say what would be added; change nothing.")
+@click.pass_context
+def feeds_import(ctx: click.Context, opml_file: Path, dry_run: bool) -> None:
+    """Add the feeds of an OPML file (a feed reader's export) to the config file.
+
+    Comments and layout of the config stay as they are; feeds already there (same URL, give or
+    take scheme, www. and a trailing slash) and outlines without a feed URL are skipped, and
+    each is reported. The daemon picks the new feeds up when it next starts.
+
+    \b
+    Example:
+      claimwatch feeds import --dry-run ~/Downloads/feedly.opml
+      claimwatch feeds import ~/Downloads/feedly.opml
+    """
+    from .opml import import_opml
+
+    config: Config = ctx.obj.config
+    report = import_opml(config, opml_file.read_bytes(), dry_run=dry_run)
+    click.echo(report.render(config.path, dry_run=dry_run), nl=False)
+
+
+@feeds.command("export")
+@click.option("--output", type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              help="Write to this file instead of printing.")
+@click.pass_context
+def feeds_export(ctx: click.Context, output: Path | None) -> None:
+    """Write the configured feeds as OPML 2.0, for a feed reader to import.
+
+    \b
+    Example:
+      claimwatch feeds export --output claimwatch-feeds.opml
+    """
+    from .opml import export_opml
+
+    data = export_opml(ctx.obj.config, now=datetime.now(ZoneInfo("UTC")))
+    if output is None:
+        click.echo(data.decode("utf-8"), nl=False)
+    else:
+        output.write_bytes(data)
+        click.echo(f"wrote {output}", err=True)
+
+
 @cli.command()
 @click.option("--port", default=0, type=int, help="Port for the sample site (default: any free).")
 @click.option("--database", type=click.Path(dir_okay=False, path_type=Path),
