@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from .alerts import SendReport
 from .config import Config
 from .errors import ExtractError, FetchError, InputError
 from .extract import text_from_plain, warm_up
@@ -52,7 +53,8 @@ class App:
             self.fetcher = Fetcher(config.network)
             self.pool = WorkerPool()
             self.pool.warm_up(warm_up)
-            self.ingestor = Ingestor(self.store, self.stories, self.model, clock=clock)
+            self.ingestor = Ingestor(self.store, self.stories, self.model, clock=clock,
+                                     alerts=config.alerts)
             self.poller = Poller(
                 self.store,
                 self.fetcher,
@@ -85,6 +87,17 @@ class App:
         if report.articles.stored:
             self.write_atom()
         return report
+
+    def send_alerts(self, *, max_seconds: float | None = None) -> SendReport | None:
+        """Send the alerts the outbox holds (after the articles' commits), on a connection of
+        their own. None when no alert URL is configured."""
+        if not self.config.alerts.enabled:
+            return None
+        from .alerts import AlertSender
+
+        with Store.open(self.store.path) as store:
+            sender = AlertSender(store, self.config.alerts, clock=self.clock)
+            return sender.run_once(max_seconds=max_seconds, stop=self.stop)
 
     def write_atom(self) -> Path | None:
         """Rewrite the Atom feed of the newest flags. A failure to write it is logged, never

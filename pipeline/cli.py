@@ -38,7 +38,7 @@ def _setup_logging(verbose: int, quiet: bool) -> None:
     root.handlers[:] = [handler]
     root.setLevel(level)
     noisy_loggers = ("httpx", "httpcore", "apscheduler", "trafilatura", "htmldate",
-                     "charset_normalizer")
+                     "charset_normalizer", "apprise", "urllib3", "requests")
     for noisy in noisy_loggers:
         logging.getLogger(noisy).setLevel(logging.WARNING if verbose < 2 else logging.INFO)
 
@@ -136,6 +136,8 @@ def poll(ctx: click.Context, feed: str | None, due_only: bool) -> None:
     with _app(ctx) as app:
         progress = (lambda msg: click.echo(f"  {msg}", err=True)) if sys.stderr.isatty() else None
         report = app.poll(feed=feed, due_only=due_only, progress=progress)
+        # After the cycle's commits, never inside it; bounded, the rest waits in the outbox.
+        sent = app.send_alerts(max_seconds=ALERT_FLUSH_SECONDS)
     a = report.articles
     click.echo(
         f"polled {report.feeds_polled} feed(s), {report.feeds_failed} failed; "
@@ -146,6 +148,7 @@ def poll(ctx: click.Context, feed: str | None, due_only: bool) -> None:
         click.echo(f"  {kind}: {key}  {url}\n    \"{evidence[:160]}\"")
     for name, error in report.errors:
         click.echo(f"  feed {name}: {error}")
+    _echo_alerts(sent)
 
 
 @cli.command()
@@ -167,6 +170,18 @@ def ingest(ctx: click.Context, targets: tuple[str, ...]) -> None:
             click.echo(f"{target}: stored, {report.flags} flag(s)")
             for kind, key, _url, evidence in report.flagged:
                 click.echo(f"  {kind}: {key}\n    \"{evidence[:160]}\"")
+        _echo_alerts(app.send_alerts(max_seconds=ALERT_FLUSH_SECONDS))
+
+
+# `poll` and `ingest` send what their flags queued before they exit, for at most this long;
+# what is left waits in the store's outbox for the daemon or `alerts send`.
+ALERT_FLUSH_SECONDS = 30.0
+
+
+def _echo_alerts(report) -> None:
+    if report is not None and (report.sent or report.retrying or report.failed):
+        click.echo(f"alerts: {report.sent} sent, {report.retrying} to retry, "
+                   f"{report.failed} given up")
 
 
 @cli.command()
@@ -470,18 +485,82 @@ def feeds_export(ctx: click.Context, output: Path | None) -> None:
         click.echo(f"wrote {output}", err=True)
 
 
+@cli.group()
+def alerts() -> None:
+    """Alerts through Apprise: test the configured URLs, send what waits in the outbox."""
+
+
+@alerts.command("test")
+@click.option("--url", "urls", multiple=True, metavar="APPRISE_URL",
+              help="Send to this URL instead of the configured ones (repeatable).")
+@click.pass_context
+def alerts_test(ctx: click.Context, urls: tuple[str, ...]) -> None:
+    """Send a test message to every alert URL in [alerts] (or to --url); exit 1 if any
+    failed.
+
+    \b
+    Examples:
+      claimwatch alerts test
+      claimwatch alerts test --url "ntfy://ntfy.sh/my-claimwatch-topic"
+    """
+    from .alerts import send_test, url_problem
+
+    config: Config = ctx.obj.config
+    for url in urls:
+        problem = url_problem(url)
+        if problem:
+            raise InputError(f"--url: {problem}")
+    if not urls and not config.alerts.urls:
+        raise InputError(f"no alert URLs: add `urls = [...]` under [alerts] in {config.path}, "
+                         f"or give --url")
+    results = send_test(config.alerts, urls=list(urls) or None)
+    for url, error in results:
+        click.echo(f"{'ok    ' if error is None else 'FAILED'} {url}"
+                   + (f": {error}" if error else ""))
+    if any(error for _, error in results):
+        ctx.exit(1)
+
+
+@alerts.command("send")
+@click.pass_context
+def alerts_send(ctx: click.Context) -> None:
+    """Send now every alert that waits in the outbox and is due (the daemon does this by
+    itself; this is for setups that run `poll` from cron).
+
+    \b
+    Example:
+      claimwatch alerts send
+    """
+    from .alerts import AlertSender
+    from .store import Store
+
+    config: Config = ctx.obj.config
+    if not config.alerts.enabled:
+        raise InputError(f"no alert URLs under [alerts] in {config.path}")
+    with Store.open(config.storage.database) as store:
+        report = AlertSender(store, config.alerts,
+                             clock=lambda: datetime.now(ZoneInfo("UTC"))).run_once()
+    click.echo(f"alerts: {report.sent} sent, {report.retrying} to retry, "
+               f"{report.failed} given up")
+
+
 @cli.command()
 @click.option("--port", default=0, type=int, help="Port for the sample site (default: any free).")
 @click.option("--database", type=click.Path(dir_okay=False, path_type=Path),
               help="Demo store (default: demo.db beside the configured store).")
+@click.option("--alert-url", metavar="APPRISE_URL",
+              help="Send the demo's alerts here (default: a webhook the demo runs on "
+                   "127.0.0.1, whose first message is printed).")
 @click.pass_context
-def demo(ctx: click.Context, port: int, database: Path | None) -> None:
+def demo(ctx: click.Context, port: int, database: Path | None,
+         alert_url: str | None) -> None:
     """Run the whole pipeline offline against a bundled sample site on 127.0.0.1, into a
     separate demo store, then print the digest.
 
     \b
-    Example:
+    Examples:
       claimwatch demo
+      claimwatch demo --alert-url "ntfy://ntfy.sh/my-claimwatch-test"
     """
     from .demo import run_demo
     from .serve import find_metadata
@@ -492,6 +571,7 @@ def demo(ctx: click.Context, port: int, database: Path | None) -> None:
         database=database or config.storage.database.with_name("demo.db"),
         metadata=find_metadata(config.path),
         port=port,
+        alert_url=alert_url,
     )
     click.echo(result.digest_markdown)
     click.echo(f"Demo store: {result.database}")
@@ -500,6 +580,12 @@ def demo(ctx: click.Context, port: int, database: Path | None) -> None:
     if result.atom is not None:
         click.echo(f"Atom feed of flags: {result.atom}  (`claimwatch serve` also serves it at "
                    f"/-/flags.atom)")
+    click.echo(f"Alerts: {result.alerts_sent} sent to {result.alert_target}")
+    if result.alerts:
+        first = result.alerts[0]
+        click.echo(f"First alert, as the webhook received it:\n  title: {first.get('title')}")
+        for line in str(first.get("message", "")).splitlines():
+            click.echo(f"  | {line}")
 
 
 @cli.group(name="eval")

@@ -49,6 +49,8 @@ class Status:
     database: Path
     store_bytes: int | None  # None: no store yet
     store_error: str | None = None
+    alerts: dict[str, int] | None = None  # deliveries by status; None: no [alerts] urls
+    atom: Path | None = None
 
     @property
     def alive(self) -> bool:
@@ -126,9 +128,12 @@ def build_status(config: Config, *, now: datetime, heartbeat_age: float | None,
             store_error = str(e)
     try:
         feeds = feed_health(config, store, now)
+        alerts = None
         if store is not None:
             counts_today = store.activity_counts(start, end)
             counts_week = store.activity_counts(week_start, end)
+            if config.alerts.enabled:
+                alerts = store.delivery_counts()
     finally:
         if store is not None:
             store.close()
@@ -143,6 +148,8 @@ def build_status(config: Config, *, now: datetime, heartbeat_age: float | None,
         database=database,
         store_bytes=store_size(database),
         store_error=store_error,
+        alerts=alerts,
+        atom=config.storage.atom_file if config.storage.atom_file.is_file() else None,
     )
 
 
@@ -190,6 +197,10 @@ def render_status(s: Status) -> str:
         f"  store        {s.database} "
         + (f"({_size(s.store_bytes)})" if s.store_bytes is not None else "(not created yet)"),
     ]
+    lines.append(f"  atom feed    {s.atom or 'not written yet'}")
+    if s.alerts is not None:
+        lines.append(f"  alerts       {s.alerts['sent']} sent, {s.alerts['pending']} waiting, "
+                     f"{s.alerts['failed']} given up")
     if s.store_error:
         lines.append(f"  store error  {s.store_error}")
     problems = [f for f in s.feeds if f.state in ("failing", "disabled")]

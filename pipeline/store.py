@@ -212,6 +212,47 @@ def m003_live_developments(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m004_alert_outbox(db: sqlite_utils.Database) -> None:
+    """The alert outbox: an alert is written in its article's transaction, and each of its
+    deliveries (one per target URL, known by a hash: the URLs carry secrets) is sent after
+    commit and marked sent once the target accepted it."""
+    db["alerts"].create(
+        {
+            "id": int,
+            "key": str,  # kind/article/claim key or development id: one alert per flag
+            "kind": str,  # contradiction | development | confirmation
+            "band": str,  # flag | review
+            "story": str,
+            "claim_key": str,
+            "development_id": int,
+            "article_id": int,
+            "created_at": str,
+            "payload": str,  # JSON: the claim, evidence, link, title, site, confidence
+        },
+        pk="id",
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db["alerts"].create_index(["key"], unique=True)
+    db["alert_deliveries"].create(
+        {
+            "alert_id": int,
+            "target": str,  # sha256 of the Apprise URL, first 16 hex digits
+            "status": str,  # pending | sending | sent | failed
+            "attempts": int,
+            "next_attempt_at": str,
+            "claimed_by": str,  # host:pid of the sender while status = sending
+            "claimed_at": str,
+            "sent_at": str,
+            "last_error": str,
+        },
+        pk=("alert_id", "target"),
+        foreign_keys=[("alert_id", "alerts", "id")],
+        defaults={"status": "pending", "attempts": 0},
+    )
+    db["alert_deliveries"].create_index(["status", "next_attempt_at"])
+
+
 # The latest review of a match or development decides; "wrong" hides it from flags and counts.
 _FLAGS_VIEW = """
 CREATE VIEW flags AS
@@ -807,6 +848,106 @@ class Store:
             "SELECT count(*) FROM articles WHERE fetched_at >= ? AND fetched_at < ?", [start, end]
         ).fetchone()
         return int(row[0])
+
+    # -- the alert outbox ---------------------------------------------------------------------
+
+    def queue_alert(self, db: sqlite_utils.Database, alert: dict[str, Any],
+                    targets: Sequence[str], now: str) -> int | None:
+        """Record an alert and one pending delivery per target, inside the caller's (the
+        article's) transaction. None if this flag was queued before."""
+        row = {"claim_key": None, "development_id": None, **alert}
+        subject = row["claim_key"] if row["claim_key"] is not None else row["development_id"]
+        row["key"] = f"{row['kind']}/{row['article_id']}/{subject}"
+        cursor = db.execute(
+            """INSERT OR IGNORE INTO alerts (key, kind, band, story, claim_key, development_id,
+                      article_id, created_at, payload)
+               VALUES (:key, :kind, :band, :story, :claim_key, :development_id, :article_id,
+                       :created_at, :payload)""",
+            row,
+        )
+        if cursor.rowcount != 1:
+            return None
+        alert_id = int(cursor.lastrowid or 0)
+        for target in targets:
+            db.execute(
+                """INSERT INTO alert_deliveries (alert_id, target, status, attempts,
+                          next_attempt_at) VALUES (?, ?, 'pending', 0, ?)""",
+                [alert_id, target, now],
+            )
+        return alert_id
+
+    def due_deliveries(self, now: str, limit: int = 50) -> list[dict[str, Any]]:
+        return self.query(
+            """SELECT d.alert_id, d.target, d.attempts, a.kind, a.band, a.story, a.claim_key,
+                      a.development_id, a.article_id, a.created_at, a.payload
+               FROM alert_deliveries d JOIN alerts a ON a.id = d.alert_id
+               WHERE d.status = 'pending' AND d.next_attempt_at <= ?
+               ORDER BY d.next_attempt_at, d.alert_id LIMIT ?""",
+            [now, limit],
+        )
+
+    def claim_delivery(self, alert_id: int, target: str, *, claimer: str, now: str) -> bool:
+        """Mark a delivery as being sent by ``claimer``; False if another sender took it."""
+        with self.transaction() as db:
+            cursor = db.execute(
+                """UPDATE alert_deliveries SET status = 'sending', claimed_by = ?,
+                          claimed_at = ?
+                   WHERE alert_id = ? AND target = ? AND status = 'pending'""",
+                [claimer, now, alert_id, target],
+            )
+            return cursor.rowcount == 1
+
+    def finish_delivery(self, alert_id: int, target: str, *, status: str, now: str,
+                        next_attempt_at: str | None = None, error: str | None = None) -> None:
+        """``sent``, ``failed`` (given up), or back to ``pending`` for a retry later."""
+        with self.transaction() as db:
+            db.execute(
+                """UPDATE alert_deliveries SET status = ?, attempts = attempts + 1,
+                          sent_at = CASE WHEN ? = 'sent' THEN ? END,
+                          next_attempt_at = coalesce(?, next_attempt_at), last_error = ?,
+                          claimed_by = NULL, claimed_at = NULL
+                   WHERE alert_id = ? AND target = ?""",
+                [status, status, now, next_attempt_at, error, alert_id, target],
+            )
+
+    def sending_deliveries(self) -> list[dict[str, Any]]:
+        return self.query(
+            """SELECT alert_id, target, claimed_by, claimed_at FROM alert_deliveries
+               WHERE status = 'sending'"""
+        )
+
+    def release_delivery(self, alert_id: int, target: str, claimed_by: str) -> None:
+        """A claim whose sender died: pending again (it may have reached the target)."""
+        with self.transaction() as db:
+            db.execute(
+                """UPDATE alert_deliveries SET status = 'pending', claimed_by = NULL,
+                          claimed_at = NULL
+                   WHERE alert_id = ? AND target = ? AND status = 'sending'
+                     AND claimed_by = ?""",
+                [alert_id, target, claimed_by],
+            )
+
+    def drop_deliveries(self, targets_kept: Sequence[str]) -> int:
+        """Deliveries to targets no longer configured: never sent (marked failed)."""
+        marks = ",".join("?" * len(targets_kept)) or "''"
+        with self.transaction() as db:
+            cursor = db.execute(
+                f"""UPDATE alert_deliveries SET status = 'failed',
+                           last_error = 'target no longer configured'
+                    WHERE status IN ('pending', 'sending') AND target NOT IN ({marks})""",
+                list(targets_kept),
+            )
+            return cursor.rowcount
+
+    def delivery_counts(self) -> dict[str, int]:
+        counts = {"pending": 0, "sending": 0, "sent": 0, "failed": 0}
+        if "alert_deliveries" not in self.db.table_names():
+            return counts
+        for status, n in self.db.execute(
+            "SELECT status, count(*) FROM alert_deliveries GROUP BY status"
+        ):
+            counts[status] = int(n)
+        return counts
 
     # -- people's decisions ------------------------------------------------------------------
 
