@@ -843,6 +843,20 @@ class Store:
             [limit],
         )
 
+    def claim_flag_times(self, claims: Sequence[tuple[str, str]],
+                         end: str) -> list[dict[str, Any]]:
+        """When each of ``claims`` ((story, claim key) pairs) was confirmed or contradicted,
+        before ``end``: the digest's timelines bucket these into days."""
+        if not claims:
+            return []
+        pairs = " OR ".join("(story = ? AND claim_key = ?)" for _ in claims)
+        return self.query(
+            f"""SELECT story, claim_key, kind, found_at FROM flags
+                WHERE kind IN ('confirmation', 'contradiction') AND found_at < ?
+                  AND ({pairs})""",
+            [end, *(v for pair in claims for v in pair)],
+        )
+
     def day_article_count(self, start: str, end: str) -> int:
         row = self.db.execute(
             "SELECT count(*) FROM articles WHERE fetched_at >= ? AND fetched_at < ?", [start, end]
