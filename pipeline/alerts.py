@@ -368,7 +368,7 @@ def send_test(settings: AlertSettings, *, urls: Sequence[str] | None = None,
                            site="example.org", score=1.0, story_title="test"),
     })
     send = notifier or (lambda url, msg: apprise_notify(url, msg, timeout=settings.timeout))
-    results = []
+    results: list[tuple[str, str | None]] = []
     for url in urls if urls is not None else settings.urls:
         try:
             send(url, message)

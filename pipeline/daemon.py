@@ -113,6 +113,14 @@ class Daemon:
         except Exception:
             log.exception("event=alerts_failed")
 
+    def _write_atom(self) -> None:
+        """The Atom feed exists, and is current, from the start; a failure to write it must
+        not keep the daemon from running."""
+        try:
+            self.app.write_atom()
+        except Exception:
+            log.exception("event=atom_failed")
+
     def _wake_alerts(self) -> None:
         # Not scheduled (alerts off) or the scheduler is stopping: the next tick will do.
         with contextlib.suppress(Exception):
@@ -177,7 +185,7 @@ class Daemon:
         )
         previous = self._install_signals()
         touch_heartbeat(self.app.config)
-        self.app.write_atom()  # the feed exists (and is current) from the start
+        self._write_atom()
         self._catch_up_digest()
         log.info("event=daemon_started feeds=%d next_poll_at=%s digest_time=%s timezone=%s",
                  len(self.app.store.feeds()), self.app.store.next_due_at(),

@@ -185,7 +185,7 @@ class Ingestor:
         self.clock = clock
         # Flags to alert on are queued in the article's own transaction (the outbox).
         self.alerts = alerts if alerts is not None and alerts.enabled else None
-        self.alert_targets = [target_id(u) for u in alerts.urls] if self.alerts else []
+        self.alert_targets = [target_id(u) for u in self.alerts.urls] if self.alerts else []
         self.syndication = SyndicationIndex(store.db)
 
     def link_known(self, feed_id: int, entries: Sequence[FeedEntry]) -> list[FeedEntry]:

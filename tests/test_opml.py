@@ -142,6 +142,7 @@ def test_hostile_or_wrong_files_are_usage_errors(tmp_path: Path, body: bytes,
 
 
 def test_help_has_examples() -> None:
-    for args in (("status",), ("feeds", "list"), ("feeds", "import"), ("feeds", "export")):
+    for args in (("status",), ("feeds", "list"), ("feeds", "import"), ("feeds", "export"),
+                 ("alerts", "test"), ("alerts", "send")):
         result = CliRunner().invoke(cli, [*args, "--help"])
         assert result.exit_code == 0 and "Example" in result.output, args
