@@ -49,7 +49,7 @@ def _number(text: str) -> float:
     return float(text.replace(",", ""))
 
 
-_WORD_NUMBERS = {
+WORD_NUMBERS = {
     "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
     "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
@@ -58,7 +58,7 @@ _WORD_NUMBERS = {
 }
 _TIME = re.compile(r"\b(\d{1,2})(?::|\.)(\d{2})\s*([ap])\.?m\b|\b(\d{1,2})\s*([ap])\.?m\b"
                    r"|\b([01]?\d|2[0-3]):([0-5]\d)\b", re.IGNORECASE)
-_BARE = re.compile(rf"(?<![\w$.,:])(?:{_NUM}|({'|'.join(_WORD_NUMBERS)}))(?![\w%])",
+_BARE = re.compile(rf"(?<![\w$.,:])(?:{_NUM}|({'|'.join(WORD_NUMBERS)}))(?![\w%])",
                    re.IGNORECASE)
 _VAGUE = re.compile(r"\b(?:dozens|hundreds|thousands|scores|many|several|numerous|a few)\b",
                     re.IGNORECASE)
@@ -106,7 +106,7 @@ def quantities(text: str) -> list[Quantity]:
         if any(a <= m.start() < b for a, b in taken):
             continue
         word = m.group(2)
-        value = float(_WORD_NUMBERS[word.lower()]) if word else _number(m.group(1))
+        value = float(WORD_NUMBERS[word.lower()]) if word else _number(m.group(1))
         if word is None and "." not in m.group(1) and 1900 <= value <= 2100:
             continue  # a year
         if _MONTH.search(text[max(0, m.start() - 12):m.start()]) or _MONTH.search(

@@ -38,7 +38,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from .features import STOP_STEMS, TextStats, token_spans, tokenize
-from .numbers import CORRECTION, Quantity, quantities, same_value
+from .numbers import CORRECTION, WORD_NUMBERS, Quantity, quantities, same_value
 
 __all__ = ["ClaimReading", "ClaimReader", "attributed_source"]
 
@@ -86,7 +86,8 @@ _STOP = (STOP_STEMS - _KEEP) | frozenset(
     tokenize("if would could may might should can will shall must also just")
 )
 # Scale words and bare numbers are compared as values by the numeric check, not as words.
-_SCALE_WORDS = frozenset(tokenize("thousand million billion trillion percent per cent"))
+_SCALE_WORDS = frozenset(tokenize("thousand million billion trillion percent per cent")) | {
+    t for word in WORD_NUMBERS for t in tokenize(word)}
 
 # Common news paraphrases mapped onto one term (after stemming). General language only: no
 # story's names belong here.
