@@ -9,9 +9,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from .alerts import SendReport
 from .config import Config
 from .errors import ExtractError, FetchError, InputError
-from .extract import text_from_plain, warm_up
+from .extract import split_text_headers, text_from_plain, warm_up
 from .http import Fetcher
 from .ingest import Ingestor, IngestReport, Prepared, fetch_and_extract
 from .judge.stance import StanceModel
@@ -54,7 +55,8 @@ class App:
             self.fetcher = Fetcher(config.network)
             self.pool = pool = WorkerPool()
             pool.warm_up(warm_up)
-            self.ingestor = Ingestor(self.store, self.stories, self.model, clock=clock)
+            self.ingestor = Ingestor(self.store, self.stories, self.model, clock=clock,
+                                     alerts=config.alerts)
             self.poller = Poller(
                 self.store,
                 self.fetcher,
@@ -91,7 +93,35 @@ class App:
             raise InputError(f"no feed named {feed!r} in {self.config.path}")
         due = self._now() if due_only else None
         feeds = self.store.feeds(name=feed, due_before=due)
-        return self.poller.run_cycle(feeds, progress=progress)
+        report = self.poller.run_cycle(feeds, progress=progress)
+        if report.articles.stored:
+            self.write_atom()
+        return report
+
+    def send_alerts(self, *, max_seconds: float | None = None) -> SendReport | None:
+        """Send the alerts the outbox holds (after the articles' commits), on a connection of
+        their own. None when no alert URL is configured."""
+        if not self.config.alerts.enabled:
+            return None
+        from .alerts import AlertSender
+
+        with Store.open(self.store.path) as store:
+            sender = AlertSender(store, self.config.alerts, clock=self.clock)
+            return sender.run_once(max_seconds=max_seconds, stop=self.stop)
+
+    def write_atom(self) -> Path | None:
+        """Rewrite the Atom feed of the newest flags. A failure to write it is logged, never
+        raised: the feed is a view of the store, and the next cycle writes it again."""
+        from .atom import feed_title, write_feed
+
+        path = self.config.storage.atom_file
+        try:
+            write_feed(self.store, path, now=self.clock(),
+                       title=feed_title([s.title for s in self.config.stories]))
+        except OSError as e:
+            log.warning("event=atom_failed path=%s error=%r", path, str(e))
+            return None
+        return path
 
     def ingest(self, target: str) -> IngestReport:
         """Judge one article given as a URL or a local .html/.htm/.txt file."""
@@ -108,7 +138,10 @@ class App:
             prepared = Prepared(entry_url=target, article=article, text_source="page")
         else:
             prepared = self._prepare_file(Path(target))
-        return self.ingestor.store_prepared(prepared, feed_id=None, entry=None)
+        report = self.ingestor.store_prepared(prepared, feed_id=None, entry=None)
+        if report.stored:
+            self.write_atom()
+        return report
 
     def _prepare_file(self, path: Path) -> Prepared:
         from .extract import extract_page
@@ -134,10 +167,18 @@ class App:
                 text = text_from_plain(data.decode("utf-8"))
             except UnicodeDecodeError as e:
                 raise InputError(f"{path} is not UTF-8 text") from e
+            headers, text = split_text_headers(text)
             if not text:
                 raise InputError(f"{path} is empty")
-            title = text.split("\n", 1)[0][:200]
-            article = Article(url=url, title=title, text=text, site="local file")
+            title = headers.get("title") or text.split("\n", 1)[0][:200]
+            site = "local file"
+            if "url" in headers:
+                if not is_http_url(headers["url"]):
+                    raise InputError(f"{path}: URL header is not an http(s) URL")
+                url = canonicalize(headers["url"])
+                site = site_of(url)
+            article = Article(url=url, title=title, text=text, site=site,
+                              published_at=headers.get("date"))
         else:
             raise InputError(f"{path}: expected an http(s) URL or a .html, .htm or .txt file")
         return Prepared(entry_url=None, article=article, text_source="file")

@@ -41,7 +41,7 @@ def _setup_logging(verbose: int, quiet: bool) -> None:
     root.handlers[:] = [handler]
     root.setLevel(level)
     noisy_loggers = ("httpx", "httpcore", "apscheduler", "trafilatura", "htmldate",
-                     "charset_normalizer")
+                     "charset_normalizer", "apprise", "urllib3", "requests")
     for noisy in noisy_loggers:
         logging.getLogger(noisy).setLevel(logging.WARNING if verbose < 2 else logging.INFO)
 
@@ -193,6 +193,8 @@ def poll(ctx: click.Context, feed: str | None, due_only: bool) -> None:
         _signals.stoppable()
         with _CycleProgress(sys.stderr.isatty()) as progress:
             report = app.poll(feed=feed, due_only=due_only, progress=progress)
+        # After the cycle's commits, never inside it; bounded, the rest waits in the outbox.
+        sent = app.send_alerts(max_seconds=ALERT_FLUSH_SECONDS)
     a = report.articles
     click.echo(
         f"polled {report.feeds_polled} feed(s), {report.feeds_failed} failed; "
@@ -203,6 +205,7 @@ def poll(ctx: click.Context, feed: str | None, due_only: bool) -> None:
         click.echo(f"  {kind}: {key}  {url}\n    \"{evidence[:160]}\"")
     for name, error in report.errors:
         click.echo(f"  feed {name}: {error}")
+    _echo_alerts(sent)
 
 
 @cli.command()
@@ -224,6 +227,18 @@ def ingest(ctx: click.Context, targets: tuple[str, ...]) -> None:
             click.echo(f"{target}: stored, {report.flags} flag(s)")
             for kind, key, _url, evidence in report.flagged:
                 click.echo(f"  {kind}: {key}\n    \"{evidence[:160]}\"")
+        _echo_alerts(app.send_alerts(max_seconds=ALERT_FLUSH_SECONDS))
+
+
+# `poll` and `ingest` send what their flags queued before they exit, for at most this long;
+# what is left waits in the store's outbox for the daemon or `alerts send`.
+ALERT_FLUSH_SECONDS = 30.0
+
+
+def _echo_alerts(report) -> None:
+    if report is not None and (report.sent or report.retrying or report.failed):
+        click.echo(f"alerts: {report.sent} sent, {report.retrying} to retry, "
+                   f"{report.failed} given up")
 
 
 @cli.command()
@@ -373,16 +388,22 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
     \b
     Example:
       claimwatch serve --port 8001   # then open http://127.0.0.1:8001
+      # subscribe a feed reader to http://127.0.0.1:8001/-/flags.atom
     """
-    from .serve import datasette_command, find_metadata
+    from .atom import feed_title, write_feed
+    from .serve import ATOM_ENV, datasette_command, find_metadata
 
     config: Config = ctx.obj.config
     from .store import Store
 
-    Store.open(config.storage.database).close()  # create and migrate it if new
+    with Store.open(config.storage.database) as store:  # create and migrate it if new
+        atom = write_feed(store, config.storage.atom_file, now=datetime.now(ZoneInfo("UTC")),
+                          title=feed_title([s.title for s in config.stories]))
     argv = datasette_command(config.storage.database, host=host, port=port,
                              metadata=find_metadata(config.path))
-    click.echo(f"serving {config.storage.database} at http://{host}:{port}/", err=True)
+    os.environ[ATOM_ENV] = str(atom)
+    click.echo(f"serving {config.storage.database} at http://{host}:{port}/ "
+               f"(Atom feed of flags: http://{host}:{port}/-/flags.atom)", err=True)
     os.execvp(argv[0], argv)
 
 
@@ -412,17 +433,191 @@ def health(ctx: click.Context, max_age: int) -> None:
 
 
 @cli.command()
+@click.option("--max-age", default=300, show_default=True, type=int,
+              help="Seconds since the daemon's last tick that still count as alive.")
+@click.pass_context
+def status(ctx: click.Context, max_age: int) -> None:
+    """One screen: is the daemon alive, how are the feeds, what was found today and this
+    week, the last digest, the store's size.
+
+    Exits 1 when the daemon's heartbeat is older than --max-age seconds (or it never ran), so
+    scripts and monitors can use it too.
+
+    \b
+    Example:
+      claimwatch status || echo "claimwatch needs attention"
+    """
+    from .daemon import heartbeat_age
+    from .status import build_status, render_status
+
+    config: Config = ctx.obj.config
+    now = datetime.now(ZoneInfo("UTC"))
+    report = build_status(config, now=now, heartbeat_age=heartbeat_age(config, now),
+                          max_age=max_age)
+    click.echo(render_status(report), nl=False)
+    if not report.alive:
+        ctx.exit(1)
+
+
+@cli.group()
+def feeds() -> None:
+    """The feeds: list them with their health, import and export OPML."""
+
+
+@feeds.command("list")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per feed, for scripts.")
+@click.pass_context
+def feeds_list(ctx: click.Context, as_json: bool) -> None:
+    """Every configured feed with its health: ok, failing (with the last error), disabled (with
+    the reason) or never polled; errors in a row, last success and next poll.
+
+    \b
+    Example:
+      claimwatch feeds list
+    """
+    import dataclasses
+    import json
+
+    from .status import feed_health, render_feeds
+    from .store import Store
+
+    config: Config = ctx.obj.config
+    now = datetime.now(ZoneInfo("UTC"))
+    store = Store.open_readonly(config.storage.database) if (
+        config.storage.database.is_file()) else None
+    try:
+        rows = feed_health(config, store, now)
+    finally:
+        if store is not None:
+            store.close()
+    if as_json:
+        for row in rows:
+            click.echo(json.dumps(dataclasses.asdict(row), ensure_ascii=False))
+    else:
+        click.echo(render_feeds(rows), nl=False)
+
+
+@feeds.command("import")
+@click.argument("opml_file", metavar="FILE.opml",
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Say what would be added; change nothing.")
+@click.pass_context
+def feeds_import(ctx: click.Context, opml_file: Path, dry_run: bool) -> None:
+    """Add the feeds of an OPML file (a feed reader's export) to the config file.
+
+    Comments and layout of the config stay as they are; feeds already there (same URL, give or
+    take scheme, www. and a trailing slash) and outlines without a feed URL are skipped, and
+    each is reported. The daemon picks the new feeds up when it next starts.
+
+    \b
+    Example:
+      claimwatch feeds import --dry-run ~/Downloads/feedly.opml
+      claimwatch feeds import ~/Downloads/feedly.opml
+    """
+    from .opml import import_opml
+
+    config: Config = ctx.obj.config
+    report = import_opml(config, opml_file.read_bytes(), dry_run=dry_run)
+    click.echo(report.render(config.path, dry_run=dry_run), nl=False)
+
+
+@feeds.command("export")
+@click.option("--output", type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              help="Write to this file instead of printing.")
+@click.pass_context
+def feeds_export(ctx: click.Context, output: Path | None) -> None:
+    """Write the configured feeds as OPML 2.0, for a feed reader to import.
+
+    \b
+    Example:
+      claimwatch feeds export --output claimwatch-feeds.opml
+    """
+    from .opml import export_opml
+
+    data = export_opml(ctx.obj.config, now=datetime.now(ZoneInfo("UTC")))
+    if output is None:
+        click.echo(data.decode("utf-8"), nl=False)
+    else:
+        output.write_bytes(data)
+        click.echo(f"wrote {output}", err=True)
+
+
+@cli.group()
+def alerts() -> None:
+    """Alerts through Apprise: test the configured URLs, send what waits in the outbox."""
+
+
+@alerts.command("test")
+@click.option("--url", "urls", multiple=True, metavar="APPRISE_URL",
+              help="Send to this URL instead of the configured ones (repeatable).")
+@click.pass_context
+def alerts_test(ctx: click.Context, urls: tuple[str, ...]) -> None:
+    """Send a test message to every alert URL in [alerts] (or to --url); exit 1 if any
+    failed.
+
+    \b
+    Examples:
+      claimwatch alerts test
+      claimwatch alerts test --url "ntfy://ntfy.sh/my-claimwatch-topic"
+    """
+    from .alerts import send_test, url_problem
+
+    config: Config = ctx.obj.config
+    for url in urls:
+        problem = url_problem(url)
+        if problem:
+            raise InputError(f"--url: {problem}")
+    if not urls and not config.alerts.urls:
+        raise InputError(f"no alert URLs: add `urls = [...]` under [alerts] in {config.path}, "
+                         f"or give --url")
+    results = send_test(config.alerts, urls=list(urls) or None)
+    for url, error in results:
+        click.echo(f"{'ok    ' if error is None else 'FAILED'} {url}"
+                   + (f": {error}" if error else ""))
+    if any(error for _, error in results):
+        ctx.exit(1)
+
+
+@alerts.command("send")
+@click.pass_context
+def alerts_send(ctx: click.Context) -> None:
+    """Send now every alert that waits in the outbox and is due (the daemon does this by
+    itself; this is for setups that run `poll` from cron).
+
+    \b
+    Example:
+      claimwatch alerts send
+    """
+    from .alerts import AlertSender
+    from .store import Store
+
+    config: Config = ctx.obj.config
+    if not config.alerts.enabled:
+        raise InputError(f"no alert URLs under [alerts] in {config.path}")
+    with Store.open(config.storage.database) as store:
+        report = AlertSender(store, config.alerts,
+                             clock=lambda: datetime.now(ZoneInfo("UTC"))).run_once()
+    click.echo(f"alerts: {report.sent} sent, {report.retrying} to retry, "
+               f"{report.failed} given up")
+
+
+@cli.command()
 @click.option("--port", default=0, type=int, help="Port for the sample site (default: any free).")
 @click.option("--database", type=click.Path(dir_okay=False, path_type=Path),
               help="Demo store (default: demo.db beside the configured store).")
+@click.option("--alert-url", metavar="APPRISE_URL",
+              help="Send the demo's alerts here (default: a webhook the demo runs on "
+                   "127.0.0.1, whose first message is printed).")
 @click.pass_context
-def demo(ctx: click.Context, port: int, database: Path | None) -> None:
+def demo(ctx: click.Context, port: int, database: Path | None,
+         alert_url: str | None) -> None:
     """Run the whole pipeline offline against a bundled sample site on 127.0.0.1, into a
     separate demo store, then print the digest.
 
     \b
-    Example:
+    Examples:
       claimwatch demo
+      claimwatch demo --alert-url "ntfy://ntfy.sh/my-claimwatch-test"
     """
     from .demo import run_demo
     from .serve import find_metadata
@@ -433,11 +628,21 @@ def demo(ctx: click.Context, port: int, database: Path | None) -> None:
         database=database or config.storage.database.with_name("demo.db"),
         metadata=find_metadata(config.path),
         port=port,
+        alert_url=alert_url,
     )
     click.echo(result.digest_markdown)
     click.echo(f"Demo store: {result.database}")
     click.echo(f"Explore it:  datasette {result.database} --metadata {result.metadata}")
     click.echo(f"Digest files: {', '.join(str(p) for p in result.digest_files)}")
+    if result.atom is not None:
+        click.echo(f"Atom feed of flags: {result.atom}  (`claimwatch serve` also serves it at "
+                   f"/-/flags.atom)")
+    click.echo(f"Alerts: {result.alerts_sent} sent to {result.alert_target}")
+    if result.alerts:
+        first = result.alerts[0]
+        click.echo(f"First alert, as the webhook received it:\n  title: {first.get('title')}")
+        for line in str(first.get("message", "")).splitlines():
+            click.echo(f"  | {line}")
 
 
 @cli.group(name="eval")

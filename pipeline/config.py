@@ -75,6 +75,12 @@ def _url_problem(url: str) -> str | None:
 class StorageSettings:
     database: Path
     digests: Path
+    # The Atom feed of flags the daemon keeps current; default: flags.atom beside the database.
+    atom: Path | None = None
+
+    @property
+    def atom_file(self) -> Path:
+        return self.atom or self.database.with_name("flags.atom")
 
 
 @dataclass(frozen=True)
@@ -110,6 +116,30 @@ class JudgeSettings:
     model: Path | None = None
 
 
+ALERT_KINDS = ("contradiction", "development", "confirmation")
+ALERT_BANDS = ("flag", "review")
+
+
+@dataclass(frozen=True)
+class AlertSettings:
+    """``[alerts]``: Apprise URLs told about new flags (each flag once, after its article's
+    transaction committed, never on the ingest path)."""
+
+    urls: tuple[str, ...] = ()
+    # Which flags trigger an alert: contradiction, development, confirmation (plurals accepted).
+    kinds: tuple[str, ...] = ("contradiction", "development")
+    # "flag": only flags; "review": also confirmations/contradictions below the flag threshold.
+    min_band: str = "flag"
+    # Seconds a target may take to connect, and to answer, per attempt.
+    timeout: float = 10.0
+    # A delivery failing this many times in a row is given up (status "failed" in the store).
+    max_attempts: int = 12
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.urls)
+
+
 @dataclass(frozen=True)
 class FeedConfig:
     name: str
@@ -126,6 +156,7 @@ class Config:
     network: NetworkConfig
     feeds: tuple[FeedConfig, ...]
     judge: JudgeSettings = JudgeSettings()
+    alerts: AlertSettings = AlertSettings()
 
     def story(self, slug: str) -> Story:
         for story in self.stories:
@@ -365,10 +396,12 @@ def load_config(path: str | os.PathLike[str]) -> Config:
         ("schedule", ScheduleSettings),
         ("network", NetworkConfig),
         ("judge", JudgeSettings),
+        ("alerts", AlertSettings),
     ):
         if name in data:
             sections[name] = _section(cls, data[name], name, problems, base)
-    for unknown in sorted(set(data) - {"stories", "storage", "schedule", "network", "judge"}):
+    for unknown in sorted(set(data) - {"stories", "storage", "schedule", "network", "judge",
+                                       "alerts"}):
         problems.add(unknown, "unknown key")
     if "storage" not in data:
         problems.add("storage", "missing required table")
@@ -421,6 +454,9 @@ def load_config(path: str | os.PathLike[str]) -> Config:
             problems.add(f"network.{name}", f"must be {bound} {low:g} and at most {high:g}, "
                                             f"got {value:g}")
 
+    alerts = sections.get("alerts") or AlertSettings()
+    if sections.get("alerts") is not None:
+        alerts = _check_alerts(alerts, problems)
     stories: list[Story] = []
     all_problems = list(problems.items)
     for story_path in story_paths or ():
@@ -451,4 +487,29 @@ def load_config(path: str | os.PathLike[str]) -> Config:
         network=network,
         feeds=tuple(feeds),
         judge=judge,
+        alerts=alerts,
     )
+
+
+def _check_alerts(alerts: AlertSettings, problems: _Problems) -> AlertSettings:
+    kinds = []
+    for i, kind in enumerate(alerts.kinds):
+        singular = kind.lower().removesuffix("s")
+        if singular not in ALERT_KINDS:
+            problems.add(f"alerts.kinds[{i}]", f"unknown kind {kind!r}: use "
+                         + ", ".join(f"{k!r}" for k in ALERT_KINDS))
+        kinds.append(singular)
+    if alerts.min_band not in ALERT_BANDS:
+        problems.add("alerts.min_band", "use 'flag' or 'review'")
+    if alerts.timeout <= 0:
+        problems.add("alerts.timeout", "must be positive")
+    if alerts.max_attempts < 1:
+        problems.add("alerts.max_attempts", "must be at least 1")
+    if alerts.urls:
+        from .alerts import url_problem  # imports apprise: only when alerts are configured
+
+        for i, url in enumerate(alerts.urls):
+            problem = url_problem(url)
+            if problem:
+                problems.add(f"alerts.urls[{i}]", problem)
+    return dataclasses.replace(alerts, kinds=tuple(dict.fromkeys(kinds)))

@@ -16,6 +16,7 @@ returns; the process exits within a few seconds even while a slow server is mid-
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import signal
 import threading
@@ -32,6 +33,9 @@ from .digest import build_digest, write_digest
 from .store import Store
 
 log = logging.getLogger(__name__)
+
+# How often the daemon looks for alerts to send (also woken at once by a cycle that flagged).
+ALERT_CHECK_SECONDS = 5.0
 
 def heartbeat_path(config) -> Path:
     db = config.storage.database
@@ -68,6 +72,7 @@ class Daemon:
         tz = ZoneInfo(app.config.schedule.timezone)
         self.scheduler = BackgroundScheduler(timezone=tz)
         self._cycle_lock = threading.Lock()
+        self._alert_store: Store | None = None
 
     def poll_due(self) -> None:
         if self.stop.is_set() or not self._cycle_lock.acquire(blocking=False):
@@ -75,6 +80,8 @@ class Daemon:
         try:
             self.app.reload_stories()
             report = self.app.poll(due_only=True)
+            if report.articles.flags and self.app.config.alerts.enabled:
+                self._wake_alerts()
             if report.feeds_due:
                 log.info(
                     "event=cycle due=%d feeds=%d failed=%d new_entries=%d stored=%d flags=%d "
@@ -88,6 +95,37 @@ class Daemon:
             log.exception("event=cycle_failed")
         finally:
             self._cycle_lock.release()
+
+    def send_alerts(self) -> None:
+        """The ``alerts`` job: its own thread and store connection, so a slow or failing
+        target never holds up a poll cycle (the outbox rows were committed with their
+        articles; see ``alerts``)."""
+        from .alerts import AlertSender
+
+        try:
+            if self._alert_store is None:
+                self._alert_store = Store.open(self.app.config.storage.database)
+            sender = AlertSender(self._alert_store, self.app.config.alerts,
+                                 clock=self.app.clock)
+            report = sender.run_once(stop=self.stop)
+            if report.sent or report.retrying or report.failed:
+                log.info("event=alerts sent=%d retrying=%d failed=%d", report.sent,
+                         report.retrying, report.failed)
+        except Exception:
+            log.exception("event=alerts_failed")
+
+    def _write_atom(self) -> None:
+        """The Atom feed exists, and is current, from the start; a failure to write it must
+        not keep the daemon from running."""
+        try:
+            self.app.write_atom()
+        except Exception:
+            log.exception("event=atom_failed")
+
+    def _wake_alerts(self) -> None:
+        # Not scheduled (alerts off) or the scheduler is stopping: the next tick will do.
+        with contextlib.suppress(Exception):
+            self.scheduler.modify_job("alerts", next_run_time=datetime.now(UTC))
 
     def write_digest(self, day: date | None = None) -> None:
         tz = self.app.config.schedule.timezone
@@ -128,6 +166,16 @@ class Daemon:
             max_instances=1,
             coalesce=True,
         )
+        if self.app.config.alerts.enabled:
+            self.scheduler.add_job(
+                self.send_alerts,
+                IntervalTrigger(seconds=ALERT_CHECK_SECONDS),
+                id="alerts",
+                max_instances=1,
+                coalesce=True,
+                misfire_grace_time=None,
+                next_run_time=datetime.now(ZoneInfo(schedule.timezone)),
+            )
         self.scheduler.add_job(
             self.write_digest,
             CronTrigger(hour=hour, minute=minute, timezone=ZoneInfo(schedule.timezone)),
@@ -138,6 +186,7 @@ class Daemon:
         )
         previous = self._install_signals()
         touch_heartbeat(self.app.config)
+        self._write_atom()
         self._catch_up_digest()
         log.info("event=daemon_started feeds=%d next_poll_at=%s digest_time=%s timezone=%s",
                  len(self.app.store.feeds()), self.app.store.next_due_at(),
@@ -152,6 +201,8 @@ class Daemon:
             # The cycle notices the stop between articles; give it a moment to roll back.
             if self._cycle_lock.acquire(timeout=10):
                 self._cycle_lock.release()
+            # The alerts job's connection is left to the process's exit: a send still in
+            # flight keeps its claim, which the next start releases and sends again.
             self._restore_signals(previous)
             log.info("event=daemon_stopped")
 

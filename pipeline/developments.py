@@ -36,8 +36,8 @@ _SUFFIXES = ("ations", "ation", "ated", "ates", "ating", "ings", "ing", "ions", 
              "es", "s", "ly")
 
 MIN_NOVEL_TERMS = 4  # a sentence with fewer new stems is background, not news
-MIN_SHARED_TERMS = 3  # two reports of one development share at least this many
-MIN_OVERLAP = 0.34  # ... and this share of the smaller set
+MIN_SHARED_TERMS = 2  # two reports of one development share at least this many
+MIN_OVERLAP = 0.2  # ... and this share of the smaller set
 
 
 def stem(word: str) -> str:

@@ -18,13 +18,28 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import jinja2
+from markupsafe import Markup
 
 from .store import Store
+from .timeline import Timeline, build_timelines, svg, text_strip
 from .urls import is_http_url
 
 # The digest is read in a few minutes: the review queue shows its strongest items, and says
 # how many more wait in Datasette.
 REVIEW_LIMIT = 10
+
+# C0/C1 controls (but tab and newline) and the bidi embeddings, overrides and isolates: a title
+# with U+202E would otherwise turn the rest of its line (the site, the confidence) backwards.
+_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _finalize(value: Any) -> Any:
+    """Every value a template prints passes here: untrusted text loses its control and
+    direction-override characters (markup we made, such as the SVG, is left alone)."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return _INVISIBLE.sub("", value)
+    return value
+
 
 _TEMPLATES = jinja2.Environment(
     loader=jinja2.PackageLoader("pipeline", "templates"),
@@ -33,6 +48,7 @@ _TEMPLATES = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
     keep_trailing_newline=True,
+    finalize=_finalize,
 )
 
 
@@ -52,6 +68,7 @@ class FlagItem:
     score: float
     article: Link
     duplicate: bool
+    source: str = ""  # whom the article attributes it to ("" its own voice)
 
 
 @dataclass(frozen=True)
@@ -61,6 +78,9 @@ class ClaimGroup:
     story: str
     sites: int  # distinct independent sites: a syndicated group counts once
     items: tuple[FlagItem, ...]
+    # Distinct sources: an outlet's report echoed by five sites is one source; a statement in
+    # an article's own voice is its site's.
+    sources: int = 0
 
 
 @dataclass(frozen=True)
@@ -97,6 +117,8 @@ class Digest:
     stories: dict[str, str] = field(default_factory=dict)
     newly_confirmed: tuple[ClaimGroup, ...] = ()  # claims whose first confirmation is today
     reviews_total: int = 0  # reviews holds the strongest REVIEW_LIMIT of these
+    # Per claim confirmed or contradicted today: its flags per day over the story's days.
+    timelines: tuple[Timeline, ...] = ()
 
     @property
     def empty(self) -> bool:
@@ -126,6 +148,7 @@ def _flag(row: dict[str, Any]) -> FlagItem:
         score=round(float(row["score"] or 0), 2),
         article=_link(row["article_title"], row["article_url"], row["site"]),
         duplicate=row.get("duplicate_of") is not None,
+        source=row.get("source") or "",
     )
 
 
@@ -144,6 +167,7 @@ def build_digest(store: Store, day: date, tz: str, *, now: datetime) -> Digest:
                 story=story,
                 # A syndicated copy counts as its original's site, as in the claim ledger.
                 sites=len({r["independent_site"] for r in rows}),
+                sources=len({(r["independent_source"] or "").lower() for r in rows}),
                 items=tuple(_flag(r) for r in rows),
             )
         )
@@ -186,7 +210,14 @@ def build_digest(store: Store, day: date, tz: str, *, now: datetime) -> Digest:
         )
         for p in store.feed_problems()
     )
-    stories = {r["slug"]: r["title"] for r in store.query("SELECT slug, title FROM stories")}
+    story_rows = store.query("SELECT slug, title, published FROM stories")
+    stories = {r["slug"]: r["title"] for r in story_rows}
+    touched = list(dict.fromkeys([(f.story, f.claim_key) for f in contradictions]
+                                 + [(g.story, g.claim_key) for g in confirmations]))
+    timelines = build_timelines(
+        store.claim_flag_times(touched, end), touched, day=day, tz=tz,
+        story_start={r["slug"]: _date_or_none(r["published"]) for r in story_rows},
+    )
     newly = tuple(
         ClaimGroup(claim_key=r["claim_key"], claim_text=r["claim_text"], story=r["story"],
                    sites=r["sites"], items=())
@@ -205,7 +236,15 @@ def build_digest(store: Store, day: date, tz: str, *, now: datetime) -> Digest:
         stories=stories,
         newly_confirmed=newly,
         reviews_total=len(review_rows),
+        timelines=timelines,
     )
+
+
+def _date_or_none(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value[:10]) if value else None
+    except ValueError:
+        return None
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#|!])")
@@ -213,7 +252,7 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#|!])")
 
 def md_escape(text: str) -> str:
     """Untrusted text inside Markdown: no links, images, HTML or emphasis can be injected."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(_INVISIBLE.sub("", str(text)).split()))
 
 
 def md_link(link: Link) -> str:
@@ -235,11 +274,19 @@ def render_markdown(digest: Digest) -> str:
     env = _TEMPLATES.overlay(autoescape=False)
     env.filters["md"] = md_escape
     env.filters["mdlink"] = md_link
+    env.filters["strip"] = text_strip
     return env.get_template("digest.md.j2").render(d=digest)
 
 
+def _svg(timeline: Timeline) -> Markup:
+    # Made by ElementTree from numbers, dates and an escaped claim key: safe to inline.
+    return Markup(svg(timeline))
+
+
 def render_html(digest: Digest) -> str:
-    return _TEMPLATES.get_template("digest.html.j2").render(d=digest)
+    env = _TEMPLATES.overlay()
+    env.filters["svg"] = _svg
+    return env.get_template("digest.html.j2").render(d=digest)
 
 
 def render_json(digest: Digest) -> str:

@@ -7,6 +7,7 @@
     ├── StoreError             the SQLite store cannot be opened, migrated or written
     ├── ModelError             the stance model file is missing, corrupt or of the wrong version
     ├── InputError             a file or argument given on the command line is unusable; CLI exit 2
+    ├── AlertError             one alert could not be delivered to one target (retried later)
     └── FetchError             one HTTP fetch failed (carries url and a stable ``kind`` code)
         ├── BlockedURLError        scheme not http/https, userinfo, or an address the guard refuses
         ├── FetchTimeoutError      connect/read timeout or the total deadline passed
@@ -56,6 +57,10 @@ class ModelError(ClaimwatchError):
 
 class InputError(ClaimwatchError):
     """A user-supplied file or argument cannot be used."""
+
+
+class AlertError(ClaimwatchError):
+    """An alert target refused a message or did not answer; the outbox retries it."""
 
 
 class FetchError(ClaimwatchError):

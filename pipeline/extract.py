@@ -92,6 +92,29 @@ def text_from_plain(text: str) -> str:
     return "\n".join(line.strip() for line in text.replace("\r\n", "\n").split("\n")).strip()
 
 
+_HEADER = re.compile(r"^(URL|DATE|TITLE):[ \t]*(\S.*)$", re.IGNORECASE)
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def split_text_headers(text: str) -> tuple[dict[str, str], str]:
+    """A plain-text article may start with ``URL:``, ``DATE: YYYY-MM-DD`` and ``TITLE:`` lines
+    and a blank line (the form saved pages and evaluation sets use). Returns the headers (keys
+    lower-case) and the text after them; a text without such a block comes back whole."""
+    lines = text.split("\n")
+    headers: dict[str, str] = {}
+    for i, line in enumerate(lines):
+        m = _HEADER.match(line)
+        if m:
+            headers[m.group(1).lower()] = m.group(2).strip()
+            continue
+        if headers and not line.strip():
+            if "date" in headers and not _DATE.match(headers["date"]):
+                del headers["date"]
+            return headers, "\n".join(lines[i + 1 :]).strip()
+        break
+    return {}, text
+
+
 _WS = re.compile(r"\s+")
 
 

@@ -14,6 +14,9 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+from .alerts import payload as alert_payload
+from .alerts import target_id, wants
+from .config import AlertSettings
 from .dedupe import SyndicationIndex
 from .developments import best_cluster
 from .errors import (
@@ -212,11 +215,15 @@ class Ingestor:
         model: StanceModel,
         *,
         clock: Callable[[], datetime],
+        alerts: AlertSettings | None = None,
     ):
         self.store = store
         self.stories = list(stories)
         self.model = model
         self.clock = clock
+        # Flags to alert on are queued in the article's own transaction (the outbox).
+        self.alerts = alerts if alerts is not None and alerts.enabled else None
+        self.alert_targets = [target_id(u) for u in self.alerts.urls] if self.alerts else []
         self.syndication = SyndicationIndex(store.db)
 
     def link_known(self, feed_id: int, entries: Sequence[FeedEntry]) -> list[FeedEntry]:
@@ -424,8 +431,17 @@ class Ingestor:
                     "band": cj.band,
                     "evidence": cj.evidence,
                     "created_at": now,
+                    "source": cj.source,
+                    "rule": cj.rule,
                 },
             )
+            if cj.stance in (Stance.CONFIRMS, Stance.CONTRADICTS):
+                kind = "contradiction" if cj.stance is Stance.CONTRADICTS else "confirmation"
+                claim = next(c for c in story.claims if c.key == cj.claim_key)
+                self._queue_alert(db, kind=kind, band=cj.band, story=story,
+                                  claim_key=cj.claim_key, claim_text=claim.text,
+                                  article_id=article_id, article=article,
+                                  evidence=cj.evidence, score=cj.score, now=now)
             if cj.band == "flag" and cj.stance in (Stance.CONFIRMS, Stance.CONTRADICTS):
                 kind = "contradiction" if cj.stance is Stance.CONTRADICTS else "confirmation"
                 report.flags += 1
@@ -455,7 +471,28 @@ class Ingestor:
             )
             clusters.setdefault(dev_id, []).append(dev.terms)
             if match_id is None:
+                self._queue_alert(db, kind="development", band="flag", story=story,
+                                  development_id=dev_id, article_id=article_id,
+                                  article=article, evidence=dev.sentence, score=dev.score,
+                                  now=now, summary=dev.sentence)
                 report.flagged.append(("development", str(dev_id), article.url, dev.sentence))
                 log.info("event=flag kind=development story=%s development=%s url=%s "
                          "evidence=%r", story.slug, dev_id, article.url, dev.sentence[:200])
             report.flags += 1
+
+    def _queue_alert(self, db, *, kind: str, band: str, story: Story, article_id: int,
+                     article: Article, evidence: str, score: float, now: str,
+                     claim_key: str | None = None, claim_text: str | None = None,
+                     development_id: int | None = None, summary: str | None = None) -> None:
+        if self.alerts is None or not wants(self.alerts, kind, band):
+            return
+        self.store.queue_alert(
+            db,
+            {"kind": kind, "band": band, "story": story.slug, "claim_key": claim_key,
+             "development_id": development_id, "article_id": article_id, "created_at": now,
+             "payload": alert_payload(claim_text=claim_text, evidence=evidence,
+                                      url=article.url, title=article.title, site=article.site,
+                                      score=score, story_title=story.title, summary=summary)},
+            self.alert_targets,
+            now,
+        )

@@ -5,7 +5,7 @@ Every stage takes and returns these; none of them knows about HTTP, SQLite or fe
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -66,7 +66,10 @@ class ClaimJudgment:
     score: float  # calibrated confidence of ``stance``, 0..1
     evidence: str  # the sentence the decision rests on ("" when unrelated)
     band: str = "none"
-    probabilities: dict[str, float] = field(default_factory=dict)
+    # Whom the article attributes the statement to: a named outlet or person, "official", or
+    # "" for its own voice.
+    source: str = ""
+    rule: str = ""  # what decided it: aligned, figure, denial, negation, antonym, hedge
 
 
 @dataclass(frozen=True)

@@ -36,12 +36,19 @@ def metadata_for(database: Path, *, source: Path) -> Path:
     return target
 
 
+PLUGINS = Path(__file__).resolve().parent / "datasette_plugins"
+# How `serve` tells the plugin which file is the Atom feed (see datasette_plugins/).
+ATOM_ENV = "CLAIMWATCH_ATOM_FILE"
+
+
 def datasette_command(database: Path, *, host: str, port: int, metadata: Path) -> list[str]:
-    """The argv that serves ``database``. Never ``-i`` (immutable): the daemon writes it."""
+    """The argv that serves ``database``. Never ``-i`` (immutable): the daemon writes it.
+    The project's plugin adds ``/-/flags.atom`` (the file named by ``$CLAIMWATCH_ATOM_FILE``)."""
     exe = shutil.which("datasette") or str(Path(sys.executable).with_name("datasette"))
     return [
         exe, "serve", str(database),
         "--metadata", str(metadata_for(database, source=metadata)),
+        "--plugins-dir", str(PLUGINS),
         "--host", host, "--port", str(port),
         "--setting", "sql_time_limit_ms", "3000",
         "--setting", "facet_time_limit_ms", "500",

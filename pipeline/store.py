@@ -195,8 +195,7 @@ def m002_syndication_reviews_ledger(db: sqlite_utils.Database) -> None:
     )
     db["reviews"].create_index(["target", "article_id", "claim_id"])
     db["reviews"].create_index(["target", "development_id"])
-    db.execute(_FLAGS_VIEW)
-    db.execute(_LEDGER_VIEW)
+    # The views are created by m004, in their current form.
 
 
 @migrations()
@@ -213,7 +212,60 @@ def m003_live_developments(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
-def m004_entry_states_and_page_health(db: sqlite_utils.Database) -> None:
+def m004_alert_outbox(db: sqlite_utils.Database) -> None:
+    """The alert outbox: an alert is written in its article's transaction, and each of its
+    deliveries (one per target URL, known by a hash: the URLs carry secrets) is sent after
+    commit and marked sent once the target accepted it."""
+    db["alerts"].create(
+        {
+            "id": int,
+            "key": str,  # kind/article/claim key or development id: one alert per flag
+            "kind": str,  # contradiction | development | confirmation
+            "band": str,  # flag | review
+            "story": str,
+            "claim_key": str,
+            "development_id": int,
+            "article_id": int,
+            "created_at": str,
+            "payload": str,  # JSON: the claim, evidence, link, title, site, confidence
+        },
+        pk="id",
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db["alerts"].create_index(["key"], unique=True)
+    db["alert_deliveries"].create(
+        {
+            "alert_id": int,
+            "target": str,  # sha256 of the Apprise URL, first 16 hex digits
+            "status": str,  # pending | sending | sent | failed
+            "attempts": int,
+            "next_attempt_at": str,
+            "claimed_by": str,  # host:pid of the sender while status = sending
+            "claimed_at": str,
+            "sent_at": str,
+            "last_error": str,
+        },
+        pk=("alert_id", "target"),
+        foreign_keys=[("alert_id", "alerts", "id")],
+        defaults={"status": "pending", "attempts": 0},
+    )
+    db["alert_deliveries"].create_index(["status", "next_attempt_at"])
+
+
+@migrations()
+def m005_sources(db: sqlite_utils.Database) -> None:
+    """Whom each confirmation or contradiction is attributed to, and counts of independent
+    sources beside independent sites in the views."""
+    db["matches"].add_column("source", str)  # named outlet or person, "official", "" own voice
+    db["matches"].add_column("rule", str)  # what decided it: aligned, figure, denial, ...
+    for view in ("claim_ledger", "flags"):
+        db.execute(f"DROP VIEW IF EXISTS {view}")
+    db.execute(_FLAGS_VIEW)
+    db.execute(_LEDGER_VIEW)
+
+
+@migrations()
+def m006_entry_states_and_page_health(db: sqlite_utils.Database) -> None:
     """An entry whose page could not be had is recorded with why (refused by the address guard,
     waiting for a retry with backoff, given up), and a feed whose pages keep failing shows it."""
     entries = db["entries"]
@@ -248,7 +300,11 @@ SELECT
     m.score AS score,
     a.fetched_at AS found_at,
     a.duplicate_of AS duplicate_of,
-    coalesce(root.site, a.site) AS independent_site
+    coalesce(root.site, a.site) AS independent_site,
+    m.source AS source,
+    -- An echo of one outlet's report is one source however many sites carry it; a statement
+    -- in an article's own voice is its site's.
+    coalesce(nullif(m.source, ''), coalesce(root.site, a.site)) AS independent_source
 FROM matches m
 JOIN claims c ON c.id = m.claim_id
 JOIN articles a ON a.id = m.article_id
@@ -261,7 +317,7 @@ UNION ALL
 SELECT
     'development', d.story, NULL, NULL, d.id, a.id, a.url, a.title, a.site,
     a.published_at, ad.evidence, ad.score, a.fetched_at, a.duplicate_of,
-    coalesce(root.site, a.site)
+    coalesce(root.site, a.site), NULL, coalesce(root.site, a.site)
 FROM article_developments ad
 JOIN developments d ON d.id = ad.development_id
 JOIN articles a ON a.id = ad.article_id
@@ -294,7 +350,11 @@ SELECT
     min(f.found_at) AS first_evidence_at,
     max(f.found_at) AS last_evidence_at,
     c.source AS claim_source,
-    c.id AS claim_id
+    c.id AS claim_id,
+    count(DISTINCT CASE WHEN f.kind = 'confirmation' THEN lower(f.independent_source) END)
+        AS confirming_sources,
+    count(DISTINCT CASE WHEN f.kind = 'contradiction' THEN lower(f.independent_source) END)
+        AS contradicting_sources
 FROM claims c
 LEFT JOIN flags f ON f.story = c.story AND f.claim_key = c.key
 WHERE c.active = 1
@@ -370,6 +430,24 @@ class Store:
                 db.execute(f"PRAGMA application_id={APPLICATION_ID}")
                 migrations.apply(db)
             return store
+        except sqlite3.DatabaseError as e:
+            raise StoreError(f"cannot open the store {path}: {e}") from e
+
+    @classmethod
+    def open_readonly(cls, path: Path | str) -> Store:
+        """Open an existing store for reading only (no migration, no lock taken): for
+        ``status`` and ``feeds list``, which must answer at once while the daemon writes."""
+        path = Path(path)
+        if not path.is_file():
+            raise StoreError(f"no store at {path} yet (the daemon or `poll` creates it)")
+        try:
+            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
+                                   timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+            db = sqlite_utils.Database(conn)
+            if "_sqlite_migrations" not in db.table_names():
+                conn.close()
+                raise StoreError(f"{path} is not a claimwatch store (or was never migrated)")
+            return cls(path, db=db)
         except sqlite3.DatabaseError as e:
             raise StoreError(f"cannot open the store {path}: {e}") from e
 
@@ -665,8 +743,8 @@ class Store:
         evidence: it is not judged twice, and still counts as an article reporting them."""
         db.execute(
             """INSERT OR IGNORE INTO matches
-               (article_id, claim_id, stance, score, band, evidence, created_at)
-               SELECT ?, claim_id, stance, score, band, evidence, ? FROM matches
+               (article_id, claim_id, stance, score, band, evidence, source, rule, created_at)
+               SELECT ?, claim_id, stance, score, band, evidence, source, rule, ? FROM matches
                WHERE article_id = ?""",
             [target_id, now, source_id],
         )
@@ -838,11 +916,159 @@ class Store:
                         name"""
         )
 
+    # -- the status screen and `feeds list` ----------------------------------------------------
+
+    def feed_health(self) -> list[dict[str, Any]]:
+        """Every feed row the store knows (configured or not any more), by name."""
+        return self.query(
+            """SELECT id, name, url, configured_url, interval_minutes, active, last_polled_at,
+                      last_success_at, next_poll_at, consecutive_errors, last_error,
+                      last_error_at, disabled_reason
+               FROM feeds ORDER BY name"""
+        )
+
+    def activity_counts(self, start: str, end: str) -> dict[str, int]:
+        """Articles found and flags (by kind) found in [start, end)."""
+        articles = self.day_article_count(start, end)
+        counts = {"articles": articles, "confirmation": 0, "contradiction": 0, "development": 0}
+        for kind, n in self.db.execute(
+            "SELECT kind, count(*) FROM flags WHERE found_at >= ? AND found_at < ? GROUP BY kind",
+            [start, end],
+        ):
+            counts[kind] = int(n)
+        return counts
+
+    def recent_flags(self, limit: int) -> list[dict[str, Any]]:
+        """The newest ``limit`` flags (by when they were found), with their story's title and,
+        for a development, its summary: what the Atom feed carries."""
+        return self.query(
+            """SELECT f.*, s.title AS story_title, d.summary AS development_summary
+               FROM flags f JOIN stories s ON s.slug = f.story
+               LEFT JOIN developments d ON d.id = f.development_id
+               ORDER BY f.found_at DESC, f.article_id DESC, f.kind, f.claim_key
+               LIMIT ?""",
+            [limit],
+        )
+
+    def claim_flag_times(self, claims: Sequence[tuple[str, str]],
+                         end: str) -> list[dict[str, Any]]:
+        """When each of ``claims`` ((story, claim key) pairs) was confirmed or contradicted,
+        before ``end``: the digest's timelines bucket these into days."""
+        if not claims:
+            return []
+        pairs = " OR ".join("(story = ? AND claim_key = ?)" for _ in claims)
+        return self.query(
+            f"""SELECT story, claim_key, kind, found_at FROM flags
+                WHERE kind IN ('confirmation', 'contradiction') AND found_at < ?
+                  AND ({pairs})""",
+            [end, *(v for pair in claims for v in pair)],
+        )
+
     def day_article_count(self, start: str, end: str) -> int:
         row = self.db.execute(
             "SELECT count(*) FROM articles WHERE fetched_at >= ? AND fetched_at < ?", [start, end]
         ).fetchone()
         return int(row[0])
+
+    # -- the alert outbox ---------------------------------------------------------------------
+
+    def queue_alert(self, db: sqlite_utils.Database, alert: dict[str, Any],
+                    targets: Sequence[str], now: str) -> int | None:
+        """Record an alert and one pending delivery per target, inside the caller's (the
+        article's) transaction. None if this flag was queued before."""
+        row = {"claim_key": None, "development_id": None, **alert}
+        subject = row["claim_key"] if row["claim_key"] is not None else row["development_id"]
+        row["key"] = f"{row['kind']}/{row['article_id']}/{subject}"
+        cursor = db.execute(
+            """INSERT OR IGNORE INTO alerts (key, kind, band, story, claim_key, development_id,
+                      article_id, created_at, payload)
+               VALUES (:key, :kind, :band, :story, :claim_key, :development_id, :article_id,
+                       :created_at, :payload)""",
+            row,
+        )
+        if cursor.rowcount != 1:
+            return None
+        alert_id = int(cursor.lastrowid or 0)
+        for target in targets:
+            db.execute(
+                """INSERT INTO alert_deliveries (alert_id, target, status, attempts,
+                          next_attempt_at) VALUES (?, ?, 'pending', 0, ?)""",
+                [alert_id, target, now],
+            )
+        return alert_id
+
+    def due_deliveries(self, now: str, limit: int = 50) -> list[dict[str, Any]]:
+        return self.query(
+            """SELECT d.alert_id, d.target, d.attempts, a.kind, a.band, a.story, a.claim_key,
+                      a.development_id, a.article_id, a.created_at, a.payload
+               FROM alert_deliveries d JOIN alerts a ON a.id = d.alert_id
+               WHERE d.status = 'pending' AND d.next_attempt_at <= ?
+               ORDER BY d.next_attempt_at, d.alert_id LIMIT ?""",
+            [now, limit],
+        )
+
+    def claim_delivery(self, alert_id: int, target: str, *, claimer: str, now: str) -> bool:
+        """Mark a delivery as being sent by ``claimer``; False if another sender took it."""
+        with self.transaction() as db:
+            cursor = db.execute(
+                """UPDATE alert_deliveries SET status = 'sending', claimed_by = ?,
+                          claimed_at = ?
+                   WHERE alert_id = ? AND target = ? AND status = 'pending'""",
+                [claimer, now, alert_id, target],
+            )
+            return cursor.rowcount == 1
+
+    def finish_delivery(self, alert_id: int, target: str, *, status: str, now: str,
+                        next_attempt_at: str | None = None, error: str | None = None) -> None:
+        """``sent``, ``failed`` (given up), or back to ``pending`` for a retry later."""
+        with self.transaction() as db:
+            db.execute(
+                """UPDATE alert_deliveries SET status = ?, attempts = attempts + 1,
+                          sent_at = CASE WHEN ? = 'sent' THEN ? END,
+                          next_attempt_at = coalesce(?, next_attempt_at), last_error = ?,
+                          claimed_by = NULL, claimed_at = NULL
+                   WHERE alert_id = ? AND target = ?""",
+                [status, status, now, next_attempt_at, error, alert_id, target],
+            )
+
+    def sending_deliveries(self) -> list[dict[str, Any]]:
+        return self.query(
+            """SELECT alert_id, target, claimed_by, claimed_at FROM alert_deliveries
+               WHERE status = 'sending'"""
+        )
+
+    def release_delivery(self, alert_id: int, target: str, claimed_by: str) -> None:
+        """A claim whose sender died: pending again (it may have reached the target)."""
+        with self.transaction() as db:
+            db.execute(
+                """UPDATE alert_deliveries SET status = 'pending', claimed_by = NULL,
+                          claimed_at = NULL
+                   WHERE alert_id = ? AND target = ? AND status = 'sending'
+                     AND claimed_by = ?""",
+                [alert_id, target, claimed_by],
+            )
+
+    def drop_deliveries(self, targets_kept: Sequence[str]) -> int:
+        """Deliveries to targets no longer configured: never sent (marked failed)."""
+        marks = ",".join("?" * len(targets_kept)) or "''"
+        with self.transaction() as db:
+            cursor = db.execute(
+                f"""UPDATE alert_deliveries SET status = 'failed',
+                           last_error = 'target no longer configured'
+                    WHERE status IN ('pending', 'sending') AND target NOT IN ({marks})""",
+                list(targets_kept),
+            )
+            return cursor.rowcount
+
+    def delivery_counts(self) -> dict[str, int]:
+        counts = {"pending": 0, "sending": 0, "sent": 0, "failed": 0}
+        if "alert_deliveries" not in self.db.table_names():
+            return counts
+        for status, n in self.db.execute(
+            "SELECT status, count(*) FROM alert_deliveries GROUP BY status"
+        ):
+            counts[status] = int(n)
+        return counts
 
     # -- people's decisions ------------------------------------------------------------------
 

@@ -3,7 +3,7 @@
 
     python3 scripts/dev.py run      # create .venv if needed, start the daemon (default config)
     python3 scripts/dev.py test     # create .venv if needed, run the whole test suite
-    python3 scripts/dev.py demo | serve | lint | bench | docker-check
+    python3 scripts/dev.py demo | serve | lint | bench | docker-check | screenshot
 
 Extra arguments go to the underlying command (`test -k digest`, `run --help`). The virtual
 environment is (re)installed when pyproject.toml is newer than the last install.
@@ -43,7 +43,11 @@ COMMANDS = {
     "demo": lambda args: [str(BIN / "claimwatch"), "demo", *args],
     "serve": lambda args: [str(BIN / "claimwatch"), "serve", *args],
     "test": lambda args: [str(BIN / "python"), "-m", "pytest", *args],
-    "lint": lambda args: [str(BIN / "ruff"), "check", "pipeline", "tests", "benchmarks", *args],
+    "lint": lambda args: [str(BIN / "ruff"), "check", "pipeline", "tests", "benchmarks",
+                          "scripts", *args],
+    # Needs Debian's chromium: renders five kinds of day and screenshots them.
+    "screenshot": lambda args: [str(BIN / "python"), str(ROOT / "scripts" / "screenshot_digest.py"),
+                                *args],
     "bench": lambda args: [str(BIN / "python"), str(ROOT / "benchmarks" / "bench_pipeline.py"),
                            *args],
     "docker-check": lambda args: ["bash", str(ROOT / "scripts" / "docker-check.sh"), *args],

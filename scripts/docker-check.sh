@@ -43,4 +43,8 @@ wait $pid
 claimwatch -q demo --database "$app/storage/demo.db" > "$root/demo.md"
 grep -q "## Contradictions" "$root/demo.md" \
   || { echo "docker-check: the demo printed no contradiction" >&2; exit 1; }
+grep -q "^Atom feed of flags: " "$root/demo.md" \
+  || { echo "docker-check: the demo wrote no Atom feed" >&2; exit 1; }
+grep -q "^  title: claimwatch: contradiction of " "$root/demo.md" \
+  || { echo "docker-check: the demo's local webhook got no alert" >&2; exit 1; }
 echo "docker-check: ok (install, '$cmd', '$health', SIGTERM exit in $(( $(date +%s) - start ))s)"

@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import feedparser
 import pytest
 
 from pipeline.dedupe import SHINGLES_TABLE
@@ -128,5 +129,8 @@ def test_sigterm_stops_within_seconds_and_resumes_schedule(tmp_path: Path) -> No
         check_consistent(db)
         # The digest for yesterday was written at start-up (the catch-up).
         assert list((tmp_path / "digests").glob("*.md"))
+        # The Atom feed of flags was kept current after the cycle that stored articles.
+        feed = feedparser.parse((tmp_path / "flags.atom").read_bytes())
+        assert not feed.bozo and feed.entries
         # The interrupted feed is due again at once; nothing else was marked done.
         assert count(db, "SELECT count(*) FROM articles") < len(site.story_urls)

@@ -9,7 +9,7 @@ import pytest
 from pipeline.config import load_story
 from pipeline.developments import Background, overlap, same_development, terms
 from pipeline.judge import _developments, relevance
-from pipeline.judge.numbers import Quantity, numeric_check, quantities
+from pipeline.judge.numbers import Quantity, quantities
 from pipeline.models import Article
 
 REPO = Path(__file__).resolve().parent.parent
@@ -28,10 +28,21 @@ CLAIM = "Anthropic's contract with the Pentagon is worth around $200 million."
         ("within 180 days", [Quantity("day", 180)]),
         ("$1,250,000", [Quantity("money", 1.25e6)]),
         ("no figures here", []),
+        ("at 2:51 pm on Nov 26, 2025", [Quantity("time", 14 * 60 + 51)]),
+        ("seven of the eight blocks", [Quantity("count", 7), Quantity("count", 8)]),
     ],
 )
 def test_quantities(text: str, expected: list[Quantity]) -> None:
     assert quantities(text) == expected
+
+
+def _read(claim: str, sentences: list[str]) -> tuple[str, str]:
+    from pipeline.judge.reading import ClaimReader
+    from pipeline.judge.stance import StanceModel
+
+    reader = ClaimReader([claim], STORY.keywords, StanceModel.load().text_stats)
+    reading = reader.read("", sentences)[0]
+    return reading.stance, reading.evidence
 
 
 @pytest.mark.parametrize(
@@ -43,27 +54,38 @@ def test_quantities(text: str, expected: list[Quantity]) -> None:
          "contradicts"),
         ("Anthropic's contract is worth $120 million, well below the $200 million reported.",
          "contradicts"),
-        ("The Pentagon's contract with Anthropic is worth roughly $205 million.", "supports"),
-        ("Anthropic's contract with the Pentagon is valued at $200 million.", "supports"),
+        ("The Pentagon's contract with Anthropic is worth roughly $205 million.", "confirms"),
+        ("Anthropic's contract with the Pentagon is valued at $200 million.", "confirms"),
     ],
 )
-def test_numeric_check(sentence: str, verdict: str) -> None:
-    finding = numeric_check(CLAIM, ["Unrelated opening sentence.", sentence])
-    assert finding is not None and finding.verdict == verdict
-    assert finding.sentence == sentence
+def test_figures_compared_as_values(sentence: str, verdict: str) -> None:
+    assert _read(CLAIM, ["Unrelated opening sentence.", sentence]) == (verdict, sentence)
 
 
-def test_numeric_check_needs_the_same_fact_and_kind() -> None:
-    assert numeric_check(CLAIM, ["The parade cost $450 million."]) is None  # other subject
-    assert numeric_check(CLAIM, ["Anthropic's Pentagon contract runs 180 days."]) is None
-    assert numeric_check("The Pentagon threatened Anthropic.", ["It is worth $9."]) is None
+def test_figures_need_the_same_fact_and_kind() -> None:
+    assert _read(CLAIM, ["The parade cost $450 million."])[0] == "unrelated"  # other subject
+    assert _read(CLAIM, ["Anthropic's Pentagon contract runs 180 days."])[0] != "contradicts"
+    assert _read("The Pentagon threatened Anthropic.", ["It is worth $9."])[0] == "unrelated"
 
 
 def test_a_quote_of_both_figures_without_correction_is_not_a_contradiction() -> None:
     sentences = ["Anthropic's contract with the Pentagon is worth around $200 million.",
                  "Anthropic's contract with the Pentagon, some said, is worth $450 million."]
-    finding = numeric_check(CLAIM, sentences)
-    assert finding is not None and finding.verdict == "supports"
+    assert _read(CLAIM, sentences)[0] == "confirms"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "verdict"),
+    [
+        ("The death toll in the tower fire rose to 94 on Friday.", "contradicts"),
+        ("The tower fire killed at least 151 people, with 39 still missing.", "contradicts"),
+        ("At least 36 people died in the tower fire, officials said.", "confirms"),
+        ("Some 4,000 people live in the estate, a resident said.", "unrelated"),
+    ],
+)
+def test_revised_counts(sentence: str, verdict: str) -> None:
+    claim = "At least 36 people were killed in the tower fire."
+    assert _read(claim, [sentence])[0] == verdict
 
 
 def test_relevance_needs_a_keyword_and_the_story_vocabulary() -> None:
@@ -123,12 +145,16 @@ def test_strip_dateline(sentence: str, expected: str) -> None:
 
 
 def test_a_stance_needs_evidence_that_speaks_of_the_claim() -> None:
-    from pipeline.judge import _grounded_label
+    from pipeline.judge.reading import ClaimReader
+    from pipeline.judge.stance import StanceModel
 
     claim = "The Pentagon is not willing to negotiate case-by-case exceptions with Anthropic."
-    assert _grounded_label(claim, "agree", "Anthropic declined to comment on its rivals.") == (
-        "unrelated")
-    assert _grounded_label(claim, "agree", "The Pentagon refuses to negotiate with Anthropic "
-                                           "over individual cases.") == "agree"
-    assert _grounded_label(claim, "disagree", "The Pentagon said talks with Anthropic "
-                                              "continue.") == "discuss"
+    reader = ClaimReader([claim], ["Anthropic", "Pentagon"], StanceModel.load().text_stats)
+
+    def stance(sentence: str) -> str:
+        return reader.read("", [sentence])[0].stance
+
+    assert stance("Anthropic declined to comment on its rivals.") == "unrelated"
+    assert stance("The Pentagon refuses to negotiate exceptions with Anthropic case by "
+                  "case.") == "confirms"
+    assert stance("The Pentagon said talks with Anthropic continue.") == "discusses"

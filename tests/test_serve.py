@@ -11,6 +11,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import feedparser
 import pytest
 import yaml
 from click.testing import CliRunner
@@ -77,6 +78,13 @@ def test_serve_answers_canned_queries(tmp_path: Path) -> None:
         assert table["rows"]
         search = get_json(f"{base}/articles.json?_search=Anthropic&_shape=objects")
         assert len(search["rows"]) == 2
+        # The Atom feed of flags, served by the project's Datasette plugin.
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/-/flags.atom",
+                                    timeout=10) as response:  # 127.0.0.1 only
+            assert response.headers["content-type"].startswith("application/atom+xml")
+            feed = feedparser.parse(response.read())
+        assert not feed.bozo and feed.entries
+        assert {t.term for e in feed.entries for t in e.tags} >= {"contradiction"}
     finally:
         proc.terminate()
         proc.wait(timeout=10)

@@ -10,13 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 from functools import lru_cache
 
 from rapidfuzz import fuzz
 
 from ..developments import MIN_NOVEL_TERMS, Background, same_development, terms
 from ..models import (
-    STANCE_BY_FNC1,
     Article,
     ClaimJudgment,
     DevelopmentCandidate,
@@ -24,7 +24,7 @@ from ..models import (
     Stance,
     Story,
 )
-from .numbers import numeric_check
+from .reading import ClaimReader
 from .sentences import split_sentences, strip_dateline
 from .stance import StanceModel
 
@@ -34,6 +34,13 @@ __all__ = ["judge", "relevance", "story_background", "StoryProfile"]
 # project's fixtures and demo pages, on-story articles use 0.36-0.88 of the seed's 60 salient
 # terms and off-story ones (including one naming two keywords) at most 0.12.
 RELEVANT_SEED_OVERLAP = 0.2
+# The vocabulary is measured against at most half an article's distinct words, at least this
+# many: a brief of 60 words is measured against 15 to 30 terms, not 60.
+MIN_ROOM = 15
+# Longer than this, an article must name the story in its title or lede, or twice.
+LONG_ARTICLE_WORDS = 600
+# An article published this many days before the story's seed is not coverage of it.
+EARLIEST_DAYS_BEFORE = 2
 
 # Developments: a sentence about the story that is neither a claim nor the seed's background.
 DEVELOPMENT_MAX_SEED_SIMILARITY = 70.0
@@ -46,11 +53,14 @@ NUMERIC_FLAG_CONFIDENCE = 0.85
 MIN_GROUNDING_STANCE = 0.35
 MIN_GROUNDING_DISCUSS = 0.2
 DEVELOPMENT_MIN_WORDS = 8
-DEVELOPMENT_MIN_SCORE = 0.7
+# A claim's evidence sentence is also news when it carries this many novel terms ("designated
+# Anthropic a supply-chain risk after it refused to allow ... autonomous weapons").
+EVIDENCE_DEVELOPMENT_TERMS = MIN_NOVEL_TERMS + 3
+DEVELOPMENT_MIN_SCORE = 0.6
 # A sentence holding this share of a claim's content words speaks of that claim.
 DEVELOPMENT_CLAIM_COVER = 0.5
 # An article reports one or two new things; more candidates are mostly its details.
-MAX_DEVELOPMENTS_PER_ARTICLE = 2
+MAX_DEVELOPMENTS_PER_ARTICLE = 3
 LEDE_SENTENCES = 4  # news leads with the news: the first sentences weigh more
 # Verbs of events: a development is something that happened or was decided.
 _EVENT = re.compile(
@@ -63,6 +73,13 @@ _EVENT = re.compile(
 )
 
 _WORD = re.compile(r"[a-z0-9]+")
+# A capitalised word (or one like "xAI"): a name, unless it is a common word at a sentence's
+# start, a weekday or a month.
+_NAME = re.compile(r"\b[a-z]?[A-Z][A-Za-z]+\b")
+_NOT_NAMES = frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday january february march april
+    june july august september october november december""".split()
+)
 _STOP = frozenset(
     """
     a an the and or but of to in on at for with by from as is are was were be been being it
@@ -89,6 +106,7 @@ class StoryProfile:
     seed_sentences: tuple[str, ...]
     background: Background
     claim_terms: tuple[set[str], ...]
+    seed_names: frozenset[str] = frozenset()  # names the seed repeats, besides the keywords
 
 
 @lru_cache(maxsize=64)
@@ -100,7 +118,14 @@ def _profile(story: Story) -> StoryProfile:
     for w in _words(story.seed_text + " " + " ".join(c.text for c in story.claims)):
         counts[w] = counts.get(w, 0) + 1
     salient = sorted(counts, key=lambda w: (-counts[w], w))[:60]
+    keyword_words = {w for k in story.keywords for w in _words(k)}
+    names: dict[str, int] = {}
+    for m in _NAME.finditer(story.seed_text):
+        for w in _words(m.group(0)):
+            if w not in keyword_words and w not in _STOP and w not in _NOT_NAMES:
+                names[w] = names.get(w, 0) + 1
     return StoryProfile(
+        seed_names=frozenset(w for w, n in names.items() if n >= 2),
         keyword_patterns=patterns,
         salient_terms=frozenset(salient),
         seed_sentences=tuple(split_sentences(story.seed_text)),
@@ -117,15 +142,40 @@ def story_background(story: Story) -> Background:
 
 
 def relevance(article: Article, story: Story) -> float:
-    """0..1: how clearly the article is about the story; 0.5 is the bar. Zero without any
-    keyword: sharing vocabulary is not enough, the article must name the story."""
+    """0..1: how clearly the article is about the story; 0.5 is the bar.
+
+    - It must name the story (a keyword); a long piece must name it prominently (in the title
+      or lede, or more than once): one mention in passing is not coverage.
+    - It must share the seed's vocabulary, measured against what an article of its length can
+      hold: a 100-word wire brief cannot use sixty of the seed's terms.
+    - It cannot have been published well before the story itself."""
     profile = _profile(story)
+    if _before_story(article.published_at, story.published):
+        return 0.0
     text = f"{article.title}\n{article.text}"
-    if not any(p.search(text) for p in profile.keyword_patterns):
+    lede = "\n".join([article.title, *split_sentences(article.text)[:LEDE_SENTENCES]])
+    mentions = sum(len(p.findall(text)) for p in profile.keyword_patterns)
+    if mentions == 0:
         return 0.0
     words = set(_words(text))
-    overlap = len(words & profile.salient_terms) / max(1, len(profile.salient_terms))
-    return round(min(1.0, 0.5 * overlap / RELEVANT_SEED_OVERLAP), 3)
+    if (mentions < 2 and len(text.split()) > LONG_ARTICLE_WORDS
+            and not any(p.search(lede) for p in profile.keyword_patterns)):
+        return 0.0
+    room = min(len(profile.salient_terms), max(MIN_ROOM, len(words) // 2))
+    overlap = len(words & profile.salient_terms) / max(1, room)
+    score = min(1.0, 0.5 * overlap / RELEVANT_SEED_OVERLAP)
+    return round(score, 3)
+
+
+def _before_story(published_at: str | None, story_published: str | None) -> bool:
+    if not published_at or not story_published:
+        return False
+    try:
+        when = date.fromisoformat(published_at[:10])
+        start = date.fromisoformat(story_published[:10])
+    except ValueError:
+        return False
+    return when < start - timedelta(days=EARLIEST_DAYS_BEFORE)
 
 
 def is_relevant(score: float) -> bool:
@@ -134,83 +184,40 @@ def is_relevant(score: float) -> bool:
 
 def judge(article: Article, story: Story, *, model: StanceModel) -> Judgment:
     """Decide, for every claim of ``story``, how ``article`` stands to it, with the evidence
-    sentence; and collect on-story sentences no claim covers (new developments)."""
+    sentence and its attributed source; and collect on-story sentences no claim covers (new
+    developments)."""
     score = relevance(article, story)
     if not is_relevant(score):
         return Judgment(story_slug=story.slug, relevant=False, relevance=score)
-    claims = story.claims
-    predictions = model.predict([c.text for c in claims], article.text, title=article.title)
     sentences = split_sentences(article.text)
-    judged: list[ClaimJudgment] = []
-    for claim, pred in zip(claims, predictions, strict=True):
-        label = _grounded_label(claim.text, pred.label, pred.evidence)
-        finding = numeric_check(claim.text, sentences)
-        if finding is not None and (
-            finding.verdict == "contradicts" or label not in ("agree", "disagree")
-        ):
-            # The same fact with a different figure is a contradiction the model is not trained
-            # to see (FNC-1's "disagree" is refutation, not a changed number); the same figure
-            # stated again is a confirmation, unless the model, on grounded evidence, read a
-            # refutation or already agreed (then its own evidence and calibrated score stand).
-            contradicts = finding.verdict == "contradicts"
-            judged.append(
-                ClaimJudgment(
-                    claim_key=claim.key,
-                    stance=Stance.CONTRADICTS if contradicts else Stance.CONFIRMS,
-                    score=finding.confidence,
-                    evidence=finding.sentence,
-                    band="flag" if finding.confidence >= NUMERIC_FLAG_CONFIDENCE else "review",
-                    probabilities={k: round(v, 4) for k, v in pred.probabilities.items()},
-                )
-            )
-            continue
-        stance = STANCE_BY_FNC1[label]
-        confidence = pred.probabilities[label]
-        judged.append(
-            ClaimJudgment(
-                claim_key=claim.key,
-                stance=stance,
-                score=round(confidence, 4),
-                evidence=pred.evidence if stance is not Stance.UNRELATED else "",
-                band=_band(model, label, confidence),
-                probabilities={k: round(v, 4) for k, v in pred.probabilities.items()},
-            )
+    title = article.title if article.title and sentences[:1] != [article.title] else ""
+    readings = _reader(story, model).read(title, sentences)
+    judged = tuple(
+        ClaimJudgment(
+            claim_key=claim.key,
+            stance=Stance(r.stance),
+            score=r.score,
+            evidence=r.evidence if r.stance != "unrelated" else "",
+            band=r.band,
+            source=r.source if r.stance in ("confirms", "contradicts") else "",
+            rule=r.reason,
         )
+        for claim, r in zip(story.claims, readings, strict=True)
+    )
     developments = _developments(article, story, judged)
     return Judgment(
         story_slug=story.slug,
         relevant=True,
         relevance=score,
-        claims=tuple(judged),
+        claims=judged,
         developments=tuple(developments),
     )
 
 
-def _grounded_label(claim: str, label: str, evidence: str) -> str:
-    """The model judges a claim against the whole article, as FNC-1 pairs a headline with a
-    body; a story's sixteen claims against one on-story article is a different game, where the
-    article often says nothing about a given claim. A stance is kept only when its evidence
-    sentence speaks of the claim (shares its content words); otherwise the claim is at most
-    discussed, or unrelated."""
-    if label == "unrelated":
-        return label
-    claim_terms = terms(claim)
-    grounding = len(claim_terms & terms(evidence)) / max(1, len(claim_terms))
-    if grounding < MIN_GROUNDING_DISCUSS:
-        return "unrelated"
-    if grounding < MIN_GROUNDING_STANCE and label in ("agree", "disagree"):
-        return "discuss"
-    return label
-
-
-def _band(model: StanceModel, label: str, confidence: float) -> str:
-    """``flag`` above the model's flag threshold for confirms/contradicts, ``review`` between
-    the review and flag thresholds (shown apart in the digest, never as a flag), else ``none``."""
-    if label in model.flag_threshold and confidence >= model.flag_threshold[label]:
-        return "flag"
-    if label in model.review_threshold and confidence >= model.review_threshold[label]:
-        return "review"
-    return "none"
+@lru_cache(maxsize=64)
+def _reader(story: Story, model: StanceModel) -> ClaimReader:
+    return ClaimReader([c.text for c in story.claims], story.keywords, model.text_stats,
+                       story.seed_text)
 
 
 def _developments(
@@ -222,8 +229,11 @@ def _developments(
     profile = _profile(story)
     evidence = {j.evidence for j in judged if j.evidence and j.stance is not Stance.UNRELATED}
     picked: list[tuple[DevelopmentCandidate, frozenset[str]]] = []
-    for index, raw in enumerate(split_sentences(article.text)):
-        if raw in evidence or raw.rstrip().endswith("?"):
+    sentences = split_sentences(article.text)
+    if article.title and sentences[:1] != [article.title]:
+        sentences = [article.title, *sentences]  # a headline names the news
+    for index, raw in enumerate(sentences):
+        if raw.rstrip().endswith("?"):
             continue
         sentence = strip_dateline(raw)
         if len(_words(sentence)) < DEVELOPMENT_MIN_WORDS:
@@ -233,6 +243,8 @@ def _developments(
         novel = profile.background.novel_terms(sentence)
         if len(novel) < MIN_NOVEL_TERMS:
             continue
+        if raw in evidence and len(novel) < EVIDENCE_DEVELOPMENT_TERMS:
+            continue  # it speaks of a claim and carries little else
         seed_sim = max(
             (fuzz.token_set_ratio(sentence, s) for s in profile.seed_sentences), default=0.0
         )

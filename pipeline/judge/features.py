@@ -267,6 +267,12 @@ def tokenize(text: str) -> list[str]:
     return [_stem(w) for w in _TOKEN.findall(text.lower().translate(_APOSTROPHES))]
 
 
+def token_spans(text: str) -> list[tuple[str, int]]:
+    """:func:`tokenize`'s tokens with the offset where each starts in ``text``."""
+    return [(_stem(m.group(0)), m.start())
+            for m in _TOKEN.finditer(text.lower().translate(_APOSTROPHES))]
+
+
 _STOP_STEMS = frozenset(_stem(w) for w in _STOP_WORDS) - {
     _stem(w) for words in _CUE_LEXICONS.values() for w in words
 }
@@ -281,6 +287,10 @@ for _g, _name in enumerate(CUE_GROUPS):
     for _w in _CUE_LEXICONS[_name]:
         _GROUP_OF_CUE[_CUE_INDEX[_stem(_w)], _g] = 1.0
 _REFUTE_BIGRAM_STEMS = frozenset((_stem(a), _stem(b)) for a, b in _REFUTE_BIGRAMS)
+
+
+# Public for the claim reader, which keeps a few of these words back (see reading._KEEP).
+STOP_STEMS = _STOP_STEMS
 
 
 def content_tokens(tokens: Iterable[str]) -> list[str]:

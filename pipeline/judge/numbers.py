@@ -1,24 +1,17 @@
-"""Numeric contradictions: a report that states a different figure for the same fact.
+"""Figures in news text, read as values: money, percentages, times of day, durations and
+counts, each with where it stands in the text.
 
-The stance model learned "disagree" from FNC-1, where disagreement is refutation ("the story
-is a hoax"); it rarely sees "the contract is worth $450 million" against "$200 million". This
-rule covers that case. For a claim with a figure (money, percentage, a count of days/months/
-people...), it looks for article sentences about the same thing (most of the claim's content
-words present) that state a figure of the same kind:
-
-- a sentence giving the claim's figure (within 10 %) supports it;
-- a sentence giving only other figures of that kind, or the claim's figure beside another one
-  with a correction or comparison cue ("$450 million, not $200 million", "$120 million, well
-  below the $200 million figure"), contradicts it.
-
-The verdict rests on the sentence closest to the claim; ties go to support, so an article that
-quotes both figures without correcting one is never called a contradiction.
+The claim reader (``reading``) compares a claim's figures with a sentence's: the same value
+confirms, another value for the same fact contradicts ("worth about $450 million" against
+"$200 million"; "the death toll rose to 94" against "at least 36 people were killed"). Money
+and percentages match within 10 %, counts exactly (within 2 % in the thousands), times within
+five minutes. Years and the day of a date are not figures.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 _SCALE = {"thousand": 1e3, "k": 1e3, "million": 1e6, "mln": 1e6, "m": 1e6, "billion": 1e9,
           "bn": 1e9, "b": 1e9, "trillion": 1e12, "tn": 1e12}
@@ -29,102 +22,117 @@ _MONEY = re.compile(
     re.IGNORECASE,
 )
 _PERCENT = re.compile(rf"{_NUM}\s*(?:%|per\s?cent\b)", re.IGNORECASE)
-_COUNT = re.compile(
-    rf"\b{_NUM}\s*(days?|weeks?|months?|years?|people|employees|jobs|troops|models?|companies)\b",
-    re.IGNORECASE,
-)
-_WORD = re.compile(r"[a-z][a-z']+")
-_STOP = frozenset(
-    """the a an of to in on for and or with by from that this its it is are was were be been has
-    have had as at their his her about around roughly nearly almost some over under more than
-    less worth valued value said says according report reported""".split()
-)
-_CORRECTION = re.compile(
+# A sentence that gives the claim's figure beside another and one of these corrects it
+# ("$450 million, not $200 million", "$120 million, well below the $200 million reported").
+CORRECTION = re.compile(
     r"\b(?:not|rather than|instead of|wrong|incorrect|inaccurate|false|mistaken|overstated|"
     r"understated|misreported|erroneous|contrary to|below|above|short of|lower than|"
     r"higher than|less than|more than|smaller than|larger than|double|half)\b",
     re.IGNORECASE,
 )
-MIN_CONTEXT = 0.6  # share of the claim's content words a sentence must contain
 TOLERANCE = 0.1  # "about $200 million" matches $190-220 million
+COUNT_TOLERANCE = 0.02
 
 
 @dataclass(frozen=True)
 class Quantity:
-    kind: str  # money | percent | days | months | ...
+    kind: str  # money | percent | time (minutes after midnight) | day | week | ... | count
     value: float
+    # Where the figure stands in the text it was read from (not part of its identity).
+    start: int = field(default=0, compare=False)
+    end: int = field(default=0, compare=False)
+    # "dozens", "hundreds", "many": a count without a value, never compared.
+    vague: bool = field(default=False, compare=False)
 
 
 def _number(text: str) -> float:
     return float(text.replace(",", ""))
 
 
+WORD_NUMBERS = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90, "hundred": 100, "dozen": 12,
+}
+_TIME = re.compile(r"\b(\d{1,2})(?::|\.)(\d{2})\s*([ap])\.?m\b|\b(\d{1,2})\s*([ap])\.?m\b"
+                   r"|\b([01]?\d|2[0-3]):([0-5]\d)\b", re.IGNORECASE)
+_BARE = re.compile(rf"(?<![\w$.,:])(?:{_NUM}|({'|'.join(WORD_NUMBERS)}))(?![\w%])",
+                   re.IGNORECASE)
+_VAGUE = re.compile(r"\b(?:dozens|hundreds|thousands|scores|many|several|numerous|a few)\b",
+                    re.IGNORECASE)
+_DURATION = re.compile(r"\s*-?\s*(days?|weeks?|months?|years?)\b", re.IGNORECASE)
+_MONTH = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s*$|"
+                    r"^\s*(?:st|nd|rd|th)?\s*(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|"
+                    r"oct|nov|dec)[a-z]*\b", re.IGNORECASE)
+
+
 def quantities(text: str) -> list[Quantity]:
+    """Every figure in ``text``, in order: money, percentages, times of day, durations, and
+    other counts ("36 people", "seven of the eight blocks", "the toll rose to 94"). Years and
+    the day of a date are not figures."""
     out: list[Quantity] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(kind: str, value: float, m: re.Match[str]) -> None:
+        out.append(Quantity(kind, value, m.start(), m.end()))
+        taken.append((m.start(), m.end()))
+
     for m in _MONEY.finditer(text):
         if m.group(1) is not None:
             scale = _SCALE.get((m.group(2) or "").lower(), 1.0)
-            out.append(Quantity("money", _number(m.group(1)) * scale))
+            add("money", _number(m.group(1)) * scale, m)
         else:
             scale = _SCALE.get((m.group(4) or "").lower(), 1.0)
-            out.append(Quantity("money", _number(m.group(3)) * scale))
-    out += [Quantity("percent", _number(m.group(1))) for m in _PERCENT.finditer(text)]
-    for m in _COUNT.finditer(text):
-        unit = m.group(2).lower().rstrip("s")
-        out.append(Quantity(unit, _number(m.group(1))))
+            add("money", _number(m.group(3)) * scale, m)
+    for m in _PERCENT.finditer(text):
+        add("percent", _number(m.group(1)), m)
+    for m in _TIME.finditer(text):
+        if any(a <= m.start() < b for a, b in taken):
+            continue
+        if m.group(1):
+            hour, minute, half = int(m.group(1)), int(m.group(2)), m.group(3).lower()
+        elif m.group(4):
+            hour, minute, half = int(m.group(4)), 0, m.group(5).lower()
+        else:
+            hour, minute, half = int(m.group(6)), int(m.group(7)), ""
+        if half == "p" and hour < 12:
+            hour += 12
+        elif half == "a" and hour == 12:
+            hour = 0
+        add("time", hour * 60 + minute, m)
+    for m in _BARE.finditer(text):
+        if any(a <= m.start() < b for a, b in taken):
+            continue
+        word = m.group(2)
+        value = float(WORD_NUMBERS[word.lower()]) if word else _number(m.group(1))
+        if word is None and "." not in m.group(1) and 1900 <= value <= 2100:
+            continue  # a year
+        if _MONTH.search(text[max(0, m.start() - 12):m.start()]) or _MONTH.search(
+                text[m.end():m.end() + 14]):
+            continue  # the day of a date
+        duration = _DURATION.match(text, m.end())
+        if duration:
+            out.append(Quantity(duration.group(1).lower().rstrip("s"), value, m.start(),
+                                duration.end()))
+        else:
+            out.append(Quantity("count", value, m.start(), m.end()))
+    for m in _VAGUE.finditer(text):
+        if not any(a <= m.start() < b for a, b in taken):
+            out.append(Quantity("count", -1.0, m.start(), m.end(), vague=True))
+    out.sort(key=lambda q: q.start)
     return out
 
 
-def _same(a: float, b: float) -> bool:
+def same_value(a: float, b: float, kind: str = "money") -> bool:
+    """Two figures state the same value. Money and percentages within ``TOLERANCE`` ("about
+    $200 million"); counts exactly, or within ``COUNT_TOLERANCE`` when in the thousands
+    ("about 4,600 residents"): 39 missing is not 36 dead."""
+    if kind == "count":
+        if max(abs(a), abs(b)) < 1000:
+            return a == b
+        return abs(a - b) <= COUNT_TOLERANCE * max(abs(a), abs(b))
+    if kind == "time":
+        return abs(a - b) <= 5  # minutes
     return abs(a - b) <= TOLERANCE * max(abs(a), abs(b), 1e-9)
-
-
-def _content(text: str) -> set[str]:
-    return {w.rstrip("'s") for w in _WORD.findall(text.lower()) if w not in _STOP}
-
-
-@dataclass(frozen=True)
-class NumericFinding:
-    verdict: str  # supports | contradicts
-    sentence: str
-    context: float  # share of the claim's content words in the sentence
-    confidence: float
-
-
-def numeric_check(claim: str, sentences: list[str]) -> NumericFinding | None:
-    """Support or contradiction of the claim's figures by the article's sentences, or None
-    when the claim has no figure or no sentence speaks of the same thing with a figure."""
-    claimed = quantities(claim)
-    if not claimed:
-        return None
-    words = _content(re.sub(r"[\d$.,%]+", " ", claim))
-    if not words:
-        return None
-    findings: list[NumericFinding] = []
-    for sentence in sentences:
-        stated = quantities(sentence)
-        if not stated:
-            continue
-        context = len(words & _content(sentence)) / len(words)
-        if context < MIN_CONTEXT:
-            continue
-        for q in claimed:
-            same_kind = [s.value for s in stated if s.kind == q.kind]
-            if not same_kind:
-                continue
-            has_claimed = any(_same(v, q.value) for v in same_kind)
-            has_other = any(not _same(v, q.value) for v in same_kind)
-            if has_claimed and has_other and _CORRECTION.search(sentence):
-                verdict = "contradicts"
-            elif has_claimed:
-                verdict = "supports"
-            else:
-                verdict = "contradicts"
-            findings.append(NumericFinding(verdict, sentence, round(context, 3),
-                                           round(min(0.99, 0.5 + 0.5 * context), 3)))
-    if not findings:
-        return None
-    best = max(f.context for f in findings)
-    closest = [f for f in findings if f.context == best]
-    supports = [f for f in closest if f.verdict == "supports"]
-    return supports[0] if supports else closest[0]

@@ -72,6 +72,11 @@ class StanceModel:
         self.review_threshold = dict(review_threshold)
         self.path = path
 
+    @property
+    def text_stats(self) -> TextStats:
+        """The IDF table fitted on news bodies (the claim reader weighs terms with it)."""
+        return self._stats
+
     @classmethod
     def load(cls, path: Path | str | None = None) -> StanceModel:
         """Load a model directory (or its JSON file). ModelError if missing, corrupt or of

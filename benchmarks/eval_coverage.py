@@ -1,0 +1,322 @@
+"""Score the judge on real coverage: hand-labelled articles of a story, run through the real
+pipeline (``claimwatch ingest`` of each page into a fresh store), then compared with the labels.
+
+    python benchmarks/eval_coverage.py benchmarks/coverage/pentagon-anthropic --split test
+    python benchmarks/eval_coverage.py benchmarks/coverage/<slug> --split dev --errors
+
+A story folder holds:
+- ``labels*.json``: the labels (committed): for each article its id, URL, date, site, whether
+  it is on the story, the syndicated original it copies, the non-unrelated stance of each
+  claim (with the source it is attributed to), and the development events it reports;
+- ``pages/NNN.txt``: the article texts (git-ignored, collected locally), each ``URL: ...``,
+  ``DATE: YYYY-MM-DD``, a blank line, then the text;
+- ``story.toml`` (optional): the story file; ``pentagon-anthropic`` uses the shipped
+  ``config/stories/pentagon-anthropic.toml``.
+
+Articles are split once, by a hash of their URL (a syndicated copy goes with its original),
+into ``dev`` (about 60 %, for tuning) and ``test`` (about 40 %, held back). Each split is
+ingested on its own, in date order, so development clustering sees only that split.
+
+Scores: confirmation and contradiction precision / recall / F1 over (article, claim) pairs,
+counting what a reader sees as a flag (band ``flag``); flags on off-story articles (any
+confirmation, contradiction or development); development pair-F1 (pairs of on-story articles
+put in one development, against pairs sharing a labelled event); syndicated copies linked; and
+the attributed source's agreement with the label.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import itertools
+import json
+import sqlite3
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+TEST_SHARE = 4  # of 10 hash buckets
+
+
+@dataclass
+class Labelled:
+    id: str
+    url: str
+    date: str
+    site: str
+    on_story: bool
+    syndicated_of: str | None
+    labels: dict[str, dict[str, str]]
+    developments: list[str]
+    split: str = ""
+    path: Path | None = None
+
+
+@dataclass
+class Counts:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    misses: list[str] = field(default_factory=list)
+    false: list[str] = field(default_factory=list)
+
+    def prf(self) -> tuple[float, float, float]:
+        p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+        r = self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        return p, r, f
+
+
+def load_labels(folder: Path) -> list[Labelled]:
+    files = sorted(folder.glob("labels*.json"))
+    if not files:
+        raise SystemExit(f"no labels*.json in {folder}")
+    out: dict[str, Labelled] = {}
+    for f in files:
+        data = json.loads(f.read_text(encoding="utf-8"))
+        for a in data["articles"]:
+            item = Labelled(
+                id=a["id"], url=a["url"], date=a["date"], site=a.get("site", ""),
+                on_story=bool(a.get("on_story", True)), syndicated_of=a.get("syndicated_of"),
+                labels=a.get("labels", {}), developments=list(a.get("developments", [])),
+            )
+            if item.id in out:
+                raise SystemExit(f"{f}: article id {item.id} labelled twice")
+            out[item.id] = item
+    by_id = out
+    for item in by_id.values():
+        root = item
+        seen = set()
+        while root.syndicated_of and root.syndicated_of in by_id and root.id not in seen:
+            seen.add(root.id)
+            root = by_id[root.syndicated_of]
+        bucket = int(hashlib.sha1(root.url.encode()).hexdigest()[:8], 16) % 10
+        item.split = "test" if bucket < TEST_SHARE else "dev"
+        item.path = folder / "pages" / f"{item.id}.txt"
+    return sorted(by_id.values(), key=lambda a: (a.date, a.id))
+
+
+def story_file(folder: Path) -> Path:
+    own = folder / "story.toml"
+    if own.exists():
+        return own
+    shipped = REPO / "config" / "stories" / f"{folder.name}.toml"
+    if shipped.exists():
+        return shipped
+    raise SystemExit(f"no story.toml in {folder} and no shipped story {folder.name}")
+
+
+def run_pipeline(articles: list[Labelled], story: Path, workdir: Path) -> dict[str, object]:
+    """Ingest every article (in date order) into a fresh store; return what was stored."""
+    from pipeline.app import App
+    from pipeline.config import load_config
+
+    config_path = workdir / "claimwatch.toml"
+    config_path.write_text(
+        f'stories = ["{story.resolve().as_posix()}"]\n'
+        f'[storage]\ndatabase = "{(workdir / "eval.db").as_posix()}"\n'
+        f'digests = "{(workdir / "digests").as_posix()}"\n',
+        encoding="utf-8",
+    )
+    config = load_config(config_path)
+    started = time.perf_counter()
+    with App(config) as app:
+        for a in articles:
+            assert a.path is not None
+            app.ingest(str(a.path))
+    elapsed = time.perf_counter() - started
+    db = sqlite3.connect(workdir / "eval.db")
+    db.row_factory = sqlite3.Row
+    ids = {r["url"]: r["id"] for r in db.execute("SELECT id, url FROM articles")}
+    roots = {r["id"]: r["root"] for r in db.execute(
+        "SELECT id, coalesce(duplicate_of, id) AS root FROM articles")}
+    matches = {
+        (r["article_id"], r["key"]): dict(r)
+        for r in db.execute(
+            "SELECT m.*, c.key FROM matches m JOIN claims c ON c.id = m.claim_id")
+    }
+    match_cols = {r[1] for r in db.execute("PRAGMA table_info(matches)")}
+    devs: dict[int, set[int]] = {}
+    for r in db.execute(
+        "SELECT ad.article_id, ad.development_id FROM article_developments ad "
+        "JOIN developments d ON d.id = ad.development_id"
+    ):
+        devs.setdefault(r["article_id"], set()).add(r["development_id"])
+    summaries = {r["id"]: r["summary"] for r in db.execute("SELECT id, summary FROM developments")}
+    db.close()
+    return {"ids": ids, "roots": roots, "matches": matches, "devs": devs, "seconds": elapsed,
+            "summaries": summaries, "has_source": "source" in match_cols}
+
+
+def score(articles: list[Labelled], stored: dict, claim_keys: list[str]) -> dict[str, object]:
+    from pipeline.urls import canonicalize
+
+    ids: dict[str, int] = stored["ids"]  # type: ignore[assignment]
+    matches: dict = stored["matches"]  # type: ignore[assignment]
+    devs: dict[int, set[int]] = stored["devs"]  # type: ignore[assignment]
+    roots: dict[int, int] = stored["roots"]  # type: ignore[assignment]
+    stance_counts = {"confirms": Counts(), "contradicts": Counts()}
+    review = {"confirms": Counts(), "contradicts": Counts()}
+    off_story_flags: list[str] = []
+    source_agree = source_total = 0
+    article_id: dict[str, int] = {}
+    for a in articles:
+        aid = ids.get(canonicalize(a.url))
+        if aid is None:
+            raise SystemExit(f"article {a.id} ({a.url}) was not stored")
+        article_id[a.id] = aid
+        for key in claim_keys:
+            gold = a.labels.get(key, {}).get("stance", "unrelated") if a.on_story else "unrelated"
+            m = matches.get((aid, key))
+            flagged = m["stance"] if m and m["band"] == "flag" else None
+            seen = m["stance"] if m and m["band"] in ("flag", "review") else None
+            if not a.on_story and flagged in ("confirms", "contradicts"):
+                off_story_flags.append(f"{a.id} {key} {flagged}")
+            tag = f"{a.id} {key}: gold={gold} got={m['stance'] + '/' + m['band'] if m else '-'}"
+            if m and m.get("evidence"):
+                tag += f"\n      evidence: {m['evidence'][:220]}"
+            for stance, counts in stance_counts.items():
+                if gold == stance and flagged == stance:
+                    counts.tp += 1
+                elif gold == stance:
+                    counts.fn += 1
+                    counts.misses.append(tag)
+                elif flagged == stance:
+                    counts.fp += 1
+                    counts.false.append(tag)
+            for stance, counts in review.items():
+                if gold == stance and seen == stance:
+                    counts.tp += 1
+                elif gold == stance:
+                    counts.fn += 1
+                elif seen == stance:
+                    counts.fp += 1
+            if (gold in ("confirms", "contradicts") and flagged == gold
+                    and stored.get("has_source") and m.get("source")):
+                source_total += 1
+                want = a.labels[key].get("source", "").lower()
+                got = str(m["source"]).lower()
+                if want and (want in got or got in want
+                             or (want == "own voice" and got in ("", "own voice"))):
+                    source_agree += 1
+        if not a.on_story and devs.get(aid):
+            off_story_flags.append(f"{a.id} development")
+    # Development pairs: both on-story, both in this split.
+    on = [a for a in articles if a.on_story]
+    gold_pairs = set()
+    pred_pairs = set()
+    for x, y in itertools.combinations(on, 2):
+        pair = (x.id, y.id)
+        if set(x.developments) & set(y.developments):
+            gold_pairs.add(pair)
+        if devs.get(article_id[x.id], set()) & devs.get(article_id[y.id], set()):
+            pred_pairs.add(pair)
+    tp = len(gold_pairs & pred_pairs)
+    dp = tp / len(pred_pairs) if pred_pairs else 0.0
+    dr = tp / len(gold_pairs) if gold_pairs else 0.0
+    dev_f1 = 2 * dp * dr / (dp + dr) if dp + dr else 0.0
+    # Syndicated copies.
+    by_id = {a.id: a for a in articles}
+    syn_total = syn_linked = 0
+    for a in articles:
+        if a.syndicated_of and a.syndicated_of in by_id:
+            syn_total += 1
+            if roots[article_id[a.id]] == roots[article_id[a.syndicated_of]]:
+                syn_linked += 1
+    wrong_links = sum(
+        1 for x, y in itertools.combinations(articles, 2)
+        if roots[article_id[x.id]] == roots[article_id[y.id]]
+        and not _same_wire(x, y, by_id)
+    )
+    return {
+        "stances": stance_counts,
+        "review": review,
+        "off_story_flags": off_story_flags,
+        "dev": (dp, dr, dev_f1, len(gold_pairs), len(pred_pairs)),
+        "syndication": (syn_linked, syn_total, wrong_links),
+        "sources": (source_agree, source_total),
+    }
+
+
+def _same_wire(x: Labelled, y: Labelled, by_id: dict[str, Labelled]) -> bool:
+    def root(a: Labelled) -> str:
+        while a.syndicated_of and a.syndicated_of in by_id:
+            a = by_id[a.syndicated_of]
+        return a.id
+    return root(x) == root(y)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("folder", type=Path, help="a story folder under benchmarks/coverage/")
+    parser.add_argument("--split", choices=("dev", "test", "all"), default="dev")
+    parser.add_argument("--errors", action="store_true", help="list every miss and false flag")
+    parser.add_argument("--json", type=Path, help="also write the figures as JSON here")
+    args = parser.parse_args(argv)
+
+    from pipeline.config import load_story
+
+    folder = args.folder
+    articles = load_labels(folder)
+    missing = [a.id for a in articles if a.path is None or not a.path.exists()]
+    if missing:
+        raise SystemExit(
+            f"{len(missing)} page files missing in {folder / 'pages'} (e.g. {missing[:3]}): "
+            "the texts are collected locally and never committed; see the story folder's README"
+        )
+    chosen = [a for a in articles if args.split == "all" or a.split == args.split]
+    story_path = story_file(folder)
+    story = load_story(story_path)
+    claim_keys = [c.key for c in story.claims]
+    with tempfile.TemporaryDirectory() as tmp:
+        stored = run_pipeline(chosen, story_path, Path(tmp))
+    result = score(chosen, stored, claim_keys)
+
+    on = sum(a.on_story for a in chosen)
+    sites = len({a.site for a in chosen})
+    print(f"{folder.name} [{args.split}]: {len(chosen)} articles ({on} on-story, "
+          f"{len(chosen) - on} off-story) from {sites} sites; "
+          f"{stored['seconds']:.1f} s through the pipeline")
+    figures: dict[str, object] = {"story": folder.name, "split": args.split,
+                                  "articles": len(chosen), "sites": sites}
+    for stance, counts in result["stances"].items():  # type: ignore[union-attr]
+        p, r, f = counts.prf()
+        rp, rr, rf = result["review"][stance].prf()  # type: ignore[index]
+        print(f"  {stance:<12} flags P {p:.2f} R {r:.2f} F1 {f:.2f}  "
+              f"(tp {counts.tp}, fp {counts.fp}, fn {counts.fn}; "
+              f"with needs-review: F1 {rf:.2f})")
+        figures[stance] = {"precision": round(p, 3), "recall": round(r, 3), "f1": round(f, 3),
+                           "tp": counts.tp, "fp": counts.fp, "fn": counts.fn,
+                           "f1_with_review": round(rf, 3)}
+    dp, dr, df, ng, npred = result["dev"]  # type: ignore[misc]
+    print(f"  developments pair P {dp:.2f} R {dr:.2f} F1 {df:.2f} "
+          f"({ng} labelled pairs, {npred} predicted)")
+    off = result["off_story_flags"]
+    print(f"  flags on off-story articles: {len(off)} {off if off else ''}")
+    linked, total, wrong = result["syndication"]  # type: ignore[misc]
+    print(f"  syndicated copies linked: {linked} of {total}; wrong links: {wrong}")
+    agree, seen = result["sources"]  # type: ignore[misc]
+    if seen:
+        print(f"  attributed source agrees with the label on {agree} of {seen} true flags")
+    figures.update(developments={"precision": round(dp, 3), "recall": round(dr, 3),
+                                 "f1": round(df, 3)},
+                   off_story_flags=len(off), syndicated=[linked, total], wrong_links=wrong,
+                   sources=[agree, seen])
+    if args.errors:
+        for stance, counts in result["stances"].items():  # type: ignore[union-attr]
+            print(f"\n--- {stance}: missed ({len(counts.misses)})")
+            print("\n".join(counts.misses))
+            print(f"\n--- {stance}: false flags ({len(counts.false)})")
+            print("\n".join(counts.false))
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

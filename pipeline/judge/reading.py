@@ -1,0 +1,717 @@
+"""Claim-level reading of an article: find the sentences that speak of a claim, then decide what
+they assert about it.
+
+FNC-1 pairs a headline with a whole body, and its "discuss" means *reports without taking a
+side*; news reports nearly everything with attribution, so a body-level FNC-1 model calls most
+real confirmations "discuss". Reading one claim against one sentence at a time asks the question
+our users ask: does this article say the claim is so, say it is not so, or only touch on it?
+
+1. **Align.** Each sentence (the title counts as one) gets the share of the claim's content
+   that it states, weighting each claim term by how informative it is (inverse document
+   frequency over news bodies; the story's own keywords weigh little, since every relevant
+   article names them). Words are compared as light stems after mapping common news
+   paraphrases onto one term ("sever"/"cut", "curbs"/"limits", "spying"/"surveillance").
+   Figures are compared as values, not words (see ``numbers``).
+2. **Decide**, on each aligned sentence, by agreement between claim and sentence:
+   - the same figure restated confirms; another figure of the same kind for the same fact
+     contradicts;
+   - a denial or refutation contradicts only when it governs the claim's content ("X denied
+     that ...", "reports that ... are false"), not when such a word is merely nearby;
+   - a negation governing a claim term that the claim does not negate ("has not agreed to
+     drop ..."), or the opposite of one of the claim's terms ("classified" against
+     "unclassified"), reverses the claim: a contradiction, sent to review;
+   - a claim that holds a refusal or negation is confirmed by a sentence that repeats it:
+     polarity is agreement, not the presence of negative words;
+   - a question, "it is unclear whether", "could not verify", or a conditional does not
+     assert: the claim is only discussed. Attribution ("according to Axios", "reportedly",
+     "officials said") still reports, and is recorded as the statement's source.
+3. The strongest decision wins: a contradiction from a figure or a governing denial over a
+   confirmation from a weaker sentence; otherwise the best-aligned sentence.
+
+No model file and no download: a few hundred microseconds per claim.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from .features import STOP_STEMS, TextStats, token_spans, tokenize
+from .numbers import CORRECTION, WORD_NUMBERS, Quantity, quantities, same_value
+
+__all__ = ["ClaimReading", "ClaimReader", "attributed_source"]
+
+# Informative-term weights: inverse document frequency over news bodies, with the story's
+# keywords (present in every relevant article) scaled down.
+KEYWORD_WEIGHT = 0.25
+# A sentence speaks of a claim when it states this weighted share of the claim's terms ...
+ALIGN_MIN = 0.40
+# ... and names at least this many of them (one, for a claim of two terms or fewer).
+ALIGN_MIN_TERMS = 2
+# A confirmation with at least this coverage is a flag, above REVIEW_COVER it needs review.
+FLAG_COVER = 0.45
+REVIEW_COVER = 0.40
+# A figure of a sentence speaks of a figure of the claim when this share of the words around
+# the claim's figure stand around it.
+FIGURE_WINDOW = 5
+FIGURE_CONTEXT_MIN = 0.6
+# ... and the sentence states this share of what the claim says (its non-name words).
+FIGURE_CONTENT_MIN = 0.5
+# IDF given to the stop words the reader keeps ("first", "only", "not"): they carry what
+# the claim asserts, about as much as a specific noun.
+KEPT_WORD_IDF = 5.0
+# A term the seed uses this often is the story's subject, weighted like a widespread term.
+SEED_SUBJECT_COUNT = 6
+# Weight of a refusal claim's "refuses"/"allow": what it refuses matters more.
+POLARITY_WEIGHT = 0.3
+# A term in at least this share of the story's claims weighs this much less.
+SPREAD_SHARE = 0.25
+COMMON_WEIGHT = 0.3
+# An opposite term ("classified" for "unclassified") in a sentence this close is a flag.
+ANTONYM_FLAG = 0.65
+# Share of the claim's non-name content that must follow a denial for it to be denied.
+DENIAL_GOVERNS = 0.5
+# Share of the weight of the claim's non-name terms an aligned sentence must state.
+CONTENT_MIN = 0.3
+# A term carrying this share of a claim's weight must be stated for a flag.
+HEAVY_SHARE = 0.3
+# Words kept although the stance model's stop list drops them: they change what is claimed.
+_KEEP = frozenset(
+    tokenize("first last only never not no nobody none behind without against cannot nor "
+             "neither")
+)
+# Modal and conditional words are read as hedges, not matched as content.
+_STOP = (STOP_STEMS - _KEEP) | frozenset(
+    tokenize("if would could may might should can will shall must also just")
+)
+# Scale words and bare numbers are compared as values by the numeric check, not as words.
+_SCALE_WORDS = frozenset(tokenize("thousand million billion trillion percent per cent")) | {
+    t for word in WORD_NUMBERS for t in tokenize(word)}
+
+# Common news paraphrases mapped onto one term (after stemming). General language only: no
+# story's names belong here.
+_PARAPHRASES: dict[str, tuple[str, ...]] = {
+    "cut": ("sever", "severing", "terminate", "scrap", "sunder"),
+    "tie": ("relationship", "relation", "link"),
+    "threaten": ("threat", "warn", "warning"),
+    "refuse": ("reject", "decline", "rebuff", "resist", "oppose", "refusal", "rejection"),
+    "ban": ("prohibit", "forbid", "bar", "outlaw", "prohibition", "forbidden", "disallow"),
+    "allow": ("permit", "let", "enable", "authorize", "authorise", "approve"),
+    "limit": ("restriction", "restrict", "safeguard", "guardrail", "constraint", "curb",
+              "limitation", "restraint", "protection", "redline"),
+    "weapon": ("weaponry", "arm", "armament", "munition"),
+    "autonomous": ("automated", "autonomy", "unmanned"),
+    "surveillance": ("surveil", "spy", "spying", "monitoring", "snooping", "eavesdropping"),
+    "american": ("citizen", "domestic", "americans"),
+    "military": ("pentagon", "dod", "armed", "defense", "defence", "war"),
+    "worth": ("valued", "value", "valuation"),
+    "contract": ("deal", "agreement", "pact"),
+    "frustrate": ("frustrat", "frustration", "fed", "angry", "anger", "furious", "exasperat",
+                  "irritat", "annoy", "upset", "impatient", "impatience", "fume"),
+    "negotiat": ("talk", "negotiation", "discussion", "negotiate"),
+    "replace": ("replacement", "swap", "substitute", "switch", "supplant"),
+    "difficult": ("hard", "tough", "challenging", "complicat", "difficulty"),
+    "behind": ("lag", "trail", "inferior"),
+    "use": ("deploy", "employ", "utilize", "utilise", "usage", "deployment", "apply"),
+    "classified": ("secret", "top-secret"),
+    "capture": ("seize", "seizure", "raid", "abduct", "nab", "apprehend"),
+    "commit": ("commitment", "dedicated", "pledge"),
+    "insist": ("demand", "require", "insistence", "requirement"),
+    "model": ("tool", "system", "technology", "chatbot", "product", "ai"),
+    "government": ("administration", "federal"),
+    "agree": ("accept", "consent", "agreement"),
+    "drop": ("abandon", "waive", "forgo", "forego", "remove", "lift", "loosen", "relax",
+             "shed", "strip"),
+    "usual": ("standard", "typical", "normal", "customary"),
+    "company": ("firm", "startup", "developer", "maker", "lab"),
+    "die": ("dead", "death", "kill", "fatality", "fatalities", "toll"),
+    "injur": ("injure", "injury", "wound", "hurt"),
+    "evacuat": ("evacuate", "evacuation", "flee", "displace", "displaced"),
+    "missing": ("unaccounted", "unaccounted-for", "unreachable"),
+    "acquir": ("acquire", "acquisition", "buy", "purchase", "takeover"),
+    "customer": ("user", "client", "account", "subscriber", "consumer"),
+    "affect": ("impact", "expose", "compromise"),
+    "breach": ("hack", "cyberattack", "intrusion", "leak"),
+    "arrest": ("detain", "detention", "custody"),
+    "charge": ("indict", "indictment", "accuse"),
+    "resign": ("quit", "resignation"),
+    "sue": ("lawsuit", "litigation", "suit"),
+    "launch": ("unveil", "release", "introduce", "debut"),
+    "say": ("state", "tell", "claim"),
+    "first": ("sole", "earliest", "pioneer"),
+}
+
+
+def _inflections(word: str) -> set[str]:
+    """The stems of a word's common inflections: the light stemmer leaves "used"/"use" and
+    "refused"/"refuse" apart, and paraphrase mapping must meet them all."""
+    base = word[:-1] if word.endswith("e") else word
+    forms = {word, word + "s", word + "es", word + "d", word + "ed", word + "ing",
+             base + "ing", base + "ed", base + "er", base + "ion"}
+    if word.endswith("y"):
+        forms |= {word[:-1] + "ies", word[:-1] + "ied"}
+    return {t for f in forms for t in tokenize(f)}
+
+
+_CANON: dict[str, str] = {}
+for _canon, _variants in _PARAPHRASES.items():
+    for _word in (_canon, *_variants):
+        for _stem in _inflections(_word):
+            _CANON.setdefault(_stem, _canon)
+
+
+_DOUBLED = re.compile(r"([bdgmnprt])\1$")
+
+
+def _canonical(token: str) -> str:
+    token = token.removesuffix("'s")
+    # The stemmer leaves "dropping" as "dropp" and "committed" as "committ".
+    token = _DOUBLED.sub(r"\1", token)
+    return _CANON.get(token, token)
+
+
+# A claim term with one of these prefixes is the opposite of the bare term ("unclassified" /
+# "classified", "unlawful" / "lawful").
+_ANTONYM_PREFIXES = ("un", "non", "non-")
+
+# Words that reverse what follows them.
+_NEGATORS = frozenset(tokenize("not no never n't cannot without nor neither"))
+_NEGATION_WINDOW = 4
+_REFUSAL_WINDOW = 6
+# Refusal verbs: in a claim they are part of its content, in a sentence they agree with it.
+_REFUSALS = frozenset(tokenize("refuse refused refusing reject rejected decline declined "
+                               "won't wouldn't oppose opposed rebuff resist ban prohibit "
+                               "forbid bar against"))
+
+# A denial or refutation: it contradicts when the claim's content follows it in the sentence.
+_DENIAL = re.compile(
+    r"\b(?:den(?:y|ies|ied|ying|ial)|refut\w*|dismiss(?:ed|es|ing)?|debunk\w*|"
+    r"(?:is|was|are|were|as) (?:false|untrue|inaccurate|incorrect|baseless|fake|wrong|"
+    r"misleading|fabricated)|not true|no (?:truth|evidence|basis)|never happened|"
+    r"rejected (?:the |those |these |such )?(?:report|claim|allegation|account)s?)\b",
+    re.IGNORECASE,
+)
+_CLAUSE_END = re.compile(r"[;:—–]|,\s+(?:\w+ing|and|but|while|which|who|after|as)\b")
+# It does not assert: a question, an open question, an unverified report, a conditional.
+_NON_ASSERTIVE = re.compile(
+    r"\b(?:(?:is|was|remains?|it's|it is) (?:still )?(?:unclear|not clear|uncertain|unknown)|"
+    r"whether|could not (?:verify|confirm|independently)|couldn't (?:verify|confirm)|"
+    r"unable to (?:verify|confirm)|not (?:immediately )?(?:verify|verified|confirmed)|"
+    r"if (?:it|they|the|this)|would be|rumou?r\w*|speculat\w*|questions? (?:about|over)|"
+    r"asked (?:if|whether))\b",
+    re.IGNORECASE,
+)
+# Giving way: what reverses a refusal.
+_GIVES_WAY = re.compile(r"\b(?:agree[sd]? to|accept(?:s|ed)?|relent\w*|back(?:s|ed)? down|"
+                        r"dropp(?:ed|ing) (?:its|their) (?:objection|opposition|limits?|"
+                        r"restrictions?|red lines?)|revers\w*|lift(?:s|ed)|no longer|"
+                        r"cave[sd]?|gave in|give[sn]? in)\b", re.IGNORECASE)
+# Weaker hedges: reported possibility, not fact. Confirmation at most "needs review".
+_HEDGE = re.compile(r"\b(?:may|might|could|if|possibly|potentially|reportedly considering|"
+                    r"weigh(?:s|ing)?|mull(?:s|ing)?|consider(?:s|ing)?|"
+                    # intentions and efforts, not accomplished facts
+                    r"urg(?:e|es|ed|ing)|push(?:es|ed|ing)? (?:for|to)|a push|in talks|"
+                    r"seek(?:s|ing)?|pursu(?:e|es|ing)|plan(?:s|ned|ning)? to|aim(?:s|ing)? to|"
+                    r"close to|getting .{0,30} ready|expected to)\b", re.IGNORECASE)
+
+# Attribution: who the sentence says it is from.
+_ACCORDING = re.compile(
+    r"\b(?i:according to) (?:a |an |the )?((?:[A-Z][\w&'’.-]*\s?){1,5}|"
+    r"(?:senior |defen[cs]e |administration |government |company |two |three |several |"
+    r"U\.S\. |US |people |sources? )*(?:official|officials|sources?|people|spokesperson|"
+    r"spokesman|spokeswoman|report|documents?|filing))",
+)
+_SAID_BY = re.compile(
+    r"\b((?:The |the )?(?:[A-Z][\w&'’.-]+\s?){1,4}|(?:an? |the )?(?:senior |top |defen[cs]e |"
+    r"administration |government |Pentagon |military |company |White House )*(?:official|"
+    r"officials|spokesperson|spokesman|spokeswoman|sources?|people familiar[\w ]*))"
+    r"(?: \w+)?\s+(?:said|says|told|reported|reports|confirmed|announced|wrote|stated|described|"
+    r"first reported|has reported|had reported)\b"
+)
+_OFFICIAL = re.compile(r"\b(?:official|officials|spokesperson|spokesman|spokeswoman|"
+                       r"sources?|people familiar)\b", re.IGNORECASE)
+_NOT_A_SOURCE = frozenset({"it", "he", "she", "they", "we", "i", "this", "that", "the report",
+                           "the company", "the statement", "report", "statement"})
+
+
+def attributed_source(sentence: str, previous: str = "") -> str:
+    """Whom the sentence attributes its statement to: a named outlet, person or organisation,
+    "official" for an unnamed official or source, or "" for the article's own voice. A sentence
+    that only says "the report said" takes its source from the sentence before it."""
+    for text in (sentence, previous):
+        m = _ACCORDING.search(text)
+        if m is None:
+            m = _SAID_BY.search(text)
+        if m is None:
+            return ""  # no attribution: the article's own voice
+        who = m.group(1).strip().rstrip(".,")
+        if _OFFICIAL.search(who):
+            return "official"
+        if who.lower() in _NOT_A_SOURCE or len(who) < 2:
+            continue  # "it said", "the report said": whoever the sentence before names
+        return re.sub(r"^(?:The|the)\s+", "", who)
+    return ""
+
+
+@dataclass(frozen=True)
+class ClaimReading:
+    """What one article says about one claim."""
+
+    stance: str  # confirms | contradicts | discusses | unrelated
+    score: float  # 0..1: how strongly the evidence states (or reverses) the claim
+    band: str  # flag | review | none
+    evidence: str
+    source: str = ""
+    reason: str = ""  # which rule decided: aligned, figure, denial, negation, antonym, hedge
+
+
+_UNRELATED = ClaimReading("unrelated", 0.0, "none", "")
+
+
+@dataclass(frozen=True)
+class _Terms:
+    stems: tuple[str, ...]  # canonical content stems, in order
+    negated: frozenset[str]  # stems within a negation's reach
+    has_negation: bool
+    has_refusal: bool
+    refused: frozenset[str] = frozenset()  # stems within a refusal's reach ("bars ... use")
+
+
+_LIST_OF_NAMES = re.compile(
+    r"\b[a-z]?[A-Z][\w'’.-]*(?:(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)"
+    r"[a-z]?[A-Z][\w'’.-]*)+"
+)
+
+
+_CLAUSE = re.compile(r"[,;:—–()]|\bbut\b")
+
+
+def _bearing(unit: str, wanted: set[str]) -> str:
+    """The clauses of a sentence that hold any of ``wanted`` (canonical terms): where a hedge
+    bears on the claim. "The cause is unknown, but the flames spread through the scaffolding"
+    does not hedge the spread."""
+    clauses = [c for c in _CLAUSE.split(unit)
+               if any(_canonical(t) in wanted for t in tokenize(c))]
+    return " ".join(clauses) if clauses else unit
+
+
+def _near(text: str, q: Quantity) -> set[str]:
+    """Canonical content words among the ``FIGURE_WINDOW`` nearest on each side of a figure."""
+    # Names ("the Harbour View towers") stand between a figure and what it counts without
+    # saying what it counts: they do not use up the window.
+    # Only within the figure's clause: "150 were rescued, but many are unaccounted for".
+    lo = max((m.end() for m in _CLAUSE.finditer(text, 0, q.start)), default=0)
+    hi = next((m.start() for m in _CLAUSE.finditer(text, q.end)), len(text))
+    spans = [(tok, pos) for tok, pos in token_spans(text)
+             if lo <= pos < hi and tok not in _STOP and not q.start <= pos < q.end
+             and not tok[:1].isdigit() and not text[pos].isupper()]
+    cut = sum(1 for _, pos in spans if pos < q.start)
+    return {_canonical(tok) for tok, _ in spans[max(0, cut - FIGURE_WINDOW):cut + FIGURE_WINDOW]}
+
+
+_MODIFIER_PAIR = re.compile(r"\b([a-z][\w-]+)\s+([a-z][\w-]+)\b")
+
+
+def _modifier_pairs(claim: str, weights: dict[str, float],
+                    names: set[str]) -> tuple[tuple[str, str], ...]:
+    """Adjacent lower-case content words of the claim, read as modifier and head ("mass
+    surveillance", "classified networks", "usual safeguards")."""
+    pairs = []
+    for m in _MODIFIER_PAIR.finditer(claim.replace("’", "'")):
+        a, b = tokenize(m.group(1)), tokenize(m.group(2))
+        if len(a) != 1 or len(b) != 1:
+            continue
+        mod, head = _canonical(a[0]), _canonical(b[0])
+        if mod in weights and head in weights and mod != head and not {mod, head} & names \
+                and mod not in _POLARITY_TERMS and head not in _POLARITY_TERMS:
+            pairs.append((mod, head))
+    return tuple(dict.fromkeys(pairs))
+
+
+def _subject(claim: str, names: set[str], groups: tuple[frozenset[str], ...]) -> frozenset[str]:
+    """The first actor the claim names (with the rest of its list, if listed)."""
+    for tok in tokenize(claim):
+        canon = _canonical(tok)
+        if canon in names:
+            for group in groups:
+                if canon in group:
+                    return group
+            return frozenset({canon})
+    return frozenset()
+
+
+def _actor_groups(claim: str) -> tuple[frozenset[str], ...]:
+    """Names the claim lists together ("OpenAI, Google and xAI"): what it says, it says of
+    each of them, so a sentence about one of them speaks of the claim."""
+    groups = []
+    for m in _LIST_OF_NAMES.finditer(claim):
+        names = re.split(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+", m.group(0))
+        stems = frozenset(_canonical(t) for n in names for t in tokenize(n)[:1])
+        if len(stems) > 1:
+            groups.append(stems)
+    return tuple(groups)
+
+
+def _other_actor(claim: _PreparedClaim, unit: str, present: set[str]) -> bool:
+    """The sentence leaves out whom the claim is about (its first-named actor) and names
+    someone else: it speaks of another actor ("OpenAI's models are now on classified networks"
+    against "Claude was the first model on classified networks")."""
+    if not claim.subject or claim.subject & present:
+        return False
+    for i, m in enumerate(_CAPITALISED.finditer(unit)):
+        if i == 0 and m.start() == 0 and len(tokenize(m.group(0))) == 1 and \
+                _canonical(tokenize(m.group(0))[0]) in _COMMON_CAPITALISED:
+            continue
+        if any(_canonical(t) not in _COMMON_CAPITALISED for t in tokenize(m.group(0))):
+            return True
+    return False
+
+
+_CAPITALISED = re.compile(r"\b[a-z]?[A-Z][\w'’.-]*")  # "OpenAI", "xAI", "iPhone"
+
+
+def _names(claim: str, stats: TextStats) -> set[str]:
+    """Stems of the claim's capitalised words; the first word only when it is no common word
+    (not in the IDF table): "Replacing" starts a sentence, "OpenAI" names a company."""
+    out: set[str] = set()
+    for i, m in enumerate(_CAPITALISED.finditer(claim)):
+        for tok in tokenize(m.group(0)):
+            canon = _canonical(tok)
+            if tok in _STOP or canon in _COMMON_CAPITALISED or canon != tok.removesuffix("'s"):
+                continue  # "The", "US", "AI" (a common word in capitals)
+            if i == 0 and m.start() == 0 and tok in stats.idf and not m.group(0).isupper():
+                continue
+            out.add(canon)
+    return out
+
+
+def _analyse(text: str) -> _Terms:
+    raw = tokenize(text)
+    stems: list[str] = []
+    negated: set[str] = set()
+    refused: set[str] = set()
+    reach = refusal_reach = 0
+    has_negation = has_refusal = False
+    for tok in raw:
+        if tok in _NEGATORS or tok.endswith("n't"):
+            has_negation = True
+            reach = _NEGATION_WINDOW
+            continue
+        if tok in _REFUSALS:
+            has_refusal = True
+            refusal_reach = _REFUSAL_WINDOW
+        canon = _canonical(tok)
+        if tok in _STOP or tok.isdigit() or tok in _SCALE_WORDS or len(tok) < 2:
+            reach = max(0, reach - 1)
+            continue
+        stems.append(canon)
+        if reach:
+            negated.add(canon)
+            reach -= 1
+        if refusal_reach:
+            refused.add(canon)
+            refusal_reach -= 1
+    return _Terms(tuple(stems), frozenset(negated), has_negation, has_refusal,
+                  frozenset(refused))
+
+
+class ClaimReader:
+    """Reads articles against one story's claims. Build once per story (claims' terms and
+    weights are computed here), then call :meth:`read` per article."""
+
+    def __init__(self, claims: Sequence[str], keywords: Sequence[str], stats: TextStats,
+                 seed: str = ""):
+        keyword_stems = {_canonical(t) for k in keywords for t in tokenize(k)}
+        analysed = [_analyse(c) for c in claims]
+        # A term in many of the story's claims ("AI" in an AI story) tells them apart poorly.
+        spread: dict[str, int] = {}
+        for terms in analysed:
+            for t in set(terms.stems):
+                spread[t] = spread.get(t, 0) + 1
+        common = {t for t, n in spread.items() if n >= max(3, SPREAD_SHARE * len(claims))}
+        # The story's subject ("fire", "tower" in a fire story) runs through its seed: it says
+        # which story, not which fact.
+        in_seed: dict[str, int] = {}
+        for t in _analyse(seed).stems:
+            in_seed[t] = in_seed.get(t, 0) + 1
+        common |= {t for t, n in in_seed.items() if n >= SEED_SUBJECT_COUNT}
+        self._claims = [
+            self._prepare(c, t, keyword_stems, common, stats)
+            for c, t in zip(claims, analysed, strict=True)
+        ]
+
+    @staticmethod
+    def _prepare(claim: str, terms: _Terms, keyword_stems: set[str], common: set[str],
+                 stats: TextStats) -> _PreparedClaim:
+        weights: dict[str, float] = {}
+        for t in dict.fromkeys(terms.stems):
+            # Kept stop words ("first", "only") are not in the IDF table: common, not rare.
+            w = stats.idf.get(t, KEPT_WORD_IDF if t in _KEEP else stats.default_idf)
+            if t in keyword_stems:
+                w *= KEYWORD_WEIGHT
+            elif terms.has_refusal and t in _POLARITY_TERMS:
+                w *= POLARITY_WEIGHT  # the refusal is checked as polarity, not as words
+            elif t in common:
+                w *= COMMON_WEIGHT
+            weights[t] = w
+        opposites = {}
+        for t in weights:
+            for prefix in _ANTONYM_PREFIXES:
+                if t.startswith(prefix) and len(t) > len(prefix) + 3:
+                    opposites[t] = _canonical(t[len(prefix):])
+        names = _names(claim, stats) | (keyword_stems & set(weights))
+        groups = _actor_groups(claim)
+        figures = tuple(quantities(claim))
+        contexts = tuple(
+            {t: weights[t] for t in _near(claim, q) if t in weights and t not in names}
+            for q in figures
+        )
+        content = sum(w for t, w in weights.items() if t not in names)
+        return _PreparedClaim(claim, terms, weights, sum(weights.values()) or 1.0,
+                              figures, opposites, frozenset(names), content,
+                              groups, _subject(claim, names - keyword_stems, groups),
+                              _modifier_pairs(claim, weights, names), contexts)
+
+    def read(self, title: str, sentences: Sequence[str]) -> list[ClaimReading]:
+        """One reading per claim, in the claims' order."""
+        units = ([title] if title else []) + list(sentences)
+        analysed = [_analyse(u) for u in units]
+        figures = [quantities(u) for u in units]
+        return [self._read_claim(c, units, analysed, figures, bool(title))
+                for c in self._claims]
+
+    def _read_claim(self, claim: _PreparedClaim, units: Sequence[str],
+                    analysed: Sequence[_Terms], figures: Sequence[list],
+                    has_title: bool) -> ClaimReading:
+        candidates: list[ClaimReading] = []
+        for i, (unit, terms) in enumerate(zip(units, analysed, strict=True)):
+            present = set(terms.stems)
+            for group in claim.actor_groups:
+                if group & present:
+                    # "OpenAI, Google and xAI ..." is said of each: one of them stands for all.
+                    present |= group
+            if claim.terms.has_refusal and (
+                    (terms.negated | terms.refused) & (set(claim.weights) - _POLARITY_TERMS)):
+                # "refuses to allow" is stated by a refusal or negation that reaches the claim's
+                # content: "insisted it not be used for", "will not let", "bars its use for".
+                present |= _POLARITY_TERMS
+            if claim.figures:
+                by_figure = self._read_figures(claim, unit, figures[i], present)
+                if by_figure is not None:
+                    candidates.append(by_figure)
+                    continue
+            matched = [t for t in claim.weights if t in present]
+            # "surveillance" is not "mass surveillance": a head word without its modifier
+            # earns half its weight.
+            loose = sum(claim.weights[head] / 2 for mod, head in claim.modified
+                        if head in present and mod not in present)
+            cover = (sum(claim.weights[t] for t in matched) - loose) / claim.total
+            opposite = [t for t, o in claim.opposites.items() if o in present and t not in present]
+            cover_with_opposites = cover + sum(claim.weights[t] for t in opposite) / claim.total
+            need = ALIGN_MIN_TERMS if len(claim.weights) > 2 else 1
+            if max(cover, cover_with_opposites) < ALIGN_MIN or len(matched) + len(opposite) < need:
+                continue
+            if claim.content:
+                # Naming the same actors is not saying the same thing about them.
+                said = sum(claim.weights[t] for t in (*matched, *opposite) if t not in claim.names)
+                if said / claim.content < CONTENT_MIN:
+                    continue
+            previous = units[i - 1] if i > (1 if has_title else 0) else ""
+            reading = self._decide(claim, unit, terms, figures[i], matched, opposite,
+                                   cover, cover_with_opposites, previous)
+            if reading is None:
+                continue
+            if reading.band == "flag" and reading.reason != "denial" and not (
+                    reading.reason == "figure" and reading.stance == "confirms") and (
+                    self._lacks_heavy_term(claim, matched, opposite, present)
+                    or _other_actor(claim, unit, present)):
+                reading = replace(reading, band="review")
+            candidates.append(reading)
+        if not candidates:
+            return _UNRELATED
+        return max(candidates, key=_strength)
+
+    @staticmethod
+    def _read_figures(claim: _PreparedClaim, unit: str, stated: list[Quantity],
+                      present: set[str]) -> ClaimReading | None:
+        """Figures compared as values. A figure of the sentence speaks of a figure of the
+        claim when the words around it are the claim's words around its own ("killed at
+        least 94 people" / "at least 36 people were killed"), wherever else the sentence
+        goes. The same value confirms; another value for the same fact contradicts."""
+        if claim.content:
+            said = sum(w for t, w in claim.weights.items()
+                       if t in present and t not in claim.names) / claim.content
+            if said < FIGURE_CONTENT_MIN:
+                return None  # it counts something else ("83 people died" / "7 critical")
+        states: list[str] = []
+        best = 0.0
+        for q, context in zip(claim.figures, claim.figure_contexts, strict=True):
+            total = sum(context.values())
+            if not total:
+                states.append("absent")
+                continue
+            shares = [(sum(w for t, w in context.items() if t in _near(unit, f)) / total, f)
+                      for f in stated if f.kind == q.kind]
+            top = max((share for share, _ in shares), default=0.0)
+            # Of several figures, those standing among the claim's words count.
+            related = [f for share, f in shares if share >= FIGURE_CONTEXT_MIN and share == top]
+            best = max(best, top if related else 0.0)
+            if related and all(f.vague for f in related):
+                related = []  # "hundreds missing": no value to compare
+            related = [f for f in related if not f.vague]
+            if not related:
+                states.append("absent")
+            elif any(same_value(f.value, q.value, q.kind) for f in related) and not (
+                    CORRECTION.search(unit)
+                    and any(not same_value(f.value, q.value, q.kind) for f in related)):
+                # Both figures quoted without a correction: the claim's still stands.
+                states.append("same")
+            elif all(any(same_value(f.value, c.value, c.kind) for c in claim.figures)
+                     for f in related):
+                # Another of the claim's own figures ("seven" of "seven of eight blocks").
+                states.append("absent")
+            else:
+                states.append("other")
+        if "other" in states:
+            stance, reason = "contradicts", "figure"
+        elif "same" in states:
+            # Every figure it gives agrees ("the seven affected blocks" for "seven of the
+            # estate's eight blocks").
+            stance, reason = "confirms", "figure"
+            if _DENIAL.search(unit) and not _DENIAL.search(claim.text):
+                # "Reports that it was worth $200 million were wrong": the figure, refuted.
+                stance, reason = "contradicts", "denial"
+        else:
+            return None
+        source = attributed_source(unit)
+        wanted = {t for context in claim.figure_contexts for t in context}
+        hedged = unit.rstrip().endswith("?") or bool(
+            _NON_ASSERTIVE.search(_bearing(unit, wanted)))
+        return ClaimReading(stance, _score(best), "review" if hedged else "flag", unit, source,
+                            reason)
+
+    @staticmethod
+    def _lacks_heavy_term(claim: _PreparedClaim, matched: list[str], opposite: list[str],
+                          present: set[str]) -> bool:
+        """A sentence that leaves out one of the claim's most informative terms ("first",
+        "classified") does not state it, however much else it shares."""
+        found = set(matched) | set(opposite)
+        if "only" in present:
+            found.add("first")  # "the only model on classified networks" was the first
+        return any((w / claim.total >= HEAVY_SHARE or t in _SCOPE_WORDS) and t not in found
+                   for t, w in claim.weights.items())
+
+    def _decide(self, claim: _PreparedClaim, unit: str, terms: _Terms, figures: list,
+                matched: list[str], opposite: list[str], cover: float, cover_opp: float,
+                previous: str) -> ClaimReading | None:
+        source = attributed_source(unit, previous)
+        denial = _DENIAL.search(unit)
+        if denial is not None and not _DENIAL.search(claim.text) and claim.content:
+            # Denied: the claim's content (what it says of its actors) follows the denial.
+            # The denied clause runs from the denial to the next clause break.
+            clause = _CLAUSE_END.split(unit[denial.start():], maxsplit=1)[0]
+            after = set(_analyse(clause).stems)
+            governed = sum(claim.weights[t] for t in matched
+                           if t in after and t not in claim.names) / claim.content
+            if governed >= DENIAL_GOVERNS:
+                return ClaimReading("contradicts", _score(cover),
+                                    "flag" if cover >= FLAG_COVER else "review", unit,
+                                    source, "denial")
+            if governed > 0:
+                # Part of what the claim says is denied here: not an assertion of it.
+                return ClaimReading("discusses", _score(cover), "none", unit, source,
+                                    "denied in part")
+        # A hedge counts where it bears on the claim: before or among the claim's words, not
+        # in a trailing clause ("... after talks over how the military may use ...").
+        last = max((pos for tok, pos in token_spans(unit) if _canonical(tok) in matched),
+                   default=len(unit))
+        hedged = bool(_HEDGE.search(unit[:last])) and not _HEDGE.search(claim.text)
+        if opposite and cover_opp >= FLAG_COVER and not terms.has_negation:
+            return ClaimReading("contradicts", _score(cover_opp),
+                                "flag" if cover_opp >= ANTONYM_FLAG and not hedged else "review",
+                                unit, source, "antonym")
+        if cover < ALIGN_MIN:
+            return None
+        if claim.figures:
+            # A claim about a figure is asserted only by its figure (read above).
+            return ClaimReading("discusses", _score(cover), "none", unit, source, "no figure")
+        if unit.rstrip().endswith("?") or _NON_ASSERTIVE.search(_bearing(unit, set(matched))):
+            return ClaimReading("discusses", _score(cover), "none", unit, source, "hedge")
+        # A negation reaching one of the claim's terms that the claim itself leaves positive.
+        reversed_terms = [t for t in matched if t in terms.negated and t not in
+                          claim.terms.negated]
+        if reversed_terms and not claim.terms.has_negation and not claim.terms.has_refusal:
+            weight = sum(claim.weights[t] for t in reversed_terms) / claim.total
+            if weight >= 0.15:
+                return ClaimReading("contradicts", _score(cover), "review", unit, source,
+                                    "negation")
+        if (claim.terms.has_refusal or claim.terms.has_negation) and not (
+                terms.has_refusal or terms.has_negation) and _GIVES_WAY.search(unit):
+            # The claim holds a refusal; the sentence reports it given up.
+            return ClaimReading("contradicts", _score(cover), "review", unit, source,
+                                "reversal")
+        if claim.terms.has_negation and not (terms.has_negation or terms.has_refusal):
+            # The claim says something is not so; a sentence that never says "not" does not
+            # assert it.
+            return ClaimReading("discusses", _score(cover), "none", unit, source, "polarity")
+        return ClaimReading("confirms", _score(cover),
+                            "review" if hedged and cover >= REVIEW_COVER else _band(cover),
+                            unit, source, "aligned")
+
+
+@dataclass(frozen=True)
+class _PreparedClaim:
+    text: str
+    terms: _Terms
+    weights: dict[str, float]
+    total: float
+    figures: tuple
+    opposites: dict[str, str]
+    names: frozenset[str]  # terms that name someone or something (capitalised in the claim)
+    content: float  # total weight of the other terms: what the claim says of the names
+    actor_groups: tuple[frozenset[str], ...] = ()  # "A, B and C": names listed together
+    # The first-named actor (or list of actors) when it is not one of the story's keywords:
+    # those are named in every relevant article, in many forms ("the department").
+    subject: frozenset[str] = frozenset()
+    modified: tuple[tuple[str, str], ...] = ()  # (modifier, head) pairs: "mass surveillance"
+    # Per figure of the claim, the weighted words around it: what it counts ("people killed").
+    figure_contexts: tuple[dict[str, float], ...] = ()
+
+
+def _score(cover: float) -> float:
+    return round(min(0.99, cover), 3)
+
+
+def _band(cover: float) -> str:
+    if cover >= FLAG_COVER:
+        return "flag"
+    if cover >= REVIEW_COVER:
+        return "review"
+    return "none"
+
+
+_RANK = {"contradicts": 3, "confirms": 2, "discusses": 1, "unrelated": 0}
+_BAND_RANK = {"flag": 2, "review": 1, "none": 0}
+_DECISIVE = {"figure", "denial"}
+# What a claim asserts by one word: a sentence without it does not state the claim.
+_SCOPE_WORDS = frozenset({"first", "last"})
+_POLARITY_TERMS = frozenset(_canonical(t) for w in ("refuse", "allow", "ban")
+                            for t in tokenize(w))
+# Capitalised words that name no actor: titles, months, days, sentence openers.
+_COMMON_CAPITALISED = frozenset(
+    _canonical(t) for t in tokenize(
+        "the a an in on at but and as after when while this that it he she they i we mr ms "
+        "president secretary chief ceo judge senator officials official department court "
+        "january february march april may june july august september october november december "
+        "monday tuesday wednesday thursday friday saturday sunday u.s us american americans "
+        "according under following however meanwhile")
+)
+
+
+def _strength(r: ClaimReading) -> tuple[int, int, float, int]:
+    """Decisive evidence (a figure, a governing denial) first, then the band (what a reader
+    would be shown), then coverage; on a tie a confirmation over a contradiction."""
+    return (int(r.reason in _DECISIVE and r.band == "flag"), _BAND_RANK[r.band], r.score,
+            -_RANK[r.stance] if r.stance == "contradicts" else _RANK[r.stance])
+

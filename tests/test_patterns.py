@@ -1,0 +1,65 @@
+"""Regression articles: one short article, written for the project, per way the judge was found
+wrong on real coverage (see tests/data/patterns/manifest.json). Each states which claims it
+must flag, and how; nothing else may be flagged."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pipeline.config import load_story
+from pipeline.judge import judge
+from pipeline.judge.reading import attributed_source
+from pipeline.judge.stance import StanceModel
+from pipeline.models import Article
+
+REPO = Path(__file__).resolve().parent.parent
+PATTERNS = REPO / "tests" / "data" / "patterns"
+MANIFEST = json.loads((PATTERNS / "manifest.json").read_text(encoding="utf-8"))
+STORIES = {
+    "pentagon-anthropic": REPO / "config" / "stories" / "pentagon-anthropic.toml",
+    "harbour-fire": PATTERNS / "harbour-fire.toml",
+}
+
+
+@pytest.fixture(scope="module")
+def model() -> StanceModel:
+    return StanceModel.load()
+
+
+@pytest.mark.parametrize("name", sorted(k for k in MANIFEST if not k.startswith("_")))
+def test_pattern(name: str, model: StanceModel) -> None:
+    case = MANIFEST[name]
+    story = load_story(STORIES[case["story"]])
+    title, _, text = (PATTERNS / name).read_text(encoding="utf-8").partition("\n")
+    article = Article(url=f"https://example.org/{name}", title=title, text=text,
+                      published_at=case["published"])
+    judgment = judge(article, story, model=model)
+    assert judgment.relevant == case.get("relevant", True)
+    got = {c.claim_key: (c.stance.value, c.band) for c in judgment.claims
+           if c.band == "flag"}
+    assert got == {k: tuple(v) for k, v in case["expect"].items()}
+    for key, source in case.get("source", {}).items():
+        assert next(c.source for c in judgment.claims if c.claim_key == key) == source
+
+
+@pytest.mark.parametrize(
+    ("sentence", "source"),
+    [
+        ("According to Axios, the Pentagon has threatened to cut ties.", "Axios"),
+        ("The Wall Street Journal reported that Claude was used in the raid.",
+         "Wall Street Journal"),
+        ("A senior defense official said the department is fed up.", "official"),
+        ("The Pentagon has threatened to cut ties with Anthropic.", ""),
+        ("Anthropic said it remains committed to national security work.", "Anthropic"),
+    ],
+)
+def test_attributed_source(sentence: str, source: str) -> None:
+    assert attributed_source(sentence) == source
+
+
+def test_the_report_said_takes_the_source_of_the_sentence_before() -> None:
+    assert attributed_source("It said the contract was worth $200 million.",
+                             "Reuters reported on Monday that talks had stalled.") == "Reuters"
