@@ -14,9 +14,9 @@ between two articles. Memory is bounded by the number of feeds open at once (``8
 max_in_flight``), not by the number of feeds.
 
 One host cannot stall the rest: each request is bounded by the fetcher's deadline, a host that
-timed out ``HOST_TIMEOUT_BUDGET`` times in a cycle gets no more requests in that cycle (its
-pages are recorded for a retry later, with backoff), and nothing waits for a slow host but that
-host's own work.
+timed out ``HOST_TIMEOUT_BUDGET`` times in a cycle gets no more requests in that cycle, a feed
+gets ``FEED_TIME_BUDGET`` seconds of a cycle (the pages left are recorded for a retry later,
+with backoff), and nothing waits for a slow host but that host's own work.
 """
 
 from __future__ import annotations
@@ -60,6 +60,9 @@ log = logging.getLogger(__name__)
 
 # Timeouts one host may cost a cycle before its remaining requests wait for a later one.
 HOST_TIMEOUT_BUDGET = 2
+# Seconds one feed may take in a cycle (from its fetch to its last page): pages not started by
+# then wait for a retry, with backoff, so a slow site with many entries cannot hold a cycle.
+FEED_TIME_BUDGET = 300.0
 # Feeds open at once (fetched or being fetched, entries not all stored), per request in flight.
 OPEN_FEEDS_PER_REQUEST = 8
 
@@ -193,6 +196,11 @@ def _asked_wait(result: FetchResult, parsed: ParsedFeed | None) -> timedelta | N
     return max(waits) if waits else None
 
 
+class _NotTried(FetchTimeoutError):
+    """A request left for a later cycle by a time budget: retried like a timeout, never
+    counted as one against its host."""
+
+
 class _HostBudget:
     """Timeouts per host in this cycle; past the budget a host gets no more requests."""
 
@@ -209,11 +217,11 @@ class _HostBudget:
         with self._lock:
             spent = self._timeouts.get(host, 0)
         if spent >= self.limit:
-            raise FetchTimeoutError(
+            raise _NotTried(
                 f"not tried: {host} timed out {spent} times this cycle", url=url)
 
     def record(self, host: str, error: BaseException) -> None:
-        if isinstance(error, FetchTimeoutError):
+        if isinstance(error, FetchTimeoutError) and not isinstance(error, _NotTried):
             with self._lock:
                 self._timeouts[host] = self._timeouts.get(host, 0) + 1
 
@@ -246,6 +254,7 @@ class Poller:
         stop: threading.Event | None = None,
         max_in_flight: int | None = None,
         bounds: IntervalBounds | None = None,
+        feed_budget: float = FEED_TIME_BUDGET,
     ):
         self.store = store
         self.fetcher = fetcher
@@ -258,6 +267,7 @@ class Poller:
         self.stop = stop or threading.Event()
         self.max_in_flight = max_in_flight or network.max_in_flight
         self.bounds = bounds or IntervalBounds()
+        self.feed_budget = feed_budget
 
     def run_cycle(
         self,
@@ -426,8 +436,15 @@ class _Cycle:
         url = entry.url
         host = host_of(url)
 
+        started = self.open[feed_id].outcome.started
+
         def fetch() -> FetchResult:
             self.budget.check(host, url)
+            spent = time.monotonic() - started
+            if spent > p.feed_budget:
+                raise _NotTried(
+                    f"not tried: its feed passed its {p.feed_budget:g}s budget this cycle",
+                    url=url)
             return p.fetcher.fetch(url, kind="page", turn_taken=True)
 
         def after(fetched: FetchResult | BaseException) -> None:

@@ -489,3 +489,30 @@ def test_a_summary_only_article_gets_its_page_at_a_retry(tmp_path: Path, pool) -
         finally:
             fetcher.close()
             store.close()
+
+
+def test_a_feed_gets_a_time_budget_in_a_cycle(tmp_path: Path, pool) -> None:
+    """Section 5: per-feed budgets. A slow site with many entries (each page slow, none timing
+    out) held the cycle as long as it took; pages not started within the feed's budget now
+    wait for a retry, with backoff."""
+    with LocalServer() as server:
+        for i in range(5):
+            server.route(f"/a/{i}.html", body=story_page("denial.html"), delay=0.8)
+        server.route("/f.xml", content_type="application/rss+xml", body=NO_SUMMARY.sub(
+            b"", rss([(f"slow {i}", server.url(f"/a/{i}.html")) for i in range(5)])))
+        store, poller, clock, fetcher = make_poller(tmp_path, pool, {"f": server.url("/f.xml")},
+                                                    max_host_connections=1)
+        poller.feed_budget = 1.0
+        try:
+            start = time.monotonic()
+            poller.run_cycle(store.feeds())
+            assert time.monotonic() - start < 4
+            states = [r["status"] for r in store.query("SELECT status FROM entries")]
+            assert len(states) == 5
+            assert 1 <= states.count(None) <= 2 and states.count("retry") >= 3
+            errors = [r["error"] for r in store.query(
+                "SELECT error FROM entries WHERE status = 'retry'")]
+            assert all("budget" in e for e in errors), errors
+        finally:
+            fetcher.close()
+            store.close()
