@@ -923,7 +923,7 @@ class Store:
         return self.query(
             """SELECT id, name, url, configured_url, interval_minutes, active, last_polled_at,
                       last_success_at, next_poll_at, consecutive_errors, last_error,
-                      last_error_at, disabled_reason
+                      last_error_at, disabled_reason, failing_pages, page_error
                FROM feeds ORDER BY name"""
         )
 
