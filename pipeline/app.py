@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from .alerts import SendReport
@@ -18,6 +18,7 @@ from .ingest import Ingestor, IngestReport, Prepared, fetch_and_extract
 from .judge.stance import StanceModel
 from .models import Article, Story
 from .polling import CycleReport, Poller
+from .scheduling import IntervalBounds
 from .store import Store
 from .urls import canonicalize, is_http_url, site_of
 from .workers import WorkerPool
@@ -45,14 +46,15 @@ class App:
         self.clock = clock
         self.stop = stop or threading.Event()
         self.store = Store.open(database or config.storage.database)
+        pool: WorkerPool | None = None
         try:
             now = self._now()
             self.stories: list[Story] = self.store.sync_stories(config.stories, now=now)
             self.store.sync_feeds(config.feeds, now=now)
             self.model = model or StanceModel.load(config.judge.model)
             self.fetcher = Fetcher(config.network)
-            self.pool = WorkerPool()
-            self.pool.warm_up(warm_up)
+            self.pool = pool = WorkerPool()
+            pool.warm_up(warm_up)
             self.ingestor = Ingestor(self.store, self.stories, self.model, clock=clock,
                                      alerts=config.alerts)
             self.poller = Poller(
@@ -64,8 +66,16 @@ class App:
                 jitter=config.schedule.jitter,
                 clock=clock,
                 stop=self.stop,
+                bounds=IntervalBounds(
+                    low=timedelta(minutes=config.schedule.min_interval_minutes),
+                    high=timedelta(minutes=config.schedule.max_interval_minutes),
+                ),
             )
         except BaseException:
+            # Start-up abandoned (a bad model file, SIGTERM while workers start): no worker
+            # may outlive it, and none is worth a graceful goodbye.
+            if pool is not None:
+                pool.kill()
             self.store.close()
             raise
 

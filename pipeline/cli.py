@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
+import threading
+import time
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -55,12 +58,63 @@ class _Context:
         return self._config
 
 
+class _StopRequested(BaseException):  # noqa: N818 (a signal, not an error)
+    """SIGINT/SIGTERM arrived before the command could stop on its own (during start-up)."""
+
+    def __init__(self, signum: int):
+        self.signum = signum
+        super().__init__(signal.Signals(signum).name)
+
+
+class _Signals:
+    """SIGINT/SIGTERM for the whole life of the process, from ``main()`` on.
+
+    Until a command says it can stop on its own (``stoppable``), a signal raises
+    ``_StopRequested``: start-up (opening the store, loading the model, starting workers) is
+    abandoned, everything opened is closed by the ``with`` blocks, and ``run``/``poll`` exit 0
+    (a ``docker stop`` right after ``docker run`` is a normal stop). Afterwards a signal only
+    sets ``stop``, which the daemon and the poll cycle check between two articles.
+    """
+
+    def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        """A fresh stop event for one command (tests invoke many in one process)."""
+        self.stop = threading.Event()
+        self._stoppable = False
+
+    def install(self) -> None:
+        if threading.current_thread() is threading.main_thread():
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                signal.signal(sig, self._handle)
+
+    def stoppable(self) -> None:
+        self._stoppable = True
+
+    def _handle(self, signum: int, frame: object) -> None:
+        log.info("event=signal signal=%s", signal.Signals(signum).name)
+        self.stop.set()
+        if not self._stoppable:
+            self._stoppable = True  # a second signal during the clean-up must not cut it short
+            raise _StopRequested(signum)
+
+
+_signals = _Signals()
+# Commands for which a stop is a normal end (exit 0) rather than an interruption.
+_STOP_IS_SUCCESS = {"run", "poll"}
+
+
 class _Group(click.Group):
     """Turn claimwatch's own errors into a one-line message and the documented exit code."""
 
     def invoke(self, ctx: click.Context):  # type: ignore[override]
         try:
             return super().invoke(ctx)
+        except _StopRequested as e:
+            command = ctx.invoked_subcommand or ""
+            click.echo(f"stopped by {signal.Signals(e.signum).name} during start-up", err=True)
+            ctx.exit(0 if command in _STOP_IS_SUCCESS else 128 + e.signum)
         except ConfigError as e:
             for line in e.render().splitlines():
                 click.echo(f"error: {line}", err=True)
@@ -91,6 +145,7 @@ def cli(ctx: click.Context, config_path: str | None, verbose: int, quiet: bool) 
       claimwatch serve           # explore the store in Datasette
     """
     _setup_logging(verbose, quiet)
+    _signals.reset()
     ctx.obj = _Context(config_path)
 
 
@@ -113,7 +168,8 @@ def run(ctx: click.Context) -> None:
     """
     from .daemon import Daemon
 
-    with _app(ctx) as app:
+    with _app(ctx, stop=_signals.stop) as app:
+        _signals.stoppable()
         Daemon(app).run()
 
 
@@ -133,9 +189,10 @@ def poll(ctx: click.Context, feed: str | None, due_only: bool) -> None:
       claimwatch poll --feed defensescoop
       claimwatch poll --due-only        # from cron, every few minutes
     """
-    with _app(ctx) as app:
-        progress = (lambda msg: click.echo(f"  {msg}", err=True)) if sys.stderr.isatty() else None
-        report = app.poll(feed=feed, due_only=due_only, progress=progress)
+    with _app(ctx, stop=_signals.stop) as app:
+        _signals.stoppable()
+        with _CycleProgress(sys.stderr.isatty()) as progress:
+            report = app.poll(feed=feed, due_only=due_only, progress=progress)
         # After the cycle's commits, never inside it; bounded, the rest waits in the outbox.
         sent = app.send_alerts(max_seconds=ALERT_FLUSH_SECONDS)
     a = report.articles
@@ -658,6 +715,41 @@ def train_fnc1(stances: Path, bodies: Path, output: Path, include_gate: bool) ->
     click.echo(report.render())
 
 
+class _CycleProgress:
+    """``poll``'s progress: feeds done / due, articles stored, errors. A bar on a terminal, a log
+    line every ``every`` seconds otherwise (cron, Docker logs)."""
+
+    def __init__(self, terminal: bool, *, every: float = 10.0):
+        self.terminal = terminal
+        self.every = every
+        self.bar = None
+        self._last = time.monotonic()
+
+    def __enter__(self):
+        return self
+
+    def __call__(self, report, message: str) -> None:
+        a = report.articles
+        errors = report.feeds_failing + a.fetch_errors
+        if self.terminal:
+            if self.bar is None:
+                self.bar = click.progressbar(length=report.feeds_due, label="feeds",
+                                             file=sys.stderr, show_pos=True)
+                self.bar.__enter__()
+            self.bar.label = f"stored {a.stored}, errors {errors}; feeds"
+            self.bar.update(report.feeds_done - self.bar.pos)
+            return
+        now = time.monotonic()
+        if now - self._last >= self.every:
+            self._last = now
+            log.info("event=progress feeds_done=%d feeds_due=%d stored=%d errors=%d",
+                     report.feeds_done, report.feeds_due, a.stored, errors)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
 class _progress_bar:
     """A ``progress(done, total)`` callback drawing a click progress bar on stderr."""
 
@@ -680,6 +772,7 @@ class _progress_bar:
 
 
 def main() -> None:
+    _signals.install()
     cli(prog_name="claimwatch")
 
 

@@ -9,6 +9,7 @@ file they appear in.
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 import re
 import tomllib
@@ -30,6 +31,23 @@ _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 _TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 _PRINTABLE_ASCII = re.compile(r"^[\x20-\x7e]+$")
 MAX_INTERVAL_MINUTES = 7 * 24 * 60
+_HOUR = 3600.0
+# [network] numbers: (lowest, highest, lowest excluded). A value outside breaks every fetch
+# (a zero timeout, a negative redirect count) or makes no sense for a feed poller.
+NETWORK_RANGES: dict[str, tuple[float, float, bool]] = {
+    "connect_timeout": (0, _HOUR, True),
+    "read_timeout": (0, _HOUR, True),
+    "total_timeout": (0, _HOUR, True),
+    "parse_timeout": (0, _HOUR, True),
+    "extract_timeout": (0, _HOUR, True),
+    "max_feed_bytes": (0, 2**30, True),
+    "max_page_bytes": (0, 2**30, True),
+    "max_entries_per_poll": (1, 100_000, False),
+    "max_redirects": (0, 20, False),
+    "min_host_interval": (0, _HOUR, False),
+    "max_in_flight": (1, 512, False),
+    "max_host_connections": (1, 16, False),
+}
 
 
 def _url_problem(url: str) -> str | None:
@@ -74,6 +92,10 @@ class ScheduleSettings:
     jitter: float = 0.2
     # How often the daemon looks for due feeds; each feed's own interval is in the config.
     check_seconds: float = 30.0
+    # Bounds of the adaptive interval: each feed starts at its interval_minutes and then
+    # follows how often it publishes, within these.
+    min_interval_minutes: int = 5
+    max_interval_minutes: int = 1440
 
 
 @dataclass(frozen=True)
@@ -189,6 +211,10 @@ def _coerce(value: Any, tp: Any, key: str, problems: _Problems, base: Path) -> A
         if isinstance(value, bool) or not isinstance(value, int | float):
             problems.add(key, f"expected a number, got {type(value).__name__}")
             return None
+        if not math.isfinite(value):
+            # TOML has nan and inf literals; no setting of ours means anything with them.
+            problems.add(key, f"expected a finite number, got {value}")
+            return None
         return float(value)
     if tp is int:
         if isinstance(value, bool) or not isinstance(value, int):
@@ -250,10 +276,17 @@ def _read_toml(path: Path, problems: _Problems) -> dict[str, Any] | None:
             return tomllib.load(fh)
     except FileNotFoundError:
         problems.add("", "file not found")
+    except IsADirectoryError:
+        problems.add("", "is a directory, not a TOML file")
     except PermissionError:
         problems.add("", "permission denied")
+    except UnicodeDecodeError as e:
+        # tomllib decodes before parsing and lets this escape, outside TOMLDecodeError.
+        problems.add("", f"not UTF-8 text (byte {e.start}): TOML files must be UTF-8")
     except tomllib.TOMLDecodeError as e:
         problems.add("", f"not valid TOML: {e}")
+    except OSError as e:
+        problems.add("", f"cannot read the file: {e.strerror or e}")
     return None
 
 
@@ -402,16 +435,24 @@ def load_config(path: str | os.PathLike[str]) -> Config:
             problems.add("schedule.timezone", f"unknown time zone {schedule.timezone!r}")
         if not 0 <= schedule.jitter <= 1:
             problems.add("schedule.jitter", "must be between 0 and 1")
-        if schedule.check_seconds < 1:
-            problems.add("schedule.check_seconds", "must be at least 1")
+        if not 1 <= schedule.check_seconds <= 86400:
+            problems.add("schedule.check_seconds", "must be between 1 and 86400 (a day)")
+        if not 1 <= schedule.min_interval_minutes <= schedule.max_interval_minutes:
+            problems.add("schedule.min_interval_minutes",
+                         "must be at least 1 and at most max_interval_minutes")
+        if not 1 <= schedule.max_interval_minutes <= MAX_INTERVAL_MINUTES:
+            problems.add("schedule.max_interval_minutes",
+                         f"must be between 1 and {MAX_INTERVAL_MINUTES} (a week)")
     network = sections.get("network") or NetworkConfig()
     if not _PRINTABLE_ASCII.match(network.user_agent):
         # httpx cannot send anything else in a header: every fetch would fail.
         problems.add("network.user_agent", "use printable ASCII only (no accents, no newlines)")
-    for name in ("connect_timeout", "read_timeout", "total_timeout", "parse_timeout",
-                 "extract_timeout", "max_feed_bytes", "max_page_bytes", "max_entries_per_poll"):
-        if getattr(network, name) <= 0:
-            problems.add(f"network.{name}", "must be positive")
+    for name, (low, high, low_open) in NETWORK_RANGES.items():
+        value = getattr(network, name)
+        if value < low or (low_open and value == low) or value > high:
+            bound = "above" if low_open else "at least"
+            problems.add(f"network.{name}", f"must be {bound} {low:g} and at most {high:g}, "
+                                            f"got {value:g}")
 
     alerts = sections.get("alerts") or AlertSettings()
     if sections.get("alerts") is not None:

@@ -82,11 +82,12 @@ class Daemon:
             report = self.app.poll(due_only=True)
             if report.articles.flags and self.app.config.alerts.enabled:
                 self._wake_alerts()
-            if report.feeds_polled:
+            if report.feeds_due:
                 log.info(
-                    "event=cycle feeds=%d failed=%d new_entries=%d stored=%d flags=%d "
+                    "event=cycle due=%d feeds=%d failed=%d new_entries=%d stored=%d flags=%d "
                     "interrupted=%s",
-                    report.feeds_polled, report.feeds_failed, report.new_entries,
+                    report.feeds_due, report.feeds_polled, report.feeds_failed,
+                    report.new_entries,
                     report.articles.stored, report.articles.flags, report.interrupted,
                 )
         except Exception:

@@ -83,6 +83,8 @@ class NetworkSettings:
     max_page_bytes: int = 5 * 2**20
     max_redirects: int = 5
     min_host_interval: float = 1.0  # politeness: min seconds between requests to one host
+    max_in_flight: int = 32  # requests open at once over all hosts (a poll cycle's threads)
+    max_host_connections: int = 2  # requests open at once to one host
 
 
 @dataclass(frozen=True)
@@ -396,12 +398,13 @@ class GuardedTransport(httpx.BaseTransport):
     including each body read, since httpx reads the body after ``handle_request`` returns.
     """
 
-    def __init__(self, backend: GuardedBackend, *, ssl_context: ssl.SSLContext | None = None):
+    def __init__(self, backend: GuardedBackend, *, ssl_context: ssl.SSLContext | None = None,
+                 max_connections: int = 20):
         self.backend = backend
         self._pool = httpcore.ConnectionPool(
             ssl_context=ssl_context or httpx.create_ssl_context(trust_env=False),
-            max_connections=20,
-            max_keepalive_connections=10,
+            max_connections=max_connections,
+            max_keepalive_connections=max_connections,
             keepalive_expiry=5.0,
             http1=True,
             http2=False,
@@ -648,7 +651,8 @@ class Fetcher:
             backend = GuardedBackend(
                 guard=not settings.allow_private_addresses, monotonic=monotonic
             )
-            transport = GuardedTransport(backend)
+            # Room for every request a cycle keeps in flight, plus redirect hops.
+            transport = GuardedTransport(backend, max_connections=settings.max_in_flight + 8)
         self._transport = transport
         self._host_lock = threading.Lock()
         self._last_start: dict[str, float] = {}
@@ -669,8 +673,12 @@ class Fetcher:
         kind: Literal["feed", "page"],
         etag: str | None = None,
         last_modified: str | None = None,
+        turn_taken: bool = False,
     ) -> FetchResult:
         """GET ``url`` following up to ``max_redirects`` checked redirects.
+
+        ``turn_taken``: the caller already got this host's politeness turn from
+        :meth:`try_turn` (a scheduler that keeps threads free while hosts wait).
 
         Returns 2xx and 304 responses; raises a ``FetchError`` for everything else. ``etag`` and
         ``last_modified`` are sent back exactly as stored: servers compare them as opaque
@@ -692,8 +700,11 @@ class Fetcher:
         budget = _Budget(self.settings.total_timeout, self._monotonic)
         redirects: list[tuple[int, str]] = []
         seen = {str(current)}
+        first = True
         while True:
-            budget.extend(self._wait_turn(current.host))
+            if not (first and turn_taken):
+                budget.extend(self._wait_turn(current.host))
+            first = False
             response = self._send(current, headers, budget, asked=url)
             try:
                 location = response.headers.get("location")
@@ -729,29 +740,36 @@ class Fetcher:
 
     # -- steps of a fetch
 
-    def _wait_turn(self, host: str) -> float:
-        """Sleep until ``host`` was last contacted ``min_host_interval`` ago; returns seconds slept.
+    def try_turn(self, host: str) -> float:
+        """Take ``host``'s politeness turn now and return 0, or return the seconds until it is
+        free (taking nothing). Never sleeps.
 
         The start is recorded under the lock at the moment we go, not reserved in advance: a
         thread that oversleeps must not shrink the gap to the next one.
         """
         interval = self.settings.min_host_interval
-        waited = 0.0
         if interval <= 0:
-            return waited
-        while True:
-            with self._host_lock:
-                now = self._monotonic()
-                wait = self._last_start.get(host, now - interval) + interval - now
-                if wait <= 0:
-                    self._last_start[host] = now
-                    if len(self._last_start) > 1024:  # forget hosts whose spacing has elapsed
-                        self._last_start = {
-                            h: t for h, t in self._last_start.items() if t > now - interval
-                        }
-                    return waited
+            return 0.0
+        with self._host_lock:
+            now = self._monotonic()
+            wait = self._last_start.get(host, now - interval) + interval - now
+            if wait > 0:
+                return wait
+            self._last_start[host] = now
+            if len(self._last_start) > 4096:  # forget hosts whose spacing has elapsed
+                self._last_start = {
+                    h: t for h, t in self._last_start.items() if t > now - interval
+                }
+            return 0.0
+
+    def _wait_turn(self, host: str) -> float:
+        """Sleep until ``host`` was last contacted ``min_host_interval`` ago; returns seconds
+        slept."""
+        waited = 0.0
+        while (wait := self.try_turn(host)) > 0:
             self._sleep(wait)
             waited += wait
+        return waited
 
     def _send(
         self, current: httpx.URL, headers: dict[str, str], budget: _Budget, *, asked: str

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Any
 
 from .alerts import payload as alert_payload
 from .alerts import target_id, wants
@@ -19,6 +20,7 @@ from .config import AlertSettings
 from .dedupe import SyndicationIndex
 from .developments import best_cluster
 from .errors import (
+    BlockedURLError,
     ExtractError,
     FetchError,
     FetchTimeoutError,
@@ -28,11 +30,11 @@ from .errors import (
 )
 from .extract import ExtractedPage, content_hash, extract_page, text_from_plain
 from .feeds import FeedEntry
-from .http import Fetcher
+from .http import Fetcher, FetchResult
 from .judge import judge, story_background
 from .judge.stance import StanceModel
 from .models import Article, Judgment, Stance, Story
-from .scheduling import iso
+from .scheduling import entry_retry_at, iso
 from .store import Store
 from .urls import canonicalize, site_of
 from .workers import RemoteError, WorkerCrashed, WorkerPool, WorkerTimeout
@@ -50,9 +52,13 @@ class Prepared:
     article: Article | None
     text_source: str  # page | feed_summary | file
     fetch_error: str | None = None
-    # Nothing usable now, but the page may work later: the entry is not recorded, so the next
-    # poll of the feed tries it again.
+    # Nothing usable now, but the page may work later: the entry is recorded as waiting for a
+    # retry, with backoff (``scheduling.entry_retry``).
     retryable: bool = False
+    # The address guard refused the link (a private or metadata address, a downgrade): the
+    # entry is recorded as refused and nothing of it, not even the feed's summary, becomes
+    # content, is judged or is linked from any output.
+    refused: bool = False
 
 
 @dataclass
@@ -63,14 +69,18 @@ class IngestReport:
     flags: int = 0
     fetch_errors: int = 0
     skipped: int = 0
-    deferred: int = 0  # entries left for the next poll (their page failed transiently)
+    deferred: int = 0  # entries waiting for a retry (their page failed transiently)
+    refused: int = 0  # entries whose link the address guard refused
+    upgraded: int = 0  # summary-only articles that got their page's text at a retry
+    failed_pages: list[str] = field(default_factory=list)  # why pages failed, this report
     flagged: list[tuple[str, str, str, str]] = field(default_factory=list)  # kind, key, url, ev
 
     def merge(self, other: IngestReport) -> None:
         for name in ("stored", "duplicates", "relevant", "flags", "fetch_errors", "skipped",
-                     "deferred"):
+                     "deferred", "refused", "upgraded"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.flagged.extend(other.flagged)
+        self.failed_pages.extend(other.failed_pages)
 
 
 def fetch_and_extract(
@@ -83,6 +93,12 @@ def fetch_and_extract(
     """Fetch a page through the guarded fetcher and extract it in a worker. Raises FetchError or
     ExtractError (with a ``kind``), never returns a half result."""
     result = fetcher.fetch(url, kind="page")
+    return extract_fetched(url, result, pool=pool, extract_timeout=extract_timeout)
+
+
+def extract_fetched(url: str, result: FetchResult, *, pool: WorkerPool,
+                    extract_timeout: float) -> ExtractedPage:
+    """Extract a fetched page in a worker process. Raises ExtractError (with a ``kind``)."""
     if result.content_type not in _HTML_TYPES:
         raise ExtractError(f"not an HTML page ({result.content_type})", url=url,
                            kind="not_html")
@@ -122,10 +138,31 @@ def prepare_entry(
     when the page cannot be fetched or extracted."""
     if entry.url is None:
         return _from_summary(entry, None, "no usable link")
+    fetched: FetchResult | BaseException
     try:
-        page = fetch_and_extract(
-            entry.url, fetcher=fetcher, pool=pool, extract_timeout=extract_timeout
-        )
+        fetched = fetcher.fetch(entry.url, kind="page")
+    except Exception as e:  # judged below, with the extraction's failures
+        fetched = e
+    return prepare_fetched(entry, fetched, pool=pool, extract_timeout=extract_timeout)
+
+
+def prepare_fetched(
+    entry: FeedEntry,
+    fetched: FetchResult | BaseException,
+    *,
+    pool: WorkerPool,
+    extract_timeout: float,
+) -> Prepared:
+    """The second half of :func:`prepare_entry`: ``fetched`` is the page, or the exception its
+    fetch raised (the poll cycle fetches in one thread pool and extracts in another step)."""
+    assert entry.url is not None
+    try:
+        if isinstance(fetched, BaseException):
+            raise fetched
+        page = extract_fetched(entry.url, fetched, pool=pool, extract_timeout=extract_timeout)
+    except BlockedURLError as e:
+        return Prepared(entry_url=entry.url, article=None, text_source="none",
+                        fetch_error=f"{e.kind}: {e}"[:500], refused=True)
     except (FetchError, ExtractError) as e:
         return _from_summary(entry, entry.url, f"{e.kind}: {e}"[:500], retryable=_retryable(e))
     except Exception as e:  # a bug or an input nobody foresaw: it costs this entry only
@@ -164,7 +201,8 @@ def _from_summary(entry: FeedEntry, url: str | None, why: str, *,
         author=entry.author,
         published_at=entry.published_at,
     )
-    return Prepared(entry_url=url, article=article, text_source="feed_summary", fetch_error=why)
+    return Prepared(entry_url=url, article=article, text_source="feed_summary", fetch_error=why,
+                    retryable=retryable)
 
 
 class Ingestor:
@@ -194,6 +232,9 @@ class Ingestor:
         known: list[tuple[FeedEntry, int]] = []
         rest: list[FeedEntry] = []
         for entry in entries:
+            if entry.attempts:  # a retry of its page: its summary-only article is its own
+                rest.append(entry)
+                continue
             article_id = self.store.article_id_by_url(entry.url) if entry.url else None
             if article_id is None:
                 rest.append(entry)
@@ -225,19 +266,35 @@ class Ingestor:
             }
         if article is None:
             report.fetch_errors += 1
-            if prepared.retryable:
-                report.deferred += 1
-                log.info("event=article_deferred url=%s reason=%r", prepared.entry_url,
+            if prepared.entry_url:  # an entry without a link has no page to fail
+                report.failed_pages.append(prepared.fetch_error or "no text")
+            state: dict[str, Any] = {"article_id": None, "error": prepared.fetch_error}
+            if prepared.refused:
+                report.refused += 1
+                state["status"] = "refused"
+                log.warning("event=link_refused url=%s reason=%r", prepared.entry_url,
+                            prepared.fetch_error)
+            elif prepared.retryable and entry is not None:
+                attempts = entry.attempts + 1
+                retry_at = entry_retry_at(attempts, self.clock())
+                state.update(status="retry" if retry_at else "failed", attempts=attempts,
+                             retry_at=iso(retry_at) if retry_at else None)
+                if retry_at:
+                    report.deferred += 1
+                log.info("event=article_deferred url=%s attempts=%d retry_at=%s reason=%r",
+                         prepared.entry_url, attempts, state["retry_at"], prepared.fetch_error)
+            else:
+                state["status"] = "failed"
+                log.info("event=article_skipped url=%s reason=%r", prepared.entry_url,
                          prepared.fetch_error)
-                return report
             if feed_id is not None and entry_row is not None:
                 with self.store.transaction() as db:
-                    self.store.record_entry(db, feed_id, {**entry_row, "article_id": None})
-            log.info("event=article_skipped url=%s reason=%r", prepared.entry_url,
-                     prepared.fetch_error)
+                    self.store.record_entry(db, feed_id, {**entry_row, **state})
             return report
         if prepared.fetch_error:
             report.fetch_errors += 1
+            if prepared.entry_url:
+                report.failed_pages.append(prepared.fetch_error)
 
         digest = content_hash(article.text)
         existing = self.store.article_id_by_url(article.url)
@@ -251,6 +308,12 @@ class Ingestor:
         elif existing is None and own_url and own_url != article.url:
             existing = self.store.article_id_by_url(own_url)
         if existing is not None:
+            if (entry is not None and entry.attempts and prepared.text_source == "page"
+                    and self.store.article_source(existing) == "feed_summary"):
+                # The page of an article stored from its feed summary (its page had failed for
+                # a transient reason) arrived at a retry: the article gets its full text.
+                return self._upgrade(existing, article, prepared, feed_id, entry_row, digest,
+                                     now, report)
             report.skipped += 1
             if feed_id is not None and entry_row is not None:
                 with self.store.transaction() as db:
@@ -287,7 +350,8 @@ class Ingestor:
                 },
             )
             if feed_id is not None and entry_row is not None:
-                self.store.record_entry(db, feed_id, {**entry_row, "article_id": article_id})
+                self.store.record_entry(db, feed_id, {**entry_row, "article_id": article_id,
+                                                      **self._summary_retry(prepared, entry)})
             if exact_copy is not None:
                 self.store.copy_judgments(db, exact_copy, article_id, now)
                 report.duplicates += 1
@@ -306,6 +370,47 @@ class Ingestor:
             article_id, article.url, prepared.text_source, ",".join(relevant_slugs) or "-",
             original or "-",
         )
+        return report
+
+    def _summary_retry(self, prepared: Prepared, entry: FeedEntry | None) -> dict[str, Any]:
+        """An article stored from its feed summary because its page failed for a transient
+        reason: its entry waits for a retry of the page, with backoff."""
+        if not (prepared.retryable and prepared.text_source == "feed_summary" and entry):
+            return {}
+        attempts = entry.attempts + 1
+        retry_at = entry_retry_at(attempts, self.clock())
+        if retry_at is None:
+            return {"status": "failed", "attempts": attempts, "error": prepared.fetch_error}
+        return {"status": "retry", "attempts": attempts, "retry_at": iso(retry_at),
+                "error": prepared.fetch_error}
+
+    def _upgrade(self, article_id: int, article: Article, prepared: Prepared,
+                 feed_id: int | None, entry_row: dict[str, Any] | None, digest: str, now: str,
+                 report: IngestReport) -> IngestReport:
+        """Replace a summary-only article's text by its page's, and judge it again, in one
+        transaction: its earlier matches and development evidence go, the new ones come."""
+        original = self.syndication.find_original(article.text)
+        if original is not None and original >= article_id:
+            original = None  # it is the earliest of its group
+        judgments = [(story, judge(article, story, model=self.model)) for story in self.stories]
+        relevant_slugs = [s.slug for s, j in judgments if j.relevant]
+        with self.store.transaction() as db:
+            self.store.clear_judgments(db, article_id, now)
+            self.store.update_article(db, article_id, {
+                "title": article.title, "author": article.author,
+                "published_at": article.published_at, "text": article.text,
+                "content_hash": digest, "duplicate_of": original, "text_source": "page",
+                "fetch_error": None, "relevant_stories": ",".join(relevant_slugs) or None,
+            })
+            if feed_id is not None and entry_row is not None:
+                self.store.record_entry(db, feed_id, {**entry_row, "article_id": article_id})
+            self.syndication.add(article_id, article.text)
+            for story, judgment in judgments:
+                self._write_judgment(db, story, judgment, article_id, article, now, report)
+        report.upgraded += 1
+        report.relevant += 1 if relevant_slugs else 0
+        log.info("event=article_upgraded id=%s url=%s relevant=%s", article_id, article.url,
+                 ",".join(relevant_slugs) or "-")
         return report
 
     def _write_judgment(self, db, story: Story, judgment: Judgment, article_id: int,

@@ -4,7 +4,9 @@ Pure functions: the current time and the random source are arguments, so every r
 tested without a clock. The rules come from what went wrong for users of other feed readers:
 
 - transient errors back off exponentially (capped, jittered) and never stop polling;
-- only ``410 Gone`` disables a feed (with a reason shown in Datasette);
+- ``410 Gone`` disables a feed, and so do 30 days of failures with no success in between
+  (with a reason shown in Datasette and the digest);
+- the feed's ``ttl`` and ``Cache-Control: max-age`` are lower bounds on its interval;
 - 429/503 honour ``Retry-After`` (clamped) and are not counted as failures;
 - a cycle where nearly every feed fails with network errors is our outage, not theirs;
 - a 301/308 is adopted as the feed's URL only after it persisted; 302/307 never are.
@@ -39,6 +41,25 @@ REDIRECT_MIN_AGE = timedelta(days=7)
 OUTAGE_MIN_FEEDS = 3
 OUTAGE_SHARE = 0.8
 OUTAGE_WINDOW = timedelta(minutes=15)
+# A feed's own ttl or Cache-Control max-age is a lower bound on its interval up to this long:
+# beyond that a typo would freeze the feed.
+MAX_SERVER_HINT = timedelta(days=1)
+# A feed failing (not throttled, not our outage) for this long is disabled, with a reason.
+DISABLE_AFTER_FAILING = timedelta(days=30)
+
+
+# A page that failed for a transient reason (timeout, 5xx, connection) is tried again after
+# 30 min, 1 h, 2 h, 4 h, 8 h, then given up: the entry is recorded as failed.
+ENTRY_RETRY_FIRST = timedelta(minutes=30)
+ENTRY_RETRY_ATTEMPTS = 6
+
+
+def entry_retry_at(attempts: int, now: datetime) -> datetime | None:
+    """When to fetch an entry's page again after ``attempts`` transient failures; None once
+    it is not worth trying any more."""
+    if attempts >= ENTRY_RETRY_ATTEMPTS:
+        return None
+    return now + ENTRY_RETRY_FIRST * 2 ** max(attempts - 1, 0)
 
 
 def iso(dt: datetime) -> str:
@@ -78,7 +99,7 @@ def use_validators(feed: Any, now: datetime) -> bool:
 @dataclass(frozen=True)
 class Decision:
     changes: dict[str, Any]  # columns of the feed row to update
-    outcome: str  # new | unchanged | not_modified | error | throttled | gone | outage
+    outcome: str  # new | unchanged | not_modified | error | throttled | gone | outage | disabled
 
 
 def after_success(
@@ -95,13 +116,22 @@ def after_success(
     conditional: bool,
     new_entries: int,
     warning: str | None = None,
+    min_wait: timedelta | None = None,
+    interval: timedelta | None = None,
 ) -> Decision:
-    interval = timedelta(minutes=feed.interval_minutes)
+    """``min_wait``: what the feed asks for (``ttl``, ``Cache-Control: max-age``), a lower
+    bound on the interval, clamped to ``MAX_SERVER_HINT``. ``interval``: the feed's adaptive
+    interval (default: its configured one)."""
+    if interval is None:
+        interval = timedelta(minutes=feed.interval_minutes)
+    if min_wait is not None:
+        interval = max(interval, min(min_wait, MAX_SERVER_HINT))
     changes: dict[str, Any] = {
         "last_polled_at": iso(now),
         "last_success_at": iso(now),
         "next_poll_at": iso(now + jittered(interval, rng, jitter)),
         "consecutive_errors": 0,
+        "failing_since": None,
         "last_error": warning,
         "last_error_at": iso(now) if warning else None,
     }
@@ -172,9 +202,64 @@ def after_failure(
         return Decision(changes=changes, outcome="throttled")
     errors = (feed.consecutive_errors or 0) + 1
     changes["consecutive_errors"] = errors
+    since = parse_iso(getattr(feed, "failing_since", None)) or now
+    changes["failing_since"] = iso(since)
+    if now - since >= DISABLE_AFTER_FAILING:
+        changes.update(disabled_reason=f"failing since {iso(since)} ({errors} failures, no "
+                                       f"success for 30 days); last: {message}"[:1000],
+                       next_poll_at=None)
+        return Decision(changes=changes, outcome="disabled")
     wait = backoff(interval, errors)
     changes["next_poll_at"] = iso(now + jittered(wait, rng, jitter))
     return Decision(changes=changes, outcome="error")
+
+
+@dataclass(frozen=True)
+class IntervalBounds:
+    """``[schedule] min_interval_minutes`` / ``max_interval_minutes``: how far a feed's
+    interval may follow its publishing rate."""
+
+    low: timedelta = timedelta(minutes=5)
+    high: timedelta = timedelta(days=1)
+
+
+def adaptive_interval(
+    current: timedelta,
+    *,
+    published: list[datetime],
+    new_entries: int,
+    bounds: IntervalBounds,
+) -> timedelta:
+    """The next interval of a feed, following how often it publishes.
+
+    From the entries' dates: poll about twice per typical gap between the latest entries
+    (median of up to 10 gaps), so a new article waits half a gap on average. From what the
+    poll found: nothing new stretches the interval by half; something new never lets it grow.
+    Always within ``bounds``.
+    """
+    dates = sorted(set(published), reverse=True)[:11]
+    estimate = None
+    if len(dates) >= 3:
+        gaps = sorted(a - b for a, b in zip(dates, dates[1:], strict=False))
+        estimate = gaps[len(gaps) // 2] / 2
+    if new_entries:
+        target = min(estimate, current) if estimate is not None else current
+    else:
+        target = max(estimate or timedelta(0), current * 1.5)
+    return min(max(target, bounds.low), bounds.high)
+
+
+def cache_max_age(cache_control: str | None) -> timedelta | None:
+    """``max-age`` of a Cache-Control header, None when absent or unreadable."""
+    for part in (cache_control or "").split(","):
+        name, _, value = part.strip().partition("=")
+        if name.strip().lower() == "max-age":
+            try:
+                seconds = int(value.strip().strip('"'))
+            except ValueError:
+                return None
+            return timedelta(seconds=seconds) if seconds > 0 else None
+    return None
 
 
 def error_kind(error: BaseException) -> str:

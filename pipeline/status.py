@@ -27,7 +27,8 @@ class FeedHealth:
     name: str
     url: str
     interval_minutes: int
-    # ok | failing | disabled | never polled (configured, not polled yet)
+    # ok | failing | pages failing (the feed is fine, its article pages are not) | disabled |
+    # never polled (configured, not polled yet)
     state: str
     due: bool
     consecutive_errors: int = 0
@@ -35,6 +36,7 @@ class FeedHealth:
     next_poll_at: str | None = None
     last_error: str | None = None
     disabled_reason: str | None = None
+    failing_pages: int = 0
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,8 @@ def _state(row: dict[str, Any] | None) -> str:
         return "disabled"
     if (row.get("consecutive_errors") or 0) > 0:
         return "failing"
+    if (row.get("failing_pages") or 0) > 0:
+        return "pages failing"
     return "ok"
 
 
@@ -89,8 +93,10 @@ def feed_health(config: Config, store: Store | None, now: datetime) -> list[Feed
             consecutive_errors=(row or {}).get("consecutive_errors") or 0,
             last_success_at=(row or {}).get("last_success_at"),
             next_poll_at=next_poll,
-            last_error=(row or {}).get("last_error"),
+            last_error=((row or {}).get("page_error") if state == "pages failing"
+                        else (row or {}).get("last_error")),
             disabled_reason=(row or {}).get("disabled_reason"),
+            failing_pages=(row or {}).get("failing_pages") or 0,
         ))
     return result
 
@@ -190,7 +196,9 @@ def render_status(s: Status) -> str:
         f"claimwatch status at {s.now}",
         f"  daemon       {daemon}",
         f"  feeds        {len(s.feeds)} total, {due} due, {s.count('failing')} failing, "
-        f"{s.count('disabled')} disabled, {s.count('never polled')} never polled",
+        f"{s.count('disabled')} disabled, {s.count('never polled')} never polled"
+        + (f", {s.count('pages failing')} with failing pages" if s.count("pages failing")
+           else ""),
         f"  today        {_activity(s.today)}",
         f"  last 7 days  {_activity(s.week)}",
         f"  last digest  {s.last_digest or 'none yet'}",
@@ -203,7 +211,7 @@ def render_status(s: Status) -> str:
                      f"{s.alerts['failed']} given up")
     if s.store_error:
         lines.append(f"  store error  {s.store_error}")
-    problems = [f for f in s.feeds if f.state in ("failing", "disabled")]
+    problems = [f for f in s.feeds if f.state in ("failing", "pages failing", "disabled")]
     if problems:
         lines.append("  feeds needing attention (`claimwatch feeds list` shows all):")
         for f in problems[:5]:
@@ -218,15 +226,15 @@ def render_feeds(feeds: list[FeedHealth]) -> str:
     if not feeds:
         return "no feeds in the config: add [[feeds]] tables, or `claimwatch feeds import`\n"
     width = max(4, *(len(f.name) for f in feeds))
-    lines = [f"{'NAME':<{width}}  {'STATE':<12}  {'ERRORS':>6}  {'LAST SUCCESS':<20}  "
+    lines = [f"{'NAME':<{width}}  {'STATE':<13}  {'ERRORS':>6}  {'LAST SUCCESS':<20}  "
              f"{'NEXT POLL':<20}  URL"]
     for f in feeds:
         lines.append(
-            f"{f.name:<{width}}  {f.state:<12}  {f.consecutive_errors:>6}  "
+            f"{f.name:<{width}}  {f.state:<13}  {f.consecutive_errors:>6}  "
             f"{f.last_success_at or '-':<20}  {f.next_poll_at or '-':<20}  {f.url}"
         )
         if f.state == "disabled":
             lines.append(f"{'':<{width}}  disabled: {f.disabled_reason}")
-        elif f.state == "failing" and f.last_error:
+        elif f.state in ("failing", "pages failing") and f.last_error:
             lines.append(f"{'':<{width}}  last error: {f.last_error}")
     return "\n".join(lines) + "\n"

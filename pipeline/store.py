@@ -264,6 +264,24 @@ def m005_sources(db: sqlite_utils.Database) -> None:
     db.execute(_LEDGER_VIEW)
 
 
+@migrations()
+def m006_entry_states_and_page_health(db: sqlite_utils.Database) -> None:
+    """An entry whose page could not be had is recorded with why (refused by the address guard,
+    waiting for a retry with backoff, given up), and a feed whose pages keep failing shows it."""
+    entries = db["entries"]
+    entries.add_column("status", str)  # null: handled | refused | retry | failed
+    entries.add_column("error", str)
+    entries.add_column("attempts", int)
+    entries.add_column("retry_at", str)
+    db.execute("CREATE INDEX idx_entries_retry ON entries (feed_id, retry_at) "
+               "WHERE status = 'retry'")
+    db["feeds"].add_column("failing_pages", int, not_null_default=0)
+    db["feeds"].add_column("page_error", str)
+    db["feeds"].add_column("page_error_at", str)
+    db["feeds"].add_column("failing_since", str)  # first failure of the current streak
+    db["feeds"].add_column("poll_interval_minutes", float)  # adaptive; null: interval_minutes
+
+
 # The latest review of a match or development decides; "wrong" hides it from flags and counts.
 _FLAGS_VIEW = """
 CREATE VIEW flags AS
@@ -365,6 +383,8 @@ class FeedRow:
     redirect_target: str | None
     redirect_count: int
     redirect_first_seen: str | None
+    failing_since: str | None = None
+    poll_interval_minutes: float | None = None
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> FeedRow:
@@ -545,6 +565,8 @@ class Store:
                     continue
                 row = rows[0]
                 changes: dict[str, Any] = {"interval_minutes": feed.interval_minutes, "active": 1}
+                if row["interval_minutes"] != feed.interval_minutes:
+                    changes["poll_interval_minutes"] = None  # start again from the new one
                 if row["configured_url"] != feed.url:
                     changes.update(
                         url=feed.url,
@@ -558,6 +580,7 @@ class Store:
                         redirect_target=None,
                         redirect_count=0,
                         redirect_first_seen=None,
+                        failing_since=None,
                         next_poll_at=now,
                     )
                 db["feeds"].update(row["id"], changes)
@@ -585,6 +608,11 @@ class Store:
         with self.transaction() as db:
             db["feeds"].update(feed_id, changes)
             db["poll_log"].insert({"feed_id": feed_id, **log})
+
+    def mark_due(self, feed_ids: Sequence[int], now: str) -> None:
+        with self.transaction() as db:
+            for feed_id in feed_ids:
+                db["feeds"].update(feed_id, {"next_poll_at": now})
 
     def recent_polls(self, since: str) -> tuple[int, int]:
         """(polls since ``since``, how many of them failed at the network): the daemon polls a
@@ -645,9 +673,65 @@ class Store:
         return (row[0], row[1]) if row else None
 
     def record_entry(self, db: sqlite_utils.Database, feed_id: int, entry: dict[str, Any]) -> None:
-        """Remember an entry (inside the caller's transaction) so it is never processed twice."""
-        db["entries"].insert({"feed_id": feed_id, **entry}, pk=("feed_id", "guid_key"),
-                             ignore=True)
+        """Remember an entry (inside the caller's transaction) so it is never processed twice.
+
+        An entry seen before (one waiting for a retry) gets its new state; its
+        ``first_seen_at`` stays."""
+        row = {"article_id": None, "status": None, "error": None, "attempts": None,
+               "retry_at": None, **entry, "feed_id": feed_id}
+        columns = ("feed_id", "guid_key", "url", "title", "article_id", "first_seen_at",
+                   "status", "error", "attempts", "retry_at")
+        updated = [c for c in columns
+                   if c not in ("feed_id", "guid_key", "first_seen_at", "article_id")]
+        # An entry's article, once it has one, stays linked (a failed retry of its page
+        # does not unlink the summary-only article).
+        db.execute(
+            f"INSERT INTO entries ({', '.join(columns)}) "
+            f"VALUES ({', '.join('?' * len(columns))}) "
+            f"ON CONFLICT (feed_id, guid_key) DO UPDATE SET "
+            "article_id = coalesce(excluded.article_id, entries.article_id), "
+            + ", ".join(f"{c} = excluded.{c}" for c in updated),
+            [row.get(c) for c in columns],
+        )
+
+    def due_retries(self, feed_id: int, now: str, limit: int) -> list[dict[str, Any]]:
+        """Entries of a feed whose page failed for a transient reason and whose retry is due."""
+        return self.query(
+            """SELECT guid_key, url, title, attempts FROM entries
+               WHERE feed_id = ? AND status = 'retry' AND retry_at <= ?
+               ORDER BY retry_at LIMIT ?""",
+            [feed_id, now, limit],
+        )
+
+    def waiting_retries(self, feed_id: int) -> int:
+        row = self.db.execute(
+            "SELECT count(*) FROM entries WHERE feed_id = ? AND status = 'retry'", [feed_id]
+        ).fetchone()
+        return int(row[0])
+
+    def article_source(self, article_id: int) -> str | None:
+        row = self.db.execute("SELECT text_source FROM articles WHERE id = ?",
+                              [article_id]).fetchone()
+        return row[0] if row else None
+
+    def update_article(self, db: sqlite_utils.Database, article_id: int,
+                       changes: dict[str, Any]) -> None:
+        db["articles"].update(article_id, changes)
+
+    def clear_judgments(self, db: sqlite_utils.Database, article_id: int, now: str) -> None:
+        """Forget an article's matches and development evidence (it is about to be judged
+        again). A development left with no evidence and no review goes too."""
+        developments = [r[0] for r in db.execute(
+            "SELECT development_id FROM article_developments WHERE article_id = ?",
+            [article_id])]
+        db.execute("DELETE FROM matches WHERE article_id = ?", [article_id])
+        db.execute("DELETE FROM article_developments WHERE article_id = ?", [article_id])
+        for development_id in developments:
+            self._refresh_development_counts(db, development_id, now)
+            db.execute(
+                """DELETE FROM developments WHERE id = ? AND article_count = 0
+                   AND NOT EXISTS (SELECT 1 FROM reviews WHERE development_id = ?)""",
+                [development_id, development_id])
 
     def insert_article(self, db: sqlite_utils.Database, row: dict[str, Any]) -> int:
         db["articles"].insert(row)
@@ -820,12 +904,16 @@ class Store:
 
     def feed_problems(self) -> list[dict[str, Any]]:
         return self.query(
-            """SELECT name, url, consecutive_errors, last_error, last_error_at, last_success_at,
-                      next_poll_at, disabled_reason
+            """SELECT name, url, consecutive_errors,
+                      coalesce(last_error, page_error) AS last_error,
+                      coalesce(last_error_at, page_error_at) AS last_error_at, last_success_at,
+                      next_poll_at, disabled_reason, failing_pages
                FROM feeds
                WHERE active = 1 AND (consecutive_errors > 0 OR disabled_reason IS NOT NULL
+                     OR failing_pages > 0
                      OR (last_error IS NOT NULL AND last_error_at > coalesce(last_success_at, '')))
-               ORDER BY disabled_reason IS NULL, consecutive_errors DESC, name"""
+               ORDER BY disabled_reason IS NULL, consecutive_errors DESC, failing_pages DESC,
+                        name"""
         )
 
     # -- the status screen and `feeds list` ----------------------------------------------------
@@ -835,7 +923,7 @@ class Store:
         return self.query(
             """SELECT id, name, url, configured_url, interval_minutes, active, last_polled_at,
                       last_success_at, next_poll_at, consecutive_errors, last_error,
-                      last_error_at, disabled_reason
+                      last_error_at, disabled_reason, failing_pages, page_error
                FROM feeds ORDER BY name"""
         )
 

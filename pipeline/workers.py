@@ -5,7 +5,8 @@ can spin for minutes on one hostile document. A ``Worker`` owns one child proces
 passes its deadline kills the child (SIGKILL) and the next call starts a fresh one. The child also
 runs under an address-space limit so a decompression or DOM blow-up fails there, not here.
 
-A ``WorkerPool`` hands out workers to threads, one each, so parsing and extraction use every core.
+A ``WorkerPool`` hands out workers to threads, one each, so parsing and extraction use every core
+(the poll cycle's network threads, see ``dispatch``, take one for each body they fetched).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import logging
 import multiprocessing
 import os
 import queue
+import signal
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -35,6 +37,17 @@ class WorkerCrashed(Exception):
 
 
 def _child_main(conn: Connection, memory_limit: int | None) -> None:
+    # Ctrl-C reaches the whole process group: the parent decides what stops, and kills us.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        _serve(conn, memory_limit)
+    except (BrokenPipeError, EOFError, OSError, KeyboardInterrupt):
+        # The parent is gone (killed, or exited mid-call): nobody is left to tell. Leave
+        # quietly instead of printing a traceback on the terminal we share with it.
+        return
+
+
+def _serve(conn: Connection, memory_limit: int | None) -> None:
     if memory_limit:
         try:
             import resource
@@ -43,10 +56,7 @@ def _child_main(conn: Connection, memory_limit: int | None) -> None:
         except (ImportError, ValueError, OSError):  # not on this platform: run without it
             pass
     while True:
-        try:
-            message = conn.recv()
-        except (EOFError, OSError):
-            return
+        message = conn.recv()
         if message is None:
             return
         fn, args = message
@@ -159,6 +169,12 @@ class WorkerPool:
         for w in self._all:
             w.close()
 
+    def kill(self) -> None:
+        """Stop every worker now, whatever it is doing."""
+        self._closed.set()
+        for w in self._all:
+            w.kill()
+
     def __enter__(self) -> WorkerPool:
         return self
 
@@ -168,55 +184,3 @@ class WorkerPool:
 
 def default_pool_size() -> int:
     return max(1, min(4, os.cpu_count() or 1))
-
-
-class Stopped(Exception):
-    """``ordered_map`` was told to stop before every result was in."""
-
-
-def ordered_map(
-    fn: Callable[[Any], Any],
-    items: list[Any],
-    *,
-    threads: int,
-    stop: threading.Event,
-    poll: float = 0.2,
-) -> Iterator[Any]:
-    """Yield ``fn(item)`` for each item, in order, computed by ``threads`` daemon threads.
-
-    Unlike a ThreadPoolExecutor, a stop request returns at once (raising ``Stopped``) without
-    waiting for calls in flight: they are daemon threads, bounded by the fetcher's deadline,
-    and nothing they produce is used afterwards. That is what lets the daemon exit within a
-    few seconds of SIGTERM while a slow server is still dripping bytes.
-    """
-    results: dict[int, tuple[bool, Any]] = {}
-    cond = threading.Condition()
-    next_index = iter(range(len(items)))
-    take = threading.Lock()
-
-    def run() -> None:
-        while not stop.is_set():
-            with take:
-                i = next(next_index, None)
-            if i is None:
-                return
-            try:
-                value: tuple[bool, Any] = (True, fn(items[i]))
-            except BaseException as e:  # handed to the consumer, raised there
-                value = (False, e)
-            with cond:
-                results[i] = value
-                cond.notify_all()
-
-    for n in range(min(threads, len(items))):
-        threading.Thread(target=run, daemon=True, name=f"claimwatch-map-{n}").start()
-    for i in range(len(items)):
-        with cond:
-            while i not in results:
-                if stop.is_set():
-                    raise Stopped()
-                cond.wait(poll)
-            ok, value = results.pop(i)
-        if not ok:
-            raise value
-        yield value

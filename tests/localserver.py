@@ -64,15 +64,18 @@ class LocalServer:
     threads short-lived, so :meth:`close` can join them all.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, host: str = "127.0.0.1") -> None:
         self._routes: dict[str, _Route] = {}
         self._lock = threading.Lock()
         self.requests: list[RequestInfo] = []
         self.closing = threading.Event()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(self))
+        # Any 127.0.0.0/8 address: several "hosts" for per-host politeness, all on loopback.
+        if not host.startswith("127."):
+            raise ValueError("tests only serve on loopback")
+        self._httpd = ThreadingHTTPServer((host, 0), _make_handler(self))
         self._httpd.daemon_threads = False  # so server_close() joins every handler thread
         self.port = self._httpd.server_address[1]
-        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.base_url = f"http://{host}:{self.port}"
         self._thread = threading.Thread(
             target=self._httpd.serve_forever,
             kwargs={"poll_interval": 0.05},

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import random
+import re
 import time
 
 import pytest
@@ -7,6 +9,7 @@ import pytest
 from pipeline.errors import ParseError
 from pipeline.feeds import parse_feed
 from pipeline.workers import RemoteError, Worker, WorkerTimeout
+from tests.feed_faults import FAULTS, faulty_feed
 
 RSS = b"""<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0"><channel><title>T</title>
@@ -89,3 +92,69 @@ def test_pathological_feed_costs_one_worker_not_the_process() -> None:
         assert info.value.type_name == "ParseError"
     finally:
         worker.close()
+
+
+# --- ill-formed but readable feeds (issue 8): read what feedparser reads ------------------------
+
+FAULT_CLASSES = sorted(FAULTS)
+
+
+@pytest.mark.parametrize("fault", FAULT_CLASSES)
+def test_an_ill_formed_feed_feedparser_reads_is_read(fault: str) -> None:
+    """Undefined HTML entities, stray ampersands, unclosed tags, wrong encodings: a feed that
+    feedparser reads (a version, a title or entries) was marked not_a_feed when none of its
+    entries had a link, or when it had no version."""
+    feed = faulty_feed(fault, random.Random(3), n=4)
+    parsed = parse_feed(feed.body, feed.headers, "https://f.example/rss")
+    assert len(parsed.entries) == feed.entries
+    assert parsed.title
+    for entry in parsed.entries:
+        assert entry.title and entry.guid_key
+
+
+@pytest.mark.parametrize("fault", ["html_entities_rss", "html_entities_atom",
+                                   "entities_items_without_links", "rdf_rss10_entities"])
+def test_html_entities_become_their_characters(fault: str) -> None:
+    feed = faulty_feed(fault, random.Random(3), n=6)
+    parsed = parse_feed(feed.body, feed.headers, "https://f.example/rss")
+    text = " ".join(e.title + " " + e.summary for e in parsed.entries)
+    assert "\u2019" in text and "\u2026" in text and "\u00a9" in text
+    assert not re.search(r"&[a-z]+;", text), text
+    assert "warning: ill-formed feed" in (parsed.warning or "")
+
+
+@pytest.mark.parametrize("fault", ["latin1_declared_utf8", "cp1252_declared_utf8",
+                                   "utf8_declared_latin1", "bom_and_wrong_declaration",
+                                   "utf16", "no_declaration"])
+def test_wrong_declared_encodings_are_decoded(fault: str) -> None:
+    feed = faulty_feed(fault, random.Random(5), n=12)
+    parsed = parse_feed(feed.body, feed.headers, "https://f.example/rss")
+    titles = " ".join(e.title for e in parsed.entries)
+    assert "Caf\u00e9" in titles or "Se\u00f1or" in titles or "S\u00e3o" in titles, titles
+
+
+def test_a_bigger_entity_expansion_bomb_is_refused_or_defused_fast() -> None:
+    levels = "".join('<!ENTITY e{} "{}">'.format(i, f"&e{i - 1};" * 10) for i in range(1, 12))
+    bomb = (f'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY e0 "lol">{levels}]>'
+            f'<rss version="2.0"><channel><title>&e11;</title><item><title>&e11;</title>'
+            f"<guid>1</guid></item></channel></rss>").encode()
+    start = time.monotonic()
+    try:
+        feed = parse_feed(bomb, {}, "https://f.example/rss")
+        assert len(feed.title) < 10_000
+        assert all(len(e.title) < 10_000 for e in feed.entries)
+    except ParseError:
+        pass
+    assert time.monotonic() - start < 2
+
+
+@pytest.mark.parametrize("body", [
+    b"<!DOCTYPE html><html><head><title>News</title></head><body><article>x</article></body>"
+    b"</html>",
+    b'<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><head><title>X</title>'
+    b"</head><body/></html>",
+    b'{"version": "https://jsonfeed.org/version/1", "title": "x", "items": []}',
+])
+def test_pages_that_are_not_feeds_are_still_refused(body: bytes) -> None:
+    with pytest.raises(ParseError):
+        parse_feed(body, {"content-type": "text/html"}, "https://f.example/rss")

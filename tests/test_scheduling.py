@@ -150,3 +150,90 @@ def test_an_outage_shows_over_the_recent_window_not_one_cycle() -> None:
     # Recent failures alone do not make this cycle's HTTP errors an outage.
     assert not s.is_outage([ParseError("x", url="u")], polled=1, recent_polled=5,
                            recent_network_failures=5)
+
+
+# --- issue 8, section 3: server hints as lower bounds, disabling after 30 days of failures ------
+
+
+def test_ttl_and_max_age_are_lower_bounds_on_the_interval_clamped_to_a_day() -> None:
+    d = success(Feed(interval_minutes=30), min_wait=timedelta(hours=2))
+    assert timedelta(hours=2) <= next_at(d) - NOW <= timedelta(hours=2.4)
+    shorter = success(Feed(interval_minutes=30), min_wait=timedelta(minutes=5))
+    assert timedelta(minutes=30) <= next_at(shorter) - NOW <= timedelta(minutes=36)
+    joke = success(Feed(interval_minutes=30), min_wait=timedelta(days=365))
+    assert next_at(joke) - NOW <= timedelta(days=1.2)
+
+
+def test_cache_control_max_age_is_read() -> None:
+    assert s.cache_max_age("public, max-age=3600") == timedelta(hours=1)
+    assert s.cache_max_age('max-age="600", must-revalidate') == timedelta(minutes=10)
+    assert s.cache_max_age("no-cache") is None
+    assert s.cache_max_age("max-age=soon") is None
+    assert s.cache_max_age(None) is None
+    assert s.cache_max_age("max-age=0") is None
+
+
+@dataclass
+class FailingFeed(Feed):
+    failing_since: str | None = None
+
+
+def test_a_feed_failing_for_30_days_is_disabled_with_a_reason() -> None:
+    error = NetworkError("connection refused", url="https://a.example/feed")
+    first = s.after_failure(FailingFeed(), error, now=NOW, rng=rng(), jitter=0.2)
+    assert first.changes["failing_since"] == s.iso(NOW) and first.outcome == "error"
+    later = FailingFeed(consecutive_errors=40, failing_since=s.iso(NOW))
+    d = s.after_failure(later, error, now=NOW + timedelta(days=29), rng=rng(), jitter=0.2)
+    assert d.outcome == "error" and "disabled_reason" not in d.changes
+    d = s.after_failure(later, error, now=NOW + timedelta(days=30), rng=rng(), jitter=0.2)
+    assert d.outcome == "disabled" and d.changes["next_poll_at"] is None
+    assert "no success for 30 days" in d.changes["disabled_reason"]
+    assert "network" in d.changes["disabled_reason"]
+    # A success in between starts the count again.
+    assert success(later).changes["failing_since"] is None
+
+
+def test_throttling_and_our_outage_do_not_count_towards_disabling() -> None:
+    feed = FailingFeed(consecutive_errors=40, failing_since=s.iso(NOW - timedelta(days=40)))
+    busy = HTTPStatusError("busy", url=feed.url, status=503, retry_after=60)
+    assert s.after_failure(feed, busy, now=NOW, rng=rng(), jitter=0.2).outcome == "throttled"
+    down = NetworkError("unreachable", url=feed.url)
+    d = s.after_failure(feed, down, now=NOW, rng=rng(), jitter=0.2, outage=True)
+    assert d.outcome == "outage"
+
+
+BOUNDS = s.IntervalBounds(low=timedelta(minutes=5), high=timedelta(hours=24))
+
+
+def hourly(n: int, every: timedelta = timedelta(hours=1)) -> list[datetime]:
+    return [NOW - every * i for i in range(n)]
+
+
+def test_the_interval_follows_the_publishing_rate_within_bounds() -> None:
+    thirty = timedelta(minutes=30)
+    # A feed publishing every 4 hours: polled about every 2 hours once it is seen.
+    quiet = s.adaptive_interval(thirty, published=hourly(10, timedelta(hours=4)),
+                                new_entries=0, bounds=BOUNDS)
+    assert quiet == timedelta(hours=2)
+    # A busy feed (every 4 minutes) is polled at the lower bound.
+    busy = s.adaptive_interval(thirty, published=hourly(10, timedelta(minutes=4)),
+                               new_entries=3, bounds=BOUNDS)
+    assert busy == BOUNDS.low
+    # Nothing new and no dates (a 304): the interval stretches by half, up to the upper bound.
+    interval = thirty
+    for _ in range(20):
+        interval = s.adaptive_interval(interval, published=[], new_entries=0, bounds=BOUNDS)
+    assert interval == BOUNDS.high
+    # Something new never lets it grow.
+    assert s.adaptive_interval(thirty, published=hourly(10, timedelta(hours=8)),
+                               new_entries=1, bounds=BOUNDS) == thirty
+
+
+@given(st.integers(1, 10_000), st.integers(0, 50), st.integers(0, 30),
+       st.integers(1, 100_000))
+def test_the_adaptive_interval_is_always_within_bounds(current: int, new: int, n: int,
+                                                       gap: int) -> None:
+    interval = s.adaptive_interval(timedelta(minutes=current),
+                                   published=hourly(n, timedelta(seconds=gap)),
+                                   new_entries=new, bounds=BOUNDS)
+    assert BOUNDS.low <= interval <= BOUNDS.high

@@ -119,3 +119,28 @@ def test_feeds_list_shows_every_feed_with_its_health(tmp_path: Path) -> None:
     rows = [json.loads(line) for line in output.splitlines()]
     assert [r["state"] for r in rows] == ["ok", "failing", "disabled", "never polled"]
     assert rows[1]["consecutive_errors"] == 3
+
+
+def test_a_feed_whose_pages_keep_failing_needs_attention(tmp_path: Path) -> None:
+    """Issue 8: the feed itself answers, its article pages time out: status and feeds list
+    say so (they showed it as ok)."""
+    cfg = config(tmp_path, FEEDS)
+    make_store(cfg)
+    conf = load_config(cfg)
+    now = datetime.now(UTC)
+    with Store.open(conf.storage.database) as store:
+        feed = store.feed_by_name("healthy")
+        assert feed is not None
+        store.update_feed(feed.id, {"failing_pages": 16,
+                                    "page_error": "pages failing: 16 (timeout: total deadline)",
+                                    "page_error_at": stamp(now)},
+                          {"started_at": stamp(now), "duration_ms": 1, "outcome": "new",
+                           "status": 200, "new_entries": 16, "error": None})
+    out = invoke(cfg, "status").output
+    assert "1 with failing pages" in out
+    assert "healthy: pages failing, pages failing: 16 (timeout" in out
+    listing = invoke(cfg, "feeds", "list").output
+    assert "pages failing" in listing and "last error: pages failing: 16" in listing
+    rows = [json.loads(line) for line in invoke(cfg, "feeds", "list", "--json").output
+            .splitlines()]
+    assert rows[0]["state"] == "pages failing" and rows[0]["failing_pages"] == 16
