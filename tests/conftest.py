@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from pipeline.models import Claim, Story
+from pipeline.store import Store
 from tests.localserver import local_server  # noqa: F401 (a fixture, used by name)
 
 # Property tests check invariants, not speed: a loaded 2-core CI machine must not turn a slow
@@ -33,3 +35,19 @@ def needs_shared(path: Path) -> pytest.MarkDecorator:
     return pytest.mark.skipif(
         not path.exists(), reason=f"{path} is absent: ../shared is not beside the repository"
     )
+
+
+# A small story for the output tests (digest, Atom feed, timelines).
+DIGEST_STORY = Story(slug="s", title="Story", seed_text="seed", published=None,
+                     keywords=("Acme",),
+                     claims=(Claim("value", "The deal is worth $200 million."),
+                             Claim("first", "Acme was first.")))
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    """A fresh store holding ``DIGEST_STORY``."""
+    store = Store.open(tmp_path / "s.db")
+    store.sync_stories([DIGEST_STORY], now="2026-03-01T00:00:00Z")
+    yield store
+    store.close()

@@ -9,23 +9,14 @@ from pathlib import Path
 
 import feedparser
 import lxml.html
-import pytest
 
 from pipeline.atom import ATOM_NS, LIMIT, write_feed
 from pipeline.store import Store
-from tests.test_digest import STORY, add_article, add_match
+from tests.test_digest import add_article, add_match
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 HOSTILE = ('<script>alert(1)</script><img src=x onerror=alert(2)> ]]> &amp; &nbsp; '
            '\x00\x08\x1b\ufffe "quoted" \u202eevil')
-
-
-@pytest.fixture
-def store(tmp_path: Path):
-    store = Store.open(tmp_path / "s.db")
-    store.sync_stories([STORY], now="2026-03-01T00:00:00Z")
-    yield store
-    store.close()
 
 
 def add_development(store: Store, article: int, sentence: str) -> None:

@@ -29,20 +29,13 @@ from pipeline.workers import WorkerPool
 from tests.e2e_site import rss
 from tests.feed_faults import faulty_feed
 from tests.localserver import LocalServer
+from tests.test_cli import config as write_config
 
 REPO = Path(__file__).resolve().parent.parent
 STORY = REPO / "config" / "stories" / "pentagon-anthropic.toml"
 STORY_PAGES = REPO / "tests" / "data" / "story"
 
 
-def write_config(tmp_path: Path, extra: str = "") -> Path:
-    path = tmp_path / "claimwatch.toml"
-    path.write_text(
-        f'stories = ["{STORY}"]\n[storage]\ndatabase = "{tmp_path / "s.db"}"\n'
-        f'digests = "{tmp_path / "digests"}"\n{extra}',
-        encoding="utf-8",
-    )
-    return path
 
 
 def poll_exit(config: Path) -> tuple[int, str]:

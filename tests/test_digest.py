@@ -7,8 +7,6 @@ import re
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-import pytest
-
 from pipeline.digest import (
     build_digest,
     md_escape,
@@ -17,22 +15,12 @@ from pipeline.digest import (
     render_markdown,
     write_digest,
 )
-from pipeline.models import Claim, Story
 from pipeline.store import Store
+from tests.conftest import DIGEST_STORY
 
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 DAY = date(2026, 3, 2)
-STORY = Story(slug="s", title="Story", seed_text="seed", published=None, keywords=("Acme",),
-              claims=(Claim("value", "The deal is worth $200 million."),
-                      Claim("first", "Acme was first.")))
-
-
-@pytest.fixture
-def store(tmp_path: Path):
-    store = Store.open(tmp_path / "s.db")
-    store.sync_stories([STORY], now="2026-03-01T00:00:00Z")
-    yield store
-    store.close()
+STORY = DIGEST_STORY
 
 
 def add_article(store: Store, url: str, title: str, site: str, *, found: str,

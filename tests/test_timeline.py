@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from datetime import date
-from pathlib import Path
 
 import lxml.html
-import pytest
 
 from pipeline.digest import build_digest, render_html, render_markdown
 from pipeline.store import Store
 from pipeline.timeline import MAX_DAYS, SVG_NS, build_timelines, svg, text_strip
-from tests.test_digest import NOW, STORY, add_article, add_match
+from tests.test_digest import NOW, add_article, add_match
 
 DAY = date(2026, 3, 2)
 
@@ -57,14 +55,6 @@ def test_svg_is_self_contained() -> None:
     assert not list(root.iter(f"{{{SVG_NS}}}script"))
     assert not any(k.startswith("on") or k.endswith("href") for el in root.iter()
                    for k in el.attrib)
-
-
-@pytest.fixture
-def store(tmp_path: Path):
-    store = Store.open(tmp_path / "s.db")
-    store.sync_stories([STORY], now="2026-03-01T00:00:00Z")
-    yield store
-    store.close()
 
 
 def test_digest_draws_a_timeline_per_claim_flagged_today(store: Store) -> None:
