@@ -56,6 +56,7 @@ REVIEW_COVER = 0.40
 # the claim's figure stand around it.
 FIGURE_WINDOW = 5
 FIGURE_CONTEXT_MIN = 0.6
+MONEY_CONTEXT_FACTOR = 0.75
 # ... and the sentence states this share of what the claim says (its non-name words).
 FIGURE_CONTENT_MIN = 0.5
 # IDF given to the stop words the reader keeps ("first", "only", "not"): they carry what
@@ -176,7 +177,10 @@ def _canonical(token: str) -> str:
 _ANTONYM_PREFIXES = ("un", "non", "non-")
 
 # Words that reverse what follows them.
-_NEGATORS = frozenset(tokenize("not no never n't cannot without nor neither"))
+_NEGATORS = frozenset(tokenize("not never n't cannot nor neither"))
+# "no restrictions", "without safeguards": an absence, read like a refusal (it agrees with a
+# refusal claim) rather than as a reversal of what follows.
+_ABSENCE = frozenset(tokenize("no without"))
 _NEGATION_WINDOW = 4
 _REFUSAL_WINDOW = 6
 # Refusal verbs: in a claim they are part of its content, in a sentence they agree with it.
@@ -213,7 +217,8 @@ _HEDGE = re.compile(r"\b(?:may|might|could|if|possibly|potentially|reportedly co
                     # intentions and efforts, not accomplished facts
                     r"urg(?:e|es|ed|ing)|push(?:es|ed|ing)? (?:for|to)|a push|in talks|"
                     r"seek(?:s|ing)?|pursu(?:e|es|ing)|plan(?:s|ned|ning)? to|aim(?:s|ing)? to|"
-                    r"close to|getting .{0,30} ready|expected to)\b", re.IGNORECASE)
+                    r"close to|getting .{0,30} ready|expected to|would gain|would get)\b",
+                    re.IGNORECASE)
 
 # Attribution: who the sentence says it is from.
 _ACCORDING = re.compile(
@@ -398,9 +403,11 @@ def _analyse(text: str) -> _Terms:
             has_negation = True
             reach = _NEGATION_WINDOW
             continue
-        if tok in _REFUSALS:
+        if tok in _REFUSALS or tok in _ABSENCE:
             has_refusal = True
             refusal_reach = _REFUSAL_WINDOW
+            if tok in _ABSENCE:
+                continue
         canon = _canonical(tok)
         if tok in _STOP or tok.isdigit() or tok in _SCALE_WORDS or len(tok) < 2:
             reach = max(0, reach - 1)
@@ -555,7 +562,10 @@ class ClaimReader:
                       for f in stated if f.kind == q.kind]
             top = max((share for share, _ in shares), default=0.0)
             # Of several figures, those standing among the claim's words count.
-            related = [f for share, f in shares if share >= FIGURE_CONTEXT_MIN and share == top]
+            # A sum of money is specific enough to need fewer of the claim's words around it
+            # ("a $200 million contract" for "the contract is worth about $200 million").
+            need = FIGURE_CONTEXT_MIN * (MONEY_CONTEXT_FACTOR if q.kind == "money" else 1.0)
+            related = [f for share, f in shares if share >= need and share == top]
             best = max(best, top if related else 0.0)
             if related and all(f.vague for f in related):
                 related = []  # "hundreds missing": no value to compare
@@ -627,9 +637,13 @@ class ClaimReader:
         last = max((pos for tok, pos in token_spans(unit) if _canonical(tok) in matched),
                    default=len(unit))
         hedged = bool(_HEDGE.search(unit[:last])) and not _HEDGE.search(claim.text)
-        if opposite and cover_opp >= FLAG_COVER and not terms.has_negation:
+        if opposite and cover_opp >= FLAG_COVER and not (terms.has_negation
+                                                          or terms.has_refusal):
+            # A changed state is asserted only by a plain statement of it: an effort, a plan
+            # or a condition anywhere in the sentence leaves it to a person.
+            unsure = bool(_HEDGE.search(unit) or _NON_ASSERTIVE.search(unit))
             return ClaimReading("contradicts", _score(cover_opp),
-                                "flag" if cover_opp >= ANTONYM_FLAG and not hedged else "review",
+                                "flag" if cover_opp >= ANTONYM_FLAG and not unsure else "review",
                                 unit, source, "antonym")
         if cover < ALIGN_MIN:
             return None
