@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from pipeline.extract import warm_up
 from pipeline.models import Claim, Story
 from pipeline.store import Store
+from pipeline.workers import WorkerPool
 from tests.localserver import local_server  # noqa: F401 (a fixture, used by name)
 
 # Property tests check invariants, not speed: a loaded 2-core CI machine must not turn a slow
@@ -51,3 +53,14 @@ def store(tmp_path: Path):
     store.sync_stories([DIGEST_STORY], now="2026-03-01T00:00:00Z")
     yield store
     store.close()
+
+
+@pytest.fixture(scope="module")
+def pool():
+    """One warmed-up extraction worker, shared by a module's poll-cycle tests."""
+    workers = WorkerPool(1)
+    workers.warm_up(warm_up)
+    try:
+        yield workers
+    finally:
+        workers.close()

@@ -8,7 +8,7 @@ import random
 import re
 import sys
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
@@ -16,20 +16,16 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import cli
-from pipeline.config import FeedConfig, NetworkConfig, load_story
 from pipeline.errors import BlockedURLError
-from pipeline.extract import warm_up
 from pipeline.http import Fetcher, is_forbidden_address
-from pipeline.ingest import Ingestor
-from pipeline.judge.stance import StanceModel
-from pipeline.polling import Poller
 from pipeline.scheduling import iso
-from pipeline.store import Store
 from pipeline.workers import WorkerPool
 from tests.e2e_site import rss
 from tests.feed_faults import faulty_feed
 from tests.localserver import LocalServer
 from tests.test_cli import config as write_config
+from tests.test_regressions import T0, story_page
+from tests.test_regressions import make_poller as regression_poller
 
 REPO = Path(__file__).resolve().parent.parent
 STORY = REPO / "config" / "stories" / "pentagon-anthropic.toml"
@@ -184,17 +180,6 @@ def test_sigterm_at_any_moment_of_run_exits_0_within_seconds(tmp_path: Path, aft
 # --- pages: refused links, timeouts recorded with backoff, no feed stalls the others -------------
 
 NO_SUMMARY = re.compile(rb"<description>[^<]*</description>")
-T0 = datetime(2026, 3, 5, 12, 0, tzinfo=UTC)
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 class LoopbackOnlyFetcher(Fetcher):
     """The real guard refuses all of loopback, where the test servers live. This one lets the
     test servers' addresses through and refuses, like the guard, everything else that is not
@@ -208,33 +193,11 @@ class LoopbackOnlyFetcher(Fetcher):
         return super().fetch(url, **kwargs)
 
 
-@pytest.fixture(scope="module")
-def pool():
-    workers = WorkerPool(1)
-    workers.warm_up(warm_up)
-    try:
-        yield workers
-    finally:
-        workers.close()
-
-
 def make_poller(tmp: Path, pool: WorkerPool, feeds: dict[str, str], **network):
-    settings = dict(allow_private_addresses=True, min_host_interval=0.0, total_timeout=2.0,
-                    read_timeout=2.0, connect_timeout=2.0, user_agent="claimwatch-test")
+    """The regression tests' wiring, with the loopback-only guard and short deadlines."""
+    settings: dict[str, object] = dict(total_timeout=2.0, user_agent="claimwatch-test")
     settings.update(network)
-    net = NetworkConfig(**settings)
-    store = Store.open(tmp / "store.db")
-    clock = Clock()
-    stories = store.sync_stories([load_story(STORY)], now=iso(clock()))
-    store.sync_feeds([FeedConfig(name=k, url=v) for k, v in feeds.items()], now=iso(clock()))
-    fetcher = LoopbackOnlyFetcher(net)
-    ingestor = Ingestor(store, stories, StanceModel.load(), clock=clock)
-    poller = Poller(store, fetcher, pool, ingestor, net, clock=clock, rng=random.Random(7))
-    return store, poller, clock, fetcher
-
-
-def story_page(name: str) -> bytes:
-    return (STORY_PAGES / name).read_bytes()
+    return regression_poller(tmp, pool, feeds, fetcher_class=LoopbackOnlyFetcher, **settings)
 
 
 def test_an_entry_whose_link_the_guard_refused_never_becomes_content(tmp_path: Path,

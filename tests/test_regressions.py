@@ -18,7 +18,6 @@ import yaml
 from click.testing import CliRunner
 
 from pipeline.config import FeedConfig, NetworkConfig, load_config, load_story
-from pipeline.extract import warm_up
 from pipeline.http import Fetcher, NetworkSettings
 from pipeline.ingest import Ingestor
 from pipeline.judge.stance import StanceModel
@@ -47,18 +46,10 @@ class Clock:
         return self.now
 
 
-@pytest.fixture(scope="module")
-def pool():
-    workers = WorkerPool(1)
-    workers.warm_up(warm_up)
-    try:
-        yield workers
-    finally:
-        workers.close()
-
-
-def make_poller(tmp: Path, pool: WorkerPool, feeds: dict[str, str], **network):
-    """The objects App wires, on a store in ``tmp``, fetching from 127.0.0.1 only."""
+def make_poller(tmp: Path, pool: WorkerPool, feeds: dict[str, str], *,
+                fetcher_class: type[Fetcher] | None = None, **network):
+    """The objects App wires, on a store in ``tmp``, fetching from 127.0.0.1 only. With
+    ``fetcher_class``, the fetcher is that class on the same network settings as the poller."""
     settings = dict(allow_private_addresses=True, min_host_interval=0.0, total_timeout=3.0,
                     read_timeout=2.0, connect_timeout=2.0)
     settings.update(network)
@@ -67,7 +58,7 @@ def make_poller(tmp: Path, pool: WorkerPool, feeds: dict[str, str], **network):
     clock = Clock()
     stories = store.sync_stories([load_story(STORY_FILE)], now=iso(clock()))
     store.sync_feeds([FeedConfig(name=k, url=v) for k, v in feeds.items()], now=iso(clock()))
-    fetcher = Fetcher(NetworkSettings(
+    fetcher = fetcher_class(net) if fetcher_class else Fetcher(NetworkSettings(
         user_agent="claimwatch-test", allow_private_addresses=True, connect_timeout=2.0,
         read_timeout=2.0, total_timeout=3.0, max_feed_bytes=10**7, max_page_bytes=10**7,
         min_host_interval=0.0))
