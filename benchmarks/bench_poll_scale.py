@@ -189,6 +189,23 @@ class Server:
 # --------------------------------------------------------------------------- measuring
 
 
+def two_cycles(config):
+    """Two poll cycles in one App, each timed, under a peak-RSS watch: (report, seconds) of
+    the first and of the second, and the watch."""
+    from pipeline.app import App
+
+    rss = PeakRSS()
+    cycles = []
+    with App(config) as app:
+        print(f"  extraction workers {app.pool.size}", flush=True)
+        for _ in range(2):
+            start = time.perf_counter()
+            report = app.poll()
+            cycles.append((report, time.perf_counter() - start))
+    rss.stop()
+    return cycles[0], cycles[1], rss
+
+
 class PeakRSS:
     """Samples VmRSS of this process and of its children (the workers) every 0.2 s."""
 
@@ -269,7 +286,6 @@ def _extract_all(pages: list[tuple[bytes, str]]) -> float:
 
 
 def run_small(args: argparse.Namespace) -> None:
-    from pipeline.app import App
     from pipeline.config import load_config
 
     hosts = loopback_hosts(args.hosts)
@@ -286,18 +302,9 @@ def run_small(args: argparse.Namespace) -> None:
               f" politeness 1 s/host, cores {os.cpu_count()}", flush=True)
         with tempfile.TemporaryDirectory() as tmp:
             config = load_config(write_config(Path(tmp), feeds))
-            rss = PeakRSS()
-            with App(config) as app:
-                print(f"  in flight {config.network.max_in_flight}, per host "
-                      f"{config.network.max_host_connections}, workers {app.pool.size}",
-                      flush=True)
-                start = time.perf_counter()
-                first = app.poll()
-                first_s = time.perf_counter() - start
-                start = time.perf_counter()
-                second = app.poll()
-                second_s = time.perf_counter() - start
-            rss.stop()
+            print(f"  in flight {config.network.max_in_flight}, per host "
+                  f"{config.network.max_host_connections}", flush=True)
+            (first, first_s), (second, second_s), rss = two_cycles(config)
             db = sqlite3.connect(Path(tmp) / "store.db")
             articles = db.execute("SELECT count(*), count(DISTINCT url) FROM articles").fetchone()
             texts = db.execute("SELECT count(DISTINCT content_hash) FROM articles").fetchone()[0]
@@ -379,7 +386,6 @@ def run_kill(args: argparse.Namespace) -> None:
 
 
 def run_big(args: argparse.Namespace) -> None:
-    from pipeline.app import App
     from pipeline.config import load_config
 
     hosts = loopback_hosts(args.big_hosts)
@@ -391,15 +397,7 @@ def run_big(args: argparse.Namespace) -> None:
               f"{args.latency * 1000:.0f} ms, politeness 1 s/host", flush=True)
         with tempfile.TemporaryDirectory() as tmp:
             config = load_config(write_config(Path(tmp), feeds))
-            rss = PeakRSS()
-            with App(config) as app:
-                start = time.perf_counter()
-                first = app.poll()
-                first_s = time.perf_counter() - start
-                start = time.perf_counter()
-                second = app.poll()
-                second_s = time.perf_counter() - start
-            rss.stop()
+            (first, first_s), (second, second_s), rss = two_cycles(config)
             db = sqlite3.connect(Path(tmp) / "store.db")
             outcomes = dict(db.execute(
                 "SELECT outcome, count(*) FROM poll_log GROUP BY outcome").fetchall())
