@@ -11,13 +11,17 @@ reaches :data:`THRESHOLD`. Containment rather than Jaccard because a copy trimme
 half, or padded with a local paragraph, has a low Jaccard but still a high containment.
 
 Finding the candidates must not cost a scan of the store, so :class:`SyndicationIndex` keeps a
-MinHash LSH index in SQLite: each article's MinHash signature is cut into :data:`BANDS` bands of
-:data:`ROWS` rows, each band hashed to one integer key, and the keys stored in an indexed table.
-A lookup is one indexed query for the band keys, then the exact containment is computed on the
-few candidates that share a band (their shingle hashes are stored too). The bands are tuned for
-recall at the Jaccard a copy at the threshold can have: a copy at least half as long as its
-original with containment 0.5 has Jaccard >= 0.2, and 128 bands of 2 rows propose a pair at
-Jaccard 0.2 with probability 1 - (1 - 0.2**2)**128 = 0.995.
+MinHash LSH index in SQLite: each of the :data:`BANDS` values of an article's MinHash signature
+is hashed with its position to one integer key, and the keys are stored in an indexed table. A
+lookup is one indexed query for the keys, then the exact containment is computed on the few
+candidates that share most keys (their shingle hashes are stored too). One value per band
+proposes a pair with probability ``1 - (1 - J)**BANDS`` at Jaccard ``J``: a copy at least half as
+long as its original with containment 0.5 has Jaccard >= 0.2, proposed with probability
+1 - 0.8**32 = 0.9993, and even a 40-word brief inside an 800-word article (Jaccard 0.045) with
+probability 0.77. Few keys per article matter as much as recall: each key lands on a random page
+of the index, and every page an article dirties is written at its commit, so the index costs
+about 0.5 ms an article with 32 keys against 2 ms with the 128 of the first version
+(``benchmarks/bench_poll_scale.py`` is where that shows).
 
 Why 0.5 (``benchmarks/eval_syndication.py``, 181 real news pages): the highest containment
 between two different stories is 0.268 (two press releases of one company sharing an "about us"
@@ -35,7 +39,9 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import logging
 import re
+import sys
 import unicodedata
 from collections.abc import Collection, Iterable
 
@@ -52,6 +58,7 @@ __all__ = [
     "THRESHOLD",
     "SyndicationIndex",
     "is_copy",
+    "FINGERPRINT_VERSION",
     "normalise",
     "resemblance",
     "shingles",
@@ -65,24 +72,31 @@ SHINGLE_WORDS = 5
 THRESHOLD = 0.5
 #: Fewer words than this and a text is never matched or indexed.
 MIN_WORDS = 40
-#: MinHash permutations, cut into BANDS bands of ROWS rows for the LSH index.
-NUM_PERM = 256
-ROWS = 2
+#: MinHash permutations; each is one band (one key) of the LSH index (see the module docstring).
+NUM_PERM = 32
+ROWS = 1
 BANDS = NUM_PERM // ROWS
 #: Fixed so signatures (and the band keys stored in SQLite) are the same in every process.
 MINHASH_SEED = 20240531
-#: At most this many LSH candidates (the ones sharing most bands) are verified per lookup, so a
-#: pathological bucket (boilerplate shared by a whole site) cannot make a lookup scan the store.
+#: At most this many LSH candidates (the ones sharing most bands) are considered per lookup, so
+#: a pathological bucket (boilerplate shared by a whole site) cannot make a lookup scan the store.
 MAX_CANDIDATES = 50
 #: At most this many articles are read from one band bucket (see SyndicationIndex._find).
 BUCKET_CAP = 100
+#: The shingle hashing and banding scheme of the stored index. Version 1 hashed each shingle's
+#: text with blake2b and cut 256 permutations into 128 bands of 2; version 2 (migration m007)
+#: combines per-word hashes and keeps 32 bands of 1.
+FINGERPRINT_VERSION = 2
+
+log = logging.getLogger(__name__)
 
 BANDS_TABLE = "dedupe_bands"
 SHINGLES_TABLE = "dedupe_shingles"
 
 # Typographic variants that house styles and CMSes swap freely.
-_APOSTROPHES = dict.fromkeys(map(ord, "'`´‘’‛′ʼ"), None)
-_NON_WORD = re.compile(r"[\W_]+")
+_APOSTROPHES = re.compile("['`´‘’‛′ʼ]")
+_WORD_RUN = re.compile(r"[^\W_]+")
+_BMP_END = "\uffff"
 
 
 def normalise(text: str) -> str:
@@ -95,25 +109,93 @@ def normalise(text: str) -> str:
     # iota subscript), and upper() then casefold() makes e.g. dotless "ı" and "I" agree.
     text = unicodedata.normalize("NFKC", text).upper().casefold()
     if not text.isascii():
-        text = unicodedata.normalize("NFKD", text)
-        text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.translate(_APOSTROPHES)
-    return " ".join(_NON_WORD.sub(" ", text).split())
+        text = _strip_combining(unicodedata.normalize("NFKD", text))
+    return " ".join(_WORD_RUN.findall(_APOSTROPHES.sub("", text)))
+
+
+def _strip_combining(text: str) -> str:
+    """``text`` without the code points ``unicodedata.combining`` calls combining marks.
+
+    Two regex classes built once, because one pass of a regex is several times cheaper than a
+    Python test per character; the class of marks beyond the Basic Multilingual Plane is only
+    tried on a text that has such characters (a class that spans them is matched range by
+    range, which is slow).
+    """
+    basic, astral = _combining_classes()
+    text = basic.sub("", text)
+    if text and max(text) > _BMP_END:
+        text = astral.sub("", text)
+    return text
+
+
+@functools.cache
+def _combining_classes() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    def char_class(low: int, high: int) -> re.Pattern[str]:
+        ranges: list[str] = []
+        start = None
+        for code in range(low, high + 2):
+            mark = code <= high and unicodedata.combining(chr(code)) != 0
+            if mark and start is None:
+                start = code
+            elif not mark and start is not None:
+                ranges.append(f"{re.escape(chr(start))}-{re.escape(chr(code - 1))}")
+                start = None
+        return re.compile(f"[{''.join(ranges)}]")
+
+    return char_class(0, 0xFFFF), char_class(0x10000, sys.maxunicode)
 
 
 def _hash64(data: bytes) -> int:
     return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little")
 
 
+# Odd 64-bit multipliers, one per word position of a shingle (so word order counts), and the
+# constants of MurmurHash3's 64-bit finaliser, which spreads the combined value over all bits.
+_POSITION = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9,
+                      0xD6E8FEB86659FD93, 0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53,
+                      0x27D4EB2F165667C5, 0x94D049BB133111EB], dtype=np.uint64)
+_FMIX_1 = np.uint64(0xFF51AFD7ED558CCD)
+_FMIX_2 = np.uint64(0xC4CEB9FE1A85EC53)
+_SHIFT = np.uint64(33)
+
+
+def _word_hashes(words: list[str]) -> np.ndarray:
+    """A stable 64-bit hash of each word (blake2b, computed once per distinct word)."""
+    seen: dict[str, int] = {}
+    for word in words:
+        if word not in seen:
+            seen[word] = _hash64(word.encode())
+    return np.fromiter((seen[w] for w in words), dtype=np.uint64, count=len(words))
+
+
 def _shingle_array(words: list[str], k: int) -> np.ndarray:
-    """Sorted, unique uint64 hashes of the word k-shingles (one shingle if shorter than k)."""
-    n = max(len(words) - k + 1, 1) if words else 0
-    hashes = {_hash64(" ".join(words[i : i + k]).encode()) for i in range(n)}
-    return np.array(sorted(hashes), dtype=np.uint64)
+    """Sorted, unique uint64 hashes of the word k-shingles (one shingle if shorter than k).
+
+    A shingle's hash is its words' hashes, each times the multiplier of its position, summed
+    modulo 2**64 and then finalised: the same for the same k words in the same order in every
+    process, and as unlikely to collide for different ones as any 64-bit hash, at numpy's
+    speed rather than one hash call per shingle.
+    """
+    if not words:
+        return np.empty(0, dtype=np.uint64)
+    if k > len(_POSITION):
+        raise ValueError(f"shingles of at most {len(_POSITION)} words")
+    hashes = _word_hashes(words)
+    width = min(k, hashes.size)
+    n = hashes.size - width + 1
+    combined = np.zeros(n, dtype=np.uint64)
+    for position in range(width):  # uint64 arithmetic wraps around, as intended
+        combined += hashes[position : position + n] * _POSITION[position]
+    combined ^= combined >> _SHIFT
+    combined *= _FMIX_1
+    combined ^= combined >> _SHIFT
+    combined *= _FMIX_2
+    combined ^= combined >> _SHIFT
+    return np.unique(combined)
 
 
 def shingles(text: str, k: int = SHINGLE_WORDS) -> set[int]:
-    """Hashes (64-bit, blake2b: stable across processes) of the word k-shingles of ``text``."""
+    """Hashes (64-bit, stable across processes) of the word k-shingles of ``text``."""
     return {int(h) for h in _shingle_array(normalise(text).split(), k)}
 
 
@@ -289,19 +371,55 @@ class SyndicationIndex:
             for _ in keys
         )
         candidates = self.db.execute(
-            f"SELECT b.article_id, s.root_id, s.shingles FROM ("
+            f"SELECT b.article_id, s.root_id FROM ("
             f"  SELECT article_id, count(*) AS hits FROM ({buckets})"
             f"  WHERE article_id IS NOT ?"
             f"  GROUP BY article_id ORDER BY hits DESC, article_id LIMIT {MAX_CANDIDATES}"
-            f") AS b JOIN [{SHINGLES_TABLE}] AS s ON s.article_id = b.article_id",
+            f") AS b JOIN [{SHINGLES_TABLE}] AS s ON s.article_id = b.article_id"
+            f" ORDER BY b.hits DESC, b.article_id",
             [*keys, exclude],
         ).fetchall()
-        roots = [
-            root_id
-            for _, root_id, blob in candidates
-            if _containment(array, np.frombuffer(blob, dtype="<u8")) >= THRESHOLD
-        ]
-        return (min(roots) if roots else None), keys
+        # Most likely first; a candidate whose group root is not earlier than a root already
+        # found cannot change the answer, so the rest of a copy group is never read.
+        root = None
+        for article_id, root_id in candidates:
+            if root is not None and root_id >= root:
+                continue
+            (blob,) = self.db.execute(
+                f"SELECT shingles FROM [{SHINGLES_TABLE}] WHERE article_id = ?", [article_id]
+            ).fetchone()
+            if _containment(array, np.frombuffer(blob, dtype="<u8")) >= THRESHOLD:
+                root = root_id
+        return root, keys
+
+    def rebuild(self, texts: Iterable[tuple[int, str]]) -> int:
+        """Index again, with this version's fingerprint, the articles already in the index,
+        keeping each one's group root; ``texts`` gives ``(article_id, text)``. Articles that
+        are not in the index are ignored. Returns how many were re-indexed.
+
+        For the migration that changes the fingerprint: the stored shingle hashes of the old
+        version can never match a new article's, so they are computed again from the text.
+        """
+        roots = dict(self.db.execute(f"SELECT article_id, root_id FROM [{SHINGLES_TABLE}]"))
+        self.db.execute(f"DELETE FROM [{BANDS_TABLE}]")
+        self.db.execute(f"DELETE FROM [{SHINGLES_TABLE}]")
+        done = 0
+        for article_id, text in texts:
+            if article_id not in roots:
+                continue
+            array = _shingle_array(normalise(text).split(), SHINGLE_WORDS)
+            self.db.execute(
+                f"INSERT INTO [{SHINGLES_TABLE}] (article_id, root_id, shingles) VALUES (?, ?, ?)",
+                [article_id, roots[article_id], array.astype("<u8").tobytes()],
+            )
+            self.db.conn.executemany(
+                f"INSERT OR IGNORE INTO [{BANDS_TABLE}] (band_key, article_id) VALUES (?, ?)",
+                [(key, article_id) for key in _band_keys(signature(array))],
+            )
+            done += 1
+            if done % 5000 == 0:
+                log.info("event=reindex syndicated_copies done=%d of=%d", done, len(roots))
+        return done
 
     def _remove(self, article_id: int) -> bool:
         """Drop ``article_id`` from the index; whether it was there."""

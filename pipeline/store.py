@@ -282,6 +282,20 @@ def m006_entry_states_and_page_health(db: sqlite_utils.Database) -> None:
     db["feeds"].add_column("poll_interval_minutes", float)  # adaptive; null: interval_minutes
 
 
+@migrations()
+def m007_syndication_fingerprint_v2(db: sqlite_utils.Database) -> None:
+    """The syndication index's second fingerprint (``dedupe.FINGERPRINT_VERSION`` 2): shingle
+    hashes combined from word hashes and 32 one-value bands, about four times cheaper per
+    article. Every indexed article is fingerprinted again from its stored text and keeps its
+    copy group; on a large store this takes a while (about 1 ms an article) and logs progress."""
+    from .dedupe import SyndicationIndex
+
+    index = SyndicationIndex(db)
+    index.ensure_tables()
+    texts = db.execute("SELECT id, text FROM articles ORDER BY id")
+    index.rebuild((article_id, text or "") for article_id, text in texts)
+
+
 # The latest review of a match or development decides; "wrong" hides it from flags and counts.
 _FLAGS_VIEW = """
 CREATE VIEW flags AS

@@ -89,17 +89,53 @@ def test_normalise_folds_case_quotes_dashes_and_accents() -> None:
     assert dedupe.normalise('The mayor\'s "plan" - cafe ok') == "the mayors plan cafe ok"
 
 
+def _normalise_by_the_definition(text: str) -> str:
+    # What normalise() promises, one character at a time (slow, obviously right).
+    import unicodedata
+
+    text = unicodedata.normalize("NFKC", text).upper().casefold()
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = "".join(ch for ch in text if ch not in "'`´‘’‛′ʼ")
+    return " ".join("".join(ch if ch.isalnum() else " " for ch in text).split())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60)
+       | st.text(alphabet="aeiouAÉ ’'_-\u0301\u0308\U0001d167\u05b0\u0e31ß", max_size=40))
+def test_normalise_is_the_definition_however_it_is_computed(text: str) -> None:
+    assert dedupe.normalise(text) == _normalise_by_the_definition(text)
+
+
+def test_normalise_strips_combining_marks_beyond_the_basic_plane() -> None:
+    # U+1D167 is a combining mark of the musical symbols block.
+    assert dedupe.normalise("note\U0001d167s and cafe\u0301s") == "notes and cafes"
+
+
 def test_shingle_hashes_are_pinned() -> None:
     # These hashes are stored in SQLite: if they change, every stored index silently stops
-    # matching. A change here needs a migration that re-indexes the articles.
-    assert dedupe.shingles("One two three four five") == {16668804351399435582}
+    # matching. A change here needs a migration that re-indexes the articles (as m007 did for
+    # FINGERPRINT_VERSION 2).
+    assert dedupe.FINGERPRINT_VERSION == 2
+    assert dedupe.shingles("One two three four five") == {17278220811614930486}
     assert dedupe.shingles("one two three four five six") == {
-        16668804351399435582,
-        13406413164135710011,
+        17278220811614930486,
+        6445810233042223442,
     }
     sig = dedupe.signature(dedupe.shingles(fixture("wire")))
     assert sig.shape == (dedupe.NUM_PERM,)
     assert np.array_equal(sig, dedupe.signature(dedupe.shingles(fixture("wire"))))
+
+
+def test_shingles_depend_on_word_order_and_every_word() -> None:
+    base = dedupe.shingles("alpha beta gamma delta epsilon")
+    assert dedupe.shingles("beta alpha gamma delta epsilon") != base
+    assert dedupe.shingles("alpha beta gamma delta epsilons") != base
+    # A text shorter than a shingle is one shingle of all its words.
+    assert len(dedupe.shingles("alpha beta")) == 1
+    assert dedupe.shingles("alpha beta") != dedupe.shingles("beta alpha")
+    # Overlapping windows of a longer text: one hash per distinct window.
+    assert len(dedupe.shingles("a b c d e f g h a b c d e")) == 8
 
 
 # --- the SQLite index -------------------------------------------------------------------------
@@ -238,3 +274,55 @@ def test_pairwise_fixture_scores_are_symmetric() -> None:
     sets = {n: dedupe.shingles(fixture(n)) for n in names}
     for x, y in itertools.combinations(names, 2):
         assert dedupe.resemblance(sets[x], sets[y]) == dedupe.resemblance(sets[y], sets[x])
+
+
+def test_rebuild_fingerprints_again_from_the_text_and_keeps_each_group(
+    db: sqlite_utils.Database, index: dedupe.SyndicationIndex
+) -> None:
+    wire, trimmed, other = fixture("wire"), fixture("copy_trimmed"), fixture(DIFFERENT[0])
+    index.add(1, wire)
+    index.add(2, trimmed)
+    index.add(3, other)
+    # A stale fingerprint (as an older version stored it): nothing new can match it.
+    db.execute(f"UPDATE [{dedupe.SHINGLES_TABLE}] SET shingles = ?",
+               [np.arange(60, dtype="<u8").tobytes()])
+    db.execute(f"DELETE FROM [{dedupe.BANDS_TABLE}]")
+    assert index.find_original(fixture("copy_extra")) is None
+
+    texts = [(1, wire), (2, trimmed), (3, other), (4, fixture("copy_new_lede"))]
+    assert index.rebuild(texts) == 3  # article 4 was never indexed, so it is left out
+    assert row_counts(db) == (3 * dedupe.BANDS, 3)
+    roots = dict(db.execute(f"SELECT article_id, root_id FROM [{dedupe.SHINGLES_TABLE}]"))
+    assert roots == {1: 1, 2: 1, 3: 3}
+    assert index.find_original(fixture("copy_extra")) == 1
+    assert index.find_original(other) == 3
+
+
+def test_migration_m007_reindexes_a_store_of_the_first_fingerprint(tmp_path: Path) -> None:
+    from pipeline.store import Store, migrations
+
+    path = tmp_path / "old.db"
+    old = sqlite_utils.Database(path)
+    migrations.apply(old, stop_before="m007_syndication_fingerprint_v2")
+    wire, trimmed = fixture("wire"), fixture("copy_trimmed")
+    for article_id, text in ((1, wire), (2, trimmed)):
+        old["articles"].insert({"id": article_id, "url": f"https://example.org/{article_id}",
+                                "fetched_at": "2026-03-01T00:00:00Z", "text": text})
+        # What version 1 stored: other shingle hashes and 128 keys of other bands.
+        old[dedupe.SHINGLES_TABLE].insert({"article_id": article_id, "root_id": 1,
+                                           "shingles": np.arange(90, dtype="<u8").tobytes()})
+        old[dedupe.BANDS_TABLE].insert_all(
+            {"band_key": article_id * 1000 + band, "article_id": article_id}
+            for band in range(128))
+    old.conn.close()
+
+    store = Store.open(path)
+    try:
+        index = dedupe.SyndicationIndex(store.db)
+        assert index.find_original(fixture("copy_extra")) == 1
+        assert store.db.table(dedupe.BANDS_TABLE).count == 2 * dedupe.BANDS
+        roots = dict(store.db.execute(
+            f"SELECT article_id, root_id FROM [{dedupe.SHINGLES_TABLE}]"))
+        assert roots == {1: 1, 2: 1}
+    finally:
+        store.close()
