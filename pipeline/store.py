@@ -296,6 +296,21 @@ def m007_syndication_fingerprint_v2(db: sqlite_utils.Database) -> None:
     index.rebuild((article_id, text or "") for article_id, text in texts)
 
 
+def _insert_row(db: sqlite_utils.Database, table: str, row: dict[str, Any], *,
+                replace: bool = False) -> int:
+    """Insert one row of plain values with a plain INSERT and return its rowid.
+
+    For the per-article write path: sqlite-utils' ``Table.insert`` reads the schema (table and
+    view names, columns) on every call, which costs more than the write itself there.
+    """
+    columns = ", ".join(f"[{column}]" for column in row)
+    marks = ", ".join("?" for _ in row)
+    verb = "INSERT OR REPLACE" if replace else "INSERT"
+    cursor = db.conn.execute(f"{verb} INTO [{table}] ({columns}) VALUES ({marks})",
+                             list(row.values()))
+    return int(cursor.lastrowid or 0)
+
+
 # The latest review of a match or development decides; "wrong" hides it from flags and counts.
 _FLAGS_VIEW = """
 CREATE VIEW flags AS
@@ -748,8 +763,7 @@ class Store:
                 [development_id, development_id])
 
     def insert_article(self, db: sqlite_utils.Database, row: dict[str, Any]) -> int:
-        db["articles"].insert(row)
-        return int(db.execute("SELECT last_insert_rowid()").fetchone()[0])
+        return _insert_row(db, "articles", row)
 
     def copy_judgments(self, db: sqlite_utils.Database, source_id: int, target_id: int,
                        now: str) -> None:
@@ -780,7 +794,7 @@ class Store:
             self._refresh_development_counts(db, development_id, now)
 
     def insert_match(self, db: sqlite_utils.Database, row: dict[str, Any]) -> None:
-        db["matches"].insert(row, pk=("article_id", "claim_id"), replace=True)
+        _insert_row(db, "matches", row, replace=True)  # one match per (article, claim)
 
     def development_evidence(self, story: str) -> list[dict[str, Any]]:
         """Every sentence filed under the story's developments: what new reports are
