@@ -33,6 +33,7 @@ import gzip
 import multiprocessing
 import os
 import re
+import resource
 import socket
 import sqlite3
 import sys
@@ -201,21 +202,68 @@ class Server:
 # --------------------------------------------------------------------------- measuring
 
 
-def two_cycles(config):
+def two_cycles(config, server_pid: int | None = None):
     """Two poll cycles in one App, each timed, under a peak-RSS watch: (report, seconds) of
-    the first and of the second, and the watch."""
+    the first and of the second, the watch, and where the first cycle's CPU went."""
     from pipeline.app import App
 
     rss = PeakRSS()
     cycles = []
     with App(config) as app:
         print(f"  extraction workers {app.pool.size}", flush=True)
-        for _ in range(2):
+        cpu = CpuSplit(server_pid)
+        for n in range(2):
             start = time.perf_counter()
             report = app.poll()
             cycles.append((report, time.perf_counter() - start))
+            if n == 0:
+                cpu.stop()
     rss.stop()
-    return cycles[0], cycles[1], rss
+    return cycles[0], cycles[1], rss, cpu
+
+
+def _process_cpu(pid: int) -> float:
+    """User + system CPU seconds of a live process, from /proc (0 if it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class CpuSplit:
+    """CPU seconds spent during a cycle by the calling thread (judging and storing), the
+    process's other threads (fetching), the worker processes (parsing, extraction) and the
+    benchmark's server, which runs on the same cores."""
+
+    def __init__(self, server_pid: int | None) -> None:
+        self.server_pid = server_pid
+        self._start = self._now()
+
+    def _workers(self) -> dict[int, float]:
+        return {p.pid: _process_cpu(p.pid) for p in multiprocessing.active_children()
+                if p.name == "claimwatch-worker" and p.pid is not None}
+
+    def _now(self) -> tuple[float, float, dict[int, float], float]:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        server = _process_cpu(self.server_pid) if self.server_pid else 0.0
+        return (time.thread_time(), usage.ru_utime + usage.ru_stime, self._workers(), server)
+
+    def stop(self) -> None:
+        thread0, process0, workers0, server0 = self._start
+        thread1, process1, workers1, server1 = self._now()
+        self.main = thread1 - thread0
+        self.fetching = (process1 - process0) - self.main
+        self.workers = sum(cpu - workers0.get(pid, 0.0) for pid, cpu in workers1.items())
+        self.server = server1 - server0
+
+    def report(self, articles: int, wall: float) -> str:
+        per = 1000 / max(articles, 1)
+        total = self.main + self.fetching + self.workers + self.server
+        busy = 100 * total / (wall * (os.cpu_count() or 1))
+        return (f"CPU per article: main thread {self.main * per:.1f} ms, fetching threads "
+                f"{self.fetching * per:.1f} ms, workers {self.workers * per:.1f} ms, server "
+                f"{self.server * per:.1f} ms; cores busy {busy:.0f}% of the cycle")
 
 
 class PeakRSS:
@@ -316,7 +364,8 @@ def run_small(args: argparse.Namespace) -> None:
             config = load_config(write_config(Path(tmp), feeds))
             print(f"  in flight {config.network.max_in_flight}, per host "
                   f"{config.network.max_host_connections}", flush=True)
-            (first, first_s), (second, second_s), rss = two_cycles(config)
+            (first, first_s), (second, second_s), rss, cpu = two_cycles(
+                config, server.proc.pid)
             db = sqlite3.connect(Path(tmp) / "store.db")
             articles = db.execute("SELECT count(*), count(DISTINCT url) FROM articles").fetchone()
             texts = db.execute("SELECT count(DISTINCT content_hash) FROM articles").fetchone()[0]
@@ -341,6 +390,7 @@ def run_small(args: argparse.Namespace) -> None:
     print(f"  extraction alone on {os.cpu_count()} cores, same {n_pages} pages: "
           f"{reference:.1f} s (mean of before and after)")
     print(f"  ratio first cycle / extraction alone: {first_s / reference:.2f} (target <= 1.5)")
+    print(f"  {cpu.report(first.articles.stored, first_s)}")
     print(f"  second (unchanged) cycle: {second_s:.1f} s = {100 * second_s / first_s:.1f}% "
           f"of the first (target <= 10%), stored {second.articles.stored}")
     print(f"  every article stored once: {articles[0] == articles[1] == n_pages}; "
@@ -409,7 +459,8 @@ def run_big(args: argparse.Namespace) -> None:
               f"{args.latency * 1000:.0f} ms, politeness 1 s/host", flush=True)
         with tempfile.TemporaryDirectory() as tmp:
             config = load_config(write_config(Path(tmp), feeds))
-            (first, first_s), (second, second_s), rss = two_cycles(config)
+            (first, first_s), (second, second_s), rss, _ = two_cycles(
+                config, server.proc.pid)
             db = sqlite3.connect(Path(tmp) / "store.db")
             outcomes = dict(db.execute(
                 "SELECT outcome, count(*) FROM poll_log GROUP BY outcome").fetchall())
