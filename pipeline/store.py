@@ -99,7 +99,9 @@ def m001_initial(db: sqlite_utils.Database) -> None:
             "duplicate_of": int,
             "text_source": str,  # page | feed_summary | file
             "fetch_error": str,
-            "relevant_stories": str,  # JSON list of story slugs this article was judged relevant to
+            # Slugs of the stories the article was judged relevant to, comma-joined ("a,b");
+            # null when none.
+            "relevant_stories": str,
         },
         pk="id",
         foreign_keys=[("feed_id", "feeds", "id"), ("duplicate_of", "articles", "id")],
@@ -685,6 +687,7 @@ class Store:
         return row[0] if row else None
 
     def relevant_stories(self, article_id: int) -> list[str]:
+        """The slugs an article's ``relevant_stories`` holds comma-joined; [] when none."""
         row = self.db.execute("SELECT relevant_stories FROM articles WHERE id = ?",
                               [article_id]).fetchone()
         return row[0].split(",") if row and row[0] else []
