@@ -17,7 +17,7 @@ from .http import Fetcher
 from .ingest import Ingestor, IngestReport, Prepared, fetch_and_extract
 from .judge.stance import StanceModel
 from .models import Article, Story
-from .polling import CycleReport, Poller
+from .polling import CycleReport, Poller, Progress
 from .scheduling import IntervalBounds
 from .store import Store
 from .urls import canonicalize, is_http_url, site_of
@@ -88,7 +88,7 @@ class App:
         self.ingestor.stories = self.stories
 
     def poll(self, *, feed: str | None = None, due_only: bool = False,
-             progress: Callable[[str], None] | None = None) -> CycleReport:
+             progress: Progress | None = None) -> CycleReport:
         if feed is not None and self.store.feed_by_name(feed) is None:
             raise InputError(f"no feed named {feed!r} in {self.config.path}")
         due = self._now() if due_only else None

@@ -10,8 +10,10 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import click
@@ -19,6 +21,12 @@ import click
 from . import __version__
 from .config import Config, load_config, resolve_config_path
 from .errors import ClaimwatchError, ConfigError, InputError
+
+if TYPE_CHECKING:
+    # click names progressbar()'s return type only in this private module (as click does).
+    from click._termui_impl import ProgressBar
+
+    from .polling import CycleReport
 
 log = logging.getLogger("pipeline")
 
@@ -722,13 +730,13 @@ class _CycleProgress:
     def __init__(self, terminal: bool, *, every: float = 10.0):
         self.terminal = terminal
         self.every = every
-        self.bar = None
+        self.bar: ProgressBar[int] | None = None
         self._last = time.monotonic()
 
-    def __enter__(self):
+    def __enter__(self) -> _CycleProgress:
         return self
 
-    def __call__(self, report, message: str) -> None:
+    def __call__(self, report: CycleReport, message: str) -> None:
         a = report.articles
         errors = report.feeds_failing + a.fetch_errors
         if self.terminal:
@@ -755,9 +763,9 @@ class _progress_bar:
 
     def __init__(self, label: str):
         self.label = label
-        self.bar = None
+        self.bar: ProgressBar[int] | None = None
 
-    def __enter__(self):
+    def __enter__(self) -> Callable[[int, int], None]:
         def progress(done: int, total: int) -> None:
             if self.bar is None:
                 self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)

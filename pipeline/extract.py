@@ -11,9 +11,13 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
 from .errors import ExtractError
 from .urls import canonicalize, is_http_url, site_of
+
+if TYPE_CHECKING:
+    from trafilatura.settings import Document
 
 # A page whose main text is shorter than this is a teaser, a paywall or an index page.
 MIN_TEXT_CHARS = 200
@@ -54,18 +58,22 @@ def extract_page(html: bytes, url: str, charset: str | None = None) -> Extracted
         include_tables=True,
         include_images=False,  # images make trafilatura slow on some pages and add nothing here
     )
-    if result is None or not (result.text or "").strip():
+    if result is None:
         raise ExtractError("no article text found", url=url)
-    text = result.text.strip()
+    # A dict comes back only with as_dict=True; the annotation has no overload that says so.
+    page = cast("Document", result)
+    text = (page.text or "").strip()
+    if not text:
+        raise ExtractError("no article text found", url=url)
     if len(text) < MIN_TEXT_CHARS:
         raise ExtractError(f"article text too short ({len(text)} characters)", url=url)
     return ExtractedPage(
         text=text,
-        title=_clean(result.title),
-        site=_clean(result.sitename) or site_of(url),
-        author=_clean(result.author),
-        published_at=_clean(result.date),
-        canonical_url=_canonical(result.url, url),
+        title=_clean(page.title),
+        site=_clean(page.sitename) or site_of(url),
+        author=_clean(page.author),
+        published_at=_clean(page.date),
+        canonical_url=_canonical(page.url, url),
     )
 
 

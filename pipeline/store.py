@@ -36,11 +36,11 @@ migrations = Migrations("claimwatch")
 
 @migrations()
 def m001_initial(db: sqlite_utils.Database) -> None:
-    db["stories"].create(
+    db.table("stories").create(
         {"slug": str, "title": str, "published": str, "keywords": str, "seed_text": str},
         pk="slug",
     )
-    db["claims"].create(
+    db.table("claims").create(
         {
             "id": int,
             "story": str,
@@ -55,8 +55,8 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         not_null={"story", "key", "text"},
         defaults={"source": "seed", "active": 1},
     )
-    db["claims"].create_index(["story", "key"], unique=True)
-    db["feeds"].create(
+    db.table("claims").create_index(["story", "key"], unique=True)
+    db.table("feeds").create(
         {
             "id": int,
             "name": str,
@@ -83,8 +83,8 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         not_null={"name", "url"},
         defaults={"consecutive_errors": 0, "active": 1, "redirect_count": 0},
     )
-    db["feeds"].create_index(["name"], unique=True)
-    db["articles"].create(
+    db.table("feeds").create_index(["name"], unique=True)
+    db.table("articles").create(
         {
             "id": int,
             "url": str,
@@ -99,17 +99,19 @@ def m001_initial(db: sqlite_utils.Database) -> None:
             "duplicate_of": int,
             "text_source": str,  # page | feed_summary | file
             "fetch_error": str,
-            "relevant_stories": str,  # JSON list of story slugs this article was judged relevant to
+            # Slugs of the stories the article was judged relevant to, comma-joined ("a,b");
+            # null when none.
+            "relevant_stories": str,
         },
         pk="id",
         foreign_keys=[("feed_id", "feeds", "id"), ("duplicate_of", "articles", "id")],
         not_null={"url", "fetched_at"},
     )
-    db["articles"].create_index(["url"], unique=True)
-    db["articles"].create_index(["content_hash"])
-    db["articles"].create_index(["fetched_at"])
-    db["articles"].enable_fts(["title", "text"], create_triggers=True, tokenize="porter")
-    db["entries"].create(
+    db.table("articles").create_index(["url"], unique=True)
+    db.table("articles").create_index(["content_hash"])
+    db.table("articles").create_index(["fetched_at"])
+    db.table("articles").enable_fts(["title", "text"], create_triggers=True, tokenize="porter")
+    db.table("entries").create(
         {
             "feed_id": int,
             "guid_key": str,
@@ -121,7 +123,7 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         pk=("feed_id", "guid_key"),
         foreign_keys=[("feed_id", "feeds", "id"), ("article_id", "articles", "id")],
     )
-    db["matches"].create(
+    db.table("matches").create(
         {
             "article_id": int,
             "claim_id": int,
@@ -134,8 +136,8 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         pk=("article_id", "claim_id"),
         foreign_keys=[("article_id", "articles", "id"), ("claim_id", "claims", "id")],
     )
-    db["matches"].create_index(["claim_id"])
-    db["developments"].create(
+    db.table("matches").create_index(["claim_id"])
+    db.table("developments").create(
         {
             "id": int,
             "story": str,
@@ -149,13 +151,13 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         foreign_keys=[("story", "stories", "slug")],
         defaults={"article_count": 0, "site_count": 0},
     )
-    db["article_developments"].create(
+    db.table("article_developments").create(
         {"article_id": int, "development_id": int, "evidence": str, "score": float},
         pk=("article_id", "development_id"),
         foreign_keys=[("article_id", "articles", "id"), ("development_id", "developments", "id")],
     )
-    db["article_developments"].create_index(["development_id"])
-    db["poll_log"].create(
+    db.table("article_developments").create_index(["development_id"])
+    db.table("poll_log").create(
         {
             "id": int,
             "feed_id": int,
@@ -169,7 +171,7 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         pk="id",
         foreign_keys=[("feed_id", "feeds", "id")],
     )
-    db["poll_log"].create_index(["feed_id", "started_at"])
+    db.table("poll_log").create_index(["feed_id", "started_at"])
 
 
 @migrations()
@@ -179,7 +181,7 @@ def m002_syndication_reviews_ledger(db: sqlite_utils.Database) -> None:
     from .dedupe import SyndicationIndex
 
     SyndicationIndex(db).ensure_tables()
-    db["reviews"].create(
+    db.table("reviews").create(
         {
             "id": int,
             "target": str,  # match | development
@@ -193,8 +195,8 @@ def m002_syndication_reviews_ledger(db: sqlite_utils.Database) -> None:
         },
         pk="id",
     )
-    db["reviews"].create_index(["target", "article_id", "claim_id"])
-    db["reviews"].create_index(["target", "development_id"])
+    db.table("reviews").create_index(["target", "article_id", "claim_id"])
+    db.table("reviews").create_index(["target", "development_id"])
     # The views are created by m004, in their current form.
 
 
@@ -216,7 +218,7 @@ def m004_alert_outbox(db: sqlite_utils.Database) -> None:
     """The alert outbox: an alert is written in its article's transaction, and each of its
     deliveries (one per target URL, known by a hash: the URLs carry secrets) is sent after
     commit and marked sent once the target accepted it."""
-    db["alerts"].create(
+    db.table("alerts").create(
         {
             "id": int,
             "key": str,  # kind/article/claim key or development id: one alert per flag
@@ -232,8 +234,8 @@ def m004_alert_outbox(db: sqlite_utils.Database) -> None:
         pk="id",
         foreign_keys=[("article_id", "articles", "id")],
     )
-    db["alerts"].create_index(["key"], unique=True)
-    db["alert_deliveries"].create(
+    db.table("alerts").create_index(["key"], unique=True)
+    db.table("alert_deliveries").create(
         {
             "alert_id": int,
             "target": str,  # sha256 of the Apprise URL, first 16 hex digits
@@ -249,15 +251,16 @@ def m004_alert_outbox(db: sqlite_utils.Database) -> None:
         foreign_keys=[("alert_id", "alerts", "id")],
         defaults={"status": "pending", "attempts": 0},
     )
-    db["alert_deliveries"].create_index(["status", "next_attempt_at"])
+    db.table("alert_deliveries").create_index(["status", "next_attempt_at"])
 
 
 @migrations()
 def m005_sources(db: sqlite_utils.Database) -> None:
     """Whom each confirmation or contradiction is attributed to, and counts of independent
     sources beside independent sites in the views."""
-    db["matches"].add_column("source", str)  # named outlet or person, "official", "" own voice
-    db["matches"].add_column("rule", str)  # what decided it: aligned, figure, denial, ...
+    matches = db.table("matches")
+    matches.add_column("source", str)  # named outlet or person, "official", "" own voice
+    matches.add_column("rule", str)  # what decided it: aligned, figure, denial, ...
     for view in ("claim_ledger", "flags"):
         db.execute(f"DROP VIEW IF EXISTS {view}")
     db.execute(_FLAGS_VIEW)
@@ -268,18 +271,18 @@ def m005_sources(db: sqlite_utils.Database) -> None:
 def m006_entry_states_and_page_health(db: sqlite_utils.Database) -> None:
     """An entry whose page could not be had is recorded with why (refused by the address guard,
     waiting for a retry with backoff, given up), and a feed whose pages keep failing shows it."""
-    entries = db["entries"]
+    entries = db.table("entries")
     entries.add_column("status", str)  # null: handled | refused | retry | failed
     entries.add_column("error", str)
     entries.add_column("attempts", int)
     entries.add_column("retry_at", str)
     db.execute("CREATE INDEX idx_entries_retry ON entries (feed_id, retry_at) "
                "WHERE status = 'retry'")
-    db["feeds"].add_column("failing_pages", int, not_null_default=0)
-    db["feeds"].add_column("page_error", str)
-    db["feeds"].add_column("page_error_at", str)
-    db["feeds"].add_column("failing_since", str)  # first failure of the current streak
-    db["feeds"].add_column("poll_interval_minutes", float)  # adaptive; null: interval_minutes
+    db.table("feeds").add_column("failing_pages", int, not_null_default=0)
+    db.table("feeds").add_column("page_error", str)
+    db.table("feeds").add_column("page_error_at", str)
+    db.table("feeds").add_column("failing_since", str)  # first failure of the current streak
+    db.table("feeds").add_column("poll_interval_minutes", float)  # adaptive; null: interval_minutes
 
 
 @migrations()
@@ -517,7 +520,7 @@ class Store:
         again. Claims added with `claims add` are the store's own and stay."""
         with self.transaction() as db:
             for story in stories:
-                db["stories"].upsert(
+                db.table("stories").upsert(
                     {
                         "slug": story.slug,
                         "title": story.title,
@@ -530,7 +533,7 @@ class Store:
                 for claim in story.claims:
                     existing = self._claim_row(story.slug, claim.key)
                     if existing is None:
-                        db["claims"].insert(
+                        db.table("claims").insert(
                             {
                                 "story": story.slug,
                                 "key": claim.key,
@@ -541,7 +544,7 @@ class Store:
                             }
                         )
                     elif existing["text"] != claim.text or not existing["active"]:
-                        db["claims"].update(existing["id"], {"text": claim.text, "active": 1})
+                        db.table("claims").update(existing["id"], {"text": claim.text, "active": 1})
                 keys = [c.key for c in story.claims]
                 marks = ",".join("?" * len(keys)) or "''"
                 db.execute(
@@ -552,11 +555,11 @@ class Store:
         return [self.story_with_claims(s) for s in stories]
 
     def _claim_row(self, story: str, key: str) -> dict[str, Any] | None:
-        rows = list(self.db["claims"].rows_where("story = ? AND key = ?", [story, key]))
+        rows = list(self.db.table("claims").rows_where("story = ? AND key = ?", [story, key]))
         return rows[0] if rows else None
 
     def story_with_claims(self, story: Story) -> Story:
-        rows = self.db["claims"].rows_where(
+        rows = self.db.table("claims").rows_where(
             "story = ? AND active = 1", [story.slug], order_by="id"
         )
         claims = tuple(Claim(key=r["key"], text=r["text"], id=r["id"]) for r in rows)
@@ -578,9 +581,9 @@ class Store:
             names = set()
             for feed in feeds:
                 names.add(feed.name)
-                rows = list(db["feeds"].rows_where("name = ?", [feed.name]))
+                rows = list(db.table("feeds").rows_where("name = ?", [feed.name]))
                 if not rows:
-                    db["feeds"].insert(
+                    db.table("feeds").insert(
                         {
                             "name": feed.name,
                             "url": feed.url,
@@ -612,10 +615,10 @@ class Store:
                         failing_since=None,
                         next_poll_at=now,
                     )
-                db["feeds"].update(row["id"], changes)
-            for row in db["feeds"].rows_where("active = 1"):
+                db.table("feeds").update(row["id"], changes)
+            for row in db.table("feeds").rows_where("active = 1"):
                 if row["name"] not in names:
-                    db["feeds"].update(row["id"], {"active": 0})
+                    db.table("feeds").update(row["id"], {"active": 0})
 
     def feeds(self, *, name: str | None = None, due_before: str | None = None) -> list[FeedRow]:
         where = ["active = 1", "disabled_reason IS NULL"]
@@ -626,22 +629,23 @@ class Store:
         if due_before is not None:
             where.append("(next_poll_at IS NULL OR next_poll_at <= ?)")
             args.append(due_before)
-        rows = self.db["feeds"].rows_where(" AND ".join(where), args, order_by="next_poll_at, id")
+        rows = self.db.table("feeds").rows_where(" AND ".join(where), args,
+                                                 order_by="next_poll_at, id")
         return [FeedRow.from_row(r) for r in rows]
 
     def feed_by_name(self, name: str) -> FeedRow | None:
-        rows = list(self.db["feeds"].rows_where("name = ?", [name]))
+        rows = list(self.db.table("feeds").rows_where("name = ?", [name]))
         return FeedRow.from_row(rows[0]) if rows else None
 
     def update_feed(self, feed_id: int, changes: dict[str, Any], log: dict[str, Any]) -> None:
         with self.transaction() as db:
-            db["feeds"].update(feed_id, changes)
-            db["poll_log"].insert({"feed_id": feed_id, **log})
+            db.table("feeds").update(feed_id, changes)
+            db.table("poll_log").insert({"feed_id": feed_id, **log})
 
     def mark_due(self, feed_ids: Sequence[int], now: str) -> None:
         with self.transaction() as db:
             for feed_id in feed_ids:
-                db["feeds"].update(feed_id, {"next_poll_at": now})
+                db.table("feeds").update(feed_id, {"next_poll_at": now})
 
     def recent_polls(self, since: str) -> tuple[int, int]:
         """(polls since ``since``, how many of them failed at the network): the daemon polls a
@@ -683,6 +687,7 @@ class Store:
         return row[0] if row else None
 
     def relevant_stories(self, article_id: int) -> list[str]:
+        """The slugs an article's ``relevant_stories`` holds comma-joined; [] when none."""
         row = self.db.execute("SELECT relevant_stories FROM articles WHERE id = ?",
                               [article_id]).fetchone()
         return row[0].split(",") if row and row[0] else []
@@ -745,7 +750,7 @@ class Store:
 
     def update_article(self, db: sqlite_utils.Database, article_id: int,
                        changes: dict[str, Any]) -> None:
-        db["articles"].update(article_id, changes)
+        db.table("articles").update(article_id, changes)
 
     def clear_judgments(self, db: sqlite_utils.Database, article_id: int, now: str) -> None:
         """Forget an article's matches and development evidence (it is about to be judged
@@ -821,7 +826,7 @@ class Store:
         """Attach a sentence to a development (creating it when ``development_id`` is None) and
         refresh its counts. Sites are counted once per syndicated group."""
         if development_id is None:
-            db["developments"].insert(
+            db.table("developments").insert(
                 {
                     "story": story,
                     "summary": summary,
@@ -832,7 +837,7 @@ class Store:
                 }
             )
             development_id = int(db.execute("SELECT last_insert_rowid()").fetchone()[0])
-        db["article_developments"].insert(
+        db.table("article_developments").insert(
             {
                 "article_id": article_id,
                 "development_id": development_id,
@@ -856,7 +861,7 @@ class Store:
                WHERE ad.development_id = ?""",
             [development_id],
         ).fetchone()
-        db["developments"].update(
+        db.table("developments").update(
             development_id,
             {"article_count": articles, "site_count": sites, "last_seen_at": now},
         )
@@ -870,7 +875,7 @@ class Store:
 
     def counts(self) -> dict[str, int]:
         return {
-            name: self.db[name].count
+            name: self.db.table(name).count
             for name in ("feeds", "articles", "matches", "developments", "article_developments")
         }
 
@@ -1103,16 +1108,16 @@ class Store:
     def add_claim(self, story: str, key: str, text: str, *, source: str, now: str) -> int:
         """Track a new claim from now on. StoreError if the story is unknown or the key taken."""
         with self.transaction() as db:
-            if not list(db["stories"].rows_where("slug = ?", [story])):
+            if not list(db.table("stories").rows_where("slug = ?", [story])):
                 raise StoreError(f"no story {story!r} in the store (run a poll once first?)")
             if self._claim_row(story, key) is not None:
                 raise StoreError(f"story {story!r} already has a claim with key {key!r}")
-            db["claims"].insert({"story": story, "key": key, "text": text, "source": source,
+            db.table("claims").insert({"story": story, "key": key, "text": text, "source": source,
                                  "created_at": now, "active": 1})
             return int(db.execute("SELECT last_insert_rowid()").fetchone()[0])
 
     def development(self, development_id: int) -> dict[str, Any] | None:
-        rows = list(self.db["developments"].rows_where("id = ?", [development_id]))
+        rows = list(self.db.table("developments").rows_where("id = ?", [development_id]))
         return rows[0] if rows else None
 
     def record_review(self, *, target: str, verdict: str, reviewer: str, now: str,
@@ -1134,7 +1139,7 @@ class Store:
                 claim_id = found[0][0]
             elif self.development(development_id or -1) is None:
                 raise StoreError(f"no development {development_id}")
-            db["reviews"].insert({
+            db.table("reviews").insert({
                 "target": target, "article_id": article_id, "claim_id": claim_id,
                 "development_id": development_id, "verdict": verdict, "reviewer": reviewer,
                 "reviewed_at": now, "note": note,

@@ -5,8 +5,9 @@
     python3 scripts/dev.py test     # create .venv if needed, run the whole test suite
     python3 scripts/dev.py demo | serve | lint | bench | docker-check | screenshot
 
-Extra arguments go to the underlying command (`test -k digest`, `run --help`). The virtual
-environment is (re)installed when pyproject.toml is newer than the last install.
+Extra arguments go to the underlying command (`test -k digest`, `run --help`, `lint --fix` to
+ruff). `lint` is ruff, then mypy over the package. The virtual environment is (re)installed when
+pyproject.toml is newer than the last install.
 """
 
 from __future__ import annotations
@@ -43,14 +44,19 @@ COMMANDS = {
     "demo": lambda args: [str(BIN / "claimwatch"), "demo", *args],
     "serve": lambda args: [str(BIN / "claimwatch"), "serve", *args],
     "test": lambda args: [str(BIN / "python"), "-m", "pytest", *args],
-    "lint": lambda args: [str(BIN / "ruff"), "check", "pipeline", "tests", "benchmarks",
-                          "scripts", *args],
+    "lint": lambda args: [str(BIN / "mypy"), "pipeline"],
     # Needs Debian's chromium: renders five kinds of day and screenshots them.
     "screenshot": lambda args: [str(BIN / "python"), str(ROOT / "scripts" / "screenshot_digest.py"),
                                 *args],
     "bench": lambda args: [str(BIN / "python"), str(ROOT / "benchmarks" / "bench_pipeline.py"),
                            *args],
     "docker-check": lambda args: ["bash", str(ROOT / "scripts" / "docker-check.sh"), *args],
+}
+
+# A step that must pass before the command itself runs; it takes the extra arguments.
+FIRST = {
+    "lint": lambda args: [str(BIN / "ruff"), "check", "pipeline", "tests", "benchmarks",
+                          "scripts", *args],
 }
 
 
@@ -61,6 +67,10 @@ def main(argv: list[str]) -> int:
     ensure_venv()
     command = COMMANDS[argv[0]](argv[1:])
     os.chdir(ROOT)
+    if argv[0] in FIRST:
+        status = subprocess.run(FIRST[argv[0]](argv[1:])).returncode
+        if status != 0:
+            return status
     # exec, so Ctrl-C and SIGTERM reach the daemon itself and its exit status is ours.
     os.execvp(command[0], command)
 

@@ -36,6 +36,24 @@ def test_quantities(text: str, expected: list[Quantity]) -> None:
     assert quantities(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("pentagon's", "pentagon"),
+        ("pentagon’s", "pentagon"),
+        ("business", "business"),
+        ("boss's", "boss"),
+        ("its", "its"),
+        ("says", "says"),
+        ("s", "s"),
+    ],
+)
+def test_strip_possessive_removes_the_suffix_not_its_letters(word: str, expected: str) -> None:
+    from pipeline.judge.reading import strip_possessive
+
+    assert strip_possessive(word) == expected
+
+
 def _read(claim: str, sentences: list[str]) -> tuple[str, str]:
     from pipeline.judge.reading import ClaimReader
     from pipeline.judge.stance import StanceModel

@@ -126,7 +126,7 @@ BODY = (
 
 def test_predict_one_per_claim_in_order(model):
     claims = ["Giant shark spotted in the Thames", "Bridges stayed open", "Mars has two moons"]
-    preds = model.predict(claims, BODY, title="Shark")
+    preds = model.predict(claims, BODY)
     assert len(preds) == 3
     for p in preds:
         assert set(p.probabilities) == set(FNC1_LABELS)

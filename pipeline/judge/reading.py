@@ -165,8 +165,14 @@ for _canon, _variants in _PARAPHRASES.items():
 _DOUBLED = re.compile(r"([bdgmnprt])\1$")
 
 
+def strip_possessive(word: str) -> str:
+    """Drop a possessive suffix: "pentagon's" and "pentagon’s" become "pentagon", any other word
+    stays whole. A suffix, not a set of characters: ``rstrip("'s")`` made "business" "busine"."""
+    return word[:-2] if word.endswith(("'s", "’s")) else word
+
+
 def _canonical(token: str) -> str:
-    token = token.removesuffix("'s")
+    token = strip_possessive(token)
     # The stemmer leaves "dropping" as "dropp" and "committed" as "committ".
     token = _DOUBLED.sub(r"\1", token)
     return _CANON.get(token, token)
@@ -383,7 +389,7 @@ def _names(claim: str, stats: TextStats) -> set[str]:
     for i, m in enumerate(_CAPITALISED.finditer(claim)):
         for tok in tokenize(m.group(0)):
             canon = _canonical(tok)
-            if tok in _STOP or canon in _COMMON_CAPITALISED or canon != tok.removesuffix("'s"):
+            if tok in _STOP or canon in _COMMON_CAPITALISED or canon != strip_possessive(tok):
                 continue  # "The", "US", "AI" (a common word in capitals)
             if i == 0 and m.start() == 0 and tok in stats.idf and not m.group(0).isupper():
                 continue

@@ -184,15 +184,10 @@ class StanceModel:
             )
         return out
 
-    def predict(
-        self, claims: Sequence[str], body: str, *, title: str = ""
-    ) -> list[StancePrediction]:
-        """One prediction per claim, in order, against one article body.
-
-        ``title`` is accepted for the judge's convenience but not used: the model was trained on
-        FNC-1 bodies, which have no titles, and evidence must index the body's sentences.
-        """
-        del title
+    def predict(self, claims: Sequence[str], body: str) -> list[StancePrediction]:
+        """One prediction per claim, in order, against one article body. The body only, no
+        title: the model was trained on FNC-1 bodies, which have none, and evidence must index
+        the body's sentences."""
         if not claims:
             return []
         view = self._prepare(body)
