@@ -47,7 +47,6 @@ from collections.abc import Collection, Iterable
 
 import numpy as np
 import sqlite_utils
-from datasketch import MinHash
 
 __all__ = [
     "BANDS",
@@ -150,22 +149,55 @@ def _hash64(data: bytes) -> int:
 
 
 # Odd 64-bit multipliers, one per word position of a shingle (so word order counts), and the
-# constants of MurmurHash3's 64-bit finaliser, which spreads the combined value over all bits.
+# constants of MurmurHash3's 64-bit finaliser, which spreads a combined value over all bits.
 _POSITION = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9,
                       0xD6E8FEB86659FD93, 0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53,
                       0x27D4EB2F165667C5, 0x94D049BB133111EB], dtype=np.uint64)
 _FMIX_1 = np.uint64(0xFF51AFD7ED558CCD)
 _FMIX_2 = np.uint64(0xC4CEB9FE1A85EC53)
 _SHIFT = np.uint64(33)
+# Base of the polynomial hash of a word's bytes (odd, so it has an inverse modulo 2**64).
+_BASE = 0x100000001B3
+_BASE_INVERSE = pow(_BASE, -1, 2**64)
+_LENGTH = np.uint64(0x9FB21C651E98DF25)
+_SPACE = ord(" ") + 1
+
+
+def _fmix(values: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 64-bit finaliser, in place on a uint64 array (a bijection)."""
+    values ^= values >> _SHIFT
+    values *= _FMIX_1
+    values ^= values >> _SHIFT
+    values *= _FMIX_2
+    values ^= values >> _SHIFT
+    return values
+
+
+def _powers(base: int, n: int) -> np.ndarray:
+    """base**0 .. base**(n-1) modulo 2**64 (uint64 products wrap around, as intended)."""
+    powers = np.full(n, base, dtype=np.uint64)
+    powers[0] = 1
+    return np.cumprod(powers, dtype=np.uint64)
 
 
 def _word_hashes(words: list[str]) -> np.ndarray:
-    """A stable 64-bit hash of each word (blake2b, computed once per distinct word)."""
-    seen: dict[str, int] = {}
-    for word in words:
-        if word not in seen:
-            seen[word] = _hash64(word.encode())
-    return np.fromiter((seen[w] for w in words), dtype=np.uint64, count=len(words))
+    """A stable 64-bit hash of each word, all at once.
+
+    Each word's UTF-8 bytes are read as a polynomial in :data:`_BASE` (a prefix sum over the
+    whole text, shifted back to the word's start by the inverse base), mixed with the word's
+    length and finalised: the same word hashes the same anywhere, in any process, and the
+    whole text costs a few numpy passes instead of one hash call per word.
+    """
+    data = np.frombuffer(" ".join(words).encode(), dtype=np.uint8).astype(np.uint64) + 1
+    n = data.size
+    prefix = np.zeros(n + 1, dtype=np.uint64)
+    np.cumsum(data * _powers(_BASE, n), dtype=np.uint64, out=prefix[1:])
+    spaces = np.flatnonzero(data == _SPACE)
+    starts = np.concatenate(([0], spaces + 1))
+    ends = np.concatenate((spaces, [n]))
+    hashes = (prefix[ends] - prefix[starts]) * _powers(_BASE_INVERSE, n)[starts]
+    hashes ^= (ends - starts).astype(np.uint64) * _LENGTH
+    return _fmix(hashes)
 
 
 def _shingle_array(words: list[str], k: int) -> np.ndarray:
@@ -173,8 +205,7 @@ def _shingle_array(words: list[str], k: int) -> np.ndarray:
 
     A shingle's hash is its words' hashes, each times the multiplier of its position, summed
     modulo 2**64 and then finalised: the same for the same k words in the same order in every
-    process, and as unlikely to collide for different ones as any 64-bit hash, at numpy's
-    speed rather than one hash call per shingle.
+    process, and as unlikely to collide for different ones as any 64-bit hash.
     """
     if not words:
         return np.empty(0, dtype=np.uint64)
@@ -184,14 +215,9 @@ def _shingle_array(words: list[str], k: int) -> np.ndarray:
     width = min(k, hashes.size)
     n = hashes.size - width + 1
     combined = np.zeros(n, dtype=np.uint64)
-    for position in range(width):  # uint64 arithmetic wraps around, as intended
+    for position in range(width):
         combined += hashes[position : position + n] * _POSITION[position]
-    combined ^= combined >> _SHIFT
-    combined *= _FMIX_1
-    combined ^= combined >> _SHIFT
-    combined *= _FMIX_2
-    combined ^= combined >> _SHIFT
-    return np.unique(combined)
+    return np.unique(_fmix(combined))
 
 
 def shingles(text: str, k: int = SHINGLE_WORDS) -> set[int]:
@@ -206,25 +232,27 @@ def _as_array(shingle_set: Iterable[int] | np.ndarray) -> np.ndarray:
 
 
 @functools.cache
-def _permutations() -> np.ndarray:
-    """The fixed MinHash permutations (drawing them costs more than a whole signature)."""
-    perms = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, scheme="affine64").permutations
-    perms.setflags(write=False)
-    return perms
+def _seeds() -> np.ndarray:
+    """One fixed 64-bit seed per MinHash function, derived from :data:`MINHASH_SEED`."""
+    seeds = np.array([_hash64(f"{MINHASH_SEED}:{i}".encode()) for i in range(NUM_PERM)],
+                     dtype=np.uint64)
+    seeds.setflags(write=False)
+    return seeds
 
 
 def signature(shingle_set: Iterable[int] | np.ndarray) -> np.ndarray:
-    """MinHash signature (``NUM_PERM`` uint64 values, fixed seed) of a set of shingle hashes."""
+    """MinHash signature (``NUM_PERM`` uint64 values, fixed seeds) of a set of shingle hashes.
+
+    The i-th value is the least of ``fmix(h XOR seed_i)`` over the shingles ``h``: the
+    finaliser is a bijection, so each seed gives its own random order of the 64-bit values,
+    and two sets share a value with probability equal to their Jaccard resemblance. An empty
+    set has all values at the maximum.
+    """
     values = _as_array(shingle_set)
-    minhash = MinHash(
-        num_perm=NUM_PERM,
-        scheme="affine64",
-        hashfunc=int,  # the shingles are already uniform 64-bit hashes
-        permutations=_permutations(),
-    )
-    if values.size:
-        minhash.update_batch(values.tolist())
-    return np.asarray(minhash.hashvalues, dtype=np.uint64)
+    if not values.size:
+        return np.full(NUM_PERM, np.iinfo(np.uint64).max, dtype=np.uint64)
+    mixed = _fmix(values[np.newaxis, :] ^ _seeds()[:, np.newaxis])
+    return mixed.min(axis=1)
 
 
 def _containment(a: np.ndarray, b: np.ndarray) -> float:
