@@ -37,6 +37,21 @@ def test_quantities(text: str, expected: list[Quantity]) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "units"),
+    [
+        ("the 31-storey towers", [("count", 31.0, "storey")]),
+        ("a 48-page filing and 3 judges", [("count", 48.0, "page"), ("count", 3.0, "")]),
+        ("a 200-strong crew", [("count", 200.0, "")]),  # how it is rounded, not a measure
+        ("a 37-year-old firefighter", [("year", 37.0, "")]),
+        ("COVID-19 and F-35 jets", []),  # names, not figures
+    ],
+)
+def test_a_number_hyphenated_to_a_word_measures_that_word(
+        text: str, units: list[tuple[str, float, str]]) -> None:
+    assert [(q.kind, q.value, q.unit) for q in quantities(text)] == units
+
+
+@pytest.mark.parametrize(
     ("word", "expected"),
     [
         ("pentagon's", "pentagon"),

@@ -43,6 +43,9 @@ class Quantity:
     end: int = field(default=0, compare=False)
     # "dozens", "hundreds", "many": a count without a value, never compared.
     vague: bool = field(default=False, compare=False)
+    # The word a number is hyphenated to ("31-storey", "48-page"): what it measures, which
+    # is not the noun that follows ("31-storey towers" are not 31 towers).
+    unit: str = field(default="", compare=False)
 
 
 def _number(text: str) -> float:
@@ -58,8 +61,12 @@ WORD_NUMBERS = {
 }
 _TIME = re.compile(r"\b(\d{1,2})(?::|\.)(\d{2})\s*([ap])\.?m\b|\b(\d{1,2})\s*([ap])\.?m\b"
                    r"|\b([01]?\d|2[0-3]):([0-5]\d)\b", re.IGNORECASE)
-_BARE = re.compile(rf"(?<![\w$.,:])(?:{_NUM}|({'|'.join(WORD_NUMBERS)}))(?![\w%])",
+# Not after a name and a hyphen: "COVID-19" and "F-35" are names, not figures.
+_BARE = re.compile(rf"(?<![\w$.,:])(?<![A-Za-z]-)(?:{_NUM}|({'|'.join(WORD_NUMBERS)}))(?![\w%])",
                    re.IGNORECASE)
+_BOUND = re.compile(r"-([A-Za-z]{3,})\b")
+# Hyphenated words that say how a count is rounded, not what it measures: "200-strong crew".
+_NOT_UNITS = frozenset({"strong", "odd", "plus", "some"})
 _VAGUE = re.compile(r"\b(?:dozens|hundreds|thousands|scores|many|several|numerous|a few)\b",
                     re.IGNORECASE)
 _DURATION = re.compile(r"\s*-?\s*(days?|weeks?|months?|years?)\b", re.IGNORECASE)
@@ -113,9 +120,13 @@ def quantities(text: str) -> list[Quantity]:
                 text[m.end():m.end() + 14]):
             continue  # the day of a date
         duration = _DURATION.match(text, m.end())
+        bound = _BOUND.match(text, m.end())
         if duration:
             out.append(Quantity(duration.group(1).lower().rstrip("s"), value, m.start(),
                                 duration.end()))
+        elif bound and bound.group(1).lower() not in _NOT_UNITS:
+            out.append(Quantity("count", value, m.start(), m.end(),
+                                unit=bound.group(1).lower()))
         else:
             out.append(Quantity("count", value, m.start(), m.end()))
     for m in _VAGUE.finditer(text):

@@ -321,6 +321,22 @@ def _near(text: str, q: Quantity) -> set[str]:
     return {_canonical(tok) for tok, _ in spans[max(0, cut - FIGURE_WINDOW):cut + FIGURE_WINDOW]}
 
 
+def _unit_term(q: Quantity) -> str:
+    terms = tokenize(q.unit) if q.unit else []
+    return _canonical(terms[0]) if terms else ""
+
+
+def _same_measure(claim_figure: Quantity, claim_context: dict[str, float], unit: str,
+                  stated: Quantity) -> bool:
+    """A number hyphenated to what it measures ("31-storey towers", "a 48-page filing") speaks
+    of that measure only: it can stand for the claim's figure only where the claim's figure
+    is near that word too, and the other way round."""
+    stated_unit, claim_unit = _unit_term(stated), _unit_term(claim_figure)
+    if stated_unit and stated_unit not in claim_context and stated_unit != claim_unit:
+        return False
+    return not claim_unit or claim_unit == stated_unit or claim_unit in _near(unit, stated)
+
+
 _MODIFIER_PAIR = re.compile(r"\b([a-z][\w-]+)\s+([a-z][\w-]+)\b")
 
 
@@ -565,7 +581,7 @@ class ClaimReader:
                 states.append("absent")
                 continue
             shares = [(sum(w for t, w in context.items() if t in _near(unit, f)) / total, f)
-                      for f in stated if f.kind == q.kind]
+                      for f in stated if f.kind == q.kind and _same_measure(q, context, unit, f)]
             top = max((share for share, _ in shares), default=0.0)
             # Of several figures, those standing among the claim's words count.
             # A sum of money is specific enough to need fewer of the claim's words around it
