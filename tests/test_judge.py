@@ -9,7 +9,7 @@ import pytest
 from pipeline.config import load_story
 from pipeline.developments import Background, overlap, same_development, terms
 from pipeline.judge import _developments, relevance
-from pipeline.judge.numbers import Quantity, quantities, same_figure
+from pipeline.judge.numbers import Quantity, quantities
 from pipeline.models import Article
 
 REPO = Path(__file__).resolve().parent.parent
@@ -44,7 +44,6 @@ def test_quantities(text: str, expected: list[Quantity]) -> None:
         ("a 200-strong crew", [("count", 200.0, "")]),  # how it is rounded, not a measure
         ("a 37-year-old firefighter", [("year", 37.0, "")]),
         ("COVID-19 and F-35 jets", []),  # names, not figures
-        ("sixty-five dead", [("count", 65.0, "")]),
     ],
 )
 def test_a_number_hyphenated_to_a_word_measures_that_word(
@@ -192,25 +191,3 @@ def test_a_stance_needs_evidence_that_speaks_of_the_claim() -> None:
     assert stance("The Pentagon refuses to negotiate exceptions with Anthropic case by "
                   "case.") == "confirms"
     assert stance("The Pentagon said talks with Anthropic continue.") == "discusses"
-
-
-@pytest.mark.parametrize(
-    ("text", "claim_time", "same"),
-    [
-        ("it broke out in the afternoon", "2:51 pm", True),
-        ("it broke out late at night", "2:51 pm", False),
-        ("it broke out around noon", "2:51 pm", False),
-        ("it broke out at 11:50 pm", "0:05", False),
-        ("it broke out just before midnight", "11:50 pm", True),  # round the clock
-        ("at 14:51 local time (06:51 GMT)", "2:51 pm", True),
-    ],
-)
-def test_parts_of_the_day_are_times_that_span_hours(text: str, claim_time: str,
-                                                    same: bool) -> None:
-    (claim,) = quantities(f"at {claim_time}")
-    assert any(same_figure(q, claim) for q in quantities(text)) is same
-
-
-def test_a_time_zone_or_local_time_is_part_of_the_time() -> None:
-    text = "The fire broke out at 2:51 pm local time, and at 3 pm at the site it spread."
-    assert [text[q.start:q.end] for q in quantities(text)] == ["2:51 pm local time", "3 pm"]

@@ -46,9 +46,6 @@ class Quantity:
     # The word a number is hyphenated to ("31-storey", "48-page"): what it measures, which
     # is not the noun that follows ("31-storey towers" are not 31 towers).
     unit: str = field(default="", compare=False)
-    # A part of the day ("in the early morning") is a time this many minutes either side of
-    # its value; an exact figure has none.
-    spread: float = field(default=0.0, compare=False)
 
 
 def _number(text: str) -> float:
@@ -62,36 +59,16 @@ WORD_NUMBERS = {
     "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
     "eighty": 80, "ninety": 90, "hundred": 100, "dozen": 12,
 }
-# A time of day, with the zone or "local time" that may follow it (part of the figure).
-_TIME = re.compile(r"(?:\b(\d{1,2})(?::|\.)(\d{2})\s*([ap])\.?m\b|\b(\d{1,2})\s*([ap])\.?m\b"
-                   r"|\b([01]?\d|2[0-3]):([0-5]\d)\b)"
-                   r"(?:\.?\s+local\s+time\b|\.?\s*\(?\b(?-i:GMT|UTC|[A-Z]{1,3}T)\b\)?)?",
+_TIME = re.compile(r"\b(\d{1,2})(?::|\.)(\d{2})\s*([ap])\.?m\b|\b(\d{1,2})\s*([ap])\.?m\b"
+                   r"|\b([01]?\d|2[0-3]):([0-5]\d)\b", re.IGNORECASE)
+# Not after a name and a hyphen: "COVID-19" and "F-35" are names, not figures.
+_BARE = re.compile(rf"(?<![\w$.,:])(?<![A-Za-z]-)(?:{_NUM}|({'|'.join(WORD_NUMBERS)}))(?![\w%])",
                    re.IGNORECASE)
-_TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
-_UNITS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
-# A number in digits, a compound number word ("sixty-five") or a number word. Not after a
-# name and a hyphen: "COVID-19" and "F-35" are names, not figures.
-_BARE = re.compile(
-    rf"(?<![\w$.,:])(?<![A-Za-z]-)(?:{_NUM}|({'|'.join(_TENS)})-({'|'.join(_UNITS)})"
-    rf"|({'|'.join(WORD_NUMBERS)}))(?![\w%])",
-    re.IGNORECASE)
 _BOUND = re.compile(r"-([A-Za-z]{3,})\b")
 # Hyphenated words that say how a count is rounded, not what it measures: "200-strong crew".
 _NOT_UNITS = frozenset({"strong", "odd", "plus", "some"})
 _VAGUE = re.compile(r"\b(?:dozens|hundreds|thousands|scores|many|several|numerous|a few)\b",
                     re.IGNORECASE)
-# Parts of the day, as (centre, minutes either side): a report that puts an event "late at
-# night" contradicts one that gives 2:51 pm, one that says "in the afternoon" does not.
-_PERIODS = {
-    "early morning": (300, 180), "late morning": (660, 60), "morning": (540, 180),
-    "noon": (720, 30), "midday": (720, 30), "early afternoon": (810, 90),
-    "late afternoon": (990, 90), "afternoon": (900, 180), "early evening": (1080, 60),
-    "late evening": (1290, 90), "evening": (1140, 120), "late at night": (60, 240),
-    "late night": (60, 240), "overnight": (60, 240), "night": (60, 240),
-    "midnight": (0, 30),
-}
-_PERIOD = re.compile(r"\b(?:" + "|".join(sorted(_PERIODS, key=len, reverse=True)) + r")\b",
-                     re.IGNORECASE)
 _DURATION = re.compile(r"\s*-?\s*(days?|weeks?|months?|years?)\b", re.IGNORECASE)
 _MONTH = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s*$|"
                     r"^\s*(?:st|nd|rd|th)?\s*(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|"
@@ -132,21 +109,12 @@ def quantities(text: str) -> list[Quantity]:
         elif half == "a" and hour == 12:
             hour = 0
         add("time", hour * 60 + minute, m)
-    for m in _PERIOD.finditer(text):
-        if not any(a <= m.start() < b for a, b in taken):
-            centre, spread = _PERIODS[m.group(0).lower()]
-            out.append(Quantity("time", float(centre), m.start(), m.end(), spread=spread))
-            taken.append((m.start(), m.end()))
     for m in _BARE.finditer(text):
         if any(a <= m.start() < b for a, b in taken):
             continue
-        word = m.group(4)
-        if m.group(2):
-            units = _UNITS.index(m.group(3).lower()) + 1
-            value = float(WORD_NUMBERS[m.group(2).lower()] + units)
-        else:
-            value = float(WORD_NUMBERS[word.lower()]) if word else _number(m.group(1))
-        if m.group(1) and "." not in m.group(1) and 1900 <= value <= 2100:
+        word = m.group(2)
+        value = float(WORD_NUMBERS[word.lower()]) if word else _number(m.group(1))
+        if word is None and "." not in m.group(1) and 1900 <= value <= 2100:
             continue  # a year
         if _MONTH.search(text[max(0, m.start() - 12):m.start()]) or _MONTH.search(
                 text[m.end():m.end() + 14]):
@@ -177,15 +145,5 @@ def same_value(a: float, b: float, kind: str = "money") -> bool:
             return a == b
         return abs(a - b) <= COUNT_TOLERANCE * max(abs(a), abs(b))
     if kind == "time":
-        apart = abs(a - b) % 1440  # minutes, round the clock
-        return min(apart, 1440 - apart) <= 5
+        return abs(a - b) <= 5  # minutes
     return abs(a - b) <= TOLERANCE * max(abs(a), abs(b), 1e-9)
-
-
-def same_figure(a: Quantity, b: Quantity) -> bool:
-    """:func:`same_value` of two figures of one kind, where a part of the day ("in the
-    afternoon") agrees with any time it spans."""
-    if a.kind == "time" and (a.spread or b.spread):
-        apart = abs(a.value - b.value) % 1440
-        return min(apart, 1440 - apart) <= max(a.spread, b.spread, 5)
-    return same_value(a.value, b.value, a.kind)

@@ -38,7 +38,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from .features import STOP_STEMS, TextStats, token_spans, tokenize
-from .numbers import CORRECTION, WORD_NUMBERS, Quantity, quantities, same_figure
+from .numbers import CORRECTION, WORD_NUMBERS, Quantity, quantities, same_value
 
 __all__ = ["ClaimReading", "ClaimReader", "attributed_source"]
 
@@ -141,8 +141,6 @@ _PARAPHRASES: dict[str, tuple[str, ...]] = {
     "launch": ("unveil", "release", "introduce", "debut"),
     "say": ("state", "tell", "claim"),
     "first": ("sole", "earliest", "pioneer"),
-    "fire": ("blaze", "inferno"),
-    "broke": ("erupt", "ignite", "spark", "start"),
 }
 
 
@@ -323,10 +321,6 @@ def _near(text: str, q: Quantity) -> set[str]:
     return {_canonical(tok) for tok, _ in spans[max(0, cut - FIGURE_WINDOW):cut + FIGURE_WINDOW]}
 
 
-def contexts_terms(contexts: Sequence[dict[str, float]]) -> set[str]:
-    return {t for context in contexts for t in context}
-
-
 def _unit_term(q: Quantity) -> str:
     terms = tokenize(q.unit) if q.unit else []
     return _canonical(terms[0]) if terms else ""
@@ -503,13 +497,10 @@ class ClaimReader:
             for q in figures
         )
         content = sum(w for t, w in weights.items() if t not in names)
-        inside = frozenset(_canonical(tok) for tok, pos in token_spans(claim)
-                           if any(q.start <= pos < q.end for q in figures))
         return _PreparedClaim(claim, terms, weights, sum(weights.values()) or 1.0,
                               figures, opposites, frozenset(names), content,
                               groups, _subject(claim, names - keyword_stems, groups),
-                              _modifier_pairs(claim, weights, names), contexts,
-                              inside - set(contexts_terms(contexts)))
+                              _modifier_pairs(claim, weights, names), contexts)
 
     def read(self, title: str, sentences: Sequence[str]) -> list[ClaimReading]:
         """One reading per claim, in the claims' order."""
@@ -577,10 +568,9 @@ class ClaimReader:
         claim when the words around it are the claim's words around its own ("killed at
         least 94 people" / "at least 36 people were killed"), wherever else the sentence
         goes. The same value confirms; another value for the same fact contradicts."""
-        about = {t: w for t, w in claim.weights.items()
-                 if t not in claim.names and t not in claim.figure_terms}
-        if about:
-            said = sum(w for t, w in about.items() if t in present) / sum(about.values())
+        if claim.content:
+            said = sum(w for t, w in claim.weights.items()
+                       if t in present and t not in claim.names) / claim.content
             if said < FIGURE_CONTENT_MIN:
                 return None  # it counts something else ("83 people died" / "7 critical")
         states: list[str] = []
@@ -604,12 +594,12 @@ class ClaimReader:
             related = [f for f in related if not f.vague]
             if not related:
                 states.append("absent")
-            elif any(same_figure(f, q) for f in related) and not (
+            elif any(same_value(f.value, q.value, q.kind) for f in related) and not (
                     CORRECTION.search(unit)
-                    and any(not same_figure(f, q) for f in related)):
+                    and any(not same_value(f.value, q.value, q.kind) for f in related)):
                 # Both figures quoted without a correction: the claim's still stands.
                 states.append("same")
-            elif all(any(same_figure(f, c) for c in claim.figures if c.kind == f.kind)
+            elif all(any(same_value(f.value, c.value, c.kind) for c in claim.figures)
                      for f in related):
                 # Another of the claim's own figures ("seven" of "seven of eight blocks").
                 states.append("absent")
@@ -723,9 +713,6 @@ class _PreparedClaim:
     modified: tuple[tuple[str, str], ...] = ()  # (modifier, head) pairs: "mass surveillance"
     # Per figure of the claim, the weighted words around it: what it counts ("people killed").
     figure_contexts: tuple[dict[str, float], ...] = ()
-    # Words inside the claim's figures ("pm" of "2:51 pm", "million"): the figure, not what the
-    # claim says about it.
-    figure_terms: frozenset[str] = frozenset()
 
 
 def _score(cover: float) -> float:
