@@ -44,6 +44,7 @@ def test_quantities(text: str, expected: list[Quantity]) -> None:
         ("a 200-strong crew", [("count", 200.0, "")]),  # how it is rounded, not a measure
         ("a 37-year-old firefighter", [("year", 37.0, "")]),
         ("COVID-19 and F-35 jets", []),  # names, not figures
+        ("sixty-five dead, forty-Two hurt", [("count", 65.0, ""), ("count", 42.0, "")]),
     ],
 )
 def test_a_number_hyphenated_to_a_word_measures_that_word(

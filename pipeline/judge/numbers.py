@@ -61,9 +61,14 @@ WORD_NUMBERS = {
 }
 _TIME = re.compile(r"\b(\d{1,2})(?::|\.)(\d{2})\s*([ap])\.?m\b|\b(\d{1,2})\s*([ap])\.?m\b"
                    r"|\b([01]?\d|2[0-3]):([0-5]\d)\b", re.IGNORECASE)
-# Not after a name and a hyphen: "COVID-19" and "F-35" are names, not figures.
-_BARE = re.compile(rf"(?<![\w$.,:])(?<![A-Za-z]-)(?:{_NUM}|({'|'.join(WORD_NUMBERS)}))(?![\w%])",
-                   re.IGNORECASE)
+_TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+_UNITS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+# A number in digits, a compound number word ("sixty-five") or a number word. Not after a
+# name and a hyphen: "COVID-19" and "F-35" are names, not figures.
+_BARE = re.compile(
+    rf"(?<![\w$.,:])(?<![A-Za-z]-)(?:{_NUM}|({'|'.join(_TENS)})-({'|'.join(_UNITS)})"
+    rf"|({'|'.join(WORD_NUMBERS)}))(?![\w%])",
+    re.IGNORECASE)
 _BOUND = re.compile(r"-([A-Za-z]{3,})\b")
 # Hyphenated words that say how a count is rounded, not what it measures: "200-strong crew".
 _NOT_UNITS = frozenset({"strong", "odd", "plus", "some"})
@@ -112,9 +117,13 @@ def quantities(text: str) -> list[Quantity]:
     for m in _BARE.finditer(text):
         if any(a <= m.start() < b for a, b in taken):
             continue
-        word = m.group(2)
-        value = float(WORD_NUMBERS[word.lower()]) if word else _number(m.group(1))
-        if word is None and "." not in m.group(1) and 1900 <= value <= 2100:
+        word = m.group(4)
+        if m.group(2):
+            units = _UNITS.index(m.group(3).lower()) + 1
+            value = float(WORD_NUMBERS[m.group(2).lower()] + units)
+        else:
+            value = float(WORD_NUMBERS[word.lower()]) if word else _number(m.group(1))
+        if m.group(1) and "." not in m.group(1) and 1900 <= value <= 2100:
             continue  # a year
         if _MONTH.search(text[max(0, m.start() - 12):m.start()]) or _MONTH.search(
                 text[m.end():m.end() + 14]):
