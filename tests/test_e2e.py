@@ -63,8 +63,7 @@ def test_contradiction_confirmation_and_nothing_for_off_topic(polled) -> None:
     contradiction = by_url.get(site.story_urls["contradiction-contract.html"], set())
     assert ("contradiction", "contract-value") in contradiction
     confirmation = by_url.get(site.story_urls["confirmation.html"], set())
-    assert ("confirmation", "contract-value") in confirmation or any(
-        k == "confirmation" for k, _ in confirmation)
+    assert ("confirmation", "contract-value") in confirmation
     for off in ("offtopic.html", "offtopic-keywords.html"):
         assert not by_url.get(site.story_urls[off]), off
     for url in site.benchmark_urls:
@@ -73,6 +72,36 @@ def test_contradiction_confirmation_and_nothing_for_off_topic(polled) -> None:
                 if f["article_url"] == site.story_urls["contradiction-contract.html"]
                 and f["claim_key"] == "contract-value"]
     assert any("450" in e or "448" in e for e in evidence)
+
+
+def test_each_story_page_gets_the_flags_its_manifest_lists(polled) -> None:
+    site, db, _, _ = polled
+    manifest = json.loads((Path(__file__).parent / "data" / "story" / "manifest.json")
+                          .read_text(encoding="utf-8"))
+    flags: dict[str, dict[str, set[str]]] = {}
+    for f in rows(db, "SELECT kind, claim_key, article_url FROM flags"):
+        kinds = flags.setdefault(f["article_url"], {})
+        kinds.setdefault(f["kind"], set()).add(f["claim_key"])
+    checked = 0
+    for page in manifest:
+        url = site.story_urls.get(page["file"])
+        if url is None:
+            continue
+        got = flags.get(url, {})
+        expect = page.get("expect", {})
+        if expect.get("relevant", True) is False:
+            assert not got, page["file"]
+        # Every listed flag, and nothing outside what the page speaks of ("also_mentions"
+        # lists claims it touches, which may be flagged or not); contradictions exactly.
+        confirms = got.get("confirmation", set())
+        assert set(expect.get("confirms", [])) <= confirms, (page["file"], got)
+        assert confirms <= set(expect.get("confirms", [])) | set(page.get("also_mentions", [])), (
+            page["file"], got)
+        if "contradicts" in expect:
+            assert got.get("contradiction", set()) == set(expect["contradicts"]), (
+                page["file"], got)
+        checked += 1
+    assert checked >= 8
 
 
 def test_failing_feeds_are_recorded_on_their_rows(polled) -> None:

@@ -195,8 +195,10 @@ _REFUSALS = frozenset(tokenize("refuse refused refusing reject rejected decline 
                                "forbid bar against"))
 
 # A denial or refutation: it contradicts when the claim's content follows it in the sentence.
+# The noun denies only what it governs ("a denial that ...", "her denial of the report"): "The
+# denial comes as the two remain at odds over ..." refers to another statement.
 _DENIAL = re.compile(
-    r"\b(?:den(?:y|ies|ied|ying|ial)|refut\w*|dismiss(?:ed|es|ing)?|debunk\w*|"
+    r"\b(?:den(?:y|ies|ied|ying)|denials? (?:of|that)|refut\w*|dismiss(?:ed|es|ing)?|debunk\w*|"
     r"(?:is|was|are|were|as) (?:false|untrue|inaccurate|incorrect|baseless|fake|wrong|"
     r"misleading|fabricated)|not true|no (?:truth|evidence|basis)|never happened|"
     r"rejected (?:the |those |these |such )?(?:report|claim|allegation|account)s?)\b",
