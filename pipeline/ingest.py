@@ -104,7 +104,7 @@ def extract_fetched(url: str, result: FetchResult, *, pool: WorkerPool,
                                kind="extract_timeout") from e
         except WorkerCrashed as e:
             raise ExtractError(str(e), url=url, kind="extract_crashed") from e
-        except RemoteError as e:
+        except RemoteError as e:  # not an ExtractError (that arrives as itself): a bug
             raise ExtractError(e.message, url=url, kind="extract_failed") from e
     if page.canonical_url is None and result.final_url != url:
         page = replace(page, canonical_url=canonicalize(result.final_url))

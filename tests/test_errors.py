@@ -102,6 +102,16 @@ def test_errors_carry_kind_url_and_transient(error: ClaimwatchError) -> None:
     assert copy.transient is is_transient(error.kind)
 
 
+def test_other_pipeline_errors_pickle() -> None:
+    """The worker's own exceptions pickle too."""
+    from pipeline.workers import RemoteError, WorkerCrashed, WorkerTimeout
+
+    for error in (WorkerTimeout("late"), WorkerCrashed("died"),
+                  RemoteError("KeyError", "'x'", "Traceback ...\nKeyError: 'x'\n")):
+        copy = pickle.loads(pickle.dumps(error))
+        assert _state(copy) == _state(error)
+
+
 # --- one rule for transient failures ---------------------------------------------------------
 
 # Every kind the code raises, and whether a retry later may succeed. Pinned: changing one is a
@@ -191,3 +201,43 @@ def test_the_store_counts_network_failures_by_the_same_rule(tmp_path) -> None:
     assert polled == len(samples)
     assert network == sum(1 for e in samples if is_network_failure(e)) == 4
 
+
+# --- errors cross the worker process boundary whole ------------------------------------------
+
+
+@pytest.mark.timeout(60)
+def test_an_error_raised_in_a_worker_arrives_whole() -> None:
+    from pipeline.workers import RemoteError, Worker
+    from tests.worker_faults import URL, fail
+
+    worker = Worker()
+    try:
+        with pytest.raises(HTTPStatusError) as http:
+            worker.call(fail, "http", timeout=30)
+        error = http.value
+        assert type(error) is HTTPStatusError
+        assert (error.kind, error.url, error.transient) == ("http_503", URL, True)
+        assert (error.status, error.retry_after) == (503, 60.0)
+        assert "worker_faults.py" in (error.remote_traceback or "")
+        assert "in fail" in (error.remote_traceback or "")
+        assert any("Raised in the worker process" in n for n in error.__notes__)
+
+        with pytest.raises(ParseError) as parse:
+            worker.call(fail, "parse", timeout=30)
+        assert (parse.value.kind, parse.value.url, parse.value.transient) == (
+            "not_a_feed", URL, False)
+
+        # Anything else keeps its type name and the child's traceback; the child lives on.
+        with pytest.raises(RemoteError) as bug:
+            worker.call(fail, "bug", timeout=30)
+        assert bug.value.type_name == "KeyError"
+        assert "KeyError: 'missing'" in bug.value.remote_traceback
+        assert "worker_faults.py" in bug.value.remote_traceback
+
+        with pytest.raises(RemoteError) as odd:
+            worker.call(fail, "unpicklable", timeout=30)
+        assert odd.value.type_name == "pipeline.errors.StoreError"
+        assert "holds a lambda" in odd.value.message
+        assert worker.call(len, "abc", timeout=30) == 3
+    finally:
+        worker.close()
