@@ -57,7 +57,7 @@ def is_transient(kind: str) -> bool:
     place that decides it; a page that failed transiently is fetched again later."""
     if kind in CONNECTION_KINDS or kind in _RETRIED_KINDS:
         return True
-    status = http_status(kind)
+    status = _http_status(kind)
     return status is not None and (status >= 500 or status == 429)
 
 
@@ -66,7 +66,7 @@ def is_connection_failure(error: BaseException) -> bool:
     return isinstance(error, ClaimwatchError) and error.kind in CONNECTION_KINDS
 
 
-def http_status(kind: str) -> int | None:
+def _http_status(kind: str) -> int | None:
     """The status of an ``http_NNN`` kind, else None."""
     prefix, _, digits = kind.partition("_")
     return int(digits) if prefix == "http" and digits.isdigit() else None
