@@ -21,7 +21,7 @@ from .polling import CycleReport, Poller, Progress
 from .scheduling import IntervalBounds
 from .store import Store
 from .urls import canonicalize, is_http_url, site_of
-from .workers import WorkerPool
+from .workers import WorkerCrashed, WorkerPool, WorkerTimeout
 
 log = logging.getLogger(__name__)
 
@@ -157,7 +157,10 @@ class App:
                 try:
                     page = worker.call(extract_page, data, url, None,
                                        timeout=self.config.network.extract_timeout)
-                except Exception as e:
+                except (ExtractError, WorkerTimeout, WorkerCrashed) as e:
+                    # The file's content: no article in it, or one the extractor cannot read
+                    # within the worker's time and memory limits. Anything else (RemoteError:
+                    # a bug in the child) is not the user's to fix, and shows its traceback.
                     raise InputError(f"cannot extract an article from {path}: {e}") from e
             article = Article(url=url, title=page.title or path.stem, text=page.text,
                               site=page.site if page.site != site_of(url) else "local file",

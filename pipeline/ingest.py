@@ -19,15 +19,7 @@ from .alerts import target_id, wants
 from .config import AlertSettings
 from .dedupe import SyndicationIndex
 from .developments import best_cluster
-from .errors import (
-    BlockedURLError,
-    ExtractError,
-    FetchError,
-    FetchTimeoutError,
-    HTTPStatusError,
-    NetworkError,
-    TLSError,
-)
+from .errors import BlockedURLError, ExtractError, FetchError
 from .extract import ExtractedPage, content_hash, extract_page, text_from_plain
 from .feeds import FeedEntry
 from .http import Fetcher, FetchResult
@@ -112,7 +104,7 @@ def extract_fetched(url: str, result: FetchResult, *, pool: WorkerPool,
                                kind="extract_timeout") from e
         except WorkerCrashed as e:
             raise ExtractError(str(e), url=url, kind="extract_crashed") from e
-        except RemoteError as e:
+        except RemoteError as e:  # not an ExtractError (that arrives as itself): a bug
             raise ExtractError(e.message, url=url, kind="extract_failed") from e
     if page.canonical_url is None and result.final_url != url:
         page = replace(page, canonical_url=canonicalize(result.final_url))
@@ -164,7 +156,7 @@ def prepare_fetched(
         return Prepared(entry_url=entry.url, article=None, text_source="none",
                         fetch_error=f"{e.kind}: {e}"[:500], refused=True)
     except (FetchError, ExtractError) as e:
-        return _from_summary(entry, entry.url, f"{e.kind}: {e}"[:500], retryable=_retryable(e))
+        return _from_summary(entry, entry.url, f"{e.kind}: {e}"[:500], retryable=e.transient)
     except Exception as e:  # a bug or an input nobody foresaw: it costs this entry only
         log.exception("event=entry_failed_unexpectedly url=%s", entry.url)
         return _from_summary(entry, entry.url, f"internal: {type(e).__name__}: {e}"[:500])
@@ -178,13 +170,6 @@ def prepare_fetched(
         published_at=page.published_at or entry.published_at,
     )
     return Prepared(entry_url=entry.url, article=article, text_source="page")
-
-
-def _retryable(error: Exception) -> bool:
-    """Failures that say the page may work later: the publisher's outage, not a dead link."""
-    if isinstance(error, HTTPStatusError):
-        return error.status >= 500 or error.status == 429
-    return isinstance(error, FetchTimeoutError | NetworkError) and not isinstance(error, TLSError)
 
 
 def _from_summary(entry: FeedEntry, url: str | None, why: str, *,

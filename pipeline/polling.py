@@ -132,10 +132,8 @@ def _parse_fetched(outcome: FeedOutcome, fetched: FetchResult | BaseException, *
                                  url=feed.url, kind="parse_timeout") from e
             except WorkerCrashed as e:
                 raise ParseError(str(e), url=feed.url, kind="parse_crashed") from e
-            except RemoteError as e:
-                raise ParseError(e.message, url=feed.url,
-                                 kind="not_a_feed" if e.type_name == "ParseError" else
-                                 "parse_failed") from e
+            except RemoteError as e:  # not a ParseError (that arrives as itself): a bug
+                raise ParseError(e.message, url=feed.url, kind="parse_failed") from e
     except (FetchError, ParseError) as e:
         outcome.error = e
     except Exception as e:  # a bug or an input nobody foresaw: it costs this feed, not the cycle

@@ -19,14 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from .errors import (
-    BlockedURLError,
-    FetchError,
-    FetchTimeoutError,
-    HTTPStatusError,
-    NetworkError,
-    ParseError,
-)
+from .errors import ClaimwatchError, HTTPStatusError, is_connection_failure
 
 MAX_BACKOFF = timedelta(days=1)
 MAX_RETRY_AFTER = timedelta(days=30)
@@ -84,10 +77,9 @@ def backoff(interval: timedelta, consecutive_errors: int) -> timedelta:
 
 
 def is_network_failure(error: BaseException) -> bool:
-    """Failures that say nothing about the feed itself when everything fails at once."""
-    return isinstance(error, NetworkError | FetchTimeoutError) and not isinstance(
-        error, BlockedURLError
-    )
+    """Failures that say nothing about the feed itself when everything fails at once (the
+    rule, and why TLS failures are not among them, is ``errors.CONNECTION_KINDS``)."""
+    return is_connection_failure(error)
 
 
 def use_validators(feed: Any, now: datetime) -> bool:
@@ -263,8 +255,8 @@ def cache_max_age(cache_control: str | None) -> timedelta | None:
 
 
 def error_kind(error: BaseException) -> str:
-    if isinstance(error, FetchError | ParseError):
-        return str(error.kind)
+    if isinstance(error, ClaimwatchError):
+        return error.kind
     kind = getattr(error, "kind", None)
     return str(kind) if kind else type(error).__name__
 

@@ -25,7 +25,7 @@ from typing import Any
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
-from .errors import StoreError
+from .errors import CONNECTION_KINDS, StoreError
 from .models import Claim, Story
 
 APPLICATION_ID = 0x636C6177  # "claw": refuse to write into some other program's database
@@ -650,11 +650,14 @@ class Store:
     def recent_polls(self, since: str) -> tuple[int, int]:
         """(polls since ``since``, how many of them failed at the network): the daemon polls a
         few feeds a tick, so an outage shows over minutes, not within one cycle."""
+        # A failed poll's error is "kind: message" (scheduling.after_failure); which kinds are
+        # network failures is decided in Python alone (errors.CONNECTION_KINDS).
+        kinds = " OR ".join("error LIKE ?" for _ in CONNECTION_KINDS)
         polled, network = self.db.execute(
-            """SELECT count(*), coalesce(sum(outcome = 'outage' OR (outcome = 'error' AND
-                      (error LIKE 'network:%' OR error LIKE 'timeout:%'))), 0)
-               FROM poll_log WHERE started_at >= ?""",
-            [since],
+            f"""SELECT count(*), coalesce(sum(outcome = 'outage' OR (outcome = 'error' AND
+                       ({kinds}))), 0)
+                FROM poll_log WHERE started_at >= ?""",
+            [*(f"{kind}:%" for kind in CONNECTION_KINDS), since],
         ).fetchone()
         return int(polled), int(network)
 

@@ -14,13 +14,17 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import pickle
 import queue
 import signal
 import threading
+import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from multiprocessing.connection import Connection
 from typing import Any
+
+from .errors import ClaimwatchError
 
 log = logging.getLogger(__name__)
 
@@ -63,9 +67,25 @@ def _serve(conn: Connection, memory_limit: int | None) -> None:
         try:
             conn.send(("ok", fn(*args)))
         except MemoryError:
-            conn.send(("error", ("MemoryError", "out of memory")))
+            conn.send(("remote", ("MemoryError", "out of memory", "")))
         except Exception as e:  # reported to the parent as a value; the child lives on
-            conn.send(("error", (type(e).__name__, str(e)[:500])))
+            conn.send(_portable(e))
+
+
+def _portable(error: Exception) -> tuple[str, Any]:
+    """What the parent needs to raise ``error`` again: the project's errors whole (they pickle
+    with every attribute), anything else as its type name and message; both with the child's
+    traceback text, which the parent cannot see otherwise."""
+    trace = "".join(traceback.format_exception(error))
+    if isinstance(error, ClaimwatchError):
+        try:
+            # Pickled here, not by send(): an error that fails to pickle there would end the
+            # child instead of reaching the parent.
+            return ("error", (pickle.dumps(error), trace))
+        except Exception:  # an attribute that does not pickle: sent as text below
+            pass
+    name = f"{type(error).__module__}.{type(error).__qualname__}"
+    return ("remote", (name.removeprefix("builtins."), str(error)[:500], trace))
 
 
 class Worker:
@@ -88,8 +108,10 @@ class Worker:
         self._proc, self._conn = proc, parent
 
     def call(self, fn: Callable[..., Any], *args: Any, timeout: float) -> Any:
-        """Run ``fn(*args)`` in the child. Raises WorkerTimeout, WorkerCrashed, or
-        ``RemoteError`` when ``fn`` raised (the child survives that)."""
+        """Run ``fn(*args)`` in the child. Raises WorkerTimeout, WorkerCrashed, or what ``fn``
+        raised (the child survives that): one of the project's errors as itself, with the
+        child's traceback text as ``remote_traceback`` and as a note; any other exception as
+        ``RemoteError``."""
         if self._proc is None or not self._proc.is_alive():
             self._start()
         assert self._conn is not None
@@ -105,6 +127,12 @@ class Worker:
             raise WorkerCrashed(f"worker died: {e or type(e).__name__}") from e
         if status == "ok":
             return payload
+        if status == "error":
+            pickled, trace = payload
+            error = pickle.loads(pickled)
+            error.remote_traceback = trace
+            error.add_note(f"Raised in the worker process:\n{trace.rstrip()}")
+            raise error
         raise RemoteError(*payload)
 
     def kill(self) -> None:
@@ -131,12 +159,19 @@ class Worker:
 
 
 class RemoteError(Exception):
-    """``fn`` raised in the child: carries the exception's type name and message."""
+    """``fn`` raised something other than a ClaimwatchError in the child (a bug, most likely):
+    its type name (``module.Name``, bare for builtins), message and the child's traceback text."""
 
-    def __init__(self, type_name: str, message: str):
+    def __init__(self, type_name: str, message: str, remote_traceback: str = ""):
         self.type_name = type_name
         self.message = message
+        self.remote_traceback = remote_traceback
         super().__init__(f"{type_name}: {message}")
+        if remote_traceback:
+            self.add_note(f"Raised in the worker process:\n{remote_traceback.rstrip()}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.type_name, self.message, self.remote_traceback))
 
 
 class WorkerPool:

@@ -76,6 +76,29 @@ def test_ingest_local_files_flags_and_refuses_bad_input(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "cannot read" in result.output
 
 
+def test_ingest_a_file_with_no_article_is_a_usage_error_but_a_bug_is_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Bad content exits 2 with a message; a bug while extracting it shows as itself."""
+    cfg = config(tmp_path)
+    page = tmp_path / "short.html"
+    page.write_text("<html><body><p>Too short to be an article.</p></body></html>")
+    result = invoke("--config", str(cfg), "-q", "ingest", str(page))
+    assert result.exit_code == 2 and "cannot extract an article" in result.output
+    assert "article text too short" in result.output
+
+    import pipeline.extract
+    from pipeline.workers import RemoteError
+    from tests.worker_faults import buggy_extract
+
+    monkeypatch.setattr(pipeline.extract, "extract_page", buggy_extract)
+    result = invoke("--config", str(cfg), "-q", "ingest", str(page))
+    assert result.exit_code == 1
+    assert isinstance(result.exception, RemoteError)
+    assert result.exception.type_name == "KeyError"
+    assert "buggy_extract" in result.exception.remote_traceback
+
+
 def test_claims_extract_prints_story_format(tmp_path: Path) -> None:
     result = invoke("claims", "extract", str(REPO / "config" / "stories" /
                                               "pentagon-anthropic.txt"))

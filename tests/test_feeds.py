@@ -8,7 +8,7 @@ import pytest
 
 from pipeline.errors import ParseError
 from pipeline.feeds import parse_feed
-from pipeline.workers import RemoteError, Worker, WorkerTimeout
+from pipeline.workers import Worker, WorkerTimeout
 from tests.feed_faults import FAULTS, faulty_feed
 
 RSS = b"""<?xml version="1.0" encoding="utf-8"?>
@@ -87,9 +87,9 @@ def test_pathological_feed_costs_one_worker_not_the_process() -> None:
         # The next call gets a fresh child and works.
         feed = worker.call(parse_feed, RSS, {}, "https://f.example/rss", timeout=30)
         assert len(feed.entries) == 3
-        with pytest.raises(RemoteError) as info:
+        with pytest.raises(ParseError) as info:
             worker.call(parse_feed, b"<html></html>", {}, "https://f.example/rss", timeout=30)
-        assert info.value.type_name == "ParseError"
+        assert info.value.kind == "not_a_feed"
     finally:
         worker.close()
 

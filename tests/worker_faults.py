@@ -1,0 +1,25 @@
+"""Functions a test runs in a real worker process (spawned: they must be importable by name)."""
+
+from __future__ import annotations
+
+from pipeline.errors import HTTPStatusError, ParseError, StoreError
+from pipeline.extract import ExtractedPage
+
+URL = "https://a.example/feed"
+
+
+def fail(how: str) -> None:
+    if how == "http":
+        raise HTTPStatusError("service unavailable", url=URL, status=503, retry_after=60.0)
+    if how == "parse":
+        raise ParseError("not an RSS or Atom feed", url=URL, kind="not_a_feed")
+    if how == "unpicklable":
+        error = StoreError("holds a lambda")
+        error.hook = lambda: None  # type: ignore[attr-defined]
+        raise error
+    {}["missing"]  # a bug: KeyError
+
+
+def buggy_extract(html: bytes, url: str, charset: str | None = None) -> ExtractedPage:
+    """Stands in for ``extract.extract_page`` with a bug in it."""
+    return {}["missing"]  # type: ignore[no-any-return]
