@@ -123,14 +123,13 @@ def split_text_headers(text: str) -> tuple[dict[str, str], str]:
     return {}, text
 
 
-_WS = re.compile(r"\s+")
-
-
 def content_hash(text: str) -> str:
     """Hash of the normalised text: the same article served twice (other URL, other whitespace,
     other quotes) hashes the same, so it is not judged twice."""
     norm = unicodedata.normalize("NFKC", text).casefold()
-    norm = _WS.sub(" ", norm).strip()
+    # Runs of whitespace as one space, ends stripped: str.split() and the regex \s+ agree on
+    # every code point (tests/test_content_hash.py checks), and split() is several times faster.
+    norm = " ".join(norm.split())
     return hashlib.sha256(norm.encode("utf-8")).hexdigest()
 
 
