@@ -35,12 +35,12 @@ from typing import Any
 
 import httpx
 
-from .config import NetworkConfig
-from .dispatch import HostDispatcher, Task
-from .errors import FetchError, FetchTimeoutError, ParseError
-from .feeds import FeedEntry, ParsedFeed, parse_feed
-from .http import Fetcher, FetchResult
-from .ingest import Ingestor, IngestReport, Prepared, prepare_entry, prepare_fetched
+from ..config import NetworkConfig
+from ..fetching.dispatch import HostDispatcher, Task
+from ..errors import FetchError, FetchTimeoutError, ParseError
+from ..fetching.feeds import FeedEntry, ParsedFeed, parse_feed
+from ..fetching.fetcher import Fetcher, FetchResult
+from ..ingesting.ingest import Ingestor, IngestReport, Prepared, prepare_entry, prepare_fetched
 from .scheduling import (
     OUTAGE_WINDOW,
     IntervalBounds,
@@ -53,8 +53,8 @@ from .scheduling import (
     parse_iso,
     use_validators,
 )
-from .store import FeedRow, Store
-from .workers import RemoteError, WorkerCrashed, WorkerPool, WorkerTimeout
+from ..store import FeedRow, Store
+from ..ingesting.workers import RemoteError, WorkerCrashed, WorkerPool, WorkerTimeout
 
 log = logging.getLogger(__name__)
 

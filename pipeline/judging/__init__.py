@@ -15,8 +15,8 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from ..developments import MIN_NOVEL_TERMS, Background, same_development, terms
-from ..models import (
+from .developments import MIN_NOVEL_TERMS, Background, same_development, terms
+from ..records import (
     Article,
     ClaimJudgment,
     DevelopmentCandidate,

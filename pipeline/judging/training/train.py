@@ -29,11 +29,11 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline import fnc1
+from pipeline.judging.training import fnc1
 from pipeline.errors import InputError
-from pipeline.fnc1 import Pair, Scores
-from pipeline.judge.features import FEATURE_NAMES, TextStats, pair_features, prepare_body
-from pipeline.models import FNC1_LABELS
+from pipeline.judging.training.fnc1 import Pair, Scores
+from pipeline.judging.features import FEATURE_NAMES, TextStats, pair_features, prepare_body
+from pipeline.records import FNC1_LABELS
 
 __all__ = [
     "CVReport",

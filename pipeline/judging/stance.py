@@ -17,8 +17,8 @@ from pathlib import Path
 import numpy as np
 
 from pipeline.errors import ModelError
-from pipeline.judge.features import FEATURE_NAMES, BodyView, TextStats, pair_features, prepare_body
-from pipeline.models import FNC1_LABELS
+from pipeline.judging.features import FEATURE_NAMES, BodyView, TextStats, pair_features, prepare_body
+from pipeline.records import FNC1_LABELS
 
 __all__ = ["MODEL_FORMAT", "SHIPPED_MODEL_DIR", "StanceModel", "StancePrediction"]
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import yaml
 
-from .config import DEFAULT_CONFIG
-from .errors import InputError
+from ..config import DEFAULT_CONFIG
+from ..errors import InputError
 
 _TEMPLATE_DB = "claimwatch"
 
