@@ -682,8 +682,8 @@ def eval_fnc1(stances: Path, bodies: Path, predictions: Path | None,
       claimwatch eval fnc1 --stances test_stances.csv --bodies test_bodies.csv \\
           --predictions predictions.csv
     """
-    from .judging.training.fnc1 import evaluate
     from .judging.stance import StanceModel
+    from .judging.training.fnc1 import evaluate
 
     model = StanceModel.load(model_dir)
     with _progress_bar("judging pairs") as progress:

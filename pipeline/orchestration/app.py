@@ -9,19 +9,19 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from ..outputs.alerts import SendReport
 from ..config import Config
 from ..errors import ExtractError, FetchError, InputError
-from ..ingesting.extract import split_text_headers, text_from_plain, warm_up
 from ..fetching.fetcher import Fetcher
+from ..fetching.urls import canonicalize, is_http_url, site_of
+from ..ingesting.extract import split_text_headers, text_from_plain, warm_up
 from ..ingesting.ingest import Ingestor, IngestReport, Prepared, fetch_and_extract
+from ..ingesting.workers import WorkerCrashed, WorkerPool, WorkerTimeout
 from ..judging.stance import StanceModel
+from ..outputs.alerts import SendReport
 from ..records import Article, Story
+from ..store import Store
 from .polling import CycleReport, Poller, Progress
 from .scheduling import IntervalBounds
-from ..store import Store
-from ..fetching.urls import canonicalize, is_http_url, site_of
-from ..ingesting.workers import WorkerCrashed, WorkerPool, WorkerTimeout
 
 log = logging.getLogger(__name__)
 

@@ -28,9 +28,9 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from .app import App
 from ..outputs.digest import build_digest, write_digest
 from ..store import Store
+from .app import App
 
 log = logging.getLogger(__name__)
 

@@ -42,11 +42,11 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from ..config import AlertSettings
-from .digest import Link, md_escape, md_link
 from ..errors import AlertError
+from ..fetching.urls import is_http_url
 from ..orchestration.scheduling import iso, parse_iso
 from ..store import Store
-from ..fetching.urls import is_http_url
+from .digest import Link, md_escape, md_link
 
 log = logging.getLogger(__name__)
 

@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..fetching.urls import is_http_url
 from ..orchestration.scheduling import iso
 from ..store import Store
-from ..fetching.urls import is_http_url
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 LIMIT = 200
