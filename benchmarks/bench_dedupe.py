@@ -31,7 +31,7 @@ import sqlite_utils
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pipeline import dedupe  # noqa: E402
+from pipeline.ingesting import dedupe  # noqa: E402
 
 VOCABULARY = 20_000
 WORDS = 250

@@ -41,7 +41,7 @@ def main() -> None:
     import feedparser
 
     from pipeline.errors import ParseError
-    from pipeline.feeds import parse_feed
+    from pipeline.fetching.feeds import parse_feed
     from tests.feed_faults import corpus
 
     feeds = corpus(args.feeds, seed=args.seed)

@@ -23,8 +23,8 @@ SHARED = REPO.parent / "shared" / "data" / "article-extraction-benchmark" / "htm
 
 
 def articles_from_fixtures() -> list:
-    from pipeline.extract import extract_page
-    from pipeline.models import Article
+    from pipeline.ingesting.extract import extract_page
+    from pipeline.records import Article
 
     out = []
     for path in sorted((REPO / "tests" / "data" / "story").glob("*.html")):
@@ -35,8 +35,8 @@ def articles_from_fixtures() -> list:
 
 
 def articles_from_coverage(folder: Path) -> list:
-    from pipeline.extract import split_text_headers, text_from_plain
-    from pipeline.models import Article
+    from pipeline.ingesting.extract import split_text_headers, text_from_plain
+    from pipeline.records import Article
 
     out = []
     for path in sorted((folder / "pages").glob("[0-9]*.txt")):
@@ -67,8 +67,8 @@ def main() -> int:
     args = parser.parse_args()
 
     from pipeline.config import load_story
-    from pipeline.judge import is_relevant, judge, relevance
-    from pipeline.judge.stance import StanceModel
+    from pipeline.judging import is_relevant, judge, relevance
+    from pipeline.judging.stance import StanceModel
 
     if args.coverage:
         own = args.coverage / "story.toml"

@@ -54,13 +54,13 @@ def time_extraction(pages: list[tuple[str, bytes]]) -> float:
 
 def time_pipeline(pages: list[tuple[str, bytes]], workers: int) -> tuple[float, int, int]:
     from pipeline.config import FeedConfig, NetworkConfig, load_story
-    from pipeline.extract import warm_up
-    from pipeline.http import Fetcher, NetworkSettings
-    from pipeline.ingest import Ingestor
-    from pipeline.judge.stance import StanceModel
-    from pipeline.polling import Poller
+    from pipeline.fetching.fetcher import Fetcher, NetworkSettings
+    from pipeline.ingesting.extract import warm_up
+    from pipeline.ingesting.ingest import Ingestor
+    from pipeline.ingesting.workers import WorkerPool
+    from pipeline.judging.stance import StanceModel
+    from pipeline.orchestration.polling import Poller
     from pipeline.store import Store
-    from pipeline.workers import WorkerPool
     from tests.e2e_site import rss
     from tests.localserver import LocalServer
 
@@ -113,10 +113,10 @@ def time_judge_on_story_articles(repeats: int = 20) -> tuple[int, float]:
     """Judging cost of an on-story article (all claims, numbers, developments): most benchmark
     pages are off-story, so the pipeline run above rarely pays it."""
     from pipeline.config import load_story
-    from pipeline.extract import extract_page
-    from pipeline.judge import judge, relevance
-    from pipeline.judge.stance import StanceModel
-    from pipeline.models import Article
+    from pipeline.ingesting.extract import extract_page
+    from pipeline.judging import judge, relevance
+    from pipeline.judging.stance import StanceModel
+    from pipeline.records import Article
 
     story = load_story(REPO / "config" / "stories" / "pentagon-anthropic.toml")
     model = StanceModel.load()

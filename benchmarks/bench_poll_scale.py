@@ -205,7 +205,7 @@ class Server:
 def two_cycles(config, server_pid: int | None = None):
     """Two poll cycles in one App, each timed, under a peak-RSS watch: (report, seconds) of
     the first and of the second, the watch, and where the first cycle's CPU went."""
-    from pipeline.app import App
+    from pipeline.orchestration.app import App
 
     rss = PeakRSS()
     cycles = []
@@ -312,7 +312,7 @@ def write_config(tmp: Path, feeds: list[tuple[str, str]]) -> Path:
 
 
 def _extract_one(args: tuple[bytes, str]):
-    from pipeline.extract import extract_page
+    from pipeline.ingesting.extract import extract_page
 
     html, url = args
     return len(extract_page(html, url, "utf-8").text)

@@ -29,8 +29,8 @@ from pathlib import Path  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipeline.judge.features import TextStats, content_tokens, tokenize  # noqa: E402
-from pipeline.judge.stance import StanceModel  # noqa: E402
+from pipeline.judging.features import TextStats, content_tokens, tokenize  # noqa: E402
+from pipeline.judging.stance import StanceModel  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "fnc1-train"
 

@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipeline.judge import training  # noqa: E402
+from pipeline.judging.training import train as training  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "fnc1-train"
 GATE = training.GATE_FILE

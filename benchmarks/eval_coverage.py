@@ -113,8 +113,8 @@ def story_file(folder: Path) -> Path:
 
 def run_pipeline(articles: list[Labelled], story: Path, workdir: Path) -> dict[str, object]:
     """Ingest every article (in date order) into a fresh store; return what was stored."""
-    from pipeline.app import App
     from pipeline.config import load_config
+    from pipeline.orchestration.app import App
 
     config_path = workdir / "claimwatch.toml"
     config_path.write_text(
@@ -154,7 +154,7 @@ def run_pipeline(articles: list[Labelled], story: Path, workdir: Path) -> dict[s
 
 
 def score(articles: list[Labelled], stored: dict, claim_keys: list[str]) -> dict[str, object]:
-    from pipeline.urls import canonicalize
+    from pipeline.fetching.urls import canonicalize
 
     ids: dict[str, int] = stored["ids"]  # type: ignore[assignment]
     matches: dict = stored["matches"]  # type: ignore[assignment]

@@ -2,7 +2,7 @@
 
 Scores each configuration with a shingle F1 (word 4-grams of predicted vs true article body,
 the benchmark's own kind of measure) and times it on the same pages in the same run. The last
-line is the configuration claimwatch uses (``pipeline.extract.extract_page``).
+line is the configuration claimwatch uses (``pipeline.ingesting.extract.extract_page``).
 
 Usage: python benchmarks/eval_extraction.py
 """
@@ -44,7 +44,7 @@ def main() -> int:
     import trafilatura
 
     from pipeline.errors import ExtractError
-    from pipeline.extract import extract_page
+    from pipeline.ingesting.extract import extract_page
 
     truth = json.loads((BENCH / "ground-truth.json").read_text(encoding="utf-8"))
     pages = [(p.name.split(".")[0], gzip.decompress(p.read_bytes()))

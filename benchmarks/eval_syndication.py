@@ -14,9 +14,9 @@ the kinds of copy a syndicating site publishes, with a fixed random seed:
 It prints the containment distribution of each kind against its original, the distribution over
 all pairs of *different* stories (originals and extractions), the maximum of the latter (the
 margin the threshold must clear), the same figures for a few shingle lengths, and then runs the
-real :class:`~pipeline.dedupe.SyndicationIndex` (LSH + verification) over the originals, the
-variants and the ``tests/data/syndication`` fixtures, counting copies linked correctly, missed and
-wrongly linked.
+real :class:`~pipeline.ingesting.dedupe.SyndicationIndex` (LSH + verification) over the
+originals, the variants and the ``tests/data/syndication`` fixtures, counting copies linked
+correctly, missed and wrongly linked.
 
 Run: ``.venv/bin/python benchmarks/eval_syndication.py`` (about a minute; ``--no-extract`` skips
 trafilatura).
@@ -40,7 +40,7 @@ import sqlite_utils
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from pipeline import dedupe  # noqa: E402
+from pipeline.ingesting import dedupe  # noqa: E402
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 BENCHMARK = SHARED / "data" / "article-extraction-benchmark"

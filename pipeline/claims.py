@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from .errors import InputError, StoreError
-from .judge.sentences import split_sentences
+from .judging.sentences import split_sentences
 
 if TYPE_CHECKING:
     from .store import Store

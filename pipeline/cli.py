@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     # click names progressbar()'s return type only in this private module (as click does).
     from click._termui_impl import ProgressBar
 
-    from .polling import CycleReport
+    from .orchestration.polling import CycleReport
 
 log = logging.getLogger("pipeline")
 
@@ -158,7 +158,7 @@ def cli(ctx: click.Context, config_path: str | None, verbose: int, quiet: bool) 
 
 
 def _app(ctx: click.Context, **kwargs):
-    from .app import App
+    from .orchestration.app import App
 
     return App(ctx.obj.config, **kwargs)
 
@@ -174,7 +174,7 @@ def run(ctx: click.Context) -> None:
     Example:
       claimwatch --config config/claimwatch.toml run
     """
-    from .daemon import Daemon
+    from .orchestration.daemon import Daemon
 
     with _app(ctx, stop=_signals.stop) as app:
         _signals.stoppable()
@@ -263,7 +263,7 @@ def digest(ctx: click.Context, day: str | None, fmt: str, output: Path | None) -
     Example:
       claimwatch digest --date 2026-03-03 --format html --output digest.html
     """
-    from .digest import RENDERERS, build_digest
+    from .outputs.digest import RENDERERS, build_digest
     from .store import Store
 
     config: Config = ctx.obj.config
@@ -398,8 +398,8 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
       claimwatch serve --port 8001   # then open http://127.0.0.1:8001
       # subscribe a feed reader to http://127.0.0.1:8001/-/flags.atom
     """
-    from .atom import feed_title, write_feed
-    from .serve import ATOM_ENV, datasette_command, find_metadata
+    from .outputs.atom import feed_title, write_feed
+    from .outputs.serve import ATOM_ENV, datasette_command, find_metadata
 
     config: Config = ctx.obj.config
     from .store import Store
@@ -428,7 +428,7 @@ def health(ctx: click.Context, max_age: int) -> None:
     Example:
       claimwatch health --max-age 300
     """
-    from .daemon import heartbeat_age
+    from .orchestration.daemon import heartbeat_age
 
     age = heartbeat_age(ctx.obj.config, datetime.now(ZoneInfo("UTC")))
     if age is None:
@@ -455,8 +455,8 @@ def status(ctx: click.Context, max_age: int) -> None:
     Example:
       claimwatch status || echo "claimwatch needs attention"
     """
-    from .daemon import heartbeat_age
-    from .status import build_status, render_status
+    from .orchestration.daemon import heartbeat_age
+    from .outputs.status import build_status, render_status
 
     config: Config = ctx.obj.config
     now = datetime.now(ZoneInfo("UTC"))
@@ -486,7 +486,7 @@ def feeds_list(ctx: click.Context, as_json: bool) -> None:
     import dataclasses
     import json
 
-    from .status import feed_health, render_feeds
+    from .outputs.status import feed_health, render_feeds
     from .store import Store
 
     config: Config = ctx.obj.config
@@ -568,7 +568,7 @@ def alerts_test(ctx: click.Context, urls: tuple[str, ...]) -> None:
       claimwatch alerts test
       claimwatch alerts test --url "ntfy://ntfy.sh/my-claimwatch-topic"
     """
-    from .alerts import send_test, url_problem
+    from .outputs.alerts import send_test, url_problem
 
     config: Config = ctx.obj.config
     for url in urls:
@@ -596,7 +596,7 @@ def alerts_send(ctx: click.Context) -> None:
     Example:
       claimwatch alerts send
     """
-    from .alerts import AlertSender
+    from .outputs.alerts import AlertSender
     from .store import Store
 
     config: Config = ctx.obj.config
@@ -628,7 +628,7 @@ def demo(ctx: click.Context, port: int, database: Path | None,
       claimwatch demo --alert-url "ntfy://ntfy.sh/my-claimwatch-test"
     """
     from .demo import run_demo
-    from .serve import find_metadata
+    from .outputs.serve import find_metadata
 
     config: Config = ctx.obj.config
     result = run_demo(
@@ -682,8 +682,8 @@ def eval_fnc1(stances: Path, bodies: Path, predictions: Path | None,
       claimwatch eval fnc1 --stances test_stances.csv --bodies test_bodies.csv \\
           --predictions predictions.csv
     """
-    from .fnc1 import evaluate
-    from .judge.stance import StanceModel
+    from .judging.stance import StanceModel
+    from .judging.training.fnc1 import evaluate
 
     model = StanceModel.load(model_dir)
     with _progress_bar("judging pairs") as progress:
@@ -715,7 +715,7 @@ def train_fnc1(stances: Path, bodies: Path, output: Path, include_gate: bool) ->
       claimwatch train fnc1 --stances ../shared/data/fnc1-train/train_stances.csv \\
           --bodies ../shared/data/fnc1-train/train_bodies.csv --output /tmp/model
     """
-    from .judge.training import gate_body_ids, train
+    from .judging.training.train import gate_body_ids, train
 
     exclude = () if include_gate else gate_body_ids()
     with _progress_bar("training") as progress:

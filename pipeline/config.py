@@ -21,8 +21,8 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import ConfigError
-from .http import NetworkSettings
-from .models import Claim, Story
+from .fetching.fetcher import NetworkSettings
+from .records import Claim, Story
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config" / "claimwatch.toml"
 ENV_VAR = "CLAIMWATCH_CONFIG"
@@ -506,7 +506,7 @@ def _check_alerts(alerts: AlertSettings, problems: _Problems) -> AlertSettings:
     if alerts.max_attempts < 1:
         problems.add("alerts.max_attempts", "must be at least 1")
     if alerts.urls:
-        from .alerts import url_problem  # imports apprise: only when alerts are configured
+        from .outputs.alerts import url_problem  # imports apprise: only when alerts are configured
 
         for i, url in enumerate(alerts.urls):
             problem = url_problem(url)

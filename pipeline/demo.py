@@ -24,8 +24,8 @@ from .config import (
     StorageSettings,
     load_story,
 )
-from .digest import build_digest, render_markdown, write_digest
-from .serve import metadata_for
+from .outputs.digest import build_digest, render_markdown, write_digest
+from .outputs.serve import metadata_for
 
 SITE = Path(__file__).resolve().parent / "demo_site"
 
@@ -125,7 +125,7 @@ def run_demo(*, story_file: Path, database: Path, metadata: Path, port: int = 0,
              alert_url: str | None = None) -> DemoResult:
     """Serve the sample site, poll it into a fresh ``database``, send its alerts (to a
     receiver on 127.0.0.1, or to ``alert_url``), and return the digest."""
-    from .app import App
+    from .orchestration.app import App
 
     database = database.resolve()
     for suffix in ("", "-wal", "-shm"):

@@ -26,7 +26,7 @@ import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
 from .errors import CONNECTION_KINDS, StoreError
-from .models import Claim, Story
+from .records import Claim, Story
 
 APPLICATION_ID = 0x636C6177  # "claw": refuse to write into some other program's database
 BUSY_TIMEOUT_S = 30.0
@@ -178,7 +178,7 @@ def m001_initial(db: sqlite_utils.Database) -> None:
 def m002_syndication_reviews_ledger(db: sqlite_utils.Database) -> None:
     """Syndicated-copy index, human reviews, and the views (``flags``, ``claim_ledger``) that
     leave out what a person marked wrong."""
-    from .dedupe import SyndicationIndex
+    from .ingesting.dedupe import SyndicationIndex
 
     SyndicationIndex(db).ensure_tables()
     db.table("reviews").create(
@@ -291,7 +291,7 @@ def m007_syndication_fingerprint_v2(db: sqlite_utils.Database) -> None:
     hashes combined from word hashes and 32 one-value bands, about four times cheaper per
     article. Every indexed article is fingerprinted again from its stored text and keeps its
     copy group; on a large store this takes a while (about 1 ms an article) and logs progress."""
-    from .dedupe import SyndicationIndex
+    from .ingesting.dedupe import SyndicationIndex
 
     index = SyndicationIndex(db)
     index.ensure_tables()

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from pipeline.config import load_story  # noqa: E402 (after the path set-up)
-from pipeline.digest import build_digest, render_html  # noqa: E402
+from pipeline.outputs.digest import build_digest, render_html  # noqa: E402
 from pipeline.store import Store  # noqa: E402
 
 DAY = date(2026, 3, 2)

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from pipeline.extract import warm_up
-from pipeline.models import Claim, Story
+from pipeline.ingesting.extract import warm_up
+from pipeline.ingesting.workers import WorkerPool
+from pipeline.records import Claim, Story
 from pipeline.store import Store
-from pipeline.workers import WorkerPool
 from tests.localserver import local_server  # noqa: F401 (a fixture, used by name)
 
 # Property tests check invariants, not speed: a loaded 2-core CI machine must not turn a slow

@@ -19,11 +19,11 @@ import lxml.html
 import pytest
 from click.testing import CliRunner
 
-from pipeline.alerts import AlertSender, render, target_id
-from pipeline.app import App
 from pipeline.cli import cli
 from pipeline.config import AlertSettings, load_config
 from pipeline.demo import AlertReceiver
+from pipeline.orchestration.app import App
+from pipeline.outputs.alerts import AlertSender, render, target_id
 from pipeline.store import Store
 from tests.e2e_site import build_site
 from tests.localserver import LocalServer
@@ -226,7 +226,7 @@ def test_a_bad_target_never_slows_a_poll_cycle(tmp_path: Path, mode: str) -> Non
 
 KILL_AFTER_COMMIT = """
 import os, signal, sys
-from pipeline.app import App
+from pipeline.orchestration.app import App
 from pipeline.config import load_config
 with App(load_config(sys.argv[1])) as app:
     report = app.ingest(sys.argv[2])

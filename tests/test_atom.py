@@ -10,7 +10,7 @@ from pathlib import Path
 import feedparser
 import lxml.html
 
-from pipeline.atom import ATOM_NS, LIMIT, write_feed
+from pipeline.outputs.atom import ATOM_NS, LIMIT, write_feed
 from pipeline.store import Store
 from tests.test_digest import add_article, add_match
 

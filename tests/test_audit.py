@@ -17,9 +17,9 @@ from click.testing import CliRunner
 
 from pipeline.cli import cli
 from pipeline.errors import BlockedURLError
-from pipeline.http import Fetcher, is_forbidden_address
-from pipeline.scheduling import iso
-from pipeline.workers import WorkerPool
+from pipeline.fetching.fetcher import Fetcher, is_forbidden_address
+from pipeline.ingesting.workers import WorkerPool
+from pipeline.orchestration.scheduling import iso
 from tests.e2e_site import rss
 from tests.feed_faults import faulty_feed
 from tests.localserver import LocalServer
@@ -97,7 +97,7 @@ def test_schedule_numbers_must_be_finite(tmp_path: Path) -> None:
 
 _KILLED_PARENT = """
 import sys, time
-from pipeline.workers import WorkerPool
+from pipeline.ingesting.workers import WorkerPool
 pool = WorkerPool(2)
 pool.warm_up(time.sleep, 0)
 print("ready", flush=True)
@@ -369,7 +369,7 @@ def test_poll_progress_is_a_bar_on_a_terminal_and_log_lines_otherwise() -> None:
     import logging
 
     from pipeline.cli import _CycleProgress
-    from pipeline.polling import CycleReport
+    from pipeline.orchestration.polling import CycleReport
 
     report = CycleReport(feeds_due=3)
     records: list[str] = []

@@ -87,11 +87,11 @@ def test_ingest_a_file_with_no_article_is_a_usage_error_but_a_bug_is_not(
     assert result.exit_code == 2 and "cannot extract an article" in result.output
     assert "article text too short" in result.output
 
-    import pipeline.extract
-    from pipeline.workers import RemoteError
+    import pipeline.ingesting.extract
+    from pipeline.ingesting.workers import RemoteError
     from tests.worker_faults import buggy_extract
 
-    monkeypatch.setattr(pipeline.extract, "extract_page", buggy_extract)
+    monkeypatch.setattr(pipeline.ingesting.extract, "extract_page", buggy_extract)
     result = invoke("--config", str(cfg), "-q", "ingest", str(page))
     assert result.exit_code == 1
     assert isinstance(result.exception, RemoteError)
@@ -166,8 +166,8 @@ def test_promote_a_development_to_a_claim(tmp_path: Path) -> None:
         (claim,) = store.query("SELECT * FROM claims WHERE source = 'development'")
     assert claim["text"] == dev["summary"]
     # Later articles are judged against it too: the pipeline's stories carry it.
-    from pipeline.app import App
     from pipeline.config import load_config
+    from pipeline.orchestration.app import App
 
     with App(load_config(cfg)) as app:
         assert claim["key"] in {c.key for c in app.stories[0].claims}

@@ -14,7 +14,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from pipeline.dedupe import SHINGLES_TABLE
+from pipeline.ingesting.dedupe import SHINGLES_TABLE
 from tests.e2e_site import build_site
 from tests.localserver import LocalServer
 

@@ -12,7 +12,7 @@ import sqlite_utils
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline import dedupe
+from pipeline.ingesting import dedupe
 
 FIXTURES = Path(__file__).parent / "data" / "syndication"
 COPIES = ["copy_trimmed", "copy_extra", "copy_new_lede"]

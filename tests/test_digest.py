@@ -7,7 +7,7 @@ import re
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from pipeline.digest import (
+from pipeline.outputs.digest import (
     build_digest,
     md_escape,
     render_html,

@@ -6,8 +6,8 @@ from __future__ import annotations
 import threading
 import time
 
-from pipeline.dispatch import HostDispatcher, Task
-from pipeline.http import Fetcher, NetworkSettings
+from pipeline.fetching.dispatch import HostDispatcher, Task
+from pipeline.fetching.fetcher import Fetcher, NetworkSettings
 
 
 def run_all(tasks: list[tuple[str, float]], *, threads: int, per_host: int,

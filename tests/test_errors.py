@@ -104,7 +104,7 @@ def test_errors_carry_kind_url_and_transient(error: ClaimwatchError) -> None:
 
 def test_other_pipeline_errors_pickle() -> None:
     """The worker's own exceptions pickle too."""
-    from pipeline.workers import RemoteError, WorkerCrashed, WorkerTimeout
+    from pipeline.ingesting.workers import RemoteError, WorkerCrashed, WorkerTimeout
 
     for error in (WorkerTimeout("late"), WorkerCrashed("died"),
                   RemoteError("KeyError", "'x'", "Traceback ...\nKeyError: 'x'\n")):
@@ -166,9 +166,9 @@ def test_every_error_class_kind_is_pinned() -> None:
 def test_scheduling_and_ingest_follow_the_one_rule() -> None:
     """The outage rule (network failures) and the entry retry rule (transient) agree on TLS."""
     from pipeline.errors import NetworkError, TLSError
-    from pipeline.feeds import FeedEntry
-    from pipeline.ingest import prepare_fetched
-    from pipeline.scheduling import is_network_failure
+    from pipeline.fetching.feeds import FeedEntry
+    from pipeline.ingesting.ingest import prepare_fetched
+    from pipeline.orchestration.scheduling import is_network_failure
 
     assert is_network_failure(NetworkError("refused", url=URL))
     assert not is_network_failure(TLSError("bad certificate", url=URL))
@@ -185,7 +185,7 @@ def test_scheduling_and_ingest_follow_the_one_rule() -> None:
 
 def test_the_store_counts_network_failures_by_the_same_rule(tmp_path) -> None:
     """``Store.recent_polls`` counts in SQL what ``is_network_failure`` counts in Python."""
-    from pipeline.scheduling import error_kind, is_network_failure
+    from pipeline.orchestration.scheduling import error_kind, is_network_failure
     from pipeline.store import Store
 
     samples = [_sample(cls) for cls in _project_error_classes()]
@@ -207,7 +207,7 @@ def test_the_store_counts_network_failures_by_the_same_rule(tmp_path) -> None:
 
 @pytest.mark.timeout(60)
 def test_an_error_raised_in_a_worker_arrives_whole() -> None:
-    from pipeline.workers import RemoteError, Worker
+    from pipeline.ingesting.workers import RemoteError, Worker
     from tests.worker_faults import URL, fail
 
     worker = Worker()

@@ -7,8 +7,8 @@ import time
 import pytest
 
 from pipeline.errors import ParseError
-from pipeline.feeds import parse_feed
-from pipeline.workers import Worker, WorkerTimeout
+from pipeline.fetching.feeds import parse_feed
+from pipeline.ingesting.workers import Worker, WorkerTimeout
 from tests.feed_faults import FAULTS, faulty_feed
 
 RSS = b"""<?xml version="1.0" encoding="utf-8"?>

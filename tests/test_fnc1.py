@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import fnc1
 from pipeline.errors import InputError
-from pipeline.fnc1 import Pair
+from pipeline.judging.training import fnc1
+from pipeline.judging.training.fnc1 import Pair
 
 
 def test_fnc_score_weights_related_decision_and_exact_stance():
@@ -85,7 +85,7 @@ class _FixedModel:
     """Stands in for StanceModel: 'agree' when the headline's first word is in the body."""
 
     def predict_pairs(self, pairs):
-        from pipeline.judge.stance import StancePrediction
+        from pipeline.judging.stance import StancePrediction
 
         out = []
         for headline, body in pairs:

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from pipeline.config import load_story
-from pipeline.developments import Background, overlap, same_development, terms
-from pipeline.judge import _developments, relevance
-from pipeline.judge.numbers import Quantity, quantities
-from pipeline.models import Article
+from pipeline.judging import _developments, relevance
+from pipeline.judging.developments import Background, overlap, same_development, terms
+from pipeline.judging.numbers import Quantity, quantities
+from pipeline.records import Article
 
 REPO = Path(__file__).resolve().parent.parent
 STORY = load_story(REPO / "config" / "stories" / "pentagon-anthropic.toml")
@@ -65,14 +65,14 @@ def test_a_number_hyphenated_to_a_word_measures_that_word(
     ],
 )
 def test_strip_possessive_removes_the_suffix_not_its_letters(word: str, expected: str) -> None:
-    from pipeline.judge.reading import strip_possessive
+    from pipeline.judging.reading import strip_possessive
 
     assert strip_possessive(word) == expected
 
 
 def _read(claim: str, sentences: list[str]) -> tuple[str, str]:
-    from pipeline.judge.reading import ClaimReader
-    from pipeline.judge.stance import StanceModel
+    from pipeline.judging.reading import ClaimReader
+    from pipeline.judging.stance import StanceModel
 
     reader = ClaimReader([claim], STORY.keywords, StanceModel.load().text_stats)
     reading = reader.read("", sentences)[0]
@@ -173,14 +173,14 @@ def test_development_terms_cluster_paraphrases_not_different_events() -> None:
     ],
 )
 def test_strip_dateline(sentence: str, expected: str) -> None:
-    from pipeline.judge.sentences import strip_dateline
+    from pipeline.judging.sentences import strip_dateline
 
     assert strip_dateline(sentence) == expected
 
 
 def test_a_stance_needs_evidence_that_speaks_of_the_claim() -> None:
-    from pipeline.judge.reading import ClaimReader
-    from pipeline.judge.stance import StanceModel
+    from pipeline.judging.reading import ClaimReader
+    from pipeline.judging.stance import StanceModel
 
     claim = "The Pentagon is not willing to negotiate case-by-case exceptions with Anthropic."
     reader = ClaimReader([claim], ["Anthropic", "Pentagon"], StanceModel.load().text_stats)

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from pipeline.config import load_story
-from pipeline.judge import judge
-from pipeline.judge.reading import attributed_source
-from pipeline.judge.stance import StanceModel
-from pipeline.models import Article
+from pipeline.judging import judge
+from pipeline.judging.reading import attributed_source
+from pipeline.judging.stance import StanceModel
+from pipeline.records import Article
 
 REPO = Path(__file__).resolve().parent.parent
 PATTERNS = REPO / "tests" / "data" / "patterns"

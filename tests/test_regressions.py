@@ -18,13 +18,13 @@ import yaml
 from click.testing import CliRunner
 
 from pipeline.config import FeedConfig, NetworkConfig, load_config, load_story
-from pipeline.http import Fetcher, NetworkSettings
-from pipeline.ingest import Ingestor
-from pipeline.judge.stance import StanceModel
-from pipeline.models import Claim, Story
-from pipeline.polling import CycleReport, Poller
+from pipeline.fetching.fetcher import Fetcher, NetworkSettings
+from pipeline.ingesting.ingest import Ingestor
+from pipeline.ingesting.workers import WorkerPool
+from pipeline.judging.stance import StanceModel
+from pipeline.orchestration.polling import CycleReport, Poller
+from pipeline.records import Claim, Story
 from pipeline.store import Store
-from pipeline.workers import WorkerPool
 from tests.e2e_site import rss
 from tests.localserver import LocalServer
 
@@ -276,7 +276,7 @@ def test_heartbeat_keeps_ticking_while_a_long_cycle_runs(tmp_path: Path) -> None
     (max_instances=1) skips every tick while a cycle runs. A first cycle longer than
     ``health --max-age`` (300 s: 100 entries x a few seconds) marks a working daemon
     unhealthy, and an orchestrator restarts it mid-cycle."""
-    from pipeline.daemon import Daemon, heartbeat_age
+    from pipeline.orchestration.daemon import Daemon, heartbeat_age
 
     cfg = tmp_path / "claimwatch.toml"
     cfg.write_text("\n".join([
@@ -356,7 +356,7 @@ def test_digest_counts_a_wire_service_once_across_its_republished_stories(tmp_pa
     """digest.py build_digest counts ``len(sites) + len(copies_only)``: each copy group whose
     root was found on an earlier day adds one "independent site", even when all roots are the
     same wire service. The ledger (flags.independent_site) says 1 for the same rows."""
-    from pipeline.digest import build_digest
+    from pipeline.outputs.digest import build_digest
 
     yesterday, today = iso(T0 - timedelta(days=1)), iso(T0)
     with Store.open(tmp_path / "store.db") as store:
@@ -389,7 +389,7 @@ def test_markdown_digest_link_cannot_carry_raw_html(tmp_path: Path) -> None:
     """digest.py md_link only refuses URLs containing '>'. A feed link with '<' (stored as is
     when the page fetch fails and the feed summary is used) is not a valid <...> destination,
     and md_link's own closing '>' then ends an injected tag: raw HTML in the .md digest."""
-    from pipeline.digest import Digest, FlagItem, Link, render_markdown
+    from pipeline.outputs.digest import Digest, FlagItem, Link, render_markdown
 
     url = "http://evil.example/<svg/onload=location=name//"
     flag = FlagItem(claim_key="contract-value", claim_text="c", story="s", evidence="e",

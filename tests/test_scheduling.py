@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline import scheduling as s
 from pipeline.errors import FetchTimeoutError, HTTPStatusError, NetworkError, ParseError
+from pipeline.orchestration import scheduling as s
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from pipeline.errors import ModelError
-from pipeline.judge.features import (
+from pipeline.judging.features import (
     CUE_GROUPS,
     FEATURE_NAMES,
     TextStats,
@@ -19,9 +19,9 @@ from pipeline.judge.features import (
     prepare_body,
     tokenize,
 )
-from pipeline.judge.sentences import split_sentences
-from pipeline.judge.stance import SHIPPED_MODEL_DIR, StanceModel
-from pipeline.models import FNC1_LABELS
+from pipeline.judging.sentences import split_sentences
+from pipeline.judging.stance import SHIPPED_MODEL_DIR, StanceModel
+from pipeline.records import FNC1_LABELS
 
 
 @pytest.mark.parametrize(

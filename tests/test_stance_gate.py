@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import fnc1
-from pipeline.judge.stance import StanceModel
-from pipeline.judge.training import GATE_FILE as GATE
-from pipeline.judge.training import gate_mask
+from pipeline.judging.stance import StanceModel
+from pipeline.judging.training import fnc1
+from pipeline.judging.training.train import GATE_FILE as GATE
+from pipeline.judging.training.train import gate_mask
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "fnc1-train"
 

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from pipeline.cli import cli
 from pipeline.config import load_config
-from pipeline.daemon import heartbeat_path
+from pipeline.orchestration.daemon import heartbeat_path
 from pipeline.store import Store
 from tests.test_cli import config
 

@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 
 from pipeline.config import load_story
-from pipeline.digest import build_digest, render_markdown
-from pipeline.extract import extract_page
-from pipeline.ingest import Ingestor, Prepared
-from pipeline.judge.stance import StanceModel
-from pipeline.models import Article
+from pipeline.fetching.urls import site_of
+from pipeline.ingesting.extract import extract_page
+from pipeline.ingesting.ingest import Ingestor, Prepared
+from pipeline.judging.stance import StanceModel
+from pipeline.outputs.digest import build_digest, render_markdown
+from pipeline.records import Article
 from pipeline.store import Store
-from pipeline.urls import site_of
 
 REPO = Path(__file__).resolve().parent.parent
 STORY_DATA = REPO / "tests" / "data" / "story"

@@ -8,9 +8,9 @@ from datetime import date
 
 import lxml.html
 
-from pipeline.digest import build_digest, render_html, render_markdown
+from pipeline.outputs.digest import build_digest, render_html, render_markdown
+from pipeline.outputs.timeline import MAX_DAYS, SVG_NS, build_timelines, svg, text_strip
 from pipeline.store import Store
-from pipeline.timeline import MAX_DAYS, SVG_NS, build_timelines, svg, text_strip
 from tests.test_digest import NOW, add_article, add_match
 
 DAY = date(2026, 3, 2)

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.urls import canonicalize, is_http_url, site_of, unwrap_redirect
+from pipeline.fetching.urls import canonicalize, is_http_url, site_of, unwrap_redirect
 
 # --------------------------------------------------------------------------- canonicalize
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pipeline.errors import HTTPStatusError, ParseError, StoreError
-from pipeline.extract import ExtractedPage
+from pipeline.ingesting.extract import ExtractedPage
 
 URL = "https://a.example/feed"
 

@@ -1,6 +1,6 @@
 """The stance model at run time: (claim, article body) -> calibrated FNC-1 label probabilities.
 
-A LightGBM booster over the features of :mod:`pipeline.judge.features`, loaded from LightGBM's
+A LightGBM booster over the features of :mod:`pipeline.judging.features`, loaded from LightGBM's
 text model format plus one JSON file (IDF table, calibration, thresholds): no pickle, so a model
 directory is data, never code. ``StanceModel.load()`` with no path loads the one shipped in
 ``pipeline/models/``.
@@ -17,15 +17,20 @@ from pathlib import Path
 import numpy as np
 
 from pipeline.errors import ModelError
-from pipeline.judge.features import FEATURE_NAMES, BodyView, TextStats, pair_features, prepare_body
-from pipeline.models import FNC1_LABELS
+from pipeline.judging.features import (
+    FEATURE_NAMES,
+    BodyView,
+    TextStats,
+    pair_features,
+    prepare_body,
+)
+from pipeline.records import FNC1_LABELS
 
 __all__ = ["MODEL_FORMAT", "SHIPPED_MODEL_DIR", "StanceModel", "StancePrediction"]
 
 MODEL_FORMAT = 1
 MODEL_JSON = "stance-model.json"
-# ``pipeline/models/`` holds data files only (no ``__init__.py``), so ``pipeline.models`` still
-# imports the records module ``pipeline/models.py``.
+# ``pipeline/models/``: the shipped model's files (package data, no ``__init__.py``).
 SHIPPED_MODEL_DIR = Path(__file__).resolve().parent.parent / "models"
 
 

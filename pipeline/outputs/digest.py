@@ -20,9 +20,9 @@ from zoneinfo import ZoneInfo
 import jinja2
 from markupsafe import Markup
 
-from .store import Store
+from ..fetching.urls import is_http_url
+from ..store import Store
 from .timeline import Timeline, build_timelines, svg, text_strip
-from .urls import is_http_url
 
 # The digest is read in a few minutes: the review queue shows its strongest items, and says
 # how many more wait in Datasette.

@@ -13,8 +13,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
-from .errors import ExtractError
-from .urls import canonicalize, is_http_url, site_of
+from ..errors import ExtractError
+from ..fetching.urls import canonicalize, is_http_url, site_of
 
 if TYPE_CHECKING:
     from trafilatura.settings import Document

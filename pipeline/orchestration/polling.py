@@ -5,13 +5,13 @@ failing feed or page is recorded on its row and the cycle carries on; nothing he
 feed's sake.
 
 The cycle is paced by hosts, not by cores. Every fetch of the cycle (feeds and their articles'
-pages alike) goes through one :class:`~pipeline.dispatch.HostDispatcher`: many requests in flight,
-politeness that delays only requests to the same host, a connection limit per host. Work is
-streamed: a feed's entries are queued for fetching as soon as its body is parsed, and each page
-is extracted as soon as it arrives. Parsing and extraction run in the worker processes; judging
-and storing run here, in the calling thread, one article per transaction, so a stop lands
-between two articles. Memory is bounded by the number of feeds open at once (``8 x
-max_in_flight``), not by the number of feeds.
+pages alike) goes through one :class:`~pipeline.fetching.dispatch.HostDispatcher`: many
+requests in flight, politeness that delays only requests to the same host, a connection limit
+per host. Work is streamed: a feed's entries are queued for fetching as soon as its body is
+parsed, and each page is extracted as soon as it arrives. Parsing and extraction run in the
+worker processes; judging and storing run here, in the calling thread, one article per
+transaction, so a stop lands between two articles. Memory is bounded by the number of feeds
+open at once (``8 x max_in_flight``), not by the number of feeds.
 
 One host cannot stall the rest: each request is bounded by the fetcher's deadline, a host that
 timed out ``HOST_TIMEOUT_BUDGET`` times in a cycle gets no more requests in that cycle, a feed
@@ -35,12 +35,14 @@ from typing import Any
 
 import httpx
 
-from .config import NetworkConfig
-from .dispatch import HostDispatcher, Task
-from .errors import FetchError, FetchTimeoutError, ParseError
-from .feeds import FeedEntry, ParsedFeed, parse_feed
-from .http import Fetcher, FetchResult
-from .ingest import Ingestor, IngestReport, Prepared, prepare_entry, prepare_fetched
+from ..config import NetworkConfig
+from ..errors import FetchError, FetchTimeoutError, ParseError
+from ..fetching.dispatch import HostDispatcher, Task
+from ..fetching.feeds import FeedEntry, ParsedFeed, parse_feed
+from ..fetching.fetcher import Fetcher, FetchResult
+from ..ingesting.ingest import Ingestor, IngestReport, Prepared, prepare_entry, prepare_fetched
+from ..ingesting.workers import RemoteError, WorkerCrashed, WorkerPool, WorkerTimeout
+from ..store import FeedRow, Store
 from .scheduling import (
     OUTAGE_WINDOW,
     IntervalBounds,
@@ -53,8 +55,6 @@ from .scheduling import (
     parse_iso,
     use_validators,
 )
-from .store import FeedRow, Store
-from .workers import RemoteError, WorkerCrashed, WorkerPool, WorkerTimeout
 
 log = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from .errors import ClaimwatchError, HTTPStatusError, is_connection_failure
+from ..errors import ClaimwatchError, HTTPStatusError, is_connection_failure
 
 MAX_BACKOFF = timedelta(days=1)
 MAX_RETRY_AFTER = timedelta(days=30)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import yaml
 
-from .config import DEFAULT_CONFIG
-from .errors import InputError
+from ..config import DEFAULT_CONFIG
+from ..errors import InputError
 
 _TEMPLATE_DB = "claimwatch"
 
@@ -36,7 +36,7 @@ def metadata_for(database: Path, *, source: Path) -> Path:
     return target
 
 
-PLUGINS = Path(__file__).resolve().parent / "datasette_plugins"
+PLUGINS = Path(__file__).resolve().parents[1] / "datasette_plugins"
 # How `serve` tells the plugin which file is the Atom feed (see datasette_plugins/).
 ATOM_ENV = "CLAIMWATCH_ATOM_FILE"
 

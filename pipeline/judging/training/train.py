@@ -29,11 +29,11 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline import fnc1
 from pipeline.errors import InputError
-from pipeline.fnc1 import Pair, Scores
-from pipeline.judge.features import FEATURE_NAMES, TextStats, pair_features, prepare_body
-from pipeline.models import FNC1_LABELS
+from pipeline.judging.features import FEATURE_NAMES, TextStats, pair_features, prepare_body
+from pipeline.judging.training import fnc1
+from pipeline.judging.training.fnc1 import Pair, Scores
+from pipeline.records import FNC1_LABELS
 
 __all__ = [
     "CVReport",
@@ -501,7 +501,7 @@ MODEL_FORMAT = 1
 MODEL_JSON = "stance-model.json"
 # The quality-gate slice (Body IDs of whole topic components): never trained on, so that
 # `claimwatch train fnc1` reproduces the shipped model and the gate test stays honest.
-GATE_FILE = Path(__file__).resolve().parent.parent / "models" / "fnc1-gate.json"
+GATE_FILE = Path(__file__).resolve().parents[2] / "models" / "fnc1-gate.json"
 
 
 def gate_body_ids() -> list[str]:

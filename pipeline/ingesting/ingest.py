@@ -14,21 +14,21 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from .alerts import payload as alert_payload
-from .alerts import target_id, wants
-from .config import AlertSettings
+from ..config import AlertSettings
+from ..errors import BlockedURLError, ExtractError, FetchError
+from ..fetching.feeds import FeedEntry
+from ..fetching.fetcher import Fetcher, FetchResult
+from ..fetching.urls import canonicalize, site_of
+from ..judging import judge, story_background
+from ..judging.developments import best_cluster
+from ..judging.stance import StanceModel
+from ..orchestration.scheduling import entry_retry_at, iso
+from ..outputs.alerts import payload as alert_payload
+from ..outputs.alerts import target_id, wants
+from ..records import Article, Judgment, Stance, Story
+from ..store import Store
 from .dedupe import SyndicationIndex
-from .developments import best_cluster
-from .errors import BlockedURLError, ExtractError, FetchError
 from .extract import ExtractedPage, content_hash, extract_page, text_from_plain
-from .feeds import FeedEntry
-from .http import Fetcher, FetchResult
-from .judge import judge, story_background
-from .judge.stance import StanceModel
-from .models import Article, Judgment, Stance, Story
-from .scheduling import entry_retry_at, iso
-from .store import Store
-from .urls import canonicalize, site_of
 from .workers import RemoteError, WorkerCrashed, WorkerPool, WorkerTimeout
 
 log = logging.getLogger(__name__)

@@ -7,7 +7,7 @@ flight (``max_in_flight``, default 32) over all hosts, while each host gets at m
 that is waiting for its turn holds no thread: threads only ever take a task whose host may be
 contacted now.
 
-Threads, not asyncio. The guarded fetcher (``http``) is synchronous: its address guard sits in
+Threads, not asyncio. The guarded fetcher (``fetcher``) is synchronous: its address guard sits in
 an httpcore sync network backend and every socket operation is bounded by one deadline per
 fetch. An asyncio version would need a second implementation of exactly the code that keeps us
 safe (guard, deadline, bounded inflate), for a concurrency of tens, where threads cost a few

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import fuzz
 
-from pipeline.judge.sentences import split_sentences
+from pipeline.judging.sentences import split_sentences
 
 __all__ = [
     "FEATURE_NAMES",

@@ -28,9 +28,9 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from ..outputs.digest import build_digest, write_digest
+from ..store import Store
 from .app import App
-from .digest import build_digest, write_digest
-from .store import Store
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +100,7 @@ class Daemon:
         """The ``alerts`` job: its own thread and store connection, so a slow or failing
         target never holds up a poll cycle (the outbox rows were committed with their
         articles; see ``alerts``)."""
-        from .alerts import AlertSender
+        from ..outputs.alerts import AlertSender
 
         try:
             if self._alert_store is None:

@@ -15,8 +15,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from ..developments import MIN_NOVEL_TERMS, Background, same_development, terms
-from ..models import (
+from ..records import (
     Article,
     ClaimJudgment,
     DevelopmentCandidate,
@@ -24,6 +23,7 @@ from ..models import (
     Stance,
     Story,
 )
+from .developments import MIN_NOVEL_TERMS, Background, same_development, terms
 from .reading import ClaimReader
 from .sentences import split_sentences, strip_dateline
 from .stance import StanceModel

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from .errors import ParseError
+from ..errors import ParseError
 from .urls import canonicalize, is_http_url, unwrap_redirect
 
 # feedparser reports these for feeds that are fine to read (declared encoding wrong, served as

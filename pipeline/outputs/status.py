@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from .config import Config
+from ..config import Config
+from ..errors import StoreError
+from ..orchestration.scheduling import iso
+from ..store import Store
 from .digest import day_bounds
-from .errors import StoreError
-from .scheduling import iso
-from .store import Store
 
 _DIGEST_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}\.md$")
 

@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from multiprocessing.connection import Connection
 from typing import Any
 
-from .errors import ClaimwatchError
+from ..errors import ClaimwatchError
 
 log = logging.getLogger(__name__)
 

@@ -20,10 +20,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.errors import InputError
-from pipeline.models import FNC1_LABELS
+from pipeline.records import FNC1_LABELS
 
 if TYPE_CHECKING:
-    from pipeline.judge.stance import StanceModel
+    from pipeline.judging.stance import StanceModel
 
 __all__ = [
     "EvalReport",

@@ -36,7 +36,7 @@ from pipeline.errors import (
     TooLargeError,
     TooManyRedirectsError,
 )
-from pipeline.http import (
+from pipeline.fetching.fetcher import (
     RETRY_AFTER_CAP,
     Fetcher,
     FetchResult,

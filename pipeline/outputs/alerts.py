@@ -41,12 +41,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from .config import AlertSettings
+from ..config import AlertSettings
+from ..errors import AlertError
+from ..fetching.urls import is_http_url
+from ..orchestration.scheduling import iso, parse_iso
+from ..store import Store
 from .digest import Link, md_escape, md_link
-from .errors import AlertError
-from .scheduling import iso, parse_iso
-from .store import Store
-from .urls import is_http_url
 
 log = logging.getLogger(__name__)
 

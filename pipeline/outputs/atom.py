@@ -21,10 +21,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .scheduling import iso
-from .store import Store
-from .urls import is_http_url
+from .. import __version__
+from ..fetching.urls import is_http_url
+from ..orchestration.scheduling import iso
+from ..store import Store
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 LIMIT = 200

@@ -9,19 +9,19 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from .alerts import SendReport
-from .config import Config
-from .errors import ExtractError, FetchError, InputError
-from .extract import split_text_headers, text_from_plain, warm_up
-from .http import Fetcher
-from .ingest import Ingestor, IngestReport, Prepared, fetch_and_extract
-from .judge.stance import StanceModel
-from .models import Article, Story
+from ..config import Config
+from ..errors import ExtractError, FetchError, InputError
+from ..fetching.fetcher import Fetcher
+from ..fetching.urls import canonicalize, is_http_url, site_of
+from ..ingesting.extract import split_text_headers, text_from_plain, warm_up
+from ..ingesting.ingest import Ingestor, IngestReport, Prepared, fetch_and_extract
+from ..ingesting.workers import WorkerCrashed, WorkerPool, WorkerTimeout
+from ..judging.stance import StanceModel
+from ..outputs.alerts import SendReport
+from ..records import Article, Story
+from ..store import Store
 from .polling import CycleReport, Poller, Progress
 from .scheduling import IntervalBounds
-from .store import Store
-from .urls import canonicalize, is_http_url, site_of
-from .workers import WorkerCrashed, WorkerPool, WorkerTimeout
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +103,7 @@ class App:
         their own. None when no alert URL is configured."""
         if not self.config.alerts.enabled:
             return None
-        from .alerts import AlertSender
+        from ..outputs.alerts import AlertSender
 
         with Store.open(self.store.path) as store:
             sender = AlertSender(store, self.config.alerts, clock=self.clock)
@@ -112,7 +112,7 @@ class App:
     def write_atom(self) -> Path | None:
         """Rewrite the Atom feed of the newest flags. A failure to write it is logged, never
         raised: the feed is a view of the store, and the next cycle writes it again."""
-        from .atom import feed_title, write_feed
+        from ..outputs.atom import feed_title, write_feed
 
         path = self.config.storage.atom_file
         try:
@@ -144,7 +144,7 @@ class App:
         return report
 
     def _prepare_file(self, path: Path) -> Prepared:
-        from .extract import extract_page
+        from ..ingesting.extract import extract_page
 
         try:
             data = path.read_bytes()
