@@ -9,7 +9,7 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.extract import content_hash
+from pipeline.ingesting.extract import content_hash
 
 
 def _by_the_definition(text: str) -> str:
