@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from .errors import InputError, StoreError
-from .judging.sentences import split_sentences
+from .judging.text import CLAIM_KEY_STOP_WORDS, plain_words, split_sentences
 
 if TYPE_CHECKING:
     from .store import Store
@@ -31,14 +31,6 @@ _FACT_VERBS = re.compile(
     r"reported|designated|signed|brought|contract\w*|prohibit\w*|require\w*|clash\w*)\b",
     re.IGNORECASE,
 )
-_STOP = frozenset(
-    """
-    the a an of to in on for and or with by from that this its it is are was were be has
-    have had as at their his her our about over into than said says would could will not
-    """.split()
-)
-
-
 @dataclass(frozen=True)
 class CandidateClaim:
     key: str
@@ -74,7 +66,7 @@ def _score(sentence: str) -> float:
 
 
 def _key(text: str, used: set[str]) -> str:
-    words = [w for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in _STOP]
+    words = [w for w in plain_words(text) if w not in CLAIM_KEY_STOP_WORDS]
     base = "-".join(words[:4]) or "claim"
     key, n = base, 2
     while key in used:

@@ -173,7 +173,7 @@ def test_development_terms_cluster_paraphrases_not_different_events() -> None:
     ],
 )
 def test_strip_dateline(sentence: str, expected: str) -> None:
-    from pipeline.judging.sentences import strip_dateline
+    from pipeline.judging.text import strip_dateline
 
     assert strip_dateline(sentence) == expected
 

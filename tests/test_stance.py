@@ -19,8 +19,8 @@ from pipeline.judging.features import (
     prepare_body,
     tokenize,
 )
-from pipeline.judging.sentences import split_sentences
 from pipeline.judging.stance import SHIPPED_MODEL_DIR, StanceModel
+from pipeline.judging.text import split_sentences
 from pipeline.records import FNC1_LABELS
 
 

@@ -25,8 +25,8 @@ from ..records import (
 )
 from .developments import MIN_NOVEL_TERMS, Background, same_development, terms
 from .reading import ClaimReader
-from .sentences import split_sentences, strip_dateline
 from .stance import StanceModel
+from .text import RELEVANCE_STOP_WORDS, plain_words, split_sentences, strip_dateline
 
 __all__ = ["judge", "relevance", "story_background", "StoryProfile"]
 
@@ -72,7 +72,6 @@ _EVENT = re.compile(
     re.IGNORECASE,
 )
 
-_WORD = re.compile(r"[a-z0-9]+")
 # A capitalised word (or one like "xAI"): a name, unless it is a common word at a sentence's
 # start, a weekday or a month.
 _NAME = re.compile(r"\b[a-z]?[A-Z][A-Za-z]+\b")
@@ -80,21 +79,8 @@ _NOT_NAMES = frozenset(
     """monday tuesday wednesday thursday friday saturday sunday january february march april
     june july august september october november december""".split()
 )
-_STOP = frozenset(
-    """
-    a an the and or but of to in on at for with by from as is are was were be been being it
-    its this that these those he she they we you i his her their our your not no said says
-    say would could should will may might can has have had do does did than then there here
-    which who whom what when where why how also about into over after before more most other
-    some such only own same so too very just up out new one two three over under again
-    further once all any both each few many much own per via according report reported
-    reports told
-    """.split()
-)
-
-
 def _words(text: str) -> list[str]:
-    return [w for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 2]
+    return [w for w in plain_words(text) if w not in RELEVANCE_STOP_WORDS and len(w) > 2]
 
 
 @dataclass(frozen=True)
@@ -122,7 +108,7 @@ def _profile(story: Story) -> StoryProfile:
     names: dict[str, int] = {}
     for m in _NAME.finditer(story.seed_text):
         for w in _words(m.group(0)):
-            if w not in keyword_words and w not in _STOP and w not in _NOT_NAMES:
+            if w not in keyword_words and w not in RELEVANCE_STOP_WORDS and w not in _NOT_NAMES:
                 names[w] = names.get(w, 0) + 1
     return StoryProfile(
         seed_names=frozenset(w for w, n in names.items() if n >= 2),

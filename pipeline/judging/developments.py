@@ -10,53 +10,23 @@ supply-chain risk"), so clustering compares those sets (overlap coefficient), no
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-_WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
-_STOP = frozenset(
-    """
-    a about above after again against all also am an and any are as at be because been
-    before being below between both but by can could did do does doing down during each few
-    for from further had has have having he her here hers him his how i if in into is it its
-    itself just me more most my no nor not now of off on once only or other our out over own
-    same she should so some such than that the their them then there these they this those
-    through to too under until up very was we were what when where which while who whom why
-    will with would you your said says say told according reported report reports reportedly
-    week weeks day days year years month months monday tuesday wednesday thursday friday
-    saturday sunday today yesterday new one two three first last people company companies
-    official officials statement may might must shall since still yet however though
-    although unless us mr ms mrs
-    """.split()
-)
-# Suffixes stripped so "designated"/"designation"/"designates" meet. Crude, but it only has to
-# make two reports of one event agree, not be a linguist.
-_SUFFIXES = ("ations", "ation", "ated", "ates", "ating", "ings", "ing", "ions", "ion", "edly", "ed",
-             "es", "s", "ly")
+from .text import development_terms as terms
+
+__all__ = [
+    "MIN_NOVEL_TERMS",
+    "Background",
+    "best_cluster",
+    "overlap",
+    "same_development",
+    "terms",
+]
 
 MIN_NOVEL_TERMS = 4  # a sentence with fewer new stems is background, not news
 MIN_SHARED_TERMS = 2  # two reports of one development share at least this many
 MIN_OVERLAP = 0.2  # ... and this share of the smaller set
-
-
-def stem(word: str) -> str:
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return word[: -len(suffix)]
-    return word
-
-
-def terms(text: str) -> set[str]:
-    """Content-word stems of ``text`` (hyphenated words also count as their parts)."""
-    out: set[str] = set()
-    for word in _WORD.findall(text.lower().replace("’", "'")):
-        parts = [word, *word.split("-")] if "-" in word else [word]
-        for part in parts:
-            if part in _STOP or len(part) < 3 or part.isdigit() and len(part) < 3:
-                continue
-            out.add(stem(part))
-    return out
 
 
 @dataclass(frozen=True)

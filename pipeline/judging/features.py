@@ -36,7 +36,8 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import fuzz
 
-from pipeline.judging.sentences import split_sentences
+from pipeline.judging.text import MODEL_STOP_WORDS, fold, split_sentences, tokenize
+from pipeline.judging.text import stem as _stem
 
 __all__ = [
     "FEATURE_NAMES",
@@ -49,36 +50,8 @@ __all__ = [
     "tokenize",
 ]
 
-_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _NUMBER = re.compile(r"(?<![\w.])\$?(\d[\d,]*(?:\.\d+)?)")
 _CAPITALISED = re.compile(r"\b[A-Z][A-Za-z'’-]+")
-_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
-
-# sklearn's English stop-word list minus the negations and hedges the cue features need.
-_STOP_WORDS = frozenset(
-    """
-    a about above across after afterwards again against all almost alone along already also
-    although always am among amongst amoungst amount an and another any anyhow anyone anything
-    anyway anywhere are around as at back be became because become becomes becoming been before
-    beforehand behind being below beside besides between beyond both bottom but by call can co
-    con de describe detail do done down due during each eg eight either eleven else elsewhere
-    empty enough etc even ever every everyone everything everywhere except few fifteen fifty
-    fill find first five for former formerly forty four from front full further get give go had
-    has hasnt have he hence her here hereafter hereby herein hereupon hers herself him himself
-    his how however hundred i ie if in inc indeed interest into is it its itself just keep last
-    latter latterly least less ltd made many me meanwhile mine more moreover most mostly move
-    much must my myself name namely neither next nine now of off often on once one only onto or
-    other others otherwise our ours ourselves out over own part per please put rather re same
-    see seem seemed seeming seems serious several she should show side since sincere six sixty
-    so some somehow someone something sometime sometimes somewhere still such take ten than that
-    the their them themselves then thence there thereafter thereby therefore therein thereupon
-    these they thick thin third this those though three through throughout thru thus to
-    together too top toward towards twelve twenty two un under until up upon us very via was we
-    well were what whatever when whence whenever where whereafter whereas whereby wherein
-    whereupon wherever whether which while whither who whoever whole whom whose why will with
-    within yet you your yours yourself yourselves s t said says say it's he's she's that's
-    """.split()
-)
 
 # Cue lexicons, as surface words; they are stemmed the same way as the text at import time.
 _CUE_LEXICONS: dict[str, tuple[str, ...]] = {
@@ -241,39 +214,8 @@ _REFUTE_BIGRAMS = (
 )
 
 
-def _stem(word: str) -> str:
-    """A light suffix stripper: enough to match "denies"/"denied"/"deny", fast and stable."""
-    if len(word) <= 3 or "'" in word or word.isdigit():
-        return word
-    if word.endswith("ies") and len(word) > 4:
-        return word[:-3] + "y"
-    if word.endswith("ied") and len(word) > 4:
-        return word[:-3] + "y"
-    if word.endswith("sses"):
-        return word[:-2]
-    if word.endswith("ing") and len(word) > 5:
-        return word[:-3]
-    if word.endswith("ed") and len(word) > 4:
-        return word[:-2]
-    if word.endswith("es") and len(word) > 4 and word[-3] in "sxz":
-        return word[:-2]
-    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
-
-
-def tokenize(text: str) -> list[str]:
-    """Lower-case, stemmed word tokens; stop words kept (the cue features need "not", "no")."""
-    return [_stem(w) for w in _TOKEN.findall(text.lower().translate(_APOSTROPHES))]
-
-
-def token_spans(text: str) -> list[tuple[str, int]]:
-    """:func:`tokenize`'s tokens with the offset where each starts in ``text``."""
-    return [(_stem(m.group(0)), m.start())
-            for m in _TOKEN.finditer(text.lower().translate(_APOSTROPHES))]
-
-
-_STOP_STEMS = frozenset(_stem(w) for w in _STOP_WORDS) - {
+# The model's stop list without the cue words: the features count those.
+_STOP_STEMS = frozenset(_stem(w) for w in MODEL_STOP_WORDS) - {
     _stem(w) for words in _CUE_LEXICONS.values() for w in words
 }
 CUE_GROUPS: tuple[str, ...] = tuple(_CUE_LEXICONS)
@@ -338,7 +280,7 @@ def _capitalised(text: str, *, skip_first: bool) -> set[str]:
     words = _CAPITALISED.findall(text)
     if skip_first and words and text.lstrip().startswith(words[0]):
         words = words[1:]
-    return {s for w in words if (s := _stem(w.lower().translate(_APOSTROPHES))) not in _STOP_STEMS}
+    return {s for w in words if (s := _stem(fold(w))) not in _STOP_STEMS}
 
 
 @dataclass(frozen=True)

@@ -37,8 +37,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from .features import STOP_STEMS, TextStats, token_spans, tokenize
+from .features import STOP_STEMS, TextStats
 from .numbers import CORRECTION, WORD_NUMBERS, Quantity, quantities, same_value
+from .text import token_spans, tokenize
 
 __all__ = ["ClaimReading", "ClaimReader", "attributed_source"]
 
@@ -77,7 +78,8 @@ DENIAL_GOVERNS = 0.5
 CONTENT_MIN = 0.3
 # A term carrying this share of a claim's weight must be stated for a flag.
 HEAVY_SHARE = 0.3
-# Words kept although the stance model's stop list drops them: they change what is claimed.
+# The reader's variant of the model's stop list (text.MODEL_STOP_WORDS, as features.STOP_STEMS):
+# words kept although the stance model's stop list drops them: they change what is claimed.
 _KEEP = frozenset(
     tokenize("first last only never not no nobody none behind without against cannot nor "
              "neither")
