@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from .clock import iso
 from .errors import InputError, StoreError
 from .judging.text import CLAIM_KEY_STOP_WORDS, plain_words, split_sentences
 
@@ -133,7 +134,7 @@ def add_claim(store: Store, story: str, *, text: str | None, development_id: int
         raise InputError("--key: use lower-case letters, digits and hyphens")
     try:
         claim_id = store.add_claim(story, key, text, source=source,
-                                   now=now.strftime("%Y-%m-%dT%H:%M:%SZ"))
+                                   now=iso(now))
     except StoreError as e:
         raise InputError(str(e)) from e
     return claim_id, key

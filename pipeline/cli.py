@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 import click
 
 from . import __version__
+from .clock import iso, utcnow
 from .config import Config, load_config, resolve_config_path
 from .errors import ClaimwatchError, ConfigError, InputError
 
@@ -276,7 +277,7 @@ def digest(ctx: click.Context, day: str | None, fmt: str, output: Path | None) -
         except ValueError as e:
             raise InputError(f"--date: expected YYYY-MM-DD, got {day!r}") from e
     with Store.open(config.storage.database) as store:
-        text = RENDERERS[fmt](build_digest(store, the_day, tz, now=datetime.now(ZoneInfo("UTC"))))
+        text = RENDERERS[fmt](build_digest(store, the_day, tz, now=utcnow()))
     if output is None:
         click.echo(text, nl=False)
     else:
@@ -340,7 +341,7 @@ def claims_add(ctx: click.Context, story_slug: str, text: str | None,
 
     with Store.open(config.storage.database) as store:
         claim_id, key = add_claim(store, story_slug, text=text, development_id=development_id,
-                                  key=key, now=datetime.now(ZoneInfo("UTC")))
+                                  key=key, now=utcnow())
     click.echo(f"added claim {claim_id} ({key}) to {story_slug}; the daemon picks it up on "
                f"its next cycle")
 
@@ -378,7 +379,7 @@ def review(ctx: click.Context, article_id: int | None, claim_key: str | None,
             target="match" if is_match else "development", verdict=verdict, reviewer=reviewer,
             note=note, article_id=article_id, claim_key=claim_key,
             development_id=development_id,
-            now=datetime.now(ZoneInfo("UTC")).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            now=iso(utcnow()),
         )
     what = f"article {article_id} / {claim_key}" if is_match else f"development {development_id}"
     click.echo(f"review {review_id}: {what} marked {verdict} by {reviewer}")
@@ -405,7 +406,7 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
     from .store import Store
 
     with Store.open(config.storage.database) as store:  # create and migrate it if new
-        atom = write_feed(store, config.storage.atom_file, now=datetime.now(ZoneInfo("UTC")),
+        atom = write_feed(store, config.storage.atom_file, now=utcnow(),
                           title=feed_title([s.title for s in config.stories]))
     argv = datasette_command(config.storage.database, host=host, port=port,
                              metadata=find_metadata(config.path))
@@ -430,7 +431,7 @@ def health(ctx: click.Context, max_age: int) -> None:
     """
     from .orchestration.daemon import heartbeat_age
 
-    age = heartbeat_age(ctx.obj.config, datetime.now(ZoneInfo("UTC")))
+    age = heartbeat_age(ctx.obj.config, utcnow())
     if age is None:
         click.echo("unhealthy: the daemon has not run yet", err=True)
         ctx.exit(1)
@@ -459,7 +460,7 @@ def status(ctx: click.Context, max_age: int) -> None:
     from .outputs.status import build_status, render_status
 
     config: Config = ctx.obj.config
-    now = datetime.now(ZoneInfo("UTC"))
+    now = utcnow()
     report = build_status(config, now=now, heartbeat_age=heartbeat_age(config, now),
                           max_age=max_age)
     click.echo(render_status(report), nl=False)
@@ -490,7 +491,7 @@ def feeds_list(ctx: click.Context, as_json: bool) -> None:
     from .store import Store
 
     config: Config = ctx.obj.config
-    now = datetime.now(ZoneInfo("UTC"))
+    now = utcnow()
     store = Store.open_readonly(config.storage.database) if (
         config.storage.database.is_file()) else None
     try:
@@ -542,7 +543,7 @@ def feeds_export(ctx: click.Context, output: Path | None) -> None:
     """
     from .opml import export_opml
 
-    data = export_opml(ctx.obj.config, now=datetime.now(ZoneInfo("UTC")))
+    data = export_opml(ctx.obj.config, now=utcnow())
     if output is None:
         click.echo(data.decode("utf-8"), nl=False)
     else:
@@ -604,7 +605,7 @@ def alerts_send(ctx: click.Context) -> None:
         raise InputError(f"no alert URLs under [alerts] in {config.path}")
     with Store.open(config.storage.database) as store:
         report = AlertSender(store, config.alerts,
-                             clock=lambda: datetime.now(ZoneInfo("UTC"))).run_once()
+                             clock=utcnow).run_once()
     click.echo(f"alerts: {report.sent} sent, {report.retrying} to retry, "
                f"{report.failed} given up")
 

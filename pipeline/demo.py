@@ -11,10 +11,10 @@ import http.server
 import json
 import threading
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
+from .clock import utcnow
 from .config import (
     AlertSettings,
     Config,
@@ -155,7 +155,7 @@ def run_demo(*, story_file: Path, database: Path, metadata: Path, port: int = 0,
             app.poll()
             atom = app.write_atom()
             sent = app.send_alerts(max_seconds=30)
-            now = datetime.now(UTC)
+            now = utcnow()
             digest = build_digest(app.store, now.date(), "UTC", now=now)
             files = write_digest(digest, digests)
     finally:

@@ -16,10 +16,10 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import cli
+from pipeline.clock import iso
 from pipeline.errors import BlockedURLError
 from pipeline.fetching.fetcher import Fetcher, is_forbidden_address
 from pipeline.ingesting.workers import WorkerPool
-from pipeline.orchestration.scheduling import iso
 from tests.e2e_site import rss
 from tests.feed_faults import faulty_feed
 from tests.localserver import LocalServer

@@ -48,6 +48,7 @@ RULES = [
     Rule("pipeline.outputs", "pipeline.fetching.fetcher", (), "outputs read the store, not HTTP"),
     Rule("pipeline.records", "pipeline", (), "records are plain data: no project imports"),
     Rule("pipeline.errors", "pipeline", (), "every module imports errors: it imports none"),
+    Rule("pipeline.clock", "pipeline", (), "every stage tells time: the clock imports nothing"),
     Rule("pipeline", "pipeline.orchestration.app",
          ("pipeline.cli", "pipeline.orchestration.daemon", "pipeline.demo"),
          "only the CLI, the daemon and the demo wire the app"),

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
+from pipeline.clock import iso, parse_optional
 from pipeline.errors import FetchTimeoutError, HTTPStatusError, NetworkError, ParseError
 from pipeline.orchestration import scheduling as s
 
@@ -29,7 +30,7 @@ def rng() -> random.Random:
 
 
 def next_at(decision: s.Decision) -> datetime:
-    value = s.parse_iso(decision.changes["next_poll_at"])
+    value = parse_optional(decision.changes["next_poll_at"])
     assert value is not None
     return value
 
@@ -111,7 +112,7 @@ def test_permanent_redirect_is_adopted_only_after_it_persisted() -> None:
     d = success(feed, permanent_redirect=target)
     assert "url" not in d.changes and d.changes["redirect_count"] == 1
     feed.redirect_target, feed.redirect_count = target, 1
-    feed.redirect_first_seen = s.iso(NOW - timedelta(days=8))
+    feed.redirect_first_seen = iso(NOW - timedelta(days=8))
     for _count in range(2, s.REDIRECT_MIN_COUNT):
         d = success(feed, permanent_redirect=target)
         assert "url" not in d.changes
@@ -122,15 +123,15 @@ def test_permanent_redirect_is_adopted_only_after_it_persisted() -> None:
 
 def test_a_redirect_that_stops_resets_the_count() -> None:
     feed = Feed(redirect_target="https://b.example/feed", redirect_count=4,
-                redirect_first_seen=s.iso(NOW - timedelta(days=30)))
+                redirect_first_seen=iso(NOW - timedelta(days=30)))
     d = success(feed, permanent_redirect=None)
     assert d.changes["redirect_count"] == 0 and "url" not in d.changes
 
 
 def test_unconditional_fetch_is_forced_every_12_hours() -> None:
     assert not s.use_validators(Feed(), NOW)
-    assert s.use_validators(Feed(last_unconditional_at=s.iso(NOW - timedelta(hours=1))), NOW)
-    assert not s.use_validators(Feed(last_unconditional_at=s.iso(NOW - timedelta(hours=13))),
+    assert s.use_validators(Feed(last_unconditional_at=iso(NOW - timedelta(hours=1))), NOW)
+    assert not s.use_validators(Feed(last_unconditional_at=iso(NOW - timedelta(hours=13))),
                                 NOW)
 
 
@@ -181,8 +182,8 @@ class FailingFeed(Feed):
 def test_a_feed_failing_for_30_days_is_disabled_with_a_reason() -> None:
     error = NetworkError("connection refused", url="https://a.example/feed")
     first = s.after_failure(FailingFeed(), error, now=NOW, rng=rng(), jitter=0.2)
-    assert first.changes["failing_since"] == s.iso(NOW) and first.outcome == "error"
-    later = FailingFeed(consecutive_errors=40, failing_since=s.iso(NOW))
+    assert first.changes["failing_since"] == iso(NOW) and first.outcome == "error"
+    later = FailingFeed(consecutive_errors=40, failing_since=iso(NOW))
     d = s.after_failure(later, error, now=NOW + timedelta(days=29), rng=rng(), jitter=0.2)
     assert d.outcome == "error" and "disabled_reason" not in d.changes
     d = s.after_failure(later, error, now=NOW + timedelta(days=30), rng=rng(), jitter=0.2)
@@ -194,7 +195,7 @@ def test_a_feed_failing_for_30_days_is_disabled_with_a_reason() -> None:
 
 
 def test_throttling_and_our_outage_do_not_count_towards_disabling() -> None:
-    feed = FailingFeed(consecutive_errors=40, failing_since=s.iso(NOW - timedelta(days=40)))
+    feed = FailingFeed(consecutive_errors=40, failing_since=iso(NOW - timedelta(days=40)))
     busy = HTTPStatusError("busy", url=feed.url, status=503, retry_after=60)
     assert s.after_failure(feed, busy, now=NOW, rng=rng(), jitter=0.2).outcome == "throttled"
     down = NetworkError("unreachable", url=feed.url)

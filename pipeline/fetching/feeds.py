@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from ..clock import iso
 from ..errors import ParseError
 from .urls import canonicalize, is_http_url, unwrap_redirect
 
@@ -145,6 +146,6 @@ def _iso(parsed_time: Any) -> str | None:
         return None
     try:
         ts = calendar.timegm(parsed_time)
-        return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return iso(datetime.fromtimestamp(ts, UTC))
     except (TypeError, ValueError, OverflowError):
         return None

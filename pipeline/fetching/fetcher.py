@@ -38,6 +38,7 @@ from typing import Any, Literal
 import httpcore
 import httpx
 
+from pipeline.clock import utcnow
 from pipeline.errors import (
     BlockedURLError,
     ContentError,
@@ -863,7 +864,7 @@ class Fetcher:
             retry_after = parse_retry_after(
                 response.headers.get("retry-after"),
                 date_header=response.headers.get("date"),
-                now=datetime.now(UTC),
+                now=utcnow(),
             )
         where = "" if str(response.url) == asked else f" from {response.url}"
         return HTTPStatusError(

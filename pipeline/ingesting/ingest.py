@@ -9,11 +9,11 @@ not recorded, so the next poll fetches it again.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
 from typing import Any
 
+from ..clock import Clock, iso
 from ..config import AlertSettings
 from ..errors import BlockedURLError, ExtractError, FetchError
 from ..fetching.feeds import FeedEntry
@@ -22,7 +22,7 @@ from ..fetching.urls import canonicalize, site_of
 from ..judging import judge, story_background
 from ..judging.developments import best_cluster
 from ..judging.stance import StanceModel
-from ..orchestration.scheduling import entry_retry_at, iso
+from ..orchestration.scheduling import entry_retry_at
 from ..outputs.alerts import payload as alert_payload
 from ..outputs.alerts import target_id, wants
 from ..records import Article, Judgment, Stance, Story
@@ -199,7 +199,7 @@ class Ingestor:
         stories: Sequence[Story],
         model: StanceModel,
         *,
-        clock: Callable[[], datetime],
+        clock: Clock,
         alerts: AlertSettings | None = None,
     ):
         self.store = store

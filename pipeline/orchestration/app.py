@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
+from ..clock import Clock, iso, utcnow
 from ..config import Config
 from ..errors import ExtractError, FetchError, InputError
 from ..fetching.fetcher import Fetcher
@@ -26,10 +26,6 @@ from .scheduling import IntervalBounds
 log = logging.getLogger(__name__)
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
 class App:
     """Everything one process needs, opened in order and closed in reverse."""
 
@@ -37,7 +33,7 @@ class App:
         self,
         config: Config,
         *,
-        clock: Callable[[], datetime] = utcnow,
+        clock: Clock = utcnow,
         model: StanceModel | None = None,
         database: Path | None = None,
         stop: threading.Event | None = None,
@@ -80,7 +76,7 @@ class App:
             raise
 
     def _now(self) -> str:
-        return self.clock().strftime("%Y-%m-%dT%H:%M:%SZ")
+        return iso(self.clock())
 
     def reload_stories(self) -> None:
         """Pick up claims added since start-up (``claimwatch claims add``)."""

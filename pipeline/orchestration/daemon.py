@@ -20,7 +20,7 @@ import contextlib
 import logging
 import signal
 import threading
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -28,6 +28,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from ..clock import iso, parse, utcnow
 from ..outputs.digest import build_digest, write_digest
 from ..store import Store
 from .app import App
@@ -46,7 +47,7 @@ def touch_heartbeat(config) -> None:
     """The scheduler is alive: ``claimwatch health`` (the container healthcheck) reads this."""
     path = heartbeat_path(config)
     try:
-        path.write_text(datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") + "\n")
+        path.write_text(iso(utcnow()) + "\n")
     except OSError:
         log.warning("event=heartbeat_failed path=%s", path)
 
@@ -58,7 +59,7 @@ def heartbeat_age(config, now: datetime) -> float | None:
     except OSError:
         return None
     try:
-        then = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+        then = parse(stamp)
     except ValueError:
         return None
     return (now - then).total_seconds()
@@ -125,7 +126,7 @@ class Daemon:
     def _wake_alerts(self) -> None:
         # Not scheduled (alerts off) or the scheduler is stopping: the next tick will do.
         with contextlib.suppress(Exception):
-            self.scheduler.modify_job("alerts", next_run_time=datetime.now(UTC))
+            self.scheduler.modify_job("alerts", next_run_time=utcnow())
 
     def write_digest(self, day: date | None = None) -> None:
         tz = self.app.config.schedule.timezone

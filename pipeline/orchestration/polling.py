@@ -35,6 +35,8 @@ from typing import Any
 
 import httpx
 
+from ..clock import Clock, iso
+from ..clock import parse_optional as parse_iso
 from ..config import NetworkConfig
 from ..errors import FetchError, FetchTimeoutError, ParseError
 from ..fetching.dispatch import HostDispatcher, Task
@@ -51,8 +53,6 @@ from .scheduling import (
     after_success,
     cache_max_age,
     is_outage,
-    iso,
-    parse_iso,
     use_validators,
 )
 
@@ -247,7 +247,7 @@ class Poller:
         network: NetworkConfig,
         *,
         jitter: float = 0.2,
-        clock: Callable[[], datetime],
+        clock: Clock,
         rng: random.Random | None = None,
         stop: threading.Event | None = None,
         max_in_flight: int | None = None,

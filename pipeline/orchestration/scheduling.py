@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from ..clock import iso
+from ..clock import parse_optional as parse_iso
 from ..errors import ClaimwatchError, HTTPStatusError, is_connection_failure
 
 MAX_BACKOFF = timedelta(days=1)
@@ -53,16 +55,6 @@ def entry_retry_at(attempts: int, now: datetime) -> datetime | None:
     if attempts >= ENTRY_RETRY_ATTEMPTS:
         return None
     return now + ENTRY_RETRY_FIRST * 2 ** max(attempts - 1, 0)
-
-
-def iso(dt: datetime) -> str:
-    return dt.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def parse_iso(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
 def jittered(interval: timedelta, rng: random.Random, jitter: float) -> timedelta:

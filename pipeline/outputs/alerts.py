@@ -36,15 +36,16 @@ import re
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any, Protocol
 
+from ..clock import Clock, iso
+from ..clock import parse_optional as parse_iso
 from ..config import AlertSettings
 from ..errors import AlertError
 from ..fetching.urls import is_http_url
-from ..orchestration.scheduling import iso, parse_iso
 from ..store import Store
 from .digest import Link, md_escape, md_link
 
@@ -272,7 +273,7 @@ class AlertSender:
         store: Store,
         settings: AlertSettings,
         *,
-        clock: Callable[[], datetime],
+        clock: Clock,
         notifier: Notifier | None = None,
     ):
         self.store = store

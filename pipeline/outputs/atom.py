@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..clock import iso, parse
 from ..fetching.urls import is_http_url
-from ..orchestration.scheduling import iso
 from ..store import Store
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -135,11 +135,11 @@ def _rfc3339(value: str) -> str | None:
     if not _DATE.match(value):
         return None
     try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        parsed = parse(value)
     except ValueError:
         return None
     if parsed.tzinfo is None:
-        return parsed.strftime("%Y-%m-%dT%H:%M:%SZ")
+        return iso(parsed)
     return parsed.isoformat()
 
 

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 import jinja2
 from markupsafe import Markup
 
+from ..clock import iso
 from ..fetching.urls import is_http_url
 from ..store import Store
 from .timeline import Timeline, build_timelines, svg, text_strip
@@ -131,7 +132,7 @@ def day_bounds(day: date, tz: str) -> tuple[str, str]:
     zone = ZoneInfo(tz)
     start = datetime.combine(day, time(0), zone).astimezone(ZoneInfo("UTC"))
     end = datetime.combine(day + timedelta(days=1), time(0), zone).astimezone(ZoneInfo("UTC"))
-    return start.strftime("%Y-%m-%dT%H:%M:%SZ"), end.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return iso(start), iso(end)
 
 
 def _link(title: str | None, url: str | None, site: str | None) -> Link:
@@ -226,7 +227,7 @@ def build_digest(store: Store, day: date, tz: str, *, now: datetime) -> Digest:
     return Digest(
         day=day.isoformat(),
         timezone=tz,
-        generated_at=now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        generated_at=iso(now),
         articles_seen=store.day_article_count(start, end),
         contradictions=contradictions,
         developments=tuple(developments),

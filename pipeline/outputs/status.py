@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from ..clock import iso
 from ..config import Config
 from ..errors import StoreError
-from ..orchestration.scheduling import iso
 from ..store import Store
 from .digest import day_bounds
 

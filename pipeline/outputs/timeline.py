@@ -12,9 +12,11 @@ import math
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from ..clock import parse
 
 # A month fits a mail client's width; an older story shows its last month.
 MAX_DAYS = 31
@@ -68,7 +70,7 @@ def build_timelines(rows: Iterable[dict[str, Any]], claims: Iterable[tuple[str, 
     zone = ZoneInfo(tz)
     buckets: dict[tuple[str, str], list[tuple[date, str]]] = {}
     for row in rows:
-        found = datetime.fromisoformat(row["found_at"].replace("Z", "+00:00")).astimezone(zone)
+        found = parse(row["found_at"]).astimezone(zone)
         buckets.setdefault((row["story"], row["claim_key"]), []).append(
             (found.date(), row["kind"]))
     timelines = []
