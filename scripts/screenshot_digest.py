@@ -24,7 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.config import load_story  # noqa: E402 (after the path set-up)
+from pipeline.clock import iso  # noqa: E402 (after the path set-up)
+from pipeline.config import load_story  # noqa: E402
 from pipeline.outputs.digest import build_digest, render_html  # noqa: E402
 from pipeline.store import Store  # noqa: E402
 
@@ -56,7 +57,7 @@ class Builder:
         with self.store.transaction() as db:
             return self.store.insert_article(db, {
                 "url": url or f"https://{site}/news/{self.n}", "title": title, "site": site,
-                "fetched_at": when.strftime("%Y-%m-%dT%H:%M:%SZ"), "text": "t",
+                "fetched_at": iso(when), "text": "t",
                 "content_hash": f"h{self.n}"})
 
     def match(self, article: int, key: str, stance: str, evidence: str, *, band: str = "flag",
@@ -71,7 +72,7 @@ class Builder:
             self.store.add_development_evidence(
                 db, story=self.story.slug, development_id=None, summary=sentence,
                 article_id=article, evidence=sentence, score=0.8,
-                now=when.strftime("%Y-%m-%dT%H:%M:%SZ"))
+                now=iso(when))
 
     def failing_feed(self, name: str, error: str) -> None:
         from pipeline.config import FeedConfig

@@ -17,6 +17,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from pipeline.clock import iso
 from pipeline.config import FeedConfig, NetworkConfig, load_config, load_story
 from pipeline.fetching.fetcher import Fetcher, NetworkSettings
 from pipeline.ingesting.ingest import Ingestor
@@ -32,10 +33,6 @@ REPO = Path(__file__).resolve().parent.parent
 STORY_FILE = REPO / "config" / "stories" / "pentagon-anthropic.toml"
 STORY_PAGES = REPO / "tests" / "data" / "story"
 T0 = datetime(2026, 3, 5, 12, 0, tzinfo=UTC)
-
-
-def iso(dt: datetime) -> str:
-    return dt.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class Clock:

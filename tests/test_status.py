@@ -9,6 +9,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from pipeline.cli import cli
+from pipeline.clock import iso as stamp
 from pipeline.config import load_config
 from pipeline.orchestration.daemon import heartbeat_path
 from pipeline.store import Store
@@ -31,10 +32,6 @@ url = "https://gone.example/feed.xml"
 name = "brand-new"
 url = "https://new.example/feed.xml"
 """
-
-
-def stamp(dt: datetime) -> str:
-    return dt.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def make_store(cfg: Path) -> None:
