@@ -782,7 +782,14 @@ class _progress_bar:
 
 def main() -> None:
     _signals.install()
-    cli(prog_name="claimwatch")
+    try:
+        cli(prog_name="claimwatch")
+    except _StopRequested as e:
+        # The signal came while click was still reading the command line, before _Group.invoke
+        # could catch it: the same rule, with the command taken from the arguments.
+        command = next((arg for arg in sys.argv[1:] if arg in cli.commands), "")
+        click.echo(f"stopped by {signal.Signals(e.signum).name} during start-up", err=True)
+        sys.exit(0 if command in _STOP_IS_SUCCESS else 128 + e.signum)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 import re
+import signal
 import sys
 import time
 from datetime import timedelta
@@ -472,3 +473,23 @@ def test_a_feed_gets_a_time_budget_in_a_cycle(tmp_path: Path, pool) -> None:
         finally:
             fetcher.close()
             store.close()
+
+
+@pytest.mark.parametrize(("argv", "code"), [(["run"], 0), (["poll"], 0), (["status"], 143)])
+def test_a_signal_while_the_command_line_is_read_exits_cleanly(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        argv: list[str], code: int) -> None:
+    # SIGTERM after main() installed its handler but before the command's own invoke() runs
+    # (click still parsing): the same exit codes as during start-up, and no traceback.
+    from pipeline import cli as cli_module
+
+    def parse_interrupted(*args: object, **kwargs: object) -> None:
+        raise cli_module._StopRequested(signal.SIGTERM)
+
+    monkeypatch.setattr(cli_module._signals, "install", lambda: None)
+    monkeypatch.setattr(type(cli_module.cli), "main", parse_interrupted)
+    monkeypatch.setattr(sys, "argv", ["claimwatch", "--config", "x.toml", *argv])
+    with pytest.raises(SystemExit) as exit_info:
+        cli_module.main()
+    assert exit_info.value.code == code
+    assert "stopped by SIGTERM during start-up" in capsys.readouterr().err
