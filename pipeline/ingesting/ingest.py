@@ -308,7 +308,11 @@ class Ingestor:
         same_text = self.store.article_by_hash(digest)
         exact_copy = same_text[0] if same_text else None
         # A copy always points at its group's root, never at another copy.
-        original = same_text[1] if same_text else self.syndication.find_original(article.text)
+        fingerprint = None if same_text else self.syndication.fingerprint(article.text)
+        if same_text:
+            original: int | None = same_text[1]
+        else:
+            original = fingerprint.root if fingerprint is not None else None
         judgments: list[tuple[Story, Judgment]] = []
         if exact_copy is None:
             for story in self.stories:
@@ -341,7 +345,7 @@ class Ingestor:
                 self.store.copy_judgments(db, exact_copy, article_id, now)
                 report.duplicates += 1
             else:
-                self.syndication.add(article_id, article.text)
+                self.syndication.add(article_id, fingerprint)
                 if original is not None:
                     report.duplicates += 1
                 for story, judgment in judgments:
@@ -374,7 +378,8 @@ class Ingestor:
                  report: IngestReport) -> IngestReport:
         """Replace a summary-only article's text by its page's, and judge it again, in one
         transaction: its earlier matches and development evidence go, the new ones come."""
-        original = self.syndication.find_original(article.text)
+        fingerprint = self.syndication.fingerprint(article.text)
+        original = fingerprint.root if fingerprint is not None else None
         if original is not None and original >= article_id:
             original = None  # it is the earliest of its group
         judgments = [(story, judge(article, story, model=self.model)) for story in self.stories]
@@ -389,7 +394,7 @@ class Ingestor:
             })
             if feed_id is not None and entry_row is not None:
                 self.store.record_entry(db, feed_id, {**entry_row, "article_id": article_id})
-            self.syndication.add(article_id, article.text)
+            self.syndication.add(article_id, fingerprint)
             for story, judgment in judgments:
                 self._write_judgment(db, story, judgment, article_id, article, now, report)
         report.upgraded += 1
