@@ -689,6 +689,12 @@ class Store:
         row = self.db.execute("SELECT id FROM articles WHERE url = ?", [url]).fetchone()
         return row[0] if row else None
 
+    def article_by_url(self, url: str) -> tuple[int, str | None, str | None] | None:
+        """(id, content hash, text source) of the article stored under ``url``."""
+        row = self.db.execute("SELECT id, content_hash, text_source FROM articles WHERE url = ?",
+                              [url]).fetchone()
+        return (row[0], row[1], row[2]) if row else None
+
     def relevant_stories(self, article_id: int) -> list[str]:
         """The slugs an article's ``relevant_stories`` holds comma-joined; [] when none."""
         row = self.db.execute("SELECT relevant_stories FROM articles WHERE id = ?",
