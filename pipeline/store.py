@@ -810,14 +810,16 @@ class Store:
     def insert_match(self, db: sqlite_utils.Database, row: dict[str, Any]) -> None:
         _insert_row(db, "matches", row, replace=True)  # one match per (article, claim)
 
-    def development_evidence(self, story: str) -> list[dict[str, Any]]:
+    def development_evidence(self, story: str,
+                             except_article: int | None = None) -> list[dict[str, Any]]:
         """Every sentence filed under the story's developments: what new reports are
-        clustered against."""
+        clustered against. ``except_article``'s own sentences are left out (an article about
+        to be judged again: its evidence is cleared before the new is written)."""
         return self.query(
             """SELECT ad.development_id, ad.evidence FROM article_developments ad
                JOIN developments d ON d.id = ad.development_id
-               WHERE d.story = ? ORDER BY ad.development_id""",
-            [story],
+               WHERE d.story = ? AND ad.article_id IS NOT ? ORDER BY ad.development_id""",
+            [story, except_article],
         )
 
     def add_development_evidence(

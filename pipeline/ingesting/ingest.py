@@ -20,7 +20,7 @@ from ..fetching.feeds import FeedEntry
 from ..fetching.fetcher import Fetcher, FetchResult
 from ..fetching.urls import canonicalize, site_of
 from ..judging import judge, story_background
-from ..judging.developments import best_cluster
+from ..judging.developments import NewCluster, assign_clusters
 from ..judging.stance import StanceModel
 from ..orchestration.scheduling import iso
 from ..outputs.alerts import payload as alert_payload
@@ -321,6 +321,7 @@ class Ingestor:
         original = intent.root if isinstance(intent, StoreCopy) else intent.duplicate_of
         judgments = intent.content.judgments if isinstance(intent, StoreNew) else ()
         relevant_slugs = [s.slug for s, j in judgments if j.relevant]
+        choices = self._cluster_developments(judgments, except_article=None)
         with self.store.transaction() as db:
             article_id = self.store.insert_article(
                 db,
@@ -349,7 +350,8 @@ class Ingestor:
                 if original is not None:
                     report.duplicates += 1
                 for story, judgment in judgments:
-                    self._write_judgment(db, story, judgment, article_id, article, now, report)
+                    self._write_judgment(db, story, judgment, article_id, article, now, report,
+                                         choices.get(story.slug, []))
         report.stored += 1
         if isinstance(intent, StoreCopy):
             relevant_slugs = self.store.relevant_stories(article_id)
@@ -368,6 +370,8 @@ class Ingestor:
         article_id, article = intent.article_id, intent.article
         judgments = intent.content.judgments
         relevant_slugs = [s.slug for s, j in judgments if j.relevant]
+        # Its own evidence is cleared in the transaction, so it is no cluster to join.
+        choices = self._cluster_developments(judgments, except_article=article_id)
         with self.store.transaction() as db:
             self.store.clear_judgments(db, article_id, now)
             self.store.update_article(db, article_id, {
@@ -380,15 +384,36 @@ class Ingestor:
             record(db, intent.entry)
             self.syndication.add(article_id, intent.content.fingerprint)
             for story, judgment in judgments:
-                self._write_judgment(db, story, judgment, article_id, article, now, report)
+                self._write_judgment(db, story, judgment, article_id, article, now, report,
+                                     choices.get(story.slug, []))
         report.upgraded += 1
         report.relevant += 1 if relevant_slugs else 0
         log.info("event=article_upgraded id=%s url=%s relevant=%s", article_id, article.url,
                  ",".join(relevant_slugs) or "-")
         return report
 
+    def _cluster_developments(
+        self, judgments: Sequence[tuple[Story, Judgment]], *, except_article: int | None
+    ) -> dict[str, list[int | NewCluster]]:
+        """Per story, the development each of the article's candidates joins or opens
+        (:func:`assign_clusters`, pure), from the evidence read before the write transaction.
+        ``except_article``: an article judged again, whose old evidence does not count."""
+        choices: dict[str, list[int | NewCluster]] = {}
+        for story, judgment in judgments:
+            if not (judgment.relevant and judgment.developments):
+                continue
+            background = story_background(story)
+            clusters: dict[int, list[frozenset[str]]] = {}
+            for row in self.store.development_evidence(story.slug, except_article):
+                clusters.setdefault(row["development_id"], []).append(
+                    background.novel_terms(row["evidence"]))
+            choices[story.slug] = assign_clusters([d.terms for d in judgment.developments],
+                                                  list(clusters.items()))
+        return choices
+
     def _write_judgment(self, db, story: Story, judgment: Judgment, article_id: int,
-                        article: Article, now: str, report: IngestReport) -> None:
+                        article: Article, now: str, report: IngestReport,
+                        choices: Sequence[int | NewCluster]) -> None:
         if not judgment.relevant:
             return
         claim_ids = {c.key: c.id for c in story.claims}
@@ -426,13 +451,14 @@ class Ingestor:
                 )
         if not judgment.developments:
             return
-        background = story_background(story)
-        clusters: dict[int, list[frozenset[str]]] = {}
-        for row in self.store.development_evidence(story.slug):
-            clusters.setdefault(row["development_id"], []).append(
-                background.novel_terms(row["evidence"]))
-        for dev in judgment.developments:
-            match_id = best_cluster(dev.terms, list(clusters.items()))
+        opened: list[int] = []  # ids of the developments this article opens, in order
+        for dev, choice in zip(judgment.developments, choices, strict=True):
+            if not isinstance(choice, NewCluster):
+                match_id: int | None = choice
+            elif choice.n < len(opened):
+                match_id = opened[choice.n]
+            else:
+                match_id = None
             dev_id = self.store.add_development_evidence(
                 db,
                 story=story.slug,
@@ -443,8 +469,8 @@ class Ingestor:
                 score=dev.score,
                 now=now,
             )
-            clusters.setdefault(dev_id, []).append(dev.terms)
             if match_id is None:
+                opened.append(dev_id)
                 self._queue_alert(db, kind="development", band="flag", story=story,
                                   development_id=dev_id, article_id=article_id,
                                   article=article, evidence=dev.sentence, score=dev.score,

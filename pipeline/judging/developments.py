@@ -13,6 +13,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
+
+K = TypeVar("K")
 
 _WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 _STOP = frozenset(
@@ -91,12 +94,46 @@ def same_development(a: frozenset[str], b: frozenset[str]) -> bool:
 
 
 def best_cluster(novel: frozenset[str],
-                 clusters: Sequence[tuple[int, Sequence[frozenset[str]]]]) -> int | None:
+                 clusters: Sequence[tuple[K, Sequence[frozenset[str]]]]) -> K | None:
     """The id of the cluster whose closest member is most similar to ``novel``, if any
-    member is close enough."""
-    best_id, best = None, 0.0
+    member is close enough (the first such cluster on a tie)."""
+    best_id: K | None = None
+    best = 0.0
     for cluster_id, members in clusters:
         score = max((overlap(novel, m) for m in members), default=0.0)
         if score >= MIN_OVERLAP and score > best:
             best_id, best = cluster_id, score
     return best_id
+
+
+@dataclass(frozen=True)
+class NewCluster:
+    """The ``n``-th development (from 0) that the article being written opens."""
+
+    n: int
+
+
+def assign_clusters(
+    candidates: Sequence[frozenset[str]],
+    clusters: Sequence[tuple[int, Sequence[frozenset[str]]]],
+) -> list[int | NewCluster]:
+    """For each of an article's development candidates (their novel terms, in order), the
+    stored development it joins, or the :class:`NewCluster` it opens or joins: a candidate
+    that joins nothing opens one, and a later candidate of the same article may join it.
+
+    ``clusters`` are the story's stored developments with their members' novel terms, in the
+    order :func:`best_cluster` prefers them on a tie (the store's, by id); a new development
+    comes after them, as its id will.
+    """
+    members: dict[int | NewCluster, list[frozenset[str]]] = {
+        cluster_id: list(terms) for cluster_id, terms in clusters}
+    choices: list[int | NewCluster] = []
+    opened = 0
+    for terms in candidates:
+        choice = best_cluster(terms, list(members.items()))
+        if choice is None:
+            choice = NewCluster(opened)
+            opened += 1
+        members.setdefault(choice, []).append(terms)
+        choices.append(choice)
+    return choices
