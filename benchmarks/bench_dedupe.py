@@ -1,7 +1,7 @@
 """Cost of syndication detection per article as the store grows.
 
 Fills a WAL-mode SQLite file with 1,000, then 10,000, then 100,000 indexed articles and, at each
-size, times what the pipeline does per new article: ``find_original`` then ``add`` inside one
+size, times what the pipeline does per new article: ``fingerprint`` then ``add`` inside one
 ``db.atomic()`` (the commit, which the store pays for the article anyway, is timed apart).
 A naive reference (containment against every stored article, read from the same
 table) is timed at 1,000 and 10,000 in the same run.
@@ -95,13 +95,14 @@ def probes(count: int, stored: int, offset: int) -> list[tuple[str, int | None]]
 
 
 def time_index(db, index, batch, next_id: int) -> tuple[list[float], list[float], int]:
-    """Microseconds per article for find_original + add, and for the commit; wrong answers."""
+    """Microseconds per article for fingerprint + add, and for the commit; wrong answers."""
     times, commits, wrong = [], [], 0
     for n, (text, expected) in enumerate(batch):
         with db.atomic():
             started = time.perf_counter()
-            found = index.find_original(text)
-            index.add(next_id + n, text)
+            fingerprint = index.fingerprint(text)
+            found = None if fingerprint is None else fingerprint.root
+            index.add(next_id + n, fingerprint)
             done = time.perf_counter()
         commits.append((time.perf_counter() - done) * 1e6)
         times.append((done - started) * 1e6)
@@ -135,7 +136,7 @@ def main() -> int:
     print(
         f"{dedupe.NUM_PERM} permutations, {dedupe.BANDS} bands x {dedupe.ROWS} rows; "
         f"{WORDS}-word articles, {FOOTER_SHARE:.0%} with a shared footer; "
-        f"{args.probes} probes per size (find_original + add in one transaction)"
+        f"{args.probes} probes per size (fingerprint + add in one transaction)"
     )
     results: dict[int, float] = {}
     naive: dict[int, float] = {}

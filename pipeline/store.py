@@ -689,6 +689,12 @@ class Store:
         row = self.db.execute("SELECT id FROM articles WHERE url = ?", [url]).fetchone()
         return row[0] if row else None
 
+    def article_by_url(self, url: str) -> tuple[int, str | None, str | None] | None:
+        """(id, content hash, text source) of the article stored under ``url``."""
+        row = self.db.execute("SELECT id, content_hash, text_source FROM articles WHERE url = ?",
+                              [url]).fetchone()
+        return (row[0], row[1], row[2]) if row else None
+
     def relevant_stories(self, article_id: int) -> list[str]:
         """The slugs an article's ``relevant_stories`` holds comma-joined; [] when none."""
         row = self.db.execute("SELECT relevant_stories FROM articles WHERE id = ?",
@@ -804,14 +810,16 @@ class Store:
     def insert_match(self, db: sqlite_utils.Database, row: dict[str, Any]) -> None:
         _insert_row(db, "matches", row, replace=True)  # one match per (article, claim)
 
-    def development_evidence(self, story: str) -> list[dict[str, Any]]:
+    def development_evidence(self, story: str,
+                             except_article: int | None = None) -> list[dict[str, Any]]:
         """Every sentence filed under the story's developments: what new reports are
-        clustered against."""
+        clustered against. ``except_article``'s own sentences are left out (an article about
+        to be judged again: its evidence is cleared before the new is written)."""
         return self.query(
             """SELECT ad.development_id, ad.evidence FROM article_developments ad
                JOIN developments d ON d.id = ad.development_id
-               WHERE d.story = ? ORDER BY ad.development_id""",
-            [story],
+               WHERE d.story = ? AND ad.article_id IS NOT ? ORDER BY ad.development_id""",
+            [story, except_article],
         )
 
     def add_development_evidence(

@@ -326,3 +326,21 @@ def test_migration_m007_reindexes_a_store_of_the_first_fingerprint(tmp_path: Pat
         assert roots == {1: 1, 2: 1}
     finally:
         store.close()
+
+
+def test_a_fingerprint_carries_the_lookup_to_add(index: dedupe.SyndicationIndex) -> None:
+    wire = index.fingerprint(fixture("wire"))
+    assert wire is not None and wire.root is None and len(wire.band_keys) == dedupe.BANDS
+    index.add(1, wire)
+    copy = index.fingerprint(fixture("copy_trimmed"))
+    assert copy is not None and copy.root == 1
+    index.add(2, copy)
+    assert index.find_original(fixture("copy_extra")) == 1
+    # Nothing is kept between calls: a fingerprint taken before another add still applies.
+    other = index.fingerprint(fixture(DIFFERENT[0]))
+    index.add(3, fixture(DIFFERENT[1]))
+    assert other is not None
+    index.add(4, other)
+    assert index.find_original(fixture(DIFFERENT[0])) == 4
+    assert index.fingerprint("too short") is None
+    index.add(5, None)  # nothing to index

@@ -44,12 +44,14 @@ import re
 import sys
 import unicodedata
 from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 
 import numpy as np
 import sqlite_utils
 
 __all__ = [
     "BANDS",
+    "Fingerprint",
     "MIN_WORDS",
     "NUM_PERM",
     "ROWS",
@@ -304,6 +306,21 @@ def _band_keys(sig: np.ndarray) -> list[int]:
     return keys
 
 
+@dataclass(frozen=True, eq=False)
+class Fingerprint:
+    """One text's place in the index, as :meth:`SyndicationIndex.fingerprint` found it.
+
+    ``shingles`` are the text's sorted unique uint64 shingle hashes, ``band_keys`` the LSH keys
+    of their signature and ``root`` the earliest stored article the text is a copy of (None for
+    an original). A plain value: the lookup's result travels from the lookup to
+    :meth:`SyndicationIndex.add` in the caller's hands, so an article costs one lookup, not two.
+    """
+
+    shingles: np.ndarray
+    band_keys: tuple[int, ...]
+    root: int | None
+
+
 class SyndicationIndex:
     """MinHash LSH index of stored articles, kept in the SQLite store.
 
@@ -324,9 +341,6 @@ class SyndicationIndex:
 
     def __init__(self, db: sqlite_utils.Database):
         self.db = db
-        # The last find_original() lookup, reused by an add() of the same text that follows it
-        # (the pipeline's order), so an article costs one lookup, not two. Any add() clears it.
-        self._last: tuple[str, np.ndarray, int | None, list[int]] | None = None
 
     def ensure_tables(self) -> None:
         """Create the index tables if missing (idempotent)."""
@@ -340,36 +354,48 @@ class SyndicationIndex:
             " article_id INTEGER PRIMARY KEY, root_id INTEGER NOT NULL, shingles BLOB NOT NULL)"
         )
 
-    def find_original(self, text: str) -> int | None:
-        """Id of the earliest stored article ``text`` is a copy of, else None.
+    def fingerprint(self, text: str) -> Fingerprint | None:
+        """Look ``text`` up: its shingles, band keys and the root of the group it copies.
 
-        "Earliest" is the root of the copy group: if B was stored as a copy of A, a text that
-        matches only B still returns A. Always None for texts under ``MIN_WORDS`` words.
+        None for texts under ``MIN_WORDS`` words (never matched, never indexed). Pass the result
+        to :meth:`add` to index the article without a second lookup.
         """
         words = normalise(text).split()
         if not _long_enough(words):
             return None
         array = _shingle_array(words, SHINGLE_WORDS)
         root, keys = self._find(array)
-        self._last = (text, array, root, keys)
-        return root
+        return Fingerprint(shingles=array, band_keys=tuple(keys), root=root)
 
-    def add(self, article_id: int, text: str) -> None:
+    def find_original(self, text: str) -> int | None:
+        """Id of the earliest stored article ``text`` is a copy of, else None.
+
+        "Earliest" is the root of the copy group: if B was stored as a copy of A, a text that
+        matches only B still returns A. Always None for texts under ``MIN_WORDS`` words.
+        """
+        found = self.fingerprint(text)
+        return None if found is None else found.root
+
+    def add(self, article_id: int, text: str | Fingerprint | None) -> None:
         """Index ``article_id`` (idempotent: re-adding replaces its previous entry).
 
-        Call it inside the transaction that stores the article; it opens only a savepoint and
-        never commits. Called right after :meth:`find_original` with the same text, it reuses
-        that lookup. Does nothing for texts under ``MIN_WORDS`` words (never matched anyway).
+        ``text`` is the article's text, or its :meth:`fingerprint` taken before (the pipeline's
+        way: the lookup is then not repeated), or None (a text too short to index). Call it
+        inside the transaction that stores the article; it opens only a savepoint and never
+        commits. Does nothing for texts under ``MIN_WORDS`` words (never matched anyway).
         """
-        last, self._last = self._last, None
         # Inside the caller's transaction atomic() is a savepoint: all of this or none of it,
         # and the caller's transaction is neither committed nor ended.
         with self.db.atomic():
             removed = self._remove(article_id)
-            if last is not None and last[0] == text and not removed:
-                _, array, root, keys = last
+            if isinstance(text, Fingerprint):
+                array = text.shingles
+                if removed:  # the lookup may have matched the entry just removed: look again
+                    root, keys = self._find(array, exclude=article_id)
+                else:
+                    root, keys = text.root, list(text.band_keys)
             else:
-                words = normalise(text).split()
+                words = normalise(text).split() if text is not None else []
                 if not _long_enough(words):
                     return
                 array = _shingle_array(words, SHINGLE_WORDS)

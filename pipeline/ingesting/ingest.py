@@ -9,7 +9,7 @@ not recorded, so the next poll fetches it again.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -20,37 +20,38 @@ from ..fetching.feeds import FeedEntry
 from ..fetching.fetcher import Fetcher, FetchResult
 from ..fetching.urls import canonicalize, site_of
 from ..judging import judge, story_background
-from ..judging.developments import best_cluster
+from ..judging.developments import NewCluster, assign_clusters
 from ..judging.stance import StanceModel
-from ..orchestration.scheduling import entry_retry_at
 from ..outputs.alerts import payload as alert_payload
 from ..outputs.alerts import target_id, wants
 from ..records import Article, Judgment, Stance, Story
 from ..store import Store
+from .decide import (
+    Content,
+    EntryState,
+    Intent,
+    KnownArticle,
+    NeedsContent,
+    Prepared,
+    RecordFailure,
+    SkipExisting,
+    Snapshot,
+    StoreCopy,
+    StoreNew,
+    Upgrade,
+    decide,
+    own_url,
+)
 from .dedupe import SyndicationIndex
 from .extract import ExtractedPage, content_hash, extract_page, text_from_plain
 from .workers import RemoteError, WorkerCrashed, WorkerPool, WorkerTimeout
 
+__all__ = ["IngestReport", "Ingestor", "Prepared", "extract_fetched", "fetch_and_extract",
+           "prepare_entry", "prepare_fetched"]
+
 log = logging.getLogger(__name__)
 
 _HTML_TYPES = {"text/html", "application/xhtml+xml", ""}
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """An article ready to be judged and stored (or the reason it is only an entry)."""
-
-    entry_url: str | None
-    article: Article | None
-    text_source: str  # page | feed_summary | file
-    fetch_error: str | None = None
-    # Nothing usable now, but the page may work later: the entry is recorded as waiting for a
-    # retry, with backoff (``scheduling.entry_retry``).
-    retryable: bool = False
-    # The address guard refused the link (a private or metadata address, a downgrade): the
-    # entry is recorded as refused and nothing of it, not even the feed's summary, becomes
-    # content, is judged or is linked from any output.
-    refused: bool = False
 
 
 @dataclass
@@ -238,83 +239,88 @@ class Ingestor:
     def store_prepared(
         self, prepared: Prepared, *, feed_id: int | None, entry: FeedEntry | None
     ) -> IngestReport:
-        report = IngestReport()
-        now = iso(self.clock())
-        article = prepared.article
-        entry_row = None
-        if entry is not None:
-            entry_row = {
-                "guid_key": entry.guid_key,
-                "url": prepared.entry_url,
-                "title": entry.title,
-                "first_seen_at": now,
-            }
+        """Decide what ``prepared`` is (:func:`decide.decide`, pure) from the store's answers
+        read first, then apply the intent in one transaction."""
+        clock_now = self.clock()
+        attempts = entry.attempts if entry is not None else None
+        snapshot = self._snapshot(prepared.article, prepared.entry_url)
+        intent = decide(prepared, snapshot, attempts=attempts, now=clock_now)
+        if isinstance(intent, NeedsContent):
+            intent = decide(prepared, snapshot, attempts=attempts, now=clock_now,
+                            content=self._content(intent.article))
+        return self._apply(intent, prepared, feed_id=feed_id, entry=entry, now=iso(clock_now))
+
+    def _snapshot(self, article: Article | None, entry_url: str | None) -> Snapshot | None:
+        """The store's answers about an article, all read before deciding."""
         if article is None:
+            return None
+        digest = content_hash(article.text)
+        by_url: dict[str, KnownArticle] = {}
+        for url in {article.url, own_url(entry_url)}:
+            row = self.store.article_by_url(url) if url else None
+            if url and row is not None:
+                by_url[url] = KnownArticle(*row)
+        return Snapshot(content_hash=digest, by_url=by_url,
+                        same_text=self.store.article_by_hash(digest))
+
+    def _content(self, article: Article) -> Content:
+        """The syndication lookup and the judgments: only for an article that needs them."""
+        fingerprint = self.syndication.fingerprint(article.text)
+        judgments = tuple((story, judge(article, story, model=self.model))
+                          for story in self.stories)
+        return Content(fingerprint, judgments)
+
+    def _apply(self, intent: Intent, prepared: Prepared, *, feed_id: int | None,
+               entry: FeedEntry | None, now: str) -> IngestReport:
+        """Write what ``intent`` says in one transaction, and count it in a report."""
+        report = IngestReport()
+        entry_row = None
+        if feed_id is not None and entry is not None:
+            entry_row = {"guid_key": entry.guid_key, "url": prepared.entry_url,
+                         "title": entry.title, "first_seen_at": now}
+
+        def record(db: Any, state: EntryState) -> None:
+            if entry_row is not None:
+                assert feed_id is not None
+                self.store.record_entry(db, feed_id, {**entry_row, **_entry_fields(state)})
+
+        if prepared.fetch_error or prepared.article is None:
             report.fetch_errors += 1
             if prepared.entry_url:  # an entry without a link has no page to fail
                 report.failed_pages.append(prepared.fetch_error or "no text")
-            state: dict[str, Any] = {"article_id": None, "error": prepared.fetch_error}
-            if prepared.refused:
+        if isinstance(intent, RecordFailure):
+            if intent.outcome == "refused":
                 report.refused += 1
-                state["status"] = "refused"
                 log.warning("event=link_refused url=%s reason=%r", prepared.entry_url,
                             prepared.fetch_error)
-            elif prepared.retryable and entry is not None:
-                attempts = entry.attempts + 1
-                retry_at = entry_retry_at(attempts, self.clock())
-                state.update(status="retry" if retry_at else "failed", attempts=attempts,
-                             retry_at=iso(retry_at) if retry_at else None)
-                if retry_at:
+            elif intent.outcome == "retry":
+                if intent.entry.retry_at:
                     report.deferred += 1
                 log.info("event=article_deferred url=%s attempts=%d retry_at=%s reason=%r",
-                         prepared.entry_url, attempts, state["retry_at"], prepared.fetch_error)
+                         prepared.entry_url, intent.entry.attempts, intent.entry.retry_at,
+                         prepared.fetch_error)
             else:
-                state["status"] = "failed"
                 log.info("event=article_skipped url=%s reason=%r", prepared.entry_url,
                          prepared.fetch_error)
-            if feed_id is not None and entry_row is not None:
+            if entry_row is not None:
                 with self.store.transaction() as db:
-                    self.store.record_entry(db, feed_id, {**entry_row, **state})
+                    record(db, intent.entry)
             return report
-        if prepared.fetch_error:
-            report.fetch_errors += 1
-            if prepared.entry_url:
-                report.failed_pages.append(prepared.fetch_error)
-
-        digest = content_hash(article.text)
-        existing = self.store.article_id_by_url(article.url)
-        own_url = canonicalize(prepared.entry_url) if prepared.entry_url else None
-        if existing is not None and own_url and own_url != article.url:
-            if self.store.article_hash(existing) != digest:
-                # Another text already holds this canonical URL: a CMS that points every page
-                # at one canonical, or redirects to a consent page. Keep it under its own URL.
-                article = replace(article, url=own_url, site=site_of(own_url))
-                existing = self.store.article_id_by_url(own_url)
-        elif existing is None and own_url and own_url != article.url:
-            existing = self.store.article_id_by_url(own_url)
-        if existing is not None:
-            if (entry is not None and entry.attempts and prepared.text_source == "page"
-                    and self.store.article_source(existing) == "feed_summary"):
-                # The page of an article stored from its feed summary (its page had failed for
-                # a transient reason) arrived at a retry: the article gets its full text.
-                return self._upgrade(existing, article, prepared, feed_id, entry_row, digest,
-                                     now, report)
+        if isinstance(intent, SkipExisting):
             report.skipped += 1
-            if feed_id is not None and entry_row is not None:
+            if entry_row is not None:
                 with self.store.transaction() as db:
-                    self.store.record_entry(db, feed_id, {**entry_row, "article_id": existing})
+                    record(db, intent.entry)
             return report
-
-        same_text = self.store.article_by_hash(digest)
-        exact_copy = same_text[0] if same_text else None
-        # A copy always points at its group's root, never at another copy.
-        original = same_text[1] if same_text else self.syndication.find_original(article.text)
-        judgments: list[tuple[Story, Judgment]] = []
-        if exact_copy is None:
-            for story in self.stories:
-                judgments.append((story, judge(article, story, model=self.model)))
+        if isinstance(intent, Upgrade):
+            return self._upgrade(intent, record, now, report)
+        assert isinstance(intent, StoreCopy | StoreNew), intent
+        article = intent.article
+        digest = intent.content_hash
+        original = intent.root if isinstance(intent, StoreCopy) else intent.duplicate_of
+        judgments = intent.content.judgments if isinstance(intent, StoreNew) else ()
         relevant_slugs = [s.slug for s, j in judgments if j.relevant]
-
+        choices = self._cluster_developments(judgments, except_article=None)
         with self.store.transaction() as db:
             article_id = self.store.insert_article(
                 db,
@@ -334,20 +340,19 @@ class Ingestor:
                     "relevant_stories": ",".join(relevant_slugs) or None,
                 },
             )
-            if feed_id is not None and entry_row is not None:
-                self.store.record_entry(db, feed_id, {**entry_row, "article_id": article_id,
-                                                      **self._summary_retry(prepared, entry)})
-            if exact_copy is not None:
-                self.store.copy_judgments(db, exact_copy, article_id, now)
+            record(db, replace(intent.entry, article_id=article_id))
+            if isinstance(intent, StoreCopy):
+                self.store.copy_judgments(db, intent.of, article_id, now)
                 report.duplicates += 1
             else:
-                self.syndication.add(article_id, article.text)
+                self.syndication.add(article_id, intent.content.fingerprint)
                 if original is not None:
                     report.duplicates += 1
                 for story, judgment in judgments:
-                    self._write_judgment(db, story, judgment, article_id, article, now, report)
+                    self._write_judgment(db, story, judgment, article_id, article, now, report,
+                                         choices.get(story.slug, []))
         report.stored += 1
-        if exact_copy is not None:
+        if isinstance(intent, StoreCopy):
             relevant_slugs = self.store.relevant_stories(article_id)
         report.relevant += 1 if relevant_slugs else 0
         log.info(
@@ -357,49 +362,57 @@ class Ingestor:
         )
         return report
 
-    def _summary_retry(self, prepared: Prepared, entry: FeedEntry | None) -> dict[str, Any]:
-        """An article stored from its feed summary because its page failed for a transient
-        reason: its entry waits for a retry of the page, with backoff."""
-        if not (prepared.retryable and prepared.text_source == "feed_summary" and entry):
-            return {}
-        attempts = entry.attempts + 1
-        retry_at = entry_retry_at(attempts, self.clock())
-        if retry_at is None:
-            return {"status": "failed", "attempts": attempts, "error": prepared.fetch_error}
-        return {"status": "retry", "attempts": attempts, "retry_at": iso(retry_at),
-                "error": prepared.fetch_error}
-
-    def _upgrade(self, article_id: int, article: Article, prepared: Prepared,
-                 feed_id: int | None, entry_row: dict[str, Any] | None, digest: str, now: str,
+    def _upgrade(self, intent: Upgrade, record: Callable[[Any, EntryState], None], now: str,
                  report: IngestReport) -> IngestReport:
         """Replace a summary-only article's text by its page's, and judge it again, in one
         transaction: its earlier matches and development evidence go, the new ones come."""
-        original = self.syndication.find_original(article.text)
-        if original is not None and original >= article_id:
-            original = None  # it is the earliest of its group
-        judgments = [(story, judge(article, story, model=self.model)) for story in self.stories]
+        article_id, article = intent.article_id, intent.article
+        judgments = intent.content.judgments
         relevant_slugs = [s.slug for s, j in judgments if j.relevant]
+        # Its own evidence is cleared in the transaction, so it is no cluster to join.
+        choices = self._cluster_developments(judgments, except_article=article_id)
         with self.store.transaction() as db:
             self.store.clear_judgments(db, article_id, now)
             self.store.update_article(db, article_id, {
                 "title": article.title, "author": article.author,
                 "published_at": article.published_at, "text": article.text,
-                "content_hash": digest, "duplicate_of": original, "text_source": "page",
-                "fetch_error": None, "relevant_stories": ",".join(relevant_slugs) or None,
+                "content_hash": intent.content_hash, "duplicate_of": intent.duplicate_of,
+                "text_source": "page", "fetch_error": None,
+                "relevant_stories": ",".join(relevant_slugs) or None,
             })
-            if feed_id is not None and entry_row is not None:
-                self.store.record_entry(db, feed_id, {**entry_row, "article_id": article_id})
-            self.syndication.add(article_id, article.text)
+            record(db, intent.entry)
+            self.syndication.add(article_id, intent.content.fingerprint)
             for story, judgment in judgments:
-                self._write_judgment(db, story, judgment, article_id, article, now, report)
+                self._write_judgment(db, story, judgment, article_id, article, now, report,
+                                     choices.get(story.slug, []))
         report.upgraded += 1
         report.relevant += 1 if relevant_slugs else 0
         log.info("event=article_upgraded id=%s url=%s relevant=%s", article_id, article.url,
                  ",".join(relevant_slugs) or "-")
         return report
 
+    def _cluster_developments(
+        self, judgments: Sequence[tuple[Story, Judgment]], *, except_article: int | None
+    ) -> dict[str, list[int | NewCluster]]:
+        """Per story, the development each of the article's candidates joins or opens
+        (:func:`assign_clusters`, pure), from the evidence read before the write transaction.
+        ``except_article``: an article judged again, whose old evidence does not count."""
+        choices: dict[str, list[int | NewCluster]] = {}
+        for story, judgment in judgments:
+            if not (judgment.relevant and judgment.developments):
+                continue
+            background = story_background(story)
+            clusters: dict[int, list[frozenset[str]]] = {}
+            for row in self.store.development_evidence(story.slug, except_article):
+                clusters.setdefault(row["development_id"], []).append(
+                    background.novel_terms(row["evidence"]))
+            choices[story.slug] = assign_clusters([d.terms for d in judgment.developments],
+                                                  list(clusters.items()))
+        return choices
+
     def _write_judgment(self, db, story: Story, judgment: Judgment, article_id: int,
-                        article: Article, now: str, report: IngestReport) -> None:
+                        article: Article, now: str, report: IngestReport,
+                        choices: Sequence[int | NewCluster]) -> None:
         if not judgment.relevant:
             return
         claim_ids = {c.key: c.id for c in story.claims}
@@ -437,13 +450,14 @@ class Ingestor:
                 )
         if not judgment.developments:
             return
-        background = story_background(story)
-        clusters: dict[int, list[frozenset[str]]] = {}
-        for row in self.store.development_evidence(story.slug):
-            clusters.setdefault(row["development_id"], []).append(
-                background.novel_terms(row["evidence"]))
-        for dev in judgment.developments:
-            match_id = best_cluster(dev.terms, list(clusters.items()))
+        opened: list[int] = []  # ids of the developments this article opens, in order
+        for dev, choice in zip(judgment.developments, choices, strict=True):
+            if not isinstance(choice, NewCluster):
+                match_id: int | None = choice
+            elif choice.n < len(opened):
+                match_id = opened[choice.n]
+            else:
+                match_id = None
             dev_id = self.store.add_development_evidence(
                 db,
                 story=story.slug,
@@ -454,8 +468,8 @@ class Ingestor:
                 score=dev.score,
                 now=now,
             )
-            clusters.setdefault(dev_id, []).append(dev.terms)
             if match_id is None:
+                opened.append(dev_id)
                 self._queue_alert(db, kind="development", band="flag", story=story,
                                   development_id=dev_id, article_id=article_id,
                                   article=article, evidence=dev.sentence, score=dev.score,
@@ -481,3 +495,9 @@ class Ingestor:
             self.alert_targets,
             now,
         )
+
+
+def _entry_fields(state: EntryState) -> dict[str, Any]:
+    """An entry state as the store's entry columns."""
+    return {"article_id": state.article_id, "status": state.status, "error": state.error,
+            "attempts": state.attempts, "retry_at": state.retry_at}

@@ -12,8 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from .text import development_terms as terms
+
+K = TypeVar("K")
 
 __all__ = [
     "MIN_NOVEL_TERMS",
@@ -61,12 +64,46 @@ def same_development(a: frozenset[str], b: frozenset[str]) -> bool:
 
 
 def best_cluster(novel: frozenset[str],
-                 clusters: Sequence[tuple[int, Sequence[frozenset[str]]]]) -> int | None:
+                 clusters: Sequence[tuple[K, Sequence[frozenset[str]]]]) -> K | None:
     """The id of the cluster whose closest member is most similar to ``novel``, if any
-    member is close enough."""
-    best_id, best = None, 0.0
+    member is close enough (the first such cluster on a tie)."""
+    best_id: K | None = None
+    best = 0.0
     for cluster_id, members in clusters:
         score = max((overlap(novel, m) for m in members), default=0.0)
         if score >= MIN_OVERLAP and score > best:
             best_id, best = cluster_id, score
     return best_id
+
+
+@dataclass(frozen=True)
+class NewCluster:
+    """The ``n``-th development (from 0) that the article being written opens."""
+
+    n: int
+
+
+def assign_clusters(
+    candidates: Sequence[frozenset[str]],
+    clusters: Sequence[tuple[int, Sequence[frozenset[str]]]],
+) -> list[int | NewCluster]:
+    """For each of an article's development candidates (their novel terms, in order), the
+    stored development it joins, or the :class:`NewCluster` it opens or joins: a candidate
+    that joins nothing opens one, and a later candidate of the same article may join it.
+
+    ``clusters`` are the story's stored developments with their members' novel terms, in the
+    order :func:`best_cluster` prefers them on a tie (the store's, by id); a new development
+    comes after them, as its id will.
+    """
+    members: dict[int | NewCluster, list[frozenset[str]]] = {
+        cluster_id: list(reports) for cluster_id, reports in clusters}
+    choices: list[int | NewCluster] = []
+    opened = 0
+    for novel in candidates:
+        choice = best_cluster(novel, list(members.items()))
+        if choice is None:
+            choice = NewCluster(opened)
+            opened += 1
+        members.setdefault(choice, []).append(novel)
+        choices.append(choice)
+    return choices

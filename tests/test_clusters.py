@@ -1,0 +1,28 @@
+"""Development clustering decided before the write: assign_clusters is pure."""
+
+from __future__ import annotations
+
+from pipeline.judging.developments import NewCluster, assign_clusters
+
+MEMO = frozenset({"hegseth", "memo", "designat", "supply", "chain", "risk"})
+MEMO_AGAIN = frozenset({"memo", "designat", "supply", "chain", "sign"})
+CONTRACT = frozenset({"halvorsen", "contract", "cancel", "june", "stop"})
+CONTRACT_AGAIN = frozenset({"halvorsen", "contract", "cancel", "deadline"})
+
+
+def test_a_candidate_joins_the_stored_development_it_shares_terms_with() -> None:
+    assert assign_clusters([MEMO_AGAIN], [(3, [CONTRACT]), (7, [MEMO])]) == [7]
+
+
+def test_a_candidate_close_to_nothing_opens_a_development() -> None:
+    assert assign_clusters([CONTRACT], [(7, [MEMO])]) == [NewCluster(0)]
+    assert assign_clusters([MEMO, CONTRACT], []) == [NewCluster(0), NewCluster(1)]
+
+
+def test_a_later_candidate_joins_one_the_same_article_opened() -> None:
+    assert assign_clusters([CONTRACT, MEMO_AGAIN, CONTRACT_AGAIN], [(7, [MEMO])]) == [
+        NewCluster(0), 7, NewCluster(0)]
+
+
+def test_a_tie_goes_to_the_first_cluster() -> None:
+    assert assign_clusters([MEMO], [(2, [MEMO]), (5, [MEMO])]) == [2]
