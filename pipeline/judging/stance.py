@@ -26,12 +26,23 @@ from pipeline.judging.features import (
 )
 from pipeline.records import FNC1_LABELS
 
-__all__ = ["MODEL_FORMAT", "SHIPPED_MODEL_DIR", "StanceModel", "StancePrediction"]
+__all__ = ["MODEL_FORMAT", "SHIPPED_MODEL_DIR", "StanceModel", "StancePrediction", "calibrate"]
 
 MODEL_FORMAT = 1
 MODEL_JSON = "stance-model.json"
 # ``pipeline/models/``: the shipped model's files (package data, no ``__init__.py``).
 SHIPPED_MODEL_DIR = Path(__file__).resolve().parent.parent / "models"
+
+
+def calibrate(probabilities: np.ndarray, temperature: float,
+              bias: Sequence[float] | np.ndarray) -> np.ndarray:
+    """``softmax(log(p) / temperature + bias)``, row by row: keeps the ranking within a class,
+    fixes the priors. The one formula for training (which fits ``temperature`` and ``bias``) and
+    for prediction."""
+    logits = np.log(np.clip(probabilities, 1e-12, 1.0)) / temperature + np.asarray(bias)
+    logits -= logits.max(axis=1, keepdims=True)
+    e = np.exp(logits)
+    return e / e.sum(axis=1, keepdims=True)
 
 
 @dataclass(frozen=True)
@@ -67,7 +78,7 @@ class StanceModel:
     ):
         self._booster = booster
         self._stats = stats
-        self._inv_temperature = 1.0 / temperature
+        self._temperature = temperature
         self._bias = np.asarray(bias, dtype=np.float64)
         self.decision_weights = dict(
             zip(FNC1_LABELS, (float(w) for w in decision_weights), strict=True)
@@ -163,10 +174,7 @@ class StanceModel:
         if len(X) == 0:
             return np.zeros((0, len(FNC1_LABELS)))
         raw = self._booster.predict(X, num_threads=1)  # type: ignore[attr-defined]
-        logits = np.log(np.clip(raw, 1e-12, 1.0)) * self._inv_temperature + self._bias
-        logits -= logits.max(axis=1, keepdims=True)
-        e = np.exp(logits)
-        return e / e.sum(axis=1, keepdims=True)
+        return calibrate(raw, self._temperature, self._bias)
 
     def _prepare(self, body: str) -> BodyView:
         return prepare_body(body, self._stats)

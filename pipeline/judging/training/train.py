@@ -31,6 +31,7 @@ import numpy as np
 
 from pipeline.errors import InputError
 from pipeline.judging.features import FEATURE_NAMES, TextStats, pair_features, prepare_body
+from pipeline.judging.stance import calibrate
 from pipeline.judging.training import fnc1
 from pipeline.judging.training.fnc1 import Pair, Scores
 from pipeline.records import FNC1_LABELS
@@ -239,12 +240,7 @@ class Calibration:
     bias: tuple[float, ...]
 
     def apply(self, probabilities: np.ndarray) -> np.ndarray:
-        logits = np.log(np.clip(probabilities, 1e-12, 1.0)) / self.temperature + np.asarray(
-            self.bias
-        )
-        logits -= logits.max(axis=1, keepdims=True)
-        e = np.exp(logits)
-        return e / e.sum(axis=1, keepdims=True)
+        return calibrate(probabilities, self.temperature, self.bias)
 
     @classmethod
     def identity(cls) -> Calibration:
