@@ -424,6 +424,15 @@ class FeedRow:
         return cls(**{k: row[k] for k in names})
 
 
+@dataclass(frozen=True)
+class StoryRow:
+    """A story as stored: what the digest names and dates it by."""
+
+    slug: str
+    title: str
+    published: str | None
+
+
 class Store:
     """One connection to the store. Use one ``Store`` per process that writes."""
 
@@ -557,6 +566,17 @@ class Store:
     def _claim_row(self, story: str, key: str) -> dict[str, Any] | None:
         rows = list(self.db.table("claims").rows_where("story = ? AND key = ?", [story, key]))
         return rows[0] if rows else None
+
+    def stories(self) -> list[StoryRow]:
+        """Every story the store knows, in the order they were first stored."""
+        return [StoryRow(slug=slug, title=title, published=published)
+                for slug, title, published in self.db.execute(
+                    "SELECT slug, title, published FROM stories ORDER BY rowid")]
+
+    def claim_keys(self, story: str) -> set[str]:
+        """The keys of every claim of ``story``, active or not (a key is never reused)."""
+        return {key for (key,) in self.db.execute("SELECT key FROM claims WHERE story = ?",
+                                                   [story])}
 
     def story_with_claims(self, story: Story) -> Story:
         rows = self.db.table("claims").rows_where(

@@ -211,13 +211,13 @@ def build_digest(store: Store, day: date, tz: str, *, now: datetime) -> Digest:
         )
         for p in store.feed_problems()
     )
-    story_rows = store.query("SELECT slug, title, published FROM stories")
-    stories = {r["slug"]: r["title"] for r in story_rows}
+    story_rows = store.stories()
+    stories = {r.slug: r.title for r in story_rows}
     touched = list(dict.fromkeys([(f.story, f.claim_key) for f in contradictions]
                                  + [(g.story, g.claim_key) for g in confirmations]))
     timelines = build_timelines(
         store.claim_flag_times(touched, end), touched, day=day, tz=tz,
-        story_start={r["slug"]: _date_or_none(r["published"]) for r in story_rows},
+        story_start={r.slug: _date_or_none(r.published) for r in story_rows},
     )
     newly = tuple(
         ClaimGroup(claim_key=r["claim_key"], claim_text=r["claim_text"], story=r["story"],
