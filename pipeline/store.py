@@ -9,18 +9,25 @@ Discipline, for a daemon that writes while Datasette reads the same file:
   another connection committed in between, whatever the busy timeout.
 - One transaction per article, so a crash never leaves half an article.
 
-No other module contains SQL.
+No other module contains SQL, but the syndication index (``ingesting/dedupe.py``), which owns
+its own two tables (see ``ARCHITECTURE.md``).
+
+Every ``sqlite3.Error`` leaving a public method, or the body of :meth:`Store.transaction`, leaves
+as a :class:`~pipeline.errors.StoreError` (the original chained as its cause): callers catch the
+project's errors, never the driver's.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
+import inspect
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
@@ -514,11 +521,17 @@ class Store:
             raise StoreError(f"the store is locked by another writer: {e}") from e
         try:
             yield self.db
+        except sqlite3.Error as e:
+            conn.rollback()
+            raise StoreError(f"the store failed in a write transaction: {e}") from e
         except BaseException:
             conn.rollback()
             raise
         else:
-            conn.commit()
+            try:
+                conn.commit()
+            except sqlite3.Error as e:
+                raise StoreError(f"the store could not commit: {e}") from e
 
     # -- stories and claims --
 
@@ -1179,3 +1192,33 @@ class Store:
 
     def claim_ledger(self) -> list[dict[str, Any]]:
         return self.query("SELECT * FROM claim_ledger ORDER BY story, claim_id")
+
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _wrapping_sqlite_errors(method: _F) -> _F:
+    """``method`` with every ``sqlite3.Error`` it raises turned into a StoreError."""
+
+    @functools.wraps(method)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(*args, **kwargs)
+        except sqlite3.Error as e:
+            raise StoreError(f"the store failed in {method.__name__}: {e}") from e
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _guard_store_boundary(cls: type[Store]) -> None:
+    """Wrap every public method of ``cls`` (the boundary): ``transaction`` wraps its own."""
+    for name, member in list(vars(cls).items()):
+        if name.startswith("_") or name == "transaction":
+            continue
+        if isinstance(member, classmethod):
+            setattr(cls, name, classmethod(_wrapping_sqlite_errors(member.__func__)))
+        elif inspect.isfunction(member):
+            setattr(cls, name, _wrapping_sqlite_errors(member))
+
+
+_guard_store_boundary(Store)
