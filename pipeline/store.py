@@ -533,6 +533,13 @@ class Store:
             except sqlite3.Error as e:
                 raise StoreError(f"the store could not commit: {e}") from e
 
+    def _writing(self) -> sqlite_utils.Database:
+        """The connection, for a write that belongs to the caller's open transaction (the
+        article's): a bug in the caller if there is none."""
+        if not self.db.conn.in_transaction:
+            raise StoreError("a write outside a transaction: a bug in the caller")
+        return self.db
+
     # -- stories and claims --
 
     def sync_stories(self, stories: Sequence[Story], *, now: str) -> list[Story]:
@@ -748,11 +755,12 @@ class Store:
         ).fetchone()
         return (row[0], row[1]) if row else None
 
-    def record_entry(self, db: sqlite_utils.Database, feed_id: int, entry: dict[str, Any]) -> None:
+    def record_entry(self, feed_id: int, entry: dict[str, Any]) -> None:
         """Remember an entry (inside the caller's transaction) so it is never processed twice.
 
         An entry seen before (one waiting for a retry) gets its new state; its
         ``first_seen_at`` stays."""
+        db = self._writing()
         row = {"article_id": None, "status": None, "error": None, "attempts": None,
                "retry_at": None, **entry, "feed_id": feed_id}
         columns = ("feed_id", "guid_key", "url", "title", "article_id", "first_seen_at",
@@ -790,32 +798,33 @@ class Store:
                               [article_id]).fetchone()
         return row[0] if row else None
 
-    def update_article(self, db: sqlite_utils.Database, article_id: int,
-                       changes: dict[str, Any]) -> None:
+    def update_article(self, article_id: int, changes: dict[str, Any]) -> None:
+        db = self._writing()
         db.table("articles").update(article_id, changes)
 
-    def clear_judgments(self, db: sqlite_utils.Database, article_id: int, now: str) -> None:
+    def clear_judgments(self, article_id: int, now: str) -> None:
         """Forget an article's matches and development evidence (it is about to be judged
         again). A development left with no evidence and no review goes too."""
+        db = self._writing()
         developments = [r[0] for r in db.execute(
             "SELECT development_id FROM article_developments WHERE article_id = ?",
             [article_id])]
         db.execute("DELETE FROM matches WHERE article_id = ?", [article_id])
         db.execute("DELETE FROM article_developments WHERE article_id = ?", [article_id])
         for development_id in developments:
-            self._refresh_development_counts(db, development_id, now)
+            self._refresh_development_counts(development_id, now)
             db.execute(
                 """DELETE FROM developments WHERE id = ? AND article_count = 0
                    AND NOT EXISTS (SELECT 1 FROM reviews WHERE development_id = ?)""",
                 [development_id, development_id])
 
-    def insert_article(self, db: sqlite_utils.Database, row: dict[str, Any]) -> int:
-        return _insert_row(db, "articles", row)
+    def insert_article(self, row: dict[str, Any]) -> int:
+        return _insert_row(self._writing(), "articles", row)
 
-    def copy_judgments(self, db: sqlite_utils.Database, source_id: int, target_id: int,
-                       now: str) -> None:
+    def copy_judgments(self, source_id: int, target_id: int, now: str) -> None:
         """An exact copy (same content hash) carries its original's judgments and development
         evidence: it is not judged twice, and still counts as an article reporting them."""
+        db = self._writing()
         db.execute(
             """INSERT OR IGNORE INTO matches
                (article_id, claim_id, stance, score, band, evidence, source, rule, created_at)
@@ -838,10 +847,10 @@ class Store:
             [target_id, source_id],
         )
         for development_id in developments:
-            self._refresh_development_counts(db, development_id, now)
+            self._refresh_development_counts(development_id, now)
 
-    def insert_match(self, db: sqlite_utils.Database, row: dict[str, Any]) -> None:
-        _insert_row(db, "matches", row, replace=True)  # one match per (article, claim)
+    def insert_match(self, row: dict[str, Any]) -> None:
+        _insert_row(self._writing(), "matches", row, replace=True)  # one match per (article, claim)
 
     def development_evidence(self, story: str,
                              except_article: int | None = None) -> list[dict[str, Any]]:
@@ -856,9 +865,7 @@ class Store:
         )
 
     def add_development_evidence(
-        self,
-        db: sqlite_utils.Database,
-        *,
+        self, *,
         story: str,
         development_id: int | None,
         summary: str,
@@ -869,6 +876,7 @@ class Store:
     ) -> int:
         """Attach a sentence to a development (creating it when ``development_id`` is None) and
         refresh its counts. Sites are counted once per syndicated group."""
+        db = self._writing()
         if development_id is None:
             db.table("developments").insert(
                 {
@@ -891,11 +899,11 @@ class Store:
             pk=("article_id", "development_id"),
             ignore=True,
         )
-        self._refresh_development_counts(db, development_id, now)
+        self._refresh_development_counts(development_id, now)
         return development_id
 
-    def _refresh_development_counts(self, db: sqlite_utils.Database, development_id: int,
-                                    now: str) -> None:
+    def _refresh_development_counts(self, development_id: int, now: str) -> None:
+        db = self._writing()
         articles, sites = db.execute(
             """SELECT count(DISTINCT a.id),
                       count(DISTINCT coalesce(root.site, a.site, a.url))
@@ -1049,10 +1057,11 @@ class Store:
 
     # -- the alert outbox ---------------------------------------------------------------------
 
-    def queue_alert(self, db: sqlite_utils.Database, alert: dict[str, Any],
-                    targets: Sequence[str], now: str) -> int | None:
+    def queue_alert(self, alert: dict[str, Any], targets: Sequence[str],
+                    now: str) -> int | None:
         """Record an alert and one pending delivery per target, inside the caller's (the
         article's) transaction. None if this flag was queued before."""
+        db = self._writing()
         row = {"claim_key": None, "development_id": None, **alert}
         subject = row["claim_key"] if row["claim_key"] is not None else row["development_id"]
         row["key"] = f"{row['kind']}/{row['article_id']}/{subject}"

@@ -64,3 +64,9 @@ def test_claim_keys_and_stories(tmp_path: Path) -> None:
         assert store.claim_keys("b") == {"k-one"} and store.claim_keys("a") == set()
         assert store.stories() == [StoryRow("b", "B", "2026-01-01"),  # as first stored
                                    StoryRow("a", "A", None)]
+
+
+def test_an_article_write_outside_a_transaction_is_refused(store: Store) -> None:
+    with pytest.raises(StoreError, match="outside a transaction"):
+        store.insert_article({"url": "https://a.example/1", "fetched_at": NOW})
+    assert store.query("SELECT count(*) AS n FROM articles")[0]["n"] == 0
