@@ -440,6 +440,126 @@ class StoryRow:
     published: str | None
 
 
+@dataclass(frozen=True)
+class FlagRow:
+    """A row of the ``flags`` view with its story's title: what the digest reports."""
+
+    kind: str  # confirmation | contradiction | development
+    story: str
+    claim_key: str | None
+    claim_text: str | None
+    development_id: int | None
+    article_id: int
+    article_url: str
+    article_title: str | None
+    site: str | None
+    published_at: str | None
+    evidence: str | None
+    score: float | None
+    found_at: str
+    duplicate_of: int | None
+    independent_site: str | None
+    source: str | None
+    independent_source: str | None
+    story_title: str
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    """A confirmation or contradiction below the flag threshold, for a person to check."""
+
+    stance: str  # confirms | contradicts
+    score: float | None
+    evidence: str | None
+    story: str
+    claim_key: str
+    claim_text: str
+    article_id: int
+    article_url: str
+    article_title: str | None
+    site: str | None
+
+
+@dataclass(frozen=True)
+class DevelopmentRow:
+    """A row of the ``live_developments`` view with its story's title."""
+
+    id: int
+    story: str
+    summary: str
+    first_seen_at: str
+    last_seen_at: str
+    article_count: int
+    site_count: int
+    story_title: str
+
+
+@dataclass(frozen=True)
+class DevelopmentArticleRow:
+    id: int
+    url: str
+    title: str | None
+    site: str | None
+    evidence: str | None
+    duplicate_of: int | None
+
+
+@dataclass(frozen=True)
+class FirstConfirmedRow:
+    """A claim whose first confirmation fell in the digest's day."""
+
+    story: str
+    claim_key: str
+    claim_text: str
+    first_at: str
+    sites: int
+
+
+@dataclass(frozen=True)
+class FeedProblemRow:
+    """A configured feed that fails, is disabled, or whose pages fail: the digest's last part."""
+
+    name: str
+    url: str
+    consecutive_errors: int | None
+    last_error: str | None  # the feed's error, else its pages'
+    last_error_at: str | None
+    last_success_at: str | None
+    next_poll_at: str | None
+    disabled_reason: str | None
+    failing_pages: int | None
+
+
+@dataclass(frozen=True)
+class FeedHealthRow:
+    """A feed as ``status`` and ``feeds list`` show it."""
+
+    id: int
+    name: str
+    url: str
+    configured_url: str | None
+    interval_minutes: int | None
+    active: int
+    last_polled_at: str | None
+    last_success_at: str | None
+    next_poll_at: str | None
+    consecutive_errors: int | None
+    last_error: str | None
+    last_error_at: str | None
+    disabled_reason: str | None
+    failing_pages: int | None
+    page_error: str | None
+
+
+_R = TypeVar("_R")
+
+
+def _typed(cls: type[_R], rows: list[dict[str, Any]]) -> list[_R]:
+    """Rows as ``cls`` (a dataclass whose fields name the query's columns)."""
+    names = cls.__dataclass_fields__  # type: ignore[attr-defined]
+    return [cls(**{name: row[name] for name in names}) for row in rows]
+
+
 class Store:
     """One connection to the store. Use one ``Store`` per process that writes."""
 
@@ -933,19 +1053,19 @@ class Store:
 
     # -- the digest's reads ------------------------------------------------------------------
 
-    def day_flags(self, kind: str, start: str, end: str) -> list[dict[str, Any]]:
+    def day_flags(self, kind: str, start: str, end: str) -> list[FlagRow]:
         """Flags of ``kind`` found in [start, end), strongest first."""
-        return self.query(
+        return _typed(FlagRow, self.query(
             """SELECT f.*, s.title AS story_title FROM flags f
                JOIN stories s ON s.slug = f.story
                WHERE f.kind = ? AND f.found_at >= ? AND f.found_at < ?
                ORDER BY f.score DESC, f.article_id""",
             [kind, start, end],
-        )
+        ))
 
-    def day_reviews(self, start: str, end: str) -> list[dict[str, Any]]:
+    def day_reviews(self, start: str, end: str) -> list[ReviewRow]:
         """Confirmations and contradictions below the flag threshold: for a person to check."""
-        return self.query(
+        return _typed(ReviewRow, self.query(
             """SELECT m.stance, m.score, m.evidence, c.story, c.key AS claim_key,
                       c.text AS claim_text, a.id AS article_id, a.url AS article_url,
                       a.title AS article_title, a.site
@@ -955,40 +1075,40 @@ class Store:
                  AND a.fetched_at >= ? AND a.fetched_at < ?
                ORDER BY m.stance DESC, m.score DESC""",
             [start, end],
-        )
+        ))
 
-    def new_developments(self, start: str, end: str) -> list[dict[str, Any]]:
+    def new_developments(self, start: str, end: str) -> list[DevelopmentRow]:
         """Developments first seen in [start, end): one seen days ago and repeated today is not
         new today."""
-        return self.query(
+        return _typed(DevelopmentRow, self.query(
             """SELECT d.*, s.title AS story_title FROM live_developments d
                JOIN stories s ON s.slug = d.story
                WHERE d.first_seen_at >= ? AND d.first_seen_at < ?
                ORDER BY d.site_count DESC, d.article_count DESC, d.id""",
             [start, end],
-        )
+        ))
 
-    def claims_first_confirmed(self, start: str, end: str) -> list[dict[str, Any]]:
+    def claims_first_confirmed(self, start: str, end: str) -> list[FirstConfirmedRow]:
         """Claims whose first confirmation was found in [start, end)."""
-        return self.query(
+        return _typed(FirstConfirmedRow, self.query(
             """SELECT story, claim_key, claim_text, min(found_at) AS first_at,
                       count(DISTINCT independent_site) AS sites
                FROM flags WHERE kind = 'confirmation'
                GROUP BY story, claim_key HAVING first_at >= ? AND first_at < ?
                ORDER BY sites DESC, claim_key""",
             [start, end],
-        )
+        ))
 
-    def development_articles(self, development_id: int) -> list[dict[str, Any]]:
-        return self.query(
+    def development_articles(self, development_id: int) -> list[DevelopmentArticleRow]:
+        return _typed(DevelopmentArticleRow, self.query(
             """SELECT a.id, a.url, a.title, a.site, ad.evidence, a.duplicate_of
                FROM article_developments ad JOIN articles a ON a.id = ad.article_id
                WHERE ad.development_id = ? ORDER BY a.fetched_at, a.id""",
             [development_id],
-        )
+        ))
 
-    def feed_problems(self) -> list[dict[str, Any]]:
-        return self.query(
+    def feed_problems(self) -> list[FeedProblemRow]:
+        return _typed(FeedProblemRow, self.query(
             """SELECT name, url, consecutive_errors,
                       coalesce(last_error, page_error) AS last_error,
                       coalesce(last_error_at, page_error_at) AS last_error_at, last_success_at,
@@ -999,18 +1119,18 @@ class Store:
                      OR (last_error IS NOT NULL AND last_error_at > coalesce(last_success_at, '')))
                ORDER BY disabled_reason IS NULL, consecutive_errors DESC, failing_pages DESC,
                         name"""
-        )
+        ))
 
     # -- the status screen and `feeds list` ----------------------------------------------------
 
-    def feed_health(self) -> list[dict[str, Any]]:
+    def feed_health(self) -> list[FeedHealthRow]:
         """Every feed row the store knows (configured or not any more), by name."""
-        return self.query(
+        return _typed(FeedHealthRow, self.query(
             """SELECT id, name, url, configured_url, interval_minutes, active, last_polled_at,
                       last_success_at, next_poll_at, consecutive_errors, last_error,
                       last_error_at, disabled_reason, failing_pages, page_error
                FROM feeds ORDER BY name"""
-        )
+        ))
 
     def activity_counts(self, start: str, end: str) -> dict[str, int]:
         """Articles found and flags (by kind) found in [start, end)."""
