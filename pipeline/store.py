@@ -27,13 +27,16 @@ import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
 from .errors import CONNECTION_KINDS, StoreError
 from .records import Claim, Story
+
+if TYPE_CHECKING:
+    from .ingesting.dedupe import Fingerprint, SyndicationIndex
 
 APPLICATION_ID = 0x636C6177  # "claw": refuse to write into some other program's database
 BUSY_TIMEOUT_S = 30.0
@@ -566,6 +569,7 @@ class Store:
     def __init__(self, path: Path | str, *, db: sqlite_utils.Database):
         self.path = Path(path)
         self.db = db
+        self._index: SyndicationIndex | None = None
 
     # -- lifecycle --
 
@@ -659,6 +663,26 @@ class Store:
         if not self.db.conn.in_transaction:
             raise StoreError("a write outside a transaction: a bug in the caller")
         return self.db
+
+    # -- the syndication index: its tables and queries are its own (``ingesting/dedupe.py``);
+    # -- it is reached through these two methods, so its sqlite errors are StoreErrors too.
+
+    def _syndication(self) -> SyndicationIndex:
+        if self._index is None:
+            from .ingesting.dedupe import SyndicationIndex  # numpy: only when ingesting
+
+            self._index = SyndicationIndex(self.db)
+        return self._index
+
+    def syndication_fingerprint(self, text: str) -> Fingerprint | None:
+        """``text`` looked up in the syndication index (read before the write transaction)."""
+        return self._syndication().fingerprint(text)
+
+    def index_syndicated(self, article_id: int, fingerprint: Fingerprint | None) -> None:
+        """Index an article by its fingerprint, inside the caller's (the article's)
+        transaction."""
+        self._writing()
+        self._syndication().add(article_id, fingerprint)
 
     # -- stories and claims --
 

@@ -70,3 +70,14 @@ def test_an_article_write_outside_a_transaction_is_refused(store: Store) -> None
     with pytest.raises(StoreError, match="outside a transaction"):
         store.insert_article({"url": "https://a.example/1", "fetched_at": NOW})
     assert store.query("SELECT count(*) AS n FROM articles")[0]["n"] == 0
+
+
+def test_a_failing_syndication_lookup_raises_store_error(store: Store) -> None:
+    from pipeline.ingesting import dedupe
+
+    text = " ".join(f"word{i}" for i in range(200))
+    assert store.syndication_fingerprint(text) is not None
+    store.db.execute(f"DROP TABLE [{dedupe.BANDS_TABLE}]")
+    with pytest.raises(StoreError, match="in syndication_fingerprint") as caught:
+        store.syndication_fingerprint(text)
+    assert isinstance(caught.value.__cause__, sqlite3.OperationalError)

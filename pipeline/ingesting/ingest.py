@@ -42,7 +42,6 @@ from .decide import (
     decide,
     own_url,
 )
-from .dedupe import SyndicationIndex
 from .extract import ExtractedPage, content_hash, extract_page, text_from_plain
 from .workers import RemoteError, WorkerCrashed, WorkerPool, WorkerTimeout
 
@@ -210,7 +209,6 @@ class Ingestor:
         # Flags to alert on are queued in the article's own transaction (the outbox).
         self.alerts = alerts if alerts is not None and alerts.enabled else None
         self.alert_targets = [target_id(u) for u in self.alerts.urls] if self.alerts else []
-        self.syndication = SyndicationIndex(store.db)
 
     def link_known(self, feed_id: int, entries: Sequence[FeedEntry]) -> list[FeedEntry]:
         """Record entries whose article is already stored (same canonical URL, from another
@@ -265,7 +263,7 @@ class Ingestor:
 
     def _content(self, article: Article) -> Content:
         """The syndication lookup and the judgments: only for an article that needs them."""
-        fingerprint = self.syndication.fingerprint(article.text)
+        fingerprint = self.store.syndication_fingerprint(article.text)
         judgments = tuple((story, judge(article, story, model=self.model))
                           for story in self.stories)
         return Content(fingerprint, judgments)
@@ -344,7 +342,7 @@ class Ingestor:
                 self.store.copy_judgments(intent.of, article_id, now)
                 report.duplicates += 1
             else:
-                self.syndication.add(article_id, intent.content.fingerprint)
+                self.store.index_syndicated(article_id, intent.content.fingerprint)
                 if original is not None:
                     report.duplicates += 1
                 for story, judgment in judgments:
@@ -380,7 +378,7 @@ class Ingestor:
                 "relevant_stories": ",".join(relevant_slugs) or None,
             })
             record(intent.entry)
-            self.syndication.add(article_id, intent.content.fingerprint)
+            self.store.index_syndicated(article_id, intent.content.fingerprint)
             for story, judgment in judgments:
                 self._write_judgment(story, judgment, article_id, article, now, report,
                                      choices.get(story.slug, []))
