@@ -194,7 +194,7 @@ def test_an_entry_whose_page_failed_transiently_is_tried_again(tmp_path: Path, p
 
 
 def test_a_seed_claim_removed_from_the_story_file_stops_being_tracked(tmp_path: Path) -> None:
-    """store.py sync_stories only inserts/updates seed claims, never deactivates one that left the
+    """Store.sync_stories only inserts/updates seed claims, never deactivates one that left the
     story file; story_with_claims returns every active row. Renaming a key (or deleting a bad
     claim) keeps the old claim in every judgment, the digest and the ledger."""
     story = Story(slug="s", title="S", seed_text="seed", published=None, keywords=("x",),
