@@ -128,8 +128,7 @@ def add_claim(store: Store, story: str, *, text: str | None, development_id: int
     text = " ".join(text.split())
     if len(text.split()) < 4:
         raise InputError("--text: a claim needs a full sentence")
-    existing = {r["key"] for r in store.query("SELECT key FROM claims WHERE story = ?", [story])}
-    key = key or _key(text, set(existing))
+    key = key or _key(text, store.claim_keys(story))
     if not re.match(r"^[a-z0-9][a-z0-9-]{0,62}$", key):
         raise InputError("--key: use lower-case letters, digits and hyphens")
     try:

@@ -62,12 +62,12 @@ def alerts_config(tmp_path: Path, *urls: str, extra: str = "") -> Path:
 def queue(store: Store, n: int, targets: list[str], *, evidence: str = "It is $450 million.",
           title: str = "A title", url: str = "https://news.example/a") -> None:
     now = "2026-03-02T09:00:00Z"
-    with store.transaction() as db:
+    with store.transaction():
         for i in range(n):
-            article = store.insert_article(db, {"url": f"{url}{i}", "title": title,
+            article = store.insert_article({"url": f"{url}{i}", "title": title,
                                                 "site": "news.example", "fetched_at": now,
                                                 "text": "t", "content_hash": f"h{i}"})
-            store.queue_alert(db, {
+            store.queue_alert({
                 "kind": "contradiction", "band": "flag", "story": "s",
                 "claim_key": "contract-value", "article_id": article, "created_at": now,
                 "payload": json.dumps({"claim_text": "The contract is worth $200 million.",

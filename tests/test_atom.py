@@ -20,8 +20,8 @@ HOSTILE = ('<script>alert(1)</script><img src=x onerror=alert(2)> ]]> &amp; &nbs
 
 
 def add_development(store: Store, article: int, sentence: str) -> None:
-    with store.transaction() as db:
-        store.add_development_evidence(db, story="s", development_id=None, summary=sentence,
+    with store.transaction():
+        store.add_development_evidence(story="s", development_id=None, summary=sentence,
                                        article_id=article, evidence=sentence, score=0.8,
                                        now="2026-03-02T10:00:00Z")
 

@@ -253,7 +253,7 @@ def test_a_page_that_timed_out_is_recorded_and_retried_later_with_backoff(tmp_pa
             assert entry["retry_at"] == iso(T0 + timedelta(minutes=30))
             feed = store.query("SELECT * FROM feeds")[0]
             assert feed["failing_pages"] == 1 and "timeout" in feed["page_error"]
-            assert [p["name"] for p in store.feed_problems()] == ["f"]
+            assert [p.name for p in store.feed_problems()] == ["f"]
             # The next poll, before the retry is due, does not touch the page.
             page_requests = lambda: sum(r.path == "/a/slow.html" for r in server.requests)  # noqa: E731
             clock.now += timedelta(minutes=5)
@@ -311,8 +311,8 @@ def test_sixteen_dripping_pages_do_not_hold_up_a_normal_feed(tmp_path: Path, poo
             assert max(stored_at[u] for u in normal_urls) < 10, stored_at
             assert store.query("SELECT count(*) AS n FROM entries WHERE status = 'retry'"
                                )[0]["n"] == 16
-            health = {p["name"]: p for p in store.feed_problems()}
-            assert health["drip"]["failing_pages"] == 16
+            health = {p.name: p for p in store.feed_problems()}
+            assert health["drip"].failing_pages == 16
             # The second cycle does not wait on the dripping pages again.
             clock.now += timedelta(minutes=10)
             start = time.monotonic()

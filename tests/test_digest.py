@@ -25,8 +25,8 @@ STORY = DIGEST_STORY
 
 def add_article(store: Store, url: str, title: str, site: str, *, found: str,
                 duplicate_of: int | None = None) -> int:
-    with store.transaction() as db:
-        return store.insert_article(db, {"url": url, "title": title, "site": site,
+    with store.transaction():
+        return store.insert_article({"url": url, "title": title, "site": site,
                                          "fetched_at": found, "text": "t", "content_hash": url,
                                          "duplicate_of": duplicate_of})
 
@@ -34,8 +34,8 @@ def add_article(store: Store, url: str, title: str, site: str, *, found: str,
 def add_match(store: Store, article: int, key: str, stance: str, band: str = "flag",
               evidence: str = "e") -> None:
     claim_id = {c.key: c.id for c in store.story_with_claims(STORY).claims}[key]
-    with store.transaction() as db:
-        store.insert_match(db, {"article_id": article, "claim_id": claim_id, "stance": stance,
+    with store.transaction():
+        store.insert_match({"article_id": article, "claim_id": claim_id, "stance": stance,
                                 "score": 0.9, "band": band, "evidence": evidence,
                                 "created_at": "x"})
 
@@ -55,8 +55,8 @@ def test_order_escaping_and_counts(store: Store, tmp_path: Path) -> None:
     add_match(store, a3, "first", "confirms")
     add_match(store, a4, "value", "confirms")
     add_match(store, a2, "value", "contradicts", band="review")
-    with store.transaction() as db:
-        store.add_development_evidence(db, story="s", development_id=None,
+    with store.transaction():
+        store.add_development_evidence(story="s", development_id=None,
                                        summary="Acme was designated a risk.", article_id=a2,
                                        evidence="Acme was designated a risk.", score=0.5,
                                        now="2026-03-02T10:00:00Z")
@@ -115,12 +115,12 @@ def test_markdown_escape() -> None:
 def test_a_development_first_seen_yesterday_is_not_new_today(store: Store) -> None:
     old = add_article(store, "https://a.example/1", "A", "a.example", found="2026-03-01T09:00:00Z")
     new = add_article(store, "https://b.example/1", "B", "b.example", found="2026-03-02T09:00:00Z")
-    with store.transaction() as db:
-        dev = store.add_development_evidence(db, story="s", development_id=None,
+    with store.transaction():
+        dev = store.add_development_evidence(story="s", development_id=None,
                                              summary="Acme was sued.", article_id=old,
                                              evidence="Acme was sued.", score=0.5,
                                              now="2026-03-01T09:00:00Z")
-        store.add_development_evidence(db, story="s", development_id=dev, summary="",
+        store.add_development_evidence(story="s", development_id=dev, summary="",
                                        article_id=new, evidence="A suit hit Acme.", score=0.5,
                                        now="2026-03-02T09:00:00Z")
     assert build_digest(store, DAY, "UTC", now=NOW).developments == ()
@@ -132,8 +132,8 @@ def test_a_development_first_seen_yesterday_is_not_new_today(store: Store) -> No
 
 def test_a_development_marked_wrong_leaves_the_digest(store: Store) -> None:
     a = add_article(store, "https://a.example/2", "A", "a.example", found="2026-03-02T09:00:00Z")
-    with store.transaction() as db:
-        dev = store.add_development_evidence(db, story="s", development_id=None,
+    with store.transaction():
+        dev = store.add_development_evidence(story="s", development_id=None,
                                              summary="Acme moved.", article_id=a,
                                              evidence="Acme moved.", score=0.5,
                                              now="2026-03-02T09:00:00Z")

@@ -194,7 +194,7 @@ def test_an_entry_whose_page_failed_transiently_is_tried_again(tmp_path: Path, p
 
 
 def test_a_seed_claim_removed_from_the_story_file_stops_being_tracked(tmp_path: Path) -> None:
-    """store.py sync_stories only inserts/updates seed claims, never deactivates one that left the
+    """Store.sync_stories only inserts/updates seed claims, never deactivates one that left the
     story file; story_with_claims returns every active row. Renaming a key (or deleting a bad
     claim) keeps the old claim in every judgment, the digest and the ledger."""
     story = Story(slug="s", title="S", seed_text="seed", published=None, keywords=("x",),
@@ -224,12 +224,12 @@ def test_developments_timeline_leaves_out_developments_marked_wrong(tmp_path: Pa
     db = tmp_path / "store.db"
     with Store.open(db) as store:
         store.sync_stories([load_story(STORY_FILE)], now=iso(T0))
-        with store.transaction() as tx:
-            article_id = store.insert_article(tx, {"url": "https://a.example/1", "title": "t",
+        with store.transaction():
+            article_id = store.insert_article({"url": "https://a.example/1", "title": "t",
                                                    "site": "a.example", "fetched_at": iso(T0),
                                                    "text": "text"})
             dev_id = store.add_development_evidence(
-                tx, story="pentagon-anthropic", development_id=None, summary="A false lead.",
+                story="pentagon-anthropic", development_id=None, summary="A false lead.",
                 article_id=article_id, evidence="A false lead.", score=0.5, now=iso(T0))
         store.record_review(target="development", verdict="wrong", reviewer="ed", now=iso(T0),
                             development_id=dev_id)
@@ -359,17 +359,17 @@ def test_digest_counts_a_wire_service_once_across_its_republished_stories(tmp_pa
     with Store.open(tmp_path / "store.db") as store:
         (story,) = store.sync_stories([load_story(STORY_FILE)], now=yesterday)
         claim_id = story.claims[0].id
-        with store.transaction() as tx:
-            roots = [store.insert_article(tx, {"url": f"https://wire.example/{i}", "title": "w",
+        with store.transaction():
+            roots = [store.insert_article({"url": f"https://wire.example/{i}", "title": "w",
                                                "site": "wire.example", "fetched_at": yesterday,
                                                "text": f"wire {i}"}) for i in (1, 2)]
-            copies = [store.insert_article(tx, {"url": f"https://{host}/c", "title": "c",
+            copies = [store.insert_article({"url": f"https://{host}/c", "title": "c",
                                                 "site": host, "fetched_at": today,
                                                 "text": f"copy {host}", "duplicate_of": root})
                       for host, root in (("yahoo.example", roots[0]),
                                          ("msn.example", roots[1]))]
             for article_id in copies:
-                store.insert_match(tx, {"article_id": article_id, "claim_id": claim_id,
+                store.insert_match({"article_id": article_id, "claim_id": claim_id,
                                         "stance": "confirms", "score": 0.9, "band": "flag",
                                         "evidence": "e", "created_at": today})
         digest = build_digest(store, date(2026, 3, 5), "UTC", now=T0)

@@ -51,12 +51,12 @@ def make_store(cfg: Path) -> None:
                                           "last_error": "http_500: server error"}, log)
         store.update_feed(ids["gone"], {"last_polled_at": stamp(now),
                                         "disabled_reason": "410 Gone"}, log)
-        with store.transaction() as db:
-            article = store.insert_article(db, {"url": "https://a.example/1", "title": "t",
+        with store.transaction():
+            article = store.insert_article({"url": "https://a.example/1", "title": "t",
                                                 "site": "a.example", "fetched_at": stamp(now),
                                                 "text": "t", "content_hash": "h"})
             claim_id = store.story_with_claims(conf.stories[0]).claims[0].id
-            store.insert_match(db, {"article_id": article, "claim_id": claim_id,
+            store.insert_match({"article_id": article, "claim_id": claim_id,
                                     "stance": "contradicts", "score": 0.9, "band": "flag",
                                     "evidence": "e", "created_at": stamp(now)})
 

@@ -42,7 +42,6 @@ from .decide import (
     decide,
     own_url,
 )
-from .dedupe import SyndicationIndex
 from .extract import ExtractedPage, content_hash, extract_page, text_from_plain
 from .workers import RemoteError, WorkerCrashed, WorkerPool, WorkerTimeout
 
@@ -210,7 +209,6 @@ class Ingestor:
         # Flags to alert on are queued in the article's own transaction (the outbox).
         self.alerts = alerts if alerts is not None and alerts.enabled else None
         self.alert_targets = [target_id(u) for u in self.alerts.urls] if self.alerts else []
-        self.syndication = SyndicationIndex(store.db)
 
     def link_known(self, feed_id: int, entries: Sequence[FeedEntry]) -> list[FeedEntry]:
         """Record entries whose article is already stored (same canonical URL, from another
@@ -228,9 +226,9 @@ class Ingestor:
                 known.append((entry, article_id))
         if known:
             now = iso(self.clock())
-            with self.store.transaction() as db:
+            with self.store.transaction():
                 for entry, article_id in known:
-                    self.store.record_entry(db, feed_id, {
+                    self.store.record_entry(feed_id, {
                         "guid_key": entry.guid_key, "url": entry.url, "title": entry.title,
                         "first_seen_at": now, "article_id": article_id,
                     })
@@ -265,7 +263,7 @@ class Ingestor:
 
     def _content(self, article: Article) -> Content:
         """The syndication lookup and the judgments: only for an article that needs them."""
-        fingerprint = self.syndication.fingerprint(article.text)
+        fingerprint = self.store.syndication_fingerprint(article.text)
         judgments = tuple((story, judge(article, story, model=self.model))
                           for story in self.stories)
         return Content(fingerprint, judgments)
@@ -279,10 +277,10 @@ class Ingestor:
             entry_row = {"guid_key": entry.guid_key, "url": prepared.entry_url,
                          "title": entry.title, "first_seen_at": now}
 
-        def record(db: Any, state: EntryState) -> None:
+        def record(state: EntryState) -> None:
             if entry_row is not None:
                 assert feed_id is not None
-                self.store.record_entry(db, feed_id, {**entry_row, **_entry_fields(state)})
+                self.store.record_entry(feed_id, {**entry_row, **_entry_fields(state)})
 
         if prepared.fetch_error or prepared.article is None:
             report.fetch_errors += 1
@@ -303,14 +301,14 @@ class Ingestor:
                 log.info("event=article_skipped url=%s reason=%r", prepared.entry_url,
                          prepared.fetch_error)
             if entry_row is not None:
-                with self.store.transaction() as db:
-                    record(db, intent.entry)
+                with self.store.transaction():
+                    record(intent.entry)
             return report
         if isinstance(intent, SkipExisting):
             report.skipped += 1
             if entry_row is not None:
-                with self.store.transaction() as db:
-                    record(db, intent.entry)
+                with self.store.transaction():
+                    record(intent.entry)
             return report
         if isinstance(intent, Upgrade):
             return self._upgrade(intent, record, now, report)
@@ -321,9 +319,8 @@ class Ingestor:
         judgments = intent.content.judgments if isinstance(intent, StoreNew) else ()
         relevant_slugs = [s.slug for s, j in judgments if j.relevant]
         choices = self._cluster_developments(judgments, except_article=None)
-        with self.store.transaction() as db:
+        with self.store.transaction():
             article_id = self.store.insert_article(
-                db,
                 {
                     "url": article.url,
                     "feed_id": feed_id,
@@ -340,16 +337,16 @@ class Ingestor:
                     "relevant_stories": ",".join(relevant_slugs) or None,
                 },
             )
-            record(db, replace(intent.entry, article_id=article_id))
+            record(replace(intent.entry, article_id=article_id))
             if isinstance(intent, StoreCopy):
-                self.store.copy_judgments(db, intent.of, article_id, now)
+                self.store.copy_judgments(intent.of, article_id, now)
                 report.duplicates += 1
             else:
-                self.syndication.add(article_id, intent.content.fingerprint)
+                self.store.index_syndicated(article_id, intent.content.fingerprint)
                 if original is not None:
                     report.duplicates += 1
                 for story, judgment in judgments:
-                    self._write_judgment(db, story, judgment, article_id, article, now, report,
+                    self._write_judgment(story, judgment, article_id, article, now, report,
                                          choices.get(story.slug, []))
         report.stored += 1
         if isinstance(intent, StoreCopy):
@@ -362,7 +359,7 @@ class Ingestor:
         )
         return report
 
-    def _upgrade(self, intent: Upgrade, record: Callable[[Any, EntryState], None], now: str,
+    def _upgrade(self, intent: Upgrade, record: Callable[[EntryState], None], now: str,
                  report: IngestReport) -> IngestReport:
         """Replace a summary-only article's text by its page's, and judge it again, in one
         transaction: its earlier matches and development evidence go, the new ones come."""
@@ -371,19 +368,19 @@ class Ingestor:
         relevant_slugs = [s.slug for s, j in judgments if j.relevant]
         # Its own evidence is cleared in the transaction, so it is no cluster to join.
         choices = self._cluster_developments(judgments, except_article=article_id)
-        with self.store.transaction() as db:
-            self.store.clear_judgments(db, article_id, now)
-            self.store.update_article(db, article_id, {
+        with self.store.transaction():
+            self.store.clear_judgments(article_id, now)
+            self.store.update_article(article_id, {
                 "title": article.title, "author": article.author,
                 "published_at": article.published_at, "text": article.text,
                 "content_hash": intent.content_hash, "duplicate_of": intent.duplicate_of,
                 "text_source": "page", "fetch_error": None,
                 "relevant_stories": ",".join(relevant_slugs) or None,
             })
-            record(db, intent.entry)
-            self.syndication.add(article_id, intent.content.fingerprint)
+            record(intent.entry)
+            self.store.index_syndicated(article_id, intent.content.fingerprint)
             for story, judgment in judgments:
-                self._write_judgment(db, story, judgment, article_id, article, now, report,
+                self._write_judgment(story, judgment, article_id, article, now, report,
                                      choices.get(story.slug, []))
         report.upgraded += 1
         report.relevant += 1 if relevant_slugs else 0
@@ -410,7 +407,7 @@ class Ingestor:
                                                   list(clusters.items()))
         return choices
 
-    def _write_judgment(self, db, story: Story, judgment: Judgment, article_id: int,
+    def _write_judgment(self, story: Story, judgment: Judgment, article_id: int,
                         article: Article, now: str, report: IngestReport,
                         choices: Sequence[int | NewCluster]) -> None:
         if not judgment.relevant:
@@ -420,7 +417,6 @@ class Ingestor:
             if cj.stance is Stance.UNRELATED:
                 continue
             self.store.insert_match(
-                db,
                 {
                     "article_id": article_id,
                     "claim_id": claim_ids[cj.claim_key],
@@ -436,7 +432,7 @@ class Ingestor:
             if cj.stance in (Stance.CONFIRMS, Stance.CONTRADICTS):
                 kind = "contradiction" if cj.stance is Stance.CONTRADICTS else "confirmation"
                 claim = next(c for c in story.claims if c.key == cj.claim_key)
-                self._queue_alert(db, kind=kind, band=cj.band, story=story,
+                self._queue_alert(kind=kind, band=cj.band, story=story,
                                   claim_key=cj.claim_key, claim_text=claim.text,
                                   article_id=article_id, article=article,
                                   evidence=cj.evidence, score=cj.score, now=now)
@@ -459,7 +455,6 @@ class Ingestor:
             else:
                 match_id = None
             dev_id = self.store.add_development_evidence(
-                db,
                 story=story.slug,
                 development_id=match_id,
                 summary=dev.sentence,
@@ -470,7 +465,7 @@ class Ingestor:
             )
             if match_id is None:
                 opened.append(dev_id)
-                self._queue_alert(db, kind="development", band="flag", story=story,
+                self._queue_alert(kind="development", band="flag", story=story,
                                   development_id=dev_id, article_id=article_id,
                                   article=article, evidence=dev.sentence, score=dev.score,
                                   now=now, summary=dev.sentence)
@@ -479,14 +474,13 @@ class Ingestor:
                          "evidence=%r", story.slug, dev_id, article.url, dev.sentence[:200])
             report.flags += 1
 
-    def _queue_alert(self, db, *, kind: str, band: str, story: Story, article_id: int,
+    def _queue_alert(self, *, kind: str, band: str, story: Story, article_id: int,
                      article: Article, evidence: str, score: float, now: str,
                      claim_key: str | None = None, claim_text: str | None = None,
                      development_id: int | None = None, summary: str | None = None) -> None:
         if self.alerts is None or not wants(self.alerts, kind, band):
             return
         self.store.queue_alert(
-            db,
             {"kind": kind, "band": band, "story": story.slug, "claim_key": claim_key,
              "development_id": development_id, "article_id": article_id, "created_at": now,
              "payload": alert_payload(claim_text=claim_text, evidence=evidence,

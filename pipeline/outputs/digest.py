@@ -22,7 +22,7 @@ from markupsafe import Markup
 
 from ..clock import iso
 from ..fetching.urls import is_http_url
-from ..store import Store
+from ..store import FlagRow, Store
 from .timeline import Timeline, build_timelines, svg, text_strip
 
 # The digest is read in a few minutes: the review queue shows its strongest items, and says
@@ -140,88 +140,89 @@ def _link(title: str | None, url: str | None, site: str | None) -> Link:
                 url=url if url and is_http_url(url) else None, site=site or "")
 
 
-def _flag(row: dict[str, Any]) -> FlagItem:
+def _flag(row: FlagRow) -> FlagItem:
+    # A confirmation or contradiction: its claim key and text are set.
     return FlagItem(
-        claim_key=row["claim_key"],
-        claim_text=row["claim_text"],
-        story=row["story"],
-        evidence=row["evidence"] or "",
-        score=round(float(row["score"] or 0), 2),
-        article=_link(row["article_title"], row["article_url"], row["site"]),
-        duplicate=row.get("duplicate_of") is not None,
-        source=row.get("source") or "",
+        claim_key=row.claim_key or "",
+        claim_text=row.claim_text or "",
+        story=row.story,
+        evidence=row.evidence or "",
+        score=round(float(row.score or 0), 2),
+        article=_link(row.article_title, row.article_url, row.site),
+        duplicate=row.duplicate_of is not None,
+        source=row.source or "",
     )
 
 
 def build_digest(store: Store, day: date, tz: str, *, now: datetime) -> Digest:
     start, end = day_bounds(day, tz)
     contradictions = tuple(_flag(r) for r in store.day_flags("contradiction", start, end))
-    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    groups: dict[tuple[str, str], list[FlagRow]] = {}
     for row in store.day_flags("confirmation", start, end):
-        groups.setdefault((row["story"], row["claim_key"]), []).append(row)
+        groups.setdefault((row.story, row.claim_key or ""), []).append(row)
     confirmations = []
     for (story, key), rows in groups.items():
         confirmations.append(
             ClaimGroup(
                 claim_key=key,
-                claim_text=rows[0]["claim_text"],
+                claim_text=rows[0].claim_text or "",
                 story=story,
                 # A syndicated copy counts as its original's site, as in the claim ledger.
-                sites=len({r["independent_site"] for r in rows}),
-                sources=len({(r["independent_source"] or "").lower() for r in rows}),
+                sites=len({r.independent_site for r in rows}),
+                sources=len({(r.independent_source or "").lower() for r in rows}),
                 items=tuple(_flag(r) for r in rows),
             )
         )
     confirmations.sort(key=lambda g: (-g.sites, g.claim_key))
     developments = []
-    for row in store.new_developments(start, end):
-        articles = store.development_articles(row["id"])
+    for dev in store.new_developments(start, end):
+        articles = store.development_articles(dev.id)
         developments.append(
             DevelopmentItem(
-                id=row["id"],
-                story=row["story"],
-                summary=row["summary"],
-                site_count=row["site_count"],
-                article_count=row["article_count"],
-                articles=tuple(_link(a["title"], a["url"], a["site"]) for a in articles),
+                id=dev.id,
+                story=dev.story,
+                summary=dev.summary,
+                site_count=dev.site_count,
+                article_count=dev.article_count,
+                articles=tuple(_link(a.title, a.url, a.site) for a in articles),
             )
         )
     review_rows = store.day_reviews(start, end)
     reviews = tuple(
         FlagItem(
-            claim_key=r["claim_key"],
-            claim_text=r["claim_text"],
-            story=r["story"],
-            evidence=(("contradicts: " if r["stance"] == "contradicts" else "confirms: ")
-                      + (r["evidence"] or "")),
-            score=round(float(r["score"] or 0), 2),
-            article=_link(r["article_title"], r["article_url"], r["site"]),
+            claim_key=r.claim_key,
+            claim_text=r.claim_text,
+            story=r.story,
+            evidence=(("contradicts: " if r.stance == "contradicts" else "confirms: ")
+                      + (r.evidence or "")),
+            score=round(float(r.score or 0), 2),
+            article=_link(r.article_title, r.article_url, r.site),
             duplicate=False,
         )
-        for r in sorted(review_rows, key=lambda r: -float(r["score"] or 0))[:REVIEW_LIMIT]
+        for r in sorted(review_rows, key=lambda r: -float(r.score or 0))[:REVIEW_LIMIT]
     )
     problems = tuple(
         FeedProblem(
-            name=p["name"],
-            error=p["last_error"] or "",
-            consecutive_errors=p["consecutive_errors"] or 0,
-            disabled_reason=p["disabled_reason"],
-            last_success_at=p["last_success_at"],
-            next_poll_at=p["next_poll_at"],
+            name=p.name,
+            error=p.last_error or "",
+            consecutive_errors=p.consecutive_errors or 0,
+            disabled_reason=p.disabled_reason,
+            last_success_at=p.last_success_at,
+            next_poll_at=p.next_poll_at,
         )
         for p in store.feed_problems()
     )
-    story_rows = store.query("SELECT slug, title, published FROM stories")
-    stories = {r["slug"]: r["title"] for r in story_rows}
+    story_rows = store.stories()
+    stories = {r.slug: r.title for r in story_rows}
     touched = list(dict.fromkeys([(f.story, f.claim_key) for f in contradictions]
                                  + [(g.story, g.claim_key) for g in confirmations]))
     timelines = build_timelines(
         store.claim_flag_times(touched, end), touched, day=day, tz=tz,
-        story_start={r["slug"]: _date_or_none(r["published"]) for r in story_rows},
+        story_start={r.slug: _date_or_none(r.published) for r in story_rows},
     )
     newly = tuple(
-        ClaimGroup(claim_key=r["claim_key"], claim_text=r["claim_text"], story=r["story"],
-                   sites=r["sites"], items=())
+        ClaimGroup(claim_key=r.claim_key, claim_text=r.claim_text, story=r.story,
+                   sites=r.sites, items=())
         for r in store.claims_first_confirmed(start, end)
     )
     return Digest(

@@ -10,13 +10,12 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..clock import iso
 from ..config import Config
 from ..errors import StoreError
-from ..store import Store
+from ..store import FeedHealthRow, Store
 from .digest import day_bounds
 
 _DIGEST_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}\.md$")
@@ -62,14 +61,14 @@ class Status:
         return sum(1 for f in self.feeds if f.state == state)
 
 
-def _state(row: dict[str, Any] | None) -> str:
-    if row is None or not row.get("last_polled_at"):
+def _state(row: FeedHealthRow | None) -> str:
+    if row is None or not row.last_polled_at:
         return "never polled"
-    if row.get("disabled_reason"):
+    if row.disabled_reason:
         return "disabled"
-    if (row.get("consecutive_errors") or 0) > 0:
+    if (row.consecutive_errors or 0) > 0:
         return "failing"
-    if (row.get("failing_pages") or 0) > 0:
+    if (row.failing_pages or 0) > 0:
         return "pages failing"
     return "ok"
 
@@ -77,26 +76,26 @@ def _state(row: dict[str, Any] | None) -> str:
 def feed_health(config: Config, store: Store | None, now: datetime) -> list[FeedHealth]:
     """Every configured feed with its state in the store (a feed added to the config since the
     daemon last started is "never polled")."""
-    rows = {r["name"]: r for r in store.feed_health()} if store is not None else {}
+    rows = {r.name: r for r in store.feed_health()} if store is not None else {}
     stamp = iso(now)
     result = []
     for feed in config.feeds:
         row = rows.get(feed.name)
         state = _state(row)
-        next_poll = row["next_poll_at"] if row else None
+        next_poll = row.next_poll_at if row else None
         # The store's URL may differ from the config's after an adopted permanent redirect.
-        url = row["url"] if row and row["configured_url"] == feed.url else feed.url
+        url = row.url if row and row.configured_url == feed.url else feed.url
         due = state != "disabled" and (next_poll is None or next_poll <= stamp)
         result.append(FeedHealth(
             name=feed.name, url=url, interval_minutes=feed.interval_minutes, state=state,
             due=due,
-            consecutive_errors=(row or {}).get("consecutive_errors") or 0,
-            last_success_at=(row or {}).get("last_success_at"),
+            consecutive_errors=(row.consecutive_errors or 0) if row else 0,
+            last_success_at=row.last_success_at if row else None,
             next_poll_at=next_poll,
-            last_error=((row or {}).get("page_error") if state == "pages failing"
-                        else (row or {}).get("last_error")),
-            disabled_reason=(row or {}).get("disabled_reason"),
-            failing_pages=(row or {}).get("failing_pages") or 0,
+            last_error=(None if row is None
+                        else row.page_error if state == "pages failing" else row.last_error),
+            disabled_reason=row.disabled_reason if row else None,
+            failing_pages=(row.failing_pages or 0) if row else 0,
         ))
     return result
 
