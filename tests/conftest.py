@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import os
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,7 @@ from hypothesis import settings
 
 from pipeline.ingesting.extract import warm_up
 from pipeline.ingesting.workers import WorkerPool
+from pipeline.judging.stance import StanceModel
 from pipeline.records import Claim, Story
 from pipeline.store import Store
 from tests.localserver import local_server  # noqa: F401 (a fixture, used by name)
@@ -64,3 +67,24 @@ def pool():
         yield workers
     finally:
         workers.close()
+
+
+class ManualClock:
+    """A clock the test moves by hand: ``clock()`` returns ``clock.now``."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@functools.cache
+def shipped_model() -> StanceModel:
+    """The shipped stance model, loaded once per test run (it is never modified)."""
+    return StanceModel.load()
+
+
+@pytest.fixture
+def model() -> StanceModel:
+    return shipped_model()

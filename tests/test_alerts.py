@@ -25,6 +25,7 @@ from pipeline.demo import AlertReceiver
 from pipeline.orchestration.app import App
 from pipeline.outputs.alerts import AlertSender, render, target_id
 from pipeline.store import Store
+from tests.conftest import ManualClock
 from tests.e2e_site import build_site
 from tests.localserver import LocalServer
 from tests.test_cli import FIXTURES, config
@@ -77,12 +78,7 @@ def queue(store: Store, n: int, targets: list[str], *, evidence: str = "It is $4
             }, targets, now)
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 def test_ingest_queues_in_the_article_transaction_and_sends_once(tmp_path: Path) -> None:
@@ -126,7 +122,7 @@ def test_kinds_and_band_choose_what_is_queued(tmp_path: Path) -> None:
 
 
 def test_failing_target_backs_off_then_gives_up(tmp_path: Path) -> None:
-    clock = Clock()
+    clock = ManualClock(START)
     with AlertReceiver(status=500) as failing, AlertReceiver() as good, \
             Store.open(tmp_path / "s.db") as store:
         settings = AlertSettings(urls=(failing.url, good.url), timeout=3.0, max_attempts=3)
@@ -286,7 +282,7 @@ def test_a_dead_senders_claim_is_released(tmp_path: Path) -> None:
                                     claimer=f"{socket.gethostname()}:{dead.pid}",
                                     now="2026-03-02T09:00:00Z")
         settings = AlertSettings(urls=(receiver.url,), timeout=3.0)
-        report = AlertSender(store, settings, clock=Clock()).run_once()
+        report = AlertSender(store, settings, clock=ManualClock(START)).run_once()
         assert (report.released, report.sent) == (1, 1)
         assert len(receiver.messages) == 1
 

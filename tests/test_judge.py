@@ -72,9 +72,9 @@ def test_strip_possessive_removes_the_suffix_not_its_letters(word: str, expected
 
 def _read(claim: str, sentences: list[str]) -> tuple[str, str]:
     from pipeline.judging.reading import ClaimReader
-    from pipeline.judging.stance import StanceModel
+    from tests.conftest import shipped_model
 
-    reader = ClaimReader([claim], STORY.keywords, StanceModel.load().text_stats)
+    reader = ClaimReader([claim], STORY.keywords, shipped_model().text_stats)
     reading = reader.read("", sentences)[0]
     return reading.stance, reading.evidence
 
@@ -180,10 +180,10 @@ def test_strip_dateline(sentence: str, expected: str) -> None:
 
 def test_a_stance_needs_evidence_that_speaks_of_the_claim() -> None:
     from pipeline.judging.reading import ClaimReader
-    from pipeline.judging.stance import StanceModel
+    from tests.conftest import shipped_model
 
     claim = "The Pentagon is not willing to negotiate case-by-case exceptions with Anthropic."
-    reader = ClaimReader([claim], ["Anthropic", "Pentagon"], StanceModel.load().text_stats)
+    reader = ClaimReader([claim], ["Anthropic", "Pentagon"], shipped_model().text_stats)
 
     def stance(sentence: str) -> str:
         return reader.read("", [sentence])[0].stance

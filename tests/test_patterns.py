@@ -24,11 +24,6 @@ STORIES = {
 }
 
 
-@pytest.fixture(scope="module")
-def model() -> StanceModel:
-    return StanceModel.load()
-
-
 @pytest.mark.parametrize("name", sorted(k for k in MANIFEST if not k.startswith("_")))
 def test_pattern(name: str, model: StanceModel) -> None:
     case = MANIFEST[name]

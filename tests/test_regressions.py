@@ -22,10 +22,10 @@ from pipeline.config import FeedConfig, NetworkConfig, load_config, load_story
 from pipeline.fetching.fetcher import Fetcher, NetworkSettings
 from pipeline.ingesting.ingest import Ingestor
 from pipeline.ingesting.workers import WorkerPool
-from pipeline.judging.stance import StanceModel
 from pipeline.orchestration.polling import CycleReport, Poller
 from pipeline.records import Claim, Story
 from pipeline.store import Store
+from tests.conftest import ManualClock, shipped_model
 from tests.e2e_site import rss
 from tests.localserver import LocalServer
 
@@ -35,12 +35,6 @@ STORY_PAGES = REPO / "tests" / "data" / "story"
 T0 = datetime(2026, 3, 5, 12, 0, tzinfo=UTC)
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 def make_poller(tmp: Path, pool: WorkerPool, feeds: dict[str, str], *,
@@ -52,14 +46,14 @@ def make_poller(tmp: Path, pool: WorkerPool, feeds: dict[str, str], *,
     settings.update(network)
     net = NetworkConfig(**settings)
     store = Store.open(tmp / "store.db")
-    clock = Clock()
+    clock = ManualClock(T0)
     stories = store.sync_stories([load_story(STORY_FILE)], now=iso(clock()))
     store.sync_feeds([FeedConfig(name=k, url=v) for k, v in feeds.items()], now=iso(clock()))
     fetcher = fetcher_class(net) if fetcher_class else Fetcher(NetworkSettings(
         user_agent="claimwatch-test", allow_private_addresses=True, connect_timeout=2.0,
         read_timeout=2.0, total_timeout=3.0, max_feed_bytes=10**7, max_page_bytes=10**7,
         min_host_interval=0.0))
-    ingestor = Ingestor(store, stories, StanceModel.load(), clock=clock)
+    ingestor = Ingestor(store, stories, shipped_model(), clock=clock)
     poller = Poller(store, fetcher, pool, ingestor, net, clock=clock, rng=random.Random(7))
     return store, poller, clock, fetcher
 

@@ -112,11 +112,6 @@ def test_pair_features_shape_and_empty_body():
     assert np.isfinite(X).all()
 
 
-@pytest.fixture(scope="module")
-def model() -> StanceModel:
-    return StanceModel.load()
-
-
 BODY = (
     "Reports that a giant shark was seen in the Thames are a hoax, the port authority said on "
     'Tuesday. The photo, shared 20,000 times, was edited. "There is no shark," a spokesman '

@@ -25,11 +25,6 @@ SYNDICATION = REPO / "tests" / "data" / "syndication"
 NOW = datetime(2026, 3, 7, 12, 0, tzinfo=UTC)
 
 
-@pytest.fixture(scope="module")
-def model() -> StanceModel:
-    return StanceModel.load()
-
-
 @pytest.fixture
 def tracked(tmp_path: Path, model: StanceModel):
     story = load_story(REPO / "config" / "stories" / "pentagon-anthropic.toml")
