@@ -419,18 +419,23 @@ class SyndicationIndex:
         # Each bucket is read through the primary key and cut at BUCKET_CAP rows (the earliest
         # articles, so a group's root is kept): a bucket shared by a whole site's boilerplate
         # then costs a bounded amount, whatever the size of the store.
+        # A shared band counts for less the more articles share it: a disclaimer or footer a
+        # site adds to everything it publishes puts all of its articles in the same few
+        # buckets, and counted plainly they would outrank (and, past MAX_CANDIDATES, push out)
+        # the one article that shares the copy's own text.
         buckets = " UNION ALL ".join(
-            f"SELECT * FROM (SELECT article_id FROM [{BANDS_TABLE}] WHERE band_key = ?"
-            f" ORDER BY article_id LIMIT {BUCKET_CAP})"
-            for _ in keys
+            f"SELECT {band} AS band, article_id FROM (SELECT article_id FROM [{BANDS_TABLE}]"
+            f" WHERE band_key = ? ORDER BY article_id LIMIT {BUCKET_CAP})"
+            for band in range(len(keys))
         )
         candidates = self.db.execute(
             f"SELECT b.article_id, s.root_id FROM ("
-            f"  SELECT article_id, count(*) AS hits FROM ({buckets})"
+            f"  SELECT article_id, sum(1.0 / size) AS weight FROM ("
+            f"    SELECT article_id, count(*) OVER (PARTITION BY band) AS size FROM ({buckets}))"
             f"  WHERE article_id IS NOT ?"
-            f"  GROUP BY article_id ORDER BY hits DESC, article_id LIMIT {MAX_CANDIDATES}"
+            f"  GROUP BY article_id ORDER BY weight DESC, article_id LIMIT {MAX_CANDIDATES}"
             f") AS b JOIN [{SHINGLES_TABLE}] AS s ON s.article_id = b.article_id"
-            f" ORDER BY b.hits DESC, b.article_id",
+            f" ORDER BY b.weight DESC, b.article_id",
             [*keys, exclude],
         ).fetchall()
         # Most likely first; a candidate whose group root is not earlier than a root already
