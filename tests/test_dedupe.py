@@ -292,8 +292,16 @@ def test_rebuild_fingerprints_again_from_the_text_and_keeps_each_group(
     db.execute(f"DELETE FROM [{dedupe.BANDS_TABLE}]")
     assert index.find_original(fixture("copy_extra")) is None
 
+    # Article 4 was never indexed, so it is left out; a text that became too short to match
+    # (article 3's, emptied) leaves the index, as add() would never have indexed it.
     texts = [(1, wire), (2, trimmed), (3, other), (4, fixture("copy_new_lede"))]
-    assert index.rebuild(texts) == 3  # article 4 was never indexed, so it is left out
+    assert index.rebuild([*texts[:2], (3, ""), texts[3]]) == 2
+    assert row_counts(db) == (2 * dedupe.BANDS, 2)
+    index.add(3, other)
+    db.execute(f"UPDATE [{dedupe.SHINGLES_TABLE}] SET shingles = ?",
+               [np.arange(60, dtype="<u8").tobytes()])
+    db.execute(f"DELETE FROM [{dedupe.BANDS_TABLE}]")
+    assert index.rebuild(texts) == 3
     assert row_counts(db) == (3 * dedupe.BANDS, 3)
     roots = dict(db.execute(f"SELECT article_id, root_id FROM [{dedupe.SHINGLES_TABLE}]"))
     assert roots == {1: 1, 2: 1, 3: 3}

@@ -464,9 +464,10 @@ class SyndicationIndex:
         self.db.execute(f"DELETE FROM [{SHINGLES_TABLE}]")
         done = 0
         for article_id, text in texts:
-            if article_id not in roots:
-                continue
-            array = _shingle_array(normalise(text).split(), SHINGLE_WORDS)
+            words = normalise(text or "").split()
+            if article_id not in roots or not _long_enough(words):
+                continue  # as add(): a text too short to match is never indexed
+            array = _shingle_array(words, SHINGLE_WORDS)
             self.db.execute(
                 f"INSERT INTO [{SHINGLES_TABLE}] (article_id, root_id, shingles) VALUES (?, ?, ?)",
                 [article_id, roots[article_id], array.astype("<u8").tobytes()],
