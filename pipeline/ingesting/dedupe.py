@@ -43,7 +43,7 @@ import logging
 import re
 import sys
 import unicodedata
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -278,8 +278,11 @@ def resemblance(a: Collection[int], b: Collection[int]) -> float:
     return len(a_set & b_set) / min(len(a_set), len(b_set))
 
 
-def _long_enough(words: list[str]) -> bool:
-    return len(words) >= MIN_WORDS
+def _indexable(text: str | None) -> np.ndarray | None:
+    """The shingle array of ``text``, or None when it has fewer than ``MIN_WORDS`` words (too
+    little to match or index)."""
+    words = normalise(text or "").split()
+    return _shingle_array(words, SHINGLE_WORDS) if len(words) >= MIN_WORDS else None
 
 
 def is_copy(text_a: str, text_b: str) -> bool:
@@ -287,12 +290,8 @@ def is_copy(text_a: str, text_b: str) -> bool:
 
     False whenever either text has fewer than ``MIN_WORDS`` words.
     """
-    words_a, words_b = normalise(text_a).split(), normalise(text_b).split()
-    if not (_long_enough(words_a) and _long_enough(words_b)):
-        return False
-    a = _shingle_array(words_a, SHINGLE_WORDS)
-    b = _shingle_array(words_b, SHINGLE_WORDS)
-    return _containment(a, b) >= THRESHOLD
+    a, b = _indexable(text_a), _indexable(text_b)
+    return a is not None and b is not None and _containment(a, b) >= THRESHOLD
 
 
 def _band_keys(sig: np.ndarray) -> list[int]:
@@ -360,10 +359,9 @@ class SyndicationIndex:
         None for texts under ``MIN_WORDS`` words (never matched, never indexed). Pass the result
         to :meth:`add` to index the article without a second lookup.
         """
-        words = normalise(text).split()
-        if not _long_enough(words):
+        array = _indexable(text)
+        if array is None:
             return None
-        array = _shingle_array(words, SHINGLE_WORDS)
         root, keys = self._find(array)
         return Fingerprint(shingles=array, band_keys=tuple(keys), root=root)
 
@@ -395,23 +393,27 @@ class SyndicationIndex:
                 else:
                     root, keys = text.root, list(text.band_keys)
             else:
-                words = normalise(text).split() if text is not None else []
-                if not _long_enough(words):
+                found = _indexable(text)
+                if found is None:
                     return
-                array = _shingle_array(words, SHINGLE_WORDS)
+                array = found
                 root, keys = self._find(array, exclude=article_id)
             if root is not None and root > article_id:
                 # Added out of order: this article is older than the group's root, so it is the
                 # earliest copy; the existing members keep pointing at the old root.
                 root = article_id
-            self.db.execute(
-                f"INSERT INTO [{SHINGLES_TABLE}] (article_id, root_id, shingles) VALUES (?, ?, ?)",
-                [article_id, article_id if root is None else root, array.astype("<u8").tobytes()],
-            )
-            self.db.conn.executemany(
-                f"INSERT OR IGNORE INTO [{BANDS_TABLE}] (band_key, article_id) VALUES (?, ?)",
-                [(key, article_id) for key in keys],
-            )
+            self._write(article_id, article_id if root is None else root, array, keys)
+
+    def _write(self, article_id: int, root: int, array: np.ndarray, keys: Sequence[int]) -> None:
+        """One article's rows: its shingles with its group's root, and one row per band key."""
+        self.db.execute(
+            f"INSERT INTO [{SHINGLES_TABLE}] (article_id, root_id, shingles) VALUES (?, ?, ?)",
+            [article_id, root, array.astype("<u8").tobytes()],
+        )
+        self.db.conn.executemany(
+            f"INSERT OR IGNORE INTO [{BANDS_TABLE}] (band_key, article_id) VALUES (?, ?)",
+            [(key, article_id) for key in keys],
+        )
 
     def _find(self, array: np.ndarray, exclude: int | None = None) -> tuple[int | None, list[int]]:
         """(root of the matching group or None, the band keys of ``array``)."""
@@ -464,18 +466,10 @@ class SyndicationIndex:
         self.db.execute(f"DELETE FROM [{SHINGLES_TABLE}]")
         done = 0
         for article_id, text in texts:
-            words = normalise(text or "").split()
-            if article_id not in roots or not _long_enough(words):
-                continue  # as add(): a text too short to match is never indexed
-            array = _shingle_array(words, SHINGLE_WORDS)
-            self.db.execute(
-                f"INSERT INTO [{SHINGLES_TABLE}] (article_id, root_id, shingles) VALUES (?, ?, ?)",
-                [article_id, roots[article_id], array.astype("<u8").tobytes()],
-            )
-            self.db.conn.executemany(
-                f"INSERT OR IGNORE INTO [{BANDS_TABLE}] (band_key, article_id) VALUES (?, ?)",
-                [(key, article_id) for key in _band_keys(signature(array))],
-            )
+            array = _indexable(text) if article_id in roots else None
+            if array is None:
+                continue  # not indexed before, or (as add() decides) too short to match
+            self._write(article_id, roots[article_id], array, _band_keys(signature(array)))
             done += 1
             if done % 5000 == 0:
                 log.info("event=reindex syndicated_copies done=%d of=%d", done, len(roots))
