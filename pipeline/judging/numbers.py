@@ -61,7 +61,7 @@ WORD_NUMBERS = {
 }
 _TIME = re.compile(r"\b(\d{1,2})(?::|\.)(\d{2})\s*([ap])\.?m\b|\b(\d{1,2})\s*([ap])\.?m\b"
                    r"|\b([01]?\d|2[0-3]):([0-5]\d)\b", re.IGNORECASE)
-_TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+_TENS = tuple(word for word, value in WORD_NUMBERS.items() if value in range(20, 100, 10))
 _UNITS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 # A number in digits, a compound number word ("sixty-five") or a number word. Not after a
 # name and a hyphen: "COVID-19" and "F-35" are names, not figures.
