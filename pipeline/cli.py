@@ -114,6 +114,12 @@ _signals = _Signals()
 _STOP_IS_SUCCESS = {"run", "poll"}
 
 
+def _stopped_during_start_up(command: str, stop: _StopRequested) -> int:
+    """Say so on stderr; the exit code: 0 for a daemon-like command, 128 + the signal else."""
+    click.echo(f"stopped by {signal.Signals(stop.signum).name} during start-up", err=True)
+    return 0 if command in _STOP_IS_SUCCESS else 128 + stop.signum
+
+
 class _Group(click.Group):
     """Turn claimwatch's own errors into a one-line message and the documented exit code."""
 
@@ -121,9 +127,7 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except _StopRequested as e:
-            command = ctx.invoked_subcommand or ""
-            click.echo(f"stopped by {signal.Signals(e.signum).name} during start-up", err=True)
-            ctx.exit(0 if command in _STOP_IS_SUCCESS else 128 + e.signum)
+            ctx.exit(_stopped_during_start_up(ctx.invoked_subcommand or "", e))
         except ConfigError as e:
             for line in e.render().splitlines():
                 click.echo(f"error: {line}", err=True)
@@ -788,8 +792,7 @@ def main() -> None:
         # The signal came while click was still reading the command line, before _Group.invoke
         # could catch it: the same rule, with the command taken from the arguments.
         command = next((arg for arg in sys.argv[1:] if arg in cli.commands), "")
-        click.echo(f"stopped by {signal.Signals(e.signum).name} during start-up", err=True)
-        sys.exit(0 if command in _STOP_IS_SUCCESS else 128 + e.signum)
+        sys.exit(_stopped_during_start_up(command, e))
 
 
 if __name__ == "__main__":
