@@ -222,6 +222,12 @@ def two_cycles(config, server_pid: int | None = None):
     return cycles[0], cycles[1], rss, cpu
 
 
+def worker_pids() -> list[int]:
+    """The claimwatch extraction workers among this process's children."""
+    return [p.pid for p in multiprocessing.active_children()
+            if p.name == "claimwatch-worker" and p.pid is not None]
+
+
 def _process_cpu(pid: int) -> float:
     """User + system CPU seconds of a live process, from /proc (0 if it is gone)."""
     try:
@@ -241,8 +247,7 @@ class CpuSplit:
         self._start = self._now()
 
     def _workers(self) -> dict[int, float]:
-        return {p.pid: _process_cpu(p.pid) for p in multiprocessing.active_children()
-                if p.name == "claimwatch-worker" and p.pid is not None}
+        return {pid: _process_cpu(pid) for pid in worker_pids()}
 
     def _now(self) -> tuple[float, float, dict[int, float], float]:
         usage = resource.getrusage(resource.RUSAGE_SELF)
@@ -287,8 +292,7 @@ class PeakRSS:
         return 0
 
     def _children(self) -> list[int]:
-        return [p.pid for p in multiprocessing.active_children()
-                if p.name == "claimwatch-worker"]
+        return worker_pids()
 
     def _run(self) -> None:
         while not self._stop.wait(0.2):
