@@ -37,14 +37,19 @@ from .feeds import FeedsStore
 from .judgments import JudgmentsStore
 from .reports import ReportsStore
 from .rows import (
+    AlertRow,
     DevelopmentArticleRow,
     DevelopmentRow,
+    DueDeliveryRow,
     FeedHealthRow,
     FeedProblemRow,
     FeedRow,
     FirstConfirmedRow,
     FlagRow,
+    FlagTimeRow,
+    RecentFlagRow,
     ReviewRow,
+    SendingDeliveryRow,
     StoryRow,
 )
 from .schema import APPLICATION_ID, BUSY_TIMEOUT_S, migrations
@@ -53,14 +58,19 @@ from .stories import StoriesStore
 __all__ = [
     "APPLICATION_ID",
     "BUSY_TIMEOUT_S",
+    "AlertRow",
     "DevelopmentArticleRow",
     "DevelopmentRow",
+    "DueDeliveryRow",
     "FeedHealthRow",
     "FeedProblemRow",
     "FeedRow",
     "FirstConfirmedRow",
     "FlagRow",
+    "FlagTimeRow",
+    "RecentFlagRow",
     "ReviewRow",
+    "SendingDeliveryRow",
     "Store",
     "StoreBase",
     "StoryRow",
