@@ -14,7 +14,9 @@ Discipline, for a daemon that writes while Datasette reads the same file:
 - One transaction per article, so a crash never leaves half an article.
 
 No other module contains SQL, but the syndication index (``ingesting/dedupe.py``), which owns
-its own two tables (see ``ARCHITECTURE.md``).
+its own two tables (see ``ARCHITECTURE.md``); ``tests/test_import_rules.py`` checks it.
+:meth:`Store.query` is public for inspecting the store (tests, benchmarks), not for pipeline
+code.
 
 Every ``sqlite3.Error`` leaving a public method, or the body of :meth:`Store.transaction`, leaves
 as a :class:`~pipeline.errors.StoreError` (the original chained as its cause): callers catch the

@@ -153,6 +153,13 @@ class StoreBase:
         self._syndication().add(article_id, fingerprint)
 
     def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
+        """Rows of a ``SELECT`` as dicts: what the domain classes build their typed rows from,
+        and a way to inspect the store for tests, benchmarks and a person at a Python prompt.
+
+        For reading only. Public for inspection, not for pipeline code: outside
+        ``pipeline/store/`` the store is used through its named methods, and
+        ``tests/test_import_rules.py`` fails when a module there calls ``.query()``.
+        """
         cursor = self.db.execute(sql, params)
         cols = [d[0] for d in cursor.description]
         return [dict(zip(cols, row, strict=True)) for row in cursor.fetchall()]
