@@ -142,9 +142,11 @@ class StoreBase:
             self._index = SyndicationIndex(self.db)
         return self._index
 
-    def syndication_fingerprint(self, text: str) -> Fingerprint | None:
-        """``text`` looked up in the syndication index (read before the write transaction)."""
-        return self._syndication().fingerprint(text)
+    def syndication_fingerprint(self, text: str, *,
+                                exclude: int | None = None) -> Fingerprint | None:
+        """``text`` looked up in the syndication index (read before the write transaction),
+        never matching the stored article ``exclude`` (the one whose text it replaces)."""
+        return self._syndication().fingerprint(text, exclude=exclude)
 
     def index_syndicated(self, article_id: int, fingerprint: Fingerprint | None) -> None:
         """Index an article by its fingerprint, inside the caller's (the article's)
