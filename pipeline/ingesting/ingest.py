@@ -402,8 +402,8 @@ class Ingestor:
             background = story_background(story)
             clusters: dict[int, list[frozenset[str]]] = {}
             for row in self.store.development_evidence(story.slug, except_article):
-                clusters.setdefault(row["development_id"], []).append(
-                    background.novel_terms(row["evidence"]))
+                clusters.setdefault(row.development_id, []).append(
+                    background.novel_terms(row.evidence))
             choices[story.slug] = assign_clusters([d.terms for d in judgment.developments],
                                                   list(clusters.items()))
         return choices

@@ -113,6 +113,33 @@ class DevelopmentRow:
 
 
 @dataclass(frozen=True)
+class StoredDevelopmentRow:
+    """A development as stored: what a claim promoted from it is made of."""
+
+    id: int
+    story: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class EvidenceRow:
+    """A sentence filed under a development: what new reports are clustered against."""
+
+    development_id: int
+    evidence: str
+
+
+@dataclass(frozen=True)
+class RetryEntryRow:
+    """A feed entry whose page failed for a transient reason, due for another try."""
+
+    guid_key: str
+    url: str | None
+    title: str | None
+    attempts: int | None
+
+
+@dataclass(frozen=True)
 class DevelopmentArticleRow:
     id: int
     url: str
