@@ -377,12 +377,15 @@ class SyndicationIndex:
             " article_id INTEGER PRIMARY KEY, root_id INTEGER NOT NULL, shingles BLOB NOT NULL)"
         )
 
-    def fingerprint(self, text: str | TextKeys) -> Fingerprint | None:
+    def fingerprint(self, text: str | TextKeys, *,
+                    exclude: int | None = None) -> Fingerprint | None:
         """Look ``text`` up: its shingles, band keys and the root of the group it copies.
 
         ``text`` is the text itself or its :class:`TextKeys` (computed where the text was
         made). None for texts under ``MIN_WORDS`` words (never matched, never indexed). Pass
-        the result to :meth:`add` to index the article without a second lookup.
+        the result to :meth:`add` to index the article without a second lookup. ``exclude`` is
+        an indexed article the lookup must not match: the one whose text ``text`` is about to
+        replace.
         """
         if isinstance(text, TextKeys):
             array, band_keys = text.shingles, text.band_keys
@@ -390,7 +393,7 @@ class SyndicationIndex:
             array, band_keys = _indexable(text), None
         if array is None:
             return None
-        root, keys = self._find(array, band_keys=band_keys)
+        root, keys = self._find(array, exclude=exclude, band_keys=band_keys)
         return Fingerprint(shingles=array, band_keys=tuple(keys), root=root)
 
     def find_original(self, text: str) -> int | None:
