@@ -11,7 +11,6 @@ A ``WorkerPool`` hands out workers to threads, one each, so parsing and extracti
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import multiprocessing
 import os
@@ -32,12 +31,6 @@ log = logging.getLogger(__name__)
 # Generous: trafilatura + lxml on a 5 MiB page stay far below this; a blow-up does not.
 MEMORY_LIMIT_BYTES = 3 * 2**30
 
-# Workers run below the parent's priority. Extraction is bulk work that keeps every core busy
-# during a large cycle, while the parent's writer thread is the one stage that cannot use a
-# second core: when it wakes with an article to store, it should get a core at once rather
-# than a third of two. The workers still take every cycle the parent leaves.
-WORKER_NICENESS = 5
-
 
 class WorkerTimeout(Exception):
     """The call passed its wall-clock limit; the child was killed."""
@@ -47,12 +40,9 @@ class WorkerCrashed(Exception):
     """The child died (killed by the memory limit, a segfault) or could not be started."""
 
 
-def _child_main(conn: Connection, memory_limit: int | None, niceness: int = 0) -> None:
+def _child_main(conn: Connection, memory_limit: int | None) -> None:
     # Ctrl-C reaches the whole process group: the parent decides what stops, and kills us.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if niceness:
-        with contextlib.suppress(OSError):  # not allowed here: run at the parent's priority
-            os.nice(niceness)
     try:
         _serve(conn, memory_limit)
     except (BrokenPipeError, EOFError, OSError, KeyboardInterrupt):
@@ -110,8 +100,7 @@ class Worker:
     def _start(self) -> None:
         parent, child = self._ctx.Pipe()
         proc = self._ctx.Process(
-            target=_child_main, args=(child, self._memory_limit, WORKER_NICENESS),
-            daemon=True,
+            target=_child_main, args=(child, self._memory_limit), daemon=True,
             name="claimwatch-worker",
         )
         proc.start()
