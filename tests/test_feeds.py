@@ -8,7 +8,7 @@ import pytest
 
 from pipeline.errors import ParseError
 from pipeline.fetching.feeds import parse_feed
-from pipeline.ingesting.workers import Worker, WorkerTimeout
+from pipeline.ingesting.workers import WorkerTimeout
 from tests.feed_faults import FAULTS, faulty_feed
 
 RSS = b"""<?xml version="1.0" encoding="utf-8"?>
@@ -71,27 +71,23 @@ def test_latin1_feed_declared_utf8_is_read() -> None:
 
 
 @pytest.mark.timeout(60)
-def test_pathological_feed_costs_one_worker_not_the_process() -> None:
+def test_pathological_feed_costs_one_worker_not_the_process(worker) -> None:
     """feedparser's author regex is quadratic: the worker's wall clock cuts it off."""
     evil = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>x</title>'
             + b"".join(b"<item><guid>%d</guid><author>a@" % i + b"a." * 30_000
                        + b"!</author></item>" for i in range(8))
             + b"</channel></rss>")
-    worker = Worker()
-    try:
-        worker.warm_up(parse_feed, RSS, {}, "https://f.example/rss")
-        start = time.monotonic()
-        with pytest.raises(WorkerTimeout):
-            worker.call(parse_feed, evil, {}, "https://f.example/rss", timeout=1.0)
-        assert time.monotonic() - start < 5
-        # The next call gets a fresh child and works.
-        feed = worker.call(parse_feed, RSS, {}, "https://f.example/rss", timeout=30)
-        assert len(feed.entries) == 3
-        with pytest.raises(ParseError) as info:
-            worker.call(parse_feed, b"<html></html>", {}, "https://f.example/rss", timeout=30)
-        assert info.value.kind == "not_a_feed"
-    finally:
-        worker.close()
+    worker.warm_up(parse_feed, RSS, {}, "https://f.example/rss")
+    start = time.monotonic()
+    with pytest.raises(WorkerTimeout):
+        worker.call(parse_feed, evil, {}, "https://f.example/rss", timeout=1.0)
+    assert time.monotonic() - start < 5
+    # The next call gets a fresh child and works.
+    feed = worker.call(parse_feed, RSS, {}, "https://f.example/rss", timeout=30)
+    assert len(feed.entries) == 3
+    with pytest.raises(ParseError) as info:
+        worker.call(parse_feed, b"<html></html>", {}, "https://f.example/rss", timeout=30)
+    assert info.value.kind == "not_a_feed"
 
 
 # --- ill-formed but readable feeds (issue 8): read what feedparser reads ------------------------
