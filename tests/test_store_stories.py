@@ -66,6 +66,12 @@ def test_stories_are_listed_in_the_order_first_stored(store: Store) -> None:
         ("s", "Story", None), ("b", "B", "2026-01-01")]
 
 
+def claim_id(store: Store, key: str, story: Story = DIGEST_STORY) -> int:
+    found = next(c.id for c in store.story_with_claims(story).claims if c.key == key)
+    assert found is not None
+    return found
+
+
 def _article_matching(store: Store, claim_ids: list[int]) -> int:
     with store.transaction():
         article_id = store.insert_article({"url": "https://a.example/1", "fetched_at": NOW,
@@ -79,7 +85,7 @@ def _article_matching(store: Store, claim_ids: list[int]) -> int:
 
 def test_a_review_of_a_match_names_its_claim_and_the_latest_is_kept_with_its_history(
         store: Store) -> None:
-    (value_id, _, _), _ = claims(store)
+    value_id = claim_id(store, "value")
     article_id = _article_matching(store, [value_id])
     first = store.record_review(target="match", verdict="wrong", reviewer="ed", now=NOW,
                                 article_id=article_id, claim_key="value")
@@ -93,7 +99,7 @@ def test_a_review_of_a_match_names_its_claim_and_the_latest_is_kept_with_its_his
 
 
 def test_a_review_needs_a_match_or_a_development_and_an_unambiguous_key(store: Store) -> None:
-    (value_id, _, _), _ = claims(store)
+    value_id = claim_id(store, "value")
     article_id = _article_matching(store, [value_id])
     with pytest.raises(StoreError, match="has no match for claim 'first'"):
         store.record_review(target="match", verdict="wrong", reviewer="ed", now=NOW,
@@ -104,10 +110,9 @@ def test_a_review_needs_a_match_or_a_development_and_an_unambiguous_key(store: S
     assert store.development(42) is None
     # The same key in two stories, both matched by one article: which one is meant?
     twin = replace(DIGEST_STORY, slug="t", claims=(Claim("value", "Twin claim text here."),))
-    (synced,) = store.sync_stories([twin], now=NOW)
-    assert synced.claims[0].id is not None
+    store.sync_stories([twin], now=NOW)
     store.db.execute("UPDATE articles SET url = 'https://a.example/old'")
-    both = _article_matching(store, [value_id, synced.claims[0].id])
+    both = _article_matching(store, [value_id, claim_id(store, "value", twin)])
     with pytest.raises(StoreError, match="ambiguous across stories"):
         store.record_review(target="match", verdict="wrong", reviewer="ed", now=NOW,
                             article_id=both, claim_key="value")
