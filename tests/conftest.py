@@ -113,6 +113,21 @@ PollerParts = tuple[Store, Poller, ManualClock, Fetcher]
 
 
 @pytest.fixture
+def clock() -> ManualClock:
+    """A clock standing at ``T0`` until the test moves it."""
+    return ManualClock(T0)
+
+
+@pytest.fixture
+def ingestor(tmp_path: Path, model: StanceModel, clock: ManualClock) -> Iterator[Ingestor]:
+    """An ingestor on a fresh store holding the default story, with the shipped model and
+    ``clock``: the write path without the network or worker processes."""
+    with Store.open(tmp_path / "ingest.db") as store:
+        stories = store.sync_stories([load_story(STORY_FILE)], now=iso(clock()))
+        yield Ingestor(store, stories, model, clock=clock)
+
+
+@pytest.fixture
 def make_poller(tmp_path: Path, pool: WorkerPool) -> Iterator[Callable[..., PollerParts]]:
     """Makes the objects App wires for a poll cycle: ``make_poller(feeds, **network)`` returns
     (store, poller, clock, fetcher) on a store in ``tmp_path`` holding the default story and
