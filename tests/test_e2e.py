@@ -3,6 +3,7 @@ and hostile feeds; then the digest, a second poll (nothing twice), and the CLI's
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 from pathlib import Path
@@ -18,12 +19,9 @@ pytestmark = pytest.mark.slow
 
 
 def rows(db: Path, sql: str, *args: object) -> list[sqlite3.Row]:
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    conn.row_factory = sqlite3.Row
-    try:
+    with contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as conn:
+        conn.row_factory = sqlite3.Row
         return conn.execute(sql, args).fetchall()
-    finally:
-        conn.close()
 
 
 def poll(config: Path) -> str:

@@ -5,6 +5,7 @@ contacted."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sqlite3
 import threading
@@ -182,12 +183,9 @@ def test_developments_timeline_leaves_out_developments_marked_wrong(tmp_path: Pa
                             development_id=dev_id)
     meta = yaml.safe_load((REPO / "config" / "datasette.yml").read_text(encoding="utf-8"))
     sql = meta["databases"]["claimwatch"]["queries"]["developments_timeline"]["sql"]
-    conn = sqlite3.connect(db)
-    try:
+    with contextlib.closing(sqlite3.connect(db)) as conn:
         conn.row_factory = sqlite3.Row
         ids = [r["id"] for r in conn.execute(sql)]
-    finally:
-        conn.close()
     assert dev_id not in ids
 
 
