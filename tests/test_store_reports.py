@@ -41,7 +41,8 @@ def match(store: Store, article_id: int, key: str, stance: str, score: float,
 @pytest.fixture
 def day(store: Store) -> Store:
     """Yesterday: one contradiction. Today: two contradictions (one marked wrong by a person),
-    one confirmation, one contradiction below the flag threshold, a copy confirming too."""
+    one confirmation, one contradiction below the flag threshold, a copy confirming too.
+    Tomorrow, from the first instant on: one more contradiction."""
     old = article(store, "https://old.example/1", YESTERDAY)
     match(store, old, "value", "contradicts", 0.99)
     weak = article(store, "https://weak.example/1", MORNING)
@@ -58,7 +59,8 @@ def day(store: Store) -> Store:
     review = article(store, "https://review.example/1", MORNING)
     match(store, review, "first", "contradicts", 0.6, band="review")
     match(store, review, "value", "discusses", 0.6, band="review")
-    article(store, "https://late.example/1", END)  # tomorrow: outside the day
+    late = article(store, "https://late.example/1", END)  # tomorrow: outside the day
+    match(store, late, "value", "contradicts", 0.99)
     return store
 
 
