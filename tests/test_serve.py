@@ -66,7 +66,7 @@ def test_serve_answers_canned_queries(tmp_path: Path, claimwatch_process) -> Non
     ledger = {r["key"]: r for r in results["claim_ledger"]["rows"]}
     with Store.open_readonly(tmp_path / "s.db") as store:
         stored = {r["claim_key"]: r for r in store.claim_ledger()}
-        flags = store.query("SELECT kind FROM flags")
+        flags = store.query("SELECT kind, story FROM flags")
     assert ledger["contract-value"]["state"] == "contested"
     assert ledger["contract-value"]["contradictions"] == (
         stored["contract-value"]["contradictions"]) >= 1
@@ -83,5 +83,8 @@ def test_serve_answers_canned_queries(tmp_path: Path, claimwatch_process) -> Non
                                 timeout=10) as response:  # 127.0.0.1 only
         assert response.headers["content-type"].startswith("application/atom+xml")
         feed = feedparser.parse(response.read())
-    assert not feed.bozo and feed.entries
-    assert {t.term for e in feed.entries for t in e.tags} >= {"contradiction"}
+    assert not feed.bozo and len(feed.entries) == len(flags)
+    # Each entry is filed under its kind and its story.
+    assert {t.term for e in feed.entries for t in e.tags} == (
+        {f["kind"] for f in flags} | {f["story"] for f in flags})
+    assert "contradiction" in {f["kind"] for f in flags}
