@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
@@ -61,12 +62,11 @@ DIGEST_STORY = Story(slug="s", title="Story", seed_text="seed", published=None,
 
 
 @pytest.fixture
-def store(tmp_path: Path):
+def store(tmp_path: Path) -> Iterator[Store]:
     """A fresh store holding ``DIGEST_STORY``."""
-    store = Store.open(tmp_path / "s.db")
-    store.sync_stories([DIGEST_STORY], now="2026-03-01T00:00:00Z")
-    yield store
-    store.close()
+    with Store.open(tmp_path / "s.db") as store:
+        store.sync_stories([DIGEST_STORY], now="2026-03-01T00:00:00Z")
+        yield store
 
 
 @pytest.fixture(scope="module")
@@ -139,11 +139,11 @@ def make_poller(tmp_path: Path, pool: WorkerPool) -> Iterator[Callable[..., Poll
 
         def make(feeds: dict[str, str], *, fetcher_class: type[Fetcher] | None = None,
                  **network: object) -> PollerParts:
-            settings: dict[str, object] = dict(
+            settings: dict[str, Any] = dict(
                 allow_private_addresses=True, min_host_interval=0.0, total_timeout=3.0,
                 read_timeout=2.0, connect_timeout=2.0)
             settings.update(network)
-            net = NetworkConfig(**settings)  # type: ignore[arg-type]
+            net = NetworkConfig(**settings)
             store = opened.enter_context(Store.open(tmp_path / "store.db"))
             clock = ManualClock(T0)
             stories = store.sync_stories([load_story(STORY_FILE)], now=iso(clock()))
