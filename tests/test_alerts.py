@@ -258,7 +258,10 @@ def test_exactly_once_across_kill_9_between_commit_and_send(tmp_path: Path,
             assert proc.returncode == -signal.SIGKILL, proc.stderr.decode()
         with Store.open(tmp_path / "s.db") as store:
             queued = store.delivery_counts()
-        assert queued["pending"] >= 2 and queued["sent"] == 0
+            alerts = store.query("SELECT count(*) AS n FROM alerts")[0]["n"]
+        # Every alert of both articles (one target) waits; none was sent or even claimed.
+        assert queued == {"pending": alerts, "sending": 0, "sent": 0, "failed": 0}
+        assert alerts >= 2
         assert receiver.messages == []
 
         # The daemon starts again and sends each exactly once.
