@@ -256,3 +256,23 @@ def test_link_known_records_entries_of_stored_urls_and_returns_the_rest(
     assert ingestor.link_known(feed_id, [known, new, retry, linkless]) == [new, retry, linkless]
     assert store.query("SELECT guid_key, article_id FROM entries") == [
         {"guid_key": "known", "article_id": store.article_id_by_url(article.url)}]
+
+
+def test_a_canonical_url_held_by_another_text_keeps_the_article_under_its_own_url(
+        ingestor: Ingestor, feed_id: int) -> None:
+    section = "https://news.example/section/"
+    first = replace(page("confirmation.html"), url=section, site="news.example")
+    put(ingestor, Prepared(entry_url="https://news.example/a/1", article=first,
+                           text_source="page"), feed_id, entry("https://news.example/a/1", "g1"))
+    second = replace(page("denial.html"), url=section)
+    report = put(ingestor, Prepared(entry_url="https://news.example/a/2", article=second,
+                                    text_source="page"), feed_id,
+                 entry("https://news.example/a/2", "g2"))
+    store = ingestor.store
+    assert (report.stored, report.skipped) == (1, 0)
+    assert store.query("SELECT url, site FROM articles ORDER BY id") == [
+        {"url": section, "site": "news.example"},
+        {"url": "https://news.example/a/2", "site": "news.example"}]
+    assert store.query("SELECT guid_key, article_id FROM entries ORDER BY guid_key") == [
+        {"guid_key": "g1", "article_id": store.article_id_by_url(section)},
+        {"guid_key": "g2", "article_id": store.article_id_by_url("https://news.example/a/2")}]
