@@ -121,9 +121,9 @@ def add_claim(store: Store, story: str, *, text: str | None, development_id: int
     source = "manual"
     if development_id is not None:
         development = store.development(development_id)
-        if development is None or development["story"] != story:
+        if development is None or development.story != story:
             raise InputError(f"--from-development: no development {development_id} in {story}")
-        text, source = development["summary"], "development"
+        text, source = development.summary, "development"
     assert text is not None
     text = " ".join(text.split())
     if len(text.split()) < 4:

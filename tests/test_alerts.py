@@ -26,7 +26,7 @@ from pipeline.config import AlertSettings, load_config
 from pipeline.demo import AlertReceiver
 from pipeline.orchestration.app import App
 from pipeline.outputs.alerts import AlertSender, render, target_id
-from pipeline.store import Store
+from pipeline.store import AlertRow, Store
 from tests.conftest import ManualClock
 from tests.e2e_site import build_site
 from tests.localserver import LocalServer
@@ -147,11 +147,12 @@ def test_failing_target_backs_off_then_gives_up(tmp_path: Path) -> None:
 
 
 def test_untrusted_text_is_made_safe_for_each_format() -> None:
-    message = render({"alert_id": 7, "kind": "contradiction", "band": "flag", "story": "s",
-                      "claim_key": "contract-value", "payload": json.dumps({
-                          "claim_text": "The deal is worth $200 million.", "evidence": HOSTILE,
-                          "url": "javascript:alert(1)", "title": HOSTILE, "site": HOSTILE,
-                          "score": 0.9, "story_title": "Story", "summary": None})})
+    message = render(AlertRow(alert_id=7, kind="contradiction", band="flag", story="s",
+                              claim_key="contract-value", payload=json.dumps({
+                                  "claim_text": "The deal is worth $200 million.",
+                                  "evidence": HOSTILE, "url": "javascript:alert(1)",
+                                  "title": HOSTILE, "site": HOSTILE, "score": 0.9,
+                                  "story_title": "Story", "summary": None})))
     text, markdown, html = (message.bodies[k] for k in ("text", "markdown", "html"))
     for body in (text, markdown, html):
         assert "@everyone" not in body and "\x1b" not in body and "\u202e" not in body

@@ -153,7 +153,9 @@ def test_a_summary_only_article_is_upgraded_when_its_page_arrives(
 ) -> None:
     known = {URL: KnownArticle(5, "h-summary", "feed_summary")}
     page = prepared(entry_url=URL)
-    assert decide(page, snapshot(known), attempts=1, now=NOW) == NeedsContent(article())
+    # The page's syndication lookup must not find the article's own (summary) text.
+    assert decide(page, snapshot(known), attempts=1, now=NOW) == NeedsContent(article(),
+                                                                              upgrading=5)
     found = content(root)
     intent = decide(page, snapshot(known), attempts=1, now=NOW, content=found)
     # A root at or after the article itself means it is the earliest of its group.

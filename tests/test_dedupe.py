@@ -354,6 +354,26 @@ def test_a_fingerprint_carries_the_lookup_to_add(index: dedupe.SyndicationIndex)
     index.add(5, None)  # nothing to index
 
 
+def test_a_lookup_for_a_new_text_of_an_article_does_not_match_its_old_one(
+    index: dedupe.SyndicationIndex,
+) -> None:
+    """An article whose text is replaced (a feed summary upgraded to its page) is looked up
+    without itself: its old text is in the index under its group's root."""
+    wire = fixture("wire")
+    # Its feed summary, stored first: the wire story's lede and a line of its own (a copy).
+    summary = " ".join(wire.split()[:80]) + "\n\n" + filler(40, seed=6)
+    page = summary + "\n\n" + filler(600, seed=5)  # its page: its own, longer report
+    assert dedupe.is_copy(summary, wire)
+    assert dedupe.is_copy(page, summary) and not dedupe.is_copy(page, wire)
+    index.add(1, wire)
+    index.add(2, summary)
+    assert index.fingerprint(page).root == 1  # through the article's own old text
+    found = index.fingerprint(page, exclude=2)
+    assert found is not None and found.root is None
+    index.add(2, found)
+    assert index.find_original(page) == 2
+
+
 @pytest.mark.parametrize("seed", range(4))
 def test_a_site_wide_footer_does_not_push_the_original_out_of_the_candidates(
         index: dedupe.SyndicationIndex, seed: int) -> None:

@@ -1,4 +1,5 @@
-"""Which module may import which: the rules of ARCHITECTURE.md, checked on the source.
+"""Which module may import which, and that only the store runs SQL: the rules of
+ARCHITECTURE.md, checked on the source.
 
 Every ``import`` and ``from ... import`` in ``pipeline/`` counts, also those inside functions and
 under ``TYPE_CHECKING``: a lazy import is still a dependency. ``RULES`` is the one table; the
@@ -127,6 +128,64 @@ def test_imports_of_sees_every_kind_of_import(tmp_path: Path, source: str, forbi
     path.write_text(source)
     known = {"pipeline.judging.training.fnc1"}
     assert forbidden in imports_of(path, known, root=tmp_path)
+
+
+# --- SQL only in the store ----------------------------------------------------------------------
+# ARCHITECTURE.md, "The store's boundary": outside pipeline/store/ no module runs SQL; the one
+# exception is the syndication index, whose two tables and lookup queries are its own.
+SQL_OWNERS = ("pipeline.store", "pipeline.ingesting.dedupe")
+SQL_DRIVERS = frozenset({"sqlite3", "sqlite_utils"})
+SQL_CALLS = frozenset({"query", "execute", "executemany", "executescript"})
+CONNECTION_ATTRIBUTES = frozenset({"db", "conn"})  # Store.db (sqlite-utils), Database.conn
+
+
+def sql_uses(path: Path) -> list[str]:
+    """Where ``path`` runs SQL or reaches a connection itself: imports of a database driver,
+    calls of ``.query()`` / ``.execute()`` (``Store.query`` included), ``.db`` / ``.conn``."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        if isinstance(node, ast.Import):
+            found += [f"line {node.lineno}: imports {alias.name}" for alias in node.names
+                      if alias.name.split(".")[0] in SQL_DRIVERS]
+        elif isinstance(node, ast.ImportFrom) and not node.level:
+            if (node.module or "").split(".")[0] in SQL_DRIVERS:
+                found.append(f"line {node.lineno}: imports from {node.module}")
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            if node.func.attr in SQL_CALLS:
+                found.append(f"line {node.lineno}: calls .{node.func.attr}()")
+        elif isinstance(node, ast.Attribute) and node.attr in CONNECTION_ATTRIBUTES:
+            found.append(f"line {node.lineno}: reaches a connection (.{node.attr})")
+    return found
+
+
+def test_only_the_store_runs_sql() -> None:
+    broken = []
+    for module, path in _modules().items():
+        if any(_under(module, owner) for owner in SQL_OWNERS):
+            continue
+        broken += [f"{module} {use}: SQL belongs in pipeline/store/ (a named method that "
+                   f"returns typed rows)" for use in sql_uses(path)]
+    assert not broken, "\n".join(broken)
+
+
+@pytest.mark.parametrize("source", [
+    "import sqlite3\n",
+    "from sqlite_utils import Database\n",
+    "def f(store):\n    return store.query('SELECT 1')\n",
+    "def f(store):\n    store.db.execute('DELETE FROM articles')\n",
+    "def f(store):\n    store.db.table('feeds').insert({})\n",
+    "def f(conn):\n    conn.executemany('INSERT INTO t VALUES (?)', [])\n",
+])
+def test_sql_uses_sees_every_way_to_run_sql(tmp_path: Path, source: str) -> None:
+    path = tmp_path / "example.py"
+    path.write_text(source)
+    assert sql_uses(path)
+
+
+def test_sql_owners_exist() -> None:
+    """An exception for a renamed module would hold for ever without excepting anything."""
+    modules = _modules()
+    assert all(owner in modules for owner in SQL_OWNERS)
 
 
 def rules_table() -> list[str]:

@@ -159,6 +159,12 @@ def test_load_errors(tmp_path):
     meta_path.write_text(json.dumps({**meta, "format": 99}))
     with pytest.raises(ModelError, match="format 99"):
         StanceModel.load(copy)
+    meta_path.write_text(json.dumps({**meta, "text": {"variant": "model", "version": 0}}))
+    with pytest.raises(ModelError, match="trained on text cut by .*'version': 0"):
+        StanceModel.load(copy)
+    meta_path.write_text(json.dumps({k: v for k, v in meta.items() if k != "text"}))
+    with pytest.raises(ModelError, match="trained on text cut by None"):
+        StanceModel.load(copy)
     meta_path.write_text(json.dumps({**meta, "feature_names": ["x"]}))
     with pytest.raises(ModelError, match="other features"):
         StanceModel.load(copy)

@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.config import load_story
+from pipeline.config import FeedConfig, load_story
+from pipeline.fetching.feeds import FeedEntry
 from pipeline.fetching.urls import site_of
+from pipeline.ingesting.dedupe import is_copy
 from pipeline.ingesting.extract import extract_page
 from pipeline.ingesting.ingest import Ingestor, Prepared
 from pipeline.judging.stance import StanceModel
@@ -67,6 +69,51 @@ def test_syndicated_copies_link_to_the_original_and_nothing_else(tracked) -> Non
     assert [rows[f"https://site{i}.example/story"] for i in range(3)] == [wire] * 3
     assert rows["https://site3.example/story"] is None
     assert rows["https://site4.example/story"] is None
+
+
+def test_an_upgraded_article_is_no_copy_through_its_own_summary(tracked) -> None:
+    """A feed summary that copies most of a wire story is stored as its copy; when the page
+    arrives (at a retry) and is its own report that only quotes that summary, the lookup must
+    not match the article's own indexed summary and inherit the wire story as its root."""
+    store, ingestor = tracked
+    wire = (SYNDICATION / "wire.txt").read_text(encoding="utf-8")
+    put(ingestor, Article(url="https://wire.example/w", title="Wire", text=wire,
+                          site="wire.example"))
+    wire_id = store.article_id_by_url("https://wire.example/w")
+    summary = " ".join(wire.split()[:80] + (SYNDICATION / "different_port_ellis_budget.txt")
+                       .read_text(encoding="utf-8").split()[:40])
+    own = "\n\n".join((SYNDICATION / name).read_text(encoding="utf-8") for name in
+                       ("different_harbor_city_drivers.txt", "different_port_ellis_budget.txt"))
+    page_text = summary + "\n\n" + own
+    assert is_copy(summary, wire) and is_copy(page_text, summary)
+    assert not is_copy(page_text, wire)  # the page is no copy of the wire story
+
+    url = "https://local.example/report"
+    store.sync_feeds([FeedConfig(name="local", url="https://local.example/feed")],
+                     now="2026-03-01T00:00:00Z")
+    feed_id = store.feeds()[0].id
+
+    def ingest(text: str, source: str, attempts: int) -> None:
+        entry = FeedEntry(guid_key="r", url=url, title="Report", summary=summary,
+                          published_at=None, author=None, attempts=attempts)
+        article = Article(url=url, title="Report", text=text, site="local.example")
+        failed = source == "feed_summary"
+        ingestor.store_prepared(
+            Prepared(entry_url=url, article=article, text_source=source,
+                     fetch_error="http_503: busy" if failed else None, retryable=failed),
+            feed_id=feed_id, entry=entry)
+
+    ingest(summary, "feed_summary", 0)
+    report_id = store.article_id_by_url(url)
+    assert store.query("SELECT duplicate_of FROM articles WHERE id = ?",
+                       [report_id]) == [{"duplicate_of": wire_id}]
+    ingest(page_text, "page", 1)
+    (row,) = store.query("SELECT text_source, duplicate_of FROM articles WHERE id = ?",
+                         [report_id])
+    assert row == {"text_source": "page", "duplicate_of": None}
+    # The syndication index agrees: the article is the root of its own group.
+    assert store.query("SELECT root_id FROM dedupe_shingles WHERE article_id = ?",
+                       [report_id]) == [{"root_id": report_id}]
 
 
 def test_same_development_in_other_words_is_one_development_on_two_sites(tracked) -> None:

@@ -4,11 +4,15 @@ its stop list or stemmer changes the features, and the model no longer reproduce
 from __future__ import annotations
 
 import hashlib
+import json
 
 from pipeline.judging.text import (
     MODEL_STOP_WORDS,
+    MODEL_TEXT_VERSION,
     development_terms,
+    fold,
     plain_words,
+    split_sentences,
     token_spans,
     tokenize,
 )
@@ -20,6 +24,25 @@ MODEL_STOP_WORDS_SHA256 = "f443815bdda2cd74cd164e16aec162305abaed49f176ea1752f9c
 def test_model_stop_words_are_those_the_model_was_trained_with() -> None:
     digest = hashlib.sha256(" ".join(sorted(MODEL_STOP_WORDS)).encode()).hexdigest()
     assert digest == MODEL_STOP_WORDS_SHA256
+
+
+# What the model's variant makes of SAMPLE (folded text, sentences, tokens; JSON, sorted keys),
+# as sha256, per MODEL_TEXT_VERSION. A trained model records the version and loading checks it:
+# a change to these outputs under the same version would let the shipped model load and compute
+# other features than it was trained on.
+MODEL_TEXT_SHA256 = {1: "2a8926978a857a3445b167c14c2b9bf0bb2279d60460e275ec87f98be21735c4"}
+SAMPLE = ("Mr. Smith’s aides denied on Jan. 5 that the U.S. Army paid $1.5 billion. \"It isn't "
+          "done,\" he said! Was it? Officials studied the studies; boxes, buses and classes "
+          "passed.\nA new paragraph: J. K. Rowling wasn`t there at 3.14 p.m. today")
+
+
+def test_model_text_changes_only_with_its_version() -> None:
+    out = {"fold": fold(SAMPLE), "sentences": split_sentences(SAMPLE),
+           "tokens": tokenize(SAMPLE)}
+    digest = hashlib.sha256(json.dumps(out, sort_keys=True).encode()).hexdigest()
+    assert digest == MODEL_TEXT_SHA256.get(MODEL_TEXT_VERSION), (
+        "the model's text variant cuts text differently: bump MODEL_TEXT_VERSION, pin the new "
+        "digest here, retrain the shipped model (`claimwatch train fnc1`)")
 
 
 def test_model_tokens_fold_apostrophes_and_strip_light_suffixes() -> None:

@@ -10,14 +10,14 @@ import lxml.html
 
 from pipeline.outputs.digest import build_digest, render_html, render_markdown
 from pipeline.outputs.timeline import MAX_DAYS, SVG_NS, build_timelines, svg, text_strip
-from pipeline.store import Store
+from pipeline.store import FlagTimeRow, Store
 from tests.test_digest import NOW, add_article, add_match
 
 DAY = date(2026, 3, 2)
 
 
-def row(kind: str, found_at: str, key: str = "value") -> dict:
-    return {"story": "s", "claim_key": key, "kind": kind, "found_at": found_at}
+def row(kind: str, found_at: str, key: str = "value") -> FlagTimeRow:
+    return FlagTimeRow(story="s", claim_key=key, kind=kind, found_at=found_at)
 
 
 def test_days_are_local_and_counted_per_kind() -> None:

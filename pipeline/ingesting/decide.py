@@ -118,9 +118,15 @@ class SkipExisting:
 
 @dataclass(frozen=True)
 class NeedsContent:
-    """Decide again with :class:`Content` for ``article`` (judged and looked up as it is)."""
+    """Decide again with :class:`Content` for ``article`` (judged and looked up as it is).
+
+    ``upgrading`` is the stored article whose text ``article``'s replaces: the syndication
+    lookup must not find it, or the new text would match its own old one (the feed summary it
+    contains) and take that text's group root as its own.
+    """
 
     article: Article
+    upgrading: int | None = None
 
 
 @dataclass(frozen=True)
@@ -202,7 +208,7 @@ def decide(
             # The page of an article stored from its feed summary (its page had failed for a
             # transient reason) arrived at a retry: the article gets its full text.
             if content is None:
-                return NeedsContent(article)
+                return NeedsContent(article, upgrading=existing.id)
             root = content.fingerprint.root if content.fingerprint is not None else None
             if root is not None and root >= existing.id:
                 root = None  # it is the earliest of its group

@@ -353,16 +353,17 @@ class SyndicationIndex:
             " article_id INTEGER PRIMARY KEY, root_id INTEGER NOT NULL, shingles BLOB NOT NULL)"
         )
 
-    def fingerprint(self, text: str) -> Fingerprint | None:
+    def fingerprint(self, text: str, *, exclude: int | None = None) -> Fingerprint | None:
         """Look ``text`` up: its shingles, band keys and the root of the group it copies.
 
         None for texts under ``MIN_WORDS`` words (never matched, never indexed). Pass the result
-        to :meth:`add` to index the article without a second lookup.
+        to :meth:`add` to index the article without a second lookup. ``exclude`` is an indexed
+        article the lookup must not match: the one whose text ``text`` is about to replace.
         """
         array = _indexable(text)
         if array is None:
             return None
-        root, keys = self._find(array)
+        root, keys = self._find(array, exclude=exclude)
         return Fingerprint(shingles=array, band_keys=tuple(keys), root=root)
 
     def find_original(self, text: str) -> int | None:

@@ -245,7 +245,7 @@ class Ingestor:
         intent = decide(prepared, snapshot, attempts=attempts, now=clock_now)
         if isinstance(intent, NeedsContent):
             intent = decide(prepared, snapshot, attempts=attempts, now=clock_now,
-                            content=self._content(intent.article))
+                            content=self._content(intent.article, exclude=intent.upgrading))
         return self._apply(intent, prepared, feed_id=feed_id, entry=entry, now=iso(clock_now))
 
     def _snapshot(self, article: Article | None, entry_url: str | None) -> Snapshot | None:
@@ -261,9 +261,10 @@ class Ingestor:
         return Snapshot(content_hash=digest, by_url=by_url,
                         same_text=self.store.article_by_hash(digest))
 
-    def _content(self, article: Article) -> Content:
-        """The syndication lookup and the judgments: only for an article that needs them."""
-        fingerprint = self.store.syndication_fingerprint(article.text)
+    def _content(self, article: Article, *, exclude: int | None) -> Content:
+        """The syndication lookup (never matching the stored article ``exclude``) and the
+        judgments: only for an article that needs them."""
+        fingerprint = self.store.syndication_fingerprint(article.text, exclude=exclude)
         judgments = tuple((story, judge(article, story, model=self.model))
                           for story in self.stories)
         return Content(fingerprint, judgments)
@@ -401,8 +402,8 @@ class Ingestor:
             background = story_background(story)
             clusters: dict[int, list[frozenset[str]]] = {}
             for row in self.store.development_evidence(story.slug, except_article):
-                clusters.setdefault(row["development_id"], []).append(
-                    background.novel_terms(row["evidence"]))
+                clusters.setdefault(row.development_id, []).append(
+                    background.novel_terms(row.evidence))
             choices[story.slug] = assign_clusters([d.terms for d in judgment.developments],
                                                   list(clusters.items()))
         return choices

@@ -24,14 +24,30 @@ from pipeline.judging.features import (
     pair_features,
     prepare_body,
 )
+from pipeline.judging.text import MODEL_TEXT_VARIANT, MODEL_TEXT_VERSION
 from pipeline.records import FNC1_LABELS
 
-__all__ = ["MODEL_FORMAT", "SHIPPED_MODEL_DIR", "StanceModel", "StancePrediction", "calibrate"]
+__all__ = [
+    "MODEL_FORMAT",
+    "MODEL_JSON",
+    "SHIPPED_MODEL_DIR",
+    "StanceModel",
+    "StancePrediction",
+    "calibrate",
+    "model_text",
+]
 
-MODEL_FORMAT = 1
+# 2: the model records the text variant it was trained with ("text").
+MODEL_FORMAT = 2
 MODEL_JSON = "stance-model.json"
 # ``pipeline/models/``: the shipped model's files (package data, no ``__init__.py``).
 SHIPPED_MODEL_DIR = Path(__file__).resolve().parent.parent / "models"
+
+
+def model_text() -> dict[str, str | int]:
+    """The text variant this code computes the features with, as a model's ``text`` records
+    it (:data:`pipeline.judging.text.MODEL_TEXT_VERSION`)."""
+    return {"variant": MODEL_TEXT_VARIANT, "version": MODEL_TEXT_VERSION}
 
 
 def calibrate(probabilities: np.ndarray, temperature: float,
@@ -95,8 +111,8 @@ class StanceModel:
 
     @classmethod
     def load(cls, path: Path | str | None = None) -> StanceModel:
-        """Load a model directory (or its JSON file). ModelError if missing, corrupt or of
-        another format version or feature set than this code computes."""
+        """Load a model directory (or its JSON file). ModelError if missing, corrupt, or of
+        another format version, text variant or feature set than this code computes."""
         directory = Path(path) if path is not None else SHIPPED_MODEL_DIR
         meta_path = directory if directory.suffix == ".json" else directory / MODEL_JSON
         directory = meta_path.parent
@@ -112,6 +128,12 @@ class StanceModel:
             raise ModelError(
                 f"{meta_path}: model format {meta.get('format')!r}, this claimwatch reads"
                 f" format {MODEL_FORMAT}; retrain with `claimwatch train fnc1`"
+            )
+        if meta.get("text") != model_text():
+            raise ModelError(
+                f"{meta_path}: the model was trained on text cut by {meta.get('text')!r}, this"
+                f" claimwatch cuts text with {model_text()!r}; its features would be wrong."
+                " Retrain with `claimwatch train fnc1`"
             )
         if meta.get("feature_names") != list(FEATURE_NAMES):
             raise ModelError(

@@ -406,11 +406,11 @@ class _Cycle:
         taken = {e.guid_key for e in entries}
         room = max(0, p.network.max_entries_per_poll - len(entries))
         for row in p.store.due_retries(feed.id, iso(state.now), room):
-            if row["guid_key"] not in taken:
+            if row.guid_key not in taken:
                 entries.append(FeedEntry(
-                    guid_key=row["guid_key"], url=row["url"], title=row["title"] or "",
+                    guid_key=row.guid_key, url=row.url, title=row.title or "",
                     summary="", published_at=None, author=None,
-                    attempts=row["attempts"] or 0))
+                    attempts=row.attempts or 0))
         # An article another feed already delivered is linked, not fetched again.
         entries = p.ingestor.link_known(feed.id, entries)
         state.entries = len(entries)

@@ -46,7 +46,7 @@ from ..clock import parse_optional as parse_iso
 from ..config import AlertSettings
 from ..errors import AlertError
 from ..fetching.urls import is_http_url
-from ..store import Store
+from ..store import AlertRow, DueDeliveryRow, Store
 from .digest import Link, md_escape, md_link
 
 log = logging.getLogger(__name__)
@@ -146,18 +146,18 @@ class Message:
     bodies: dict[str, str]  # format -> body
 
 
-def render(alert: dict[str, Any]) -> Message:
+def render(alert: AlertRow) -> Message:
     """The message of one queued alert (a row of :meth:`Store.due_deliveries`), per format."""
-    data = json.loads(alert["payload"])
-    kind = alert["kind"]
-    band = "" if alert.get("band", "flag") == "flag" else " (needs review)"
-    key = _plain(alert.get("claim_key") or "", 80)
-    story = _plain(alert["story"], 80)
+    data = json.loads(alert.payload)
+    kind = alert.kind
+    band = "" if alert.band == "flag" else " (needs review)"
+    key = _plain(alert.claim_key or "", 80)
+    story = _plain(alert.story, 80)
     if kind == "development":
         title = f"claimwatch: new development in {story}"
     else:
         title = f"claimwatch: {kind} of {key}{band}"
-    number = f"claimwatch alert #{alert['alert_id']}"
+    number = f"claimwatch alert #{alert.alert_id}"
     score = f"{float(data['score']):.2f}"
     url = data["url"] if data.get("url") and is_http_url(data["url"]) else None
     article = _plain(data.get("title") or data.get("url") or "untitled", 200)
@@ -290,17 +290,17 @@ class AlertSender:
         host = socket.gethostname()
         now = self.clock()
         for row in self.store.sending_deliveries():
-            claimer = row["claimed_by"] or ""
+            claimer = row.claimed_by or ""
             claimed_host, _, pid = claimer.rpartition(":")
-            claimed_at = parse_iso(row["claimed_at"])
+            claimed_at = parse_iso(row.claimed_at)
             dead = claimed_host == host and pid.isdigit() and (
                 int(pid) != os.getpid() and not _pid_alive(int(pid)))
             expired = claimed_at is None or now - claimed_at > self.lease
             if dead or expired:
-                self.store.release_delivery(row["alert_id"], row["target"], claimer)
+                self.store.release_delivery(row.alert_id, row.target, claimer)
                 report.released += 1
                 log.warning("event=alert_claim_released alert=%s claimed_by=%s: it may have "
-                            "been delivered already; sending again", row["alert_id"], claimer)
+                            "been delivered already; sending again", row.alert_id, claimer)
 
     def run_once(self, *, max_seconds: float | None = None,
                  stop: threading.Event | None = None) -> SendReport:
@@ -325,8 +325,8 @@ class AlertSender:
                     return report
                 self._deliver(row, report)
 
-    def _deliver(self, row: dict[str, Any], report: SendReport) -> None:
-        alert_id, target = row["alert_id"], row["target"]
+    def _deliver(self, row: DueDeliveryRow, report: SendReport) -> None:
+        alert_id, target = row.alert_id, row.target
         if not self.store.claim_delivery(alert_id, target, claimer=self.claimer,
                                          now=iso(self.clock())):
             return  # another sender has it
@@ -334,7 +334,7 @@ class AlertSender:
         try:
             self.notify(url, render(row))
         except AlertError as e:
-            attempts = row["attempts"] + 1
+            attempts = row.attempts + 1
             error = str(e)[:500]
             now = self.clock()
             if attempts >= self.settings.max_attempts:
@@ -354,20 +354,19 @@ class AlertSender:
             return
         self.store.finish_delivery(alert_id, target, status="sent", now=iso(self.clock()))
         report.sent += 1
-        log.info("event=alert_sent alert=%s kind=%s target=%s", alert_id, row["kind"], target)
+        log.info("event=alert_sent alert=%s kind=%s target=%s", alert_id, row.kind, target)
 
 
 def send_test(settings: AlertSettings, *, urls: Sequence[str] | None = None,
               notifier: Notifier | None = None) -> list[tuple[str, str | None]]:
     """Send a test message to each URL; (masked URL, error or None) per URL."""
-    message = render({
-        "alert_id": 0, "kind": "contradiction", "band": "flag", "story": "test",
-        "claim_key": "test-claim",
-        "payload": payload(claim_text="This is a test of claimwatch alerts.",
-                           evidence="If you read this, alerts reach you.",
-                           url="https://example.org/", title="claimwatch alert test",
-                           site="example.org", score=1.0, story_title="test"),
-    })
+    message = render(AlertRow(
+        alert_id=0, kind="contradiction", band="flag", story="test", claim_key="test-claim",
+        payload=payload(claim_text="This is a test of claimwatch alerts.",
+                        evidence="If you read this, alerts reach you.",
+                        url="https://example.org/", title="claimwatch alert test",
+                        site="example.org", score=1.0, story_title="test"),
+    ))
     send = notifier or (lambda url, msg: apprise_notify(url, msg, timeout=settings.timeout))
     results: list[tuple[str, str | None]] = []
     for url in urls if urls is not None else settings.urls:

@@ -19,12 +19,11 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from .. import __version__
 from ..clock import iso, parse
 from ..fetching.urls import is_http_url
-from ..store import Store
+from ..store import RecentFlagRow, Store
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 LIMIT = 200
@@ -51,52 +50,52 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) ->
     return element
 
 
-def entry_id(row: dict[str, Any]) -> str:
-    subject = row["claim_key"] if row["kind"] != "development" else row["development_id"]
-    key = f"{row['kind']}/{row['story']}/{row['article_id']}/{subject}"
+def entry_id(row: RecentFlagRow) -> str:
+    subject = row.claim_key if row.kind != "development" else row.development_id
+    key = f"{row.kind}/{row.story}/{row.article_id}/{subject}"
     return f"urn:uuid:{uuid.uuid5(_ID_NS, key)}"
 
 
-def _title(row: dict[str, Any]) -> str:
-    kind = _KIND_TITLE.get(row["kind"], row["kind"])
-    if row["kind"] == "development":
-        about = xml_safe(row.get("development_summary") or row["evidence"], 120)
+def _title(row: RecentFlagRow) -> str:
+    kind = _KIND_TITLE.get(row.kind, row.kind)
+    if row.kind == "development":
+        about = xml_safe(row.development_summary or row.evidence, 120)
     else:
-        about = xml_safe(row["claim_key"])
-    article = xml_safe(row["article_title"] or row["site"] or "untitled", 120)
+        about = xml_safe(row.claim_key)
+    article = xml_safe(row.article_title or row.site or "untitled", 120)
     return f"{kind}: {about} ({article})"
 
 
-def _content_html(row: dict[str, Any]) -> str:
+def _content_html(row: RecentFlagRow) -> str:
     """The entry's body as HTML, every untrusted part escaped."""
     esc = html.escape
     parts = []
-    if row["kind"] == "development":
-        summary = row.get("development_summary") or row["evidence"]
-        parts.append(f"<p><strong>New development</strong> in {esc(xml_safe(row['story_title']))}"
+    if row.kind == "development":
+        summary = row.development_summary or row.evidence
+        parts.append(f"<p><strong>New development</strong> in {esc(xml_safe(row.story_title))}"
                      f": {esc(xml_safe(summary))}</p>")
     else:
-        parts.append(f"<p><strong>{esc(_KIND_TITLE[row['kind']])}</strong> of the claim "
-                     f"<code>{esc(xml_safe(row['claim_key']))}</code>: "
-                     f"{esc(xml_safe(row['claim_text']))}</p>")
-    parts.append(f"<blockquote>{esc(xml_safe(row['evidence']))}</blockquote>")
-    title = esc(xml_safe(row["article_title"] or row["article_url"], 300))
-    url = row["article_url"]
+        parts.append(f"<p><strong>{esc(_KIND_TITLE[row.kind])}</strong> of the claim "
+                     f"<code>{esc(xml_safe(row.claim_key))}</code>: "
+                     f"{esc(xml_safe(row.claim_text))}</p>")
+    parts.append(f"<blockquote>{esc(xml_safe(row.evidence))}</blockquote>")
+    title = esc(xml_safe(row.article_title or row.article_url, 300))
+    url = row.article_url
     link = (f'<a href="{esc(url, quote=True)}">{title}</a>' if url and is_http_url(url)
             else title)
-    site = esc(xml_safe(row["site"] or ""))
-    copy = " (syndicated copy)" if row.get("duplicate_of") is not None else ""
-    parts.append(f"<p>{link}, {site}{copy}. Confidence {float(row['score'] or 0):.2f}.</p>")
+    site = esc(xml_safe(row.site or ""))
+    copy = " (syndicated copy)" if row.duplicate_of is not None else ""
+    parts.append(f"<p>{link}, {site}{copy}. Confidence {float(row.score or 0):.2f}.</p>")
     return xml_safe("".join(parts))
 
 
-def build_feed(rows: Sequence[dict[str, Any]], *, now: datetime, title: str) -> bytes:
+def build_feed(rows: Sequence[RecentFlagRow], *, now: datetime, title: str) -> bytes:
     """An Atom 1.0 document of ``rows`` (from :meth:`Store.recent_flags`), newest first."""
     ET.register_namespace("", ATOM_NS)
     feed = ET.Element(f"{{{ATOM_NS}}}feed")
     _sub(feed, "title", xml_safe(title), type="text")
     _sub(feed, "id", f"urn:uuid:{uuid.uuid5(_ID_NS, 'feed/' + xml_safe(title))}")
-    updated = max((r["found_at"] for r in rows if r["found_at"]), default=None) or iso(now)
+    updated = max((r.found_at for r in rows if r.found_at), default=None) or iso(now)
     _sub(feed, "updated", updated)
     author = _sub(feed, "author")
     _sub(author, "name", "claimwatch")
@@ -107,19 +106,19 @@ def build_feed(rows: Sequence[dict[str, Any]], *, now: datetime, title: str) -> 
         entry = _sub(feed, "entry")
         _sub(entry, "title", _title(row), type="text")
         _sub(entry, "id", entry_id(row))
-        _sub(entry, "updated", row["found_at"] or updated)
-        if row.get("published_at"):
-            published = _rfc3339(row["published_at"])
+        _sub(entry, "updated", row.found_at or updated)
+        if row.published_at:
+            published = _rfc3339(row.published_at)
             if published:
                 _sub(entry, "published", published)
-        if row["article_url"] and is_http_url(row["article_url"]):
+        if row.article_url and is_http_url(row.article_url):
             _sub(entry, "link", rel="alternate", type="text/html",
-                 href=xml_safe(row["article_url"]))
+                 href=xml_safe(row.article_url))
         who = _sub(entry, "author")
-        _sub(who, "name", xml_safe(row["site"] or "unknown site"))
-        _sub(entry, "category", term=row["kind"], label=_KIND_TITLE.get(row["kind"], ""))
-        _sub(entry, "category", term=xml_safe(row["story"]), label=xml_safe(row["story_title"]))
-        _sub(entry, "summary", xml_safe(row["evidence"], 1000), type="text")
+        _sub(who, "name", xml_safe(row.site or "unknown site"))
+        _sub(entry, "category", term=row.kind, label=_KIND_TITLE.get(row.kind, ""))
+        _sub(entry, "category", term=xml_safe(row.story), label=xml_safe(row.story_title))
+        _sub(entry, "summary", xml_safe(row.evidence, 1000), type="text")
         _sub(entry, "content", _content_html(row), type="html")
     ET.indent(feed)
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"

@@ -13,10 +13,10 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..clock import parse
+from ..store import FlagTimeRow
 
 # A month fits a mail client's width; an older story shows its last month.
 MAX_DAYS = 31
@@ -62,17 +62,16 @@ def _short(d: date) -> str:
     return f"{d.day} {d.strftime('%b')}"
 
 
-def build_timelines(rows: Iterable[dict[str, Any]], claims: Iterable[tuple[str, str]], *,
+def build_timelines(rows: Iterable[FlagTimeRow], claims: Iterable[tuple[str, str]], *,
                     day: date, tz: str,
                     story_start: dict[str, date | None]) -> tuple[Timeline, ...]:
     """One timeline per (story, claim key) in ``claims``, in that order. ``rows`` are flags
-    (story, claim_key, kind, found_at UTC ISO) found before the end of ``day``."""
+    (:meth:`Store.claim_flag_times`) found before the end of ``day``."""
     zone = ZoneInfo(tz)
     buckets: dict[tuple[str, str], list[tuple[date, str]]] = {}
     for row in rows:
-        found = parse(row["found_at"]).astimezone(zone)
-        buckets.setdefault((row["story"], row["claim_key"]), []).append(
-            (found.date(), row["kind"]))
+        found = parse(row.found_at).astimezone(zone)
+        buckets.setdefault((row.story, row.claim_key), []).append((found.date(), row.kind))
     timelines = []
     for story, key in claims:
         events = buckets.get((story, key), [])

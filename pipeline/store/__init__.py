@@ -14,7 +14,9 @@ Discipline, for a daemon that writes while Datasette reads the same file:
 - One transaction per article, so a crash never leaves half an article.
 
 No other module contains SQL, but the syndication index (``ingesting/dedupe.py``), which owns
-its own two tables (see ``ARCHITECTURE.md``).
+its own two tables (see ``ARCHITECTURE.md``); ``tests/test_import_rules.py`` checks it.
+:meth:`Store.query` is public for inspecting the store (tests, benchmarks), not for pipeline
+code.
 
 Every ``sqlite3.Error`` leaving a public method, or the body of :meth:`Store.transaction`, leaves
 as a :class:`~pipeline.errors.StoreError` (the original chained as its cause): callers catch the
@@ -37,14 +39,22 @@ from .feeds import FeedsStore
 from .judgments import JudgmentsStore
 from .reports import ReportsStore
 from .rows import (
+    AlertRow,
     DevelopmentArticleRow,
     DevelopmentRow,
+    DueDeliveryRow,
+    EvidenceRow,
     FeedHealthRow,
     FeedProblemRow,
     FeedRow,
     FirstConfirmedRow,
     FlagRow,
+    FlagTimeRow,
+    RecentFlagRow,
+    RetryEntryRow,
     ReviewRow,
+    SendingDeliveryRow,
+    StoredDevelopmentRow,
     StoryRow,
 )
 from .schema import APPLICATION_ID, BUSY_TIMEOUT_S, migrations
@@ -53,16 +63,24 @@ from .stories import StoriesStore
 __all__ = [
     "APPLICATION_ID",
     "BUSY_TIMEOUT_S",
+    "AlertRow",
     "DevelopmentArticleRow",
     "DevelopmentRow",
+    "DueDeliveryRow",
+    "EvidenceRow",
     "FeedHealthRow",
     "FeedProblemRow",
     "FeedRow",
     "FirstConfirmedRow",
     "FlagRow",
+    "FlagTimeRow",
+    "RecentFlagRow",
+    "RetryEntryRow",
     "ReviewRow",
+    "SendingDeliveryRow",
     "Store",
     "StoreBase",
+    "StoredDevelopmentRow",
     "StoryRow",
     "migrations",
 ]

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .base import StoreBase
+from .rows import DueDeliveryRow, SendingDeliveryRow, _typed
 
 
 class AlertsStore(StoreBase):
@@ -37,15 +38,16 @@ class AlertsStore(StoreBase):
             )
         return alert_id
 
-    def due_deliveries(self, now: str, limit: int = 50) -> list[dict[str, Any]]:
-        return self.query(
+    def due_deliveries(self, now: str, limit: int = 50) -> list[DueDeliveryRow]:
+        """Pending deliveries due at ``now``, oldest first, each with its alert."""
+        return _typed(DueDeliveryRow, self.query(
             """SELECT d.alert_id, d.target, d.attempts, a.kind, a.band, a.story, a.claim_key,
-                      a.development_id, a.article_id, a.created_at, a.payload
+                      a.payload
                FROM alert_deliveries d JOIN alerts a ON a.id = d.alert_id
                WHERE d.status = 'pending' AND d.next_attempt_at <= ?
                ORDER BY d.next_attempt_at, d.alert_id LIMIT ?""",
             [now, limit],
-        )
+        ))
 
     def claim_delivery(self, alert_id: int, target: str, *, claimer: str, now: str) -> bool:
         """Mark a delivery as being sent by ``claimer``; False if another sender took it."""
@@ -71,11 +73,11 @@ class AlertsStore(StoreBase):
                 [status, status, now, next_attempt_at, error, alert_id, target],
             )
 
-    def sending_deliveries(self) -> list[dict[str, Any]]:
-        return self.query(
+    def sending_deliveries(self) -> list[SendingDeliveryRow]:
+        return _typed(SendingDeliveryRow, self.query(
             """SELECT alert_id, target, claimed_by, claimed_at FROM alert_deliveries
                WHERE status = 'sending'"""
-        )
+        ))
 
     def release_delivery(self, alert_id: int, target: str, claimed_by: str) -> None:
         """A claim whose sender died: pending again (it may have reached the target)."""

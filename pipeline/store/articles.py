@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .base import StoreBase, _insert_row
+from .rows import RetryEntryRow, _typed
 
 
 class ArticlesStore(StoreBase):
@@ -80,14 +81,14 @@ class ArticlesStore(StoreBase):
             [row.get(c) for c in columns],
         )
 
-    def due_retries(self, feed_id: int, now: str, limit: int) -> list[dict[str, Any]]:
+    def due_retries(self, feed_id: int, now: str, limit: int) -> list[RetryEntryRow]:
         """Entries of a feed whose page failed for a transient reason and whose retry is due."""
-        return self.query(
+        return _typed(RetryEntryRow, self.query(
             """SELECT guid_key, url, title, attempts FROM entries
                WHERE feed_id = ? AND status = 'retry' AND retry_at <= ?
                ORDER BY retry_at LIMIT ?""",
             [feed_id, now, limit],
-        )
+        ))
 
     def waiting_retries(self, feed_id: int) -> int:
         row = self.db.execute(

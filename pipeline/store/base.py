@@ -142,9 +142,11 @@ class StoreBase:
             self._index = SyndicationIndex(self.db)
         return self._index
 
-    def syndication_fingerprint(self, text: str) -> Fingerprint | None:
-        """``text`` looked up in the syndication index (read before the write transaction)."""
-        return self._syndication().fingerprint(text)
+    def syndication_fingerprint(self, text: str, *,
+                                exclude: int | None = None) -> Fingerprint | None:
+        """``text`` looked up in the syndication index (read before the write transaction),
+        never matching the stored article ``exclude`` (the one whose text it replaces)."""
+        return self._syndication().fingerprint(text, exclude=exclude)
 
     def index_syndicated(self, article_id: int, fingerprint: Fingerprint | None) -> None:
         """Index an article by its fingerprint, inside the caller's (the article's)
@@ -153,6 +155,13 @@ class StoreBase:
         self._syndication().add(article_id, fingerprint)
 
     def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
+        """Rows of a ``SELECT`` as dicts: what the domain classes build their typed rows from,
+        and a way to inspect the store for tests, benchmarks and a person at a Python prompt.
+
+        For reading only. Public for inspection, not for pipeline code: outside
+        ``pipeline/store/`` the store is used through its named methods, and
+        ``tests/test_import_rules.py`` fails when a module there calls ``.query()``.
+        """
         cursor = self.db.execute(sql, params)
         cols = [d[0] for d in cursor.description]
         return [dict(zip(cols, row, strict=True)) for row in cursor.fetchall()]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .base import StoreBase, _insert_row
+from .rows import EvidenceRow, _typed
 
 
 class JudgmentsStore(StoreBase):
@@ -58,16 +59,16 @@ class JudgmentsStore(StoreBase):
         _insert_row(self._writing(), "matches", row, replace=True)  # one match per (article, claim)
 
     def development_evidence(self, story: str,
-                             except_article: int | None = None) -> list[dict[str, Any]]:
+                             except_article: int | None = None) -> list[EvidenceRow]:
         """Every sentence filed under the story's developments: what new reports are
         clustered against. ``except_article``'s own sentences are left out (an article about
         to be judged again: its evidence is cleared before the new is written)."""
-        return self.query(
+        return _typed(EvidenceRow, self.query(
             """SELECT ad.development_id, ad.evidence FROM article_developments ad
                JOIN developments d ON d.id = ad.development_id
                WHERE d.story = ? AND ad.article_id IS NOT ? ORDER BY ad.development_id""",
             [story, except_article],
-        )
+        ))
 
     def add_development_evidence(
         self, *,

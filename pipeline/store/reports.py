@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from .base import StoreBase
 from .rows import (
@@ -11,6 +10,8 @@ from .rows import (
     DevelopmentRow,
     FirstConfirmedRow,
     FlagRow,
+    FlagTimeRow,
+    RecentFlagRow,
     ReviewRow,
     _typed,
 )
@@ -84,31 +85,31 @@ class ReportsStore(StoreBase):
             counts[kind] = int(n)
         return counts
 
-    def recent_flags(self, limit: int) -> list[dict[str, Any]]:
+    def recent_flags(self, limit: int) -> list[RecentFlagRow]:
         """The newest ``limit`` flags (by when they were found), with their story's title and,
         for a development, its summary: what the Atom feed carries."""
-        return self.query(
+        return _typed(RecentFlagRow, self.query(
             """SELECT f.*, s.title AS story_title, d.summary AS development_summary
                FROM flags f JOIN stories s ON s.slug = f.story
                LEFT JOIN developments d ON d.id = f.development_id
                ORDER BY f.found_at DESC, f.article_id DESC, f.kind, f.claim_key
                LIMIT ?""",
             [limit],
-        )
+        ))
 
     def claim_flag_times(self, claims: Sequence[tuple[str, str]],
-                         end: str) -> list[dict[str, Any]]:
+                         end: str) -> list[FlagTimeRow]:
         """When each of ``claims`` ((story, claim key) pairs) was confirmed or contradicted,
         before ``end``: the digest's timelines bucket these into days."""
         if not claims:
             return []
         pairs = " OR ".join("(story = ? AND claim_key = ?)" for _ in claims)
-        return self.query(
+        return _typed(FlagTimeRow, self.query(
             f"""SELECT story, claim_key, kind, found_at FROM flags
                 WHERE kind IN ('confirmation', 'contradiction') AND found_at < ?
                   AND ({pairs})""",
             [end, *(v for pair in claims for v in pair)],
-        )
+        ))
 
     def day_article_count(self, start: str, end: str) -> int:
         row = self.db.execute(

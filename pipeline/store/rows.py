@@ -66,6 +66,23 @@ class FlagRow:
 
 
 @dataclass(frozen=True)
+class RecentFlagRow(FlagRow):
+    """A flag with, for a development, the development's summary: what the Atom feed carries."""
+
+    development_summary: str | None
+
+
+@dataclass(frozen=True)
+class FlagTimeRow:
+    """When a claim was confirmed or contradicted: what a timeline buckets into days."""
+
+    story: str
+    claim_key: str
+    kind: str  # confirmation | contradiction
+    found_at: str
+
+
+@dataclass(frozen=True)
 class ReviewRow:
     """A confirmation or contradiction below the flag threshold, for a person to check."""
 
@@ -93,6 +110,33 @@ class DevelopmentRow:
     article_count: int
     site_count: int
     story_title: str
+
+
+@dataclass(frozen=True)
+class StoredDevelopmentRow:
+    """A development as stored: what a claim promoted from it is made of."""
+
+    id: int
+    story: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class EvidenceRow:
+    """A sentence filed under a development: what new reports are clustered against."""
+
+    development_id: int
+    evidence: str
+
+
+@dataclass(frozen=True)
+class RetryEntryRow:
+    """A feed entry whose page failed for a transient reason, due for another try."""
+
+    guid_key: str
+    url: str | None
+    title: str | None
+    attempts: int | None
 
 
 @dataclass(frozen=True)
@@ -150,6 +194,36 @@ class FeedHealthRow:
     disabled_reason: str | None
     failing_pages: int | None
     page_error: str | None
+
+
+@dataclass(frozen=True)
+class AlertRow:
+    """A queued alert: what its message is made of."""
+
+    alert_id: int
+    kind: str  # contradiction | development | confirmation
+    band: str  # flag | review
+    story: str
+    claim_key: str | None
+    payload: str  # JSON: the claim, evidence, link, title, site, confidence
+
+
+@dataclass(frozen=True)
+class DueDeliveryRow(AlertRow):
+    """A pending delivery of an alert to one target, due now."""
+
+    target: str  # sha256 of the Apprise URL, first 16 hex digits
+    attempts: int
+
+
+@dataclass(frozen=True)
+class SendingDeliveryRow:
+    """A delivery some sender has claimed and not finished."""
+
+    alert_id: int
+    target: str
+    claimed_by: str | None  # host:pid
+    claimed_at: str | None
 
 
 _R = TypeVar("_R")

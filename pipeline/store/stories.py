@@ -9,9 +9,7 @@ from typing import Any
 from ..errors import StoreError
 from ..records import Claim, Story
 from .base import StoreBase
-from .rows import (
-    StoryRow,
-)
+from .rows import StoredDevelopmentRow, StoryRow, _typed
 
 
 class StoriesStore(StoreBase):
@@ -98,8 +96,9 @@ class StoriesStore(StoreBase):
                                  "created_at": now, "active": 1})
             return int(db.execute("SELECT last_insert_rowid()").fetchone()[0])
 
-    def development(self, development_id: int) -> dict[str, Any] | None:
-        rows = list(self.db.table("developments").rows_where("id = ?", [development_id]))
+    def development(self, development_id: int) -> StoredDevelopmentRow | None:
+        rows = _typed(StoredDevelopmentRow, self.query(
+            "SELECT id, story, summary FROM developments WHERE id = ?", [development_id]))
         return rows[0] if rows else None
 
     def record_review(self, *, target: str, verdict: str, reviewer: str, now: str,

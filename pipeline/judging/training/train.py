@@ -31,7 +31,7 @@ import numpy as np
 
 from pipeline.errors import InputError
 from pipeline.judging.features import FEATURE_NAMES, TextStats, pair_features, prepare_body
-from pipeline.judging.stance import calibrate
+from pipeline.judging.stance import MODEL_FORMAT, MODEL_JSON, calibrate, model_text
 from pipeline.judging.training import fnc1
 from pipeline.judging.training.fnc1 import Pair, Scores
 from pipeline.records import FNC1_LABELS
@@ -493,8 +493,6 @@ class TrainReport:
         )
 
 
-MODEL_FORMAT = 1
-MODEL_JSON = "stance-model.json"
 # The quality-gate slice (Body IDs of whole topic components): never trained on, so that
 # `claimwatch train fnc1` reproduces the shipped model and the gate test stays honest.
 GATE_FILE = Path(__file__).resolve().parents[2] / "models" / "fnc1-gate.json"
@@ -555,6 +553,7 @@ def train(
         meta = {
             "format": MODEL_FORMAT,
             "labels": list(FNC1_LABELS),
+            "text": model_text(),
             "feature_names": list(FEATURE_NAMES),
             "booster": BOOSTER_FILE,
             "calibration": {"temperature": calibration.temperature, "bias": list(calibration.bias)},
