@@ -128,6 +128,7 @@ def test_due_retries_are_the_waiting_entries_whose_time_came_oldest_first(
         store.record_entry(feed_id, entry("done", None, None))
         store.record_entry(feed_id, entry("failed", "failed", "2026-03-02T01:00:00Z"))
     now = "2026-03-02T03:00:00Z"
-    assert [r["guid_key"] for r in store.due_retries(feed_id, now, 10)] == ["due1", "due2"]
-    assert [r["guid_key"] for r in store.due_retries(feed_id, now, 1)] == ["due1"]
+    assert [(r.guid_key, r.url, r.attempts) for r in store.due_retries(feed_id, now, 10)] == [
+        ("due1", "https://a.example/due1", 1), ("due2", "https://a.example/due2", 1)]
+    assert [r.guid_key for r in store.due_retries(feed_id, now, 1)] == ["due1"]
     assert store.waiting_retries(feed_id) == 3

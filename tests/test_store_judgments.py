@@ -42,8 +42,9 @@ def evidence(store: Store, article_id: int, development_id: int | None, text: st
 
 
 def development(store: Store, development_id: int) -> tuple[int, int, str, str]:
-    row = store.development(development_id)
-    assert row is not None
+    """A development's counts and times (``Store.development`` is what claims read of it)."""
+    (row,) = store.query("SELECT article_count, site_count, first_seen_at, last_seen_at "
+                         "FROM developments WHERE id = ?", [development_id])
     return row["article_count"], row["site_count"], row["first_seen_at"], row["last_seen_at"]
 
 
@@ -78,7 +79,8 @@ def test_a_development_counts_a_syndicated_group_as_one_site(store: Store) -> No
     evidence(store, other, dev, "A plant was opened by Acme.", LATER)
     assert development(store, dev) == (3, 2, NOW, LATER)
     row = store.development(dev)
-    assert row is not None and row["summary"] == "Acme opened a plant."  # the first report's
+    assert row is not None
+    assert (row.id, row.story, row.summary) == (dev, "s", "Acme opened a plant.")  # the first's
 
 
 def test_development_evidence_leaves_out_one_article_and_other_stories(store: Store) -> None:
@@ -87,9 +89,9 @@ def test_development_evidence_leaves_out_one_article_and_other_stories(store: St
     dev = evidence(store, first, None, "One.")
     evidence(store, second, dev, "Two.")
     later = evidence(store, second, None, "Three.")
-    assert [(r["development_id"], r["evidence"]) for r in store.development_evidence("s")] == [
+    assert [(r.development_id, r.evidence) for r in store.development_evidence("s")] == [
         (dev, "One."), (dev, "Two."), (later, "Three.")]
-    assert [(r["development_id"], r["evidence"])
+    assert [(r.development_id, r.evidence)
             for r in store.development_evidence("s", except_article=second)] == [(dev, "One.")]
     assert store.development_evidence("other-story") == []
 
