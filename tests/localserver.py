@@ -246,8 +246,5 @@ def gzip_bomb(decoded_size: int) -> bytes:
 
 @pytest.fixture
 def local_server() -> Iterator[LocalServer]:
-    server = LocalServer()
-    try:
+    with LocalServer() as server:
         yield server
-    finally:
-        server.close()

@@ -3,12 +3,11 @@ nothing; stopped with SIGTERM it exits cleanly within seconds; it writes the dig
 
 from __future__ import annotations
 
-import os
+import contextlib
 import signal
 import sqlite3
-import subprocess
-import sys
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import feedparser
@@ -22,24 +21,14 @@ pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parent.parent
 
 
-def start(config: Path, *args: str) -> subprocess.Popen:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CLAIMWATCH_")}
-    return subprocess.Popen(
-        [sys.executable, "-m", "pipeline", "--config", str(config), *args],
-        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )
-
-
 def count(db: Path, sql: str) -> int:
     if not db.exists():
         return 0
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
-    try:
-        return conn.execute(sql).fetchone()[0]
-    except sqlite3.OperationalError:
-        return 0  # not migrated yet
-    finally:
-        conn.close()
+    with contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)) as conn:
+        try:
+            return conn.execute(sql).fetchone()[0]
+        except sqlite3.OperationalError:
+            return 0  # not migrated yet
 
 
 def wait_for(predicate, timeout: float) -> bool:
@@ -52,8 +41,7 @@ def wait_for(predicate, timeout: float) -> bool:
 
 
 def check_consistent(db: Path) -> None:
-    conn = sqlite3.connect(db)
-    try:
+    with contextlib.closing(sqlite3.connect(db)) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         # Every article came with its entry, its index row and its judgments in one
         # transaction: none is there without the others.
@@ -71,31 +59,26 @@ def check_consistent(db: Path) -> None:
         assert dangling == 0
         assert conn.execute("SELECT count(*) - count(DISTINCT url) FROM articles"
                             ).fetchone()[0] == 0
-    finally:
-        conn.close()
 
 
 @pytest.mark.timeout(180)
-def test_sigkill_mid_cycle_then_restart(tmp_path: Path) -> None:
+def test_sigkill_mid_cycle_then_restart(tmp_path: Path, claimwatch_process) -> None:
     with LocalServer() as server:
         site = build_site(server, benchmark=12, hostile=False, page_delay=0.25)
         config = site.config(tmp_path)
         db = tmp_path / "store.db"
         expected = len(site.story_urls) + len(site.benchmark_urls)
 
-        proc = start(config, "poll")
-        try:
-            assert wait_for(lambda: count(db, "SELECT count(*) FROM articles") >= 4, 90), \
-                proc.stdout.read().decode() if proc.poll() is not None else "no progress"
-            proc.send_signal(signal.SIGKILL)
-        finally:
-            proc.wait(timeout=30)
-            proc.stdout.close()
+        proc = claimwatch_process(config, "poll")
+        assert wait_for(lambda: count(db, "SELECT count(*) FROM articles") >= 4, 90), \
+            proc.stdout.read().decode() if proc.poll() is not None else "no progress"
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
         stored_before = count(db, "SELECT count(*) FROM articles")
         assert 4 <= stored_before < expected  # killed mid-cycle
         check_consistent(db)
 
-        proc = start(config, "poll")
+        proc = claimwatch_process(config, "poll")
         out, _ = proc.communicate(timeout=150)
         assert proc.returncode == 0, out.decode()
         check_consistent(db)
@@ -104,22 +87,19 @@ def test_sigkill_mid_cycle_then_restart(tmp_path: Path) -> None:
 
 
 @pytest.mark.timeout(120)
-def test_sigterm_stops_within_seconds_and_resumes_schedule(tmp_path: Path) -> None:
+def test_sigterm_stops_within_seconds_and_resumes_schedule(tmp_path: Path,
+                                                           claimwatch_process) -> None:
     with LocalServer() as server:
         site = build_site(server, benchmark=0, hostile=False, page_delay=1.5)
         config = site.config(tmp_path)
         db = tmp_path / "store.db"
-        proc = start(config, "run")
-        try:
-            assert wait_for(lambda: count(db, "SELECT count(*) FROM articles") >= 1, 60)
-            proc.send_signal(signal.SIGTERM)
-            started = time.monotonic()
-            out, _ = proc.communicate(timeout=20)
-            stopped_in = time.monotonic() - started
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
+        yesterday = datetime.now(UTC).date() - timedelta(days=1)  # the config's time zone
+        proc = claimwatch_process(config, "run")
+        assert wait_for(lambda: count(db, "SELECT count(*) FROM articles") >= 1, 60)
+        proc.send_signal(signal.SIGTERM)
+        started = time.monotonic()
+        out, _ = proc.communicate(timeout=20)
+        stopped_in = time.monotonic() - started
         log = out.decode()
         assert proc.returncode == 0, log
         assert stopped_in < 8, (stopped_in, log)
@@ -128,7 +108,7 @@ def test_sigterm_stops_within_seconds_and_resumes_schedule(tmp_path: Path) -> No
         assert "interrupted=True" in log.split("event=daemon_stopping")[1]
         check_consistent(db)
         # The digest for yesterday was written at start-up (the catch-up).
-        assert list((tmp_path / "digests").glob("*.md"))
+        assert [p.name for p in (tmp_path / "digests").glob("*.md")] == [f"{yesterday}.md"]
         # The Atom feed of flags was kept current after the cycle that stored articles.
         feed = feedparser.parse((tmp_path / "flags.atom").read_bytes())
         assert not feed.bozo and feed.entries

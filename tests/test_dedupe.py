@@ -344,16 +344,13 @@ def test_migration_m007_reindexes_a_store_of_the_first_fingerprint(tmp_path: Pat
             for band in range(128))
     old.conn.close()
 
-    store = Store.open(path)
-    try:
+    with Store.open(path) as store:
         index = dedupe.SyndicationIndex(store.db)
         assert index.find_original(fixture("copy_extra")) == 1
         assert store.db.table(dedupe.BANDS_TABLE).count == 2 * dedupe.BANDS
         roots = dict(store.db.execute(
             f"SELECT article_id, root_id FROM [{dedupe.SHINGLES_TABLE}]"))
         assert roots == {1: 1, 2: 1}
-    finally:
-        store.close()
 
 
 def test_a_fingerprint_carries_the_lookup_to_add(index: dedupe.SyndicationIndex) -> None:

@@ -3,6 +3,7 @@ and a host waiting for its turn holds no thread."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 
@@ -13,14 +14,11 @@ from pipeline.fetching.fetcher import Fetcher, NetworkSettings
 def run_all(tasks: list[tuple[str, float]], *, threads: int, per_host: int,
             interval: float) -> list[tuple[str, float, float]]:
     """Run (host, seconds) tasks; return (host, start, end) for each."""
-    fetcher = Fetcher(NetworkSettings(min_host_interval=interval))
     stop = threading.Event()
     done = threading.Semaphore(0)
     spans: list[tuple[str, float, float]] = []
     lock = threading.Lock()
     t0 = time.monotonic()
-    dispatcher = HostDispatcher(threads=threads, per_host=per_host, turn=fetcher.try_turn,
-                                stop=stop)
 
     def make(host: str, seconds: float) -> Task:
         def fetch() -> tuple[float, float]:
@@ -35,14 +33,13 @@ def run_all(tasks: list[tuple[str, float]], *, threads: int, per_host: int,
 
         return Task(host=host, fetch=fetch, after=after)
 
-    try:
+    with Fetcher(NetworkSettings(min_host_interval=interval)) as fetcher, \
+            contextlib.closing(HostDispatcher(threads=threads, per_host=per_host,
+                                              turn=fetcher.try_turn, stop=stop)) as dispatcher:
         for host, seconds in tasks:
             dispatcher.submit(make(host, seconds))
         for _ in tasks:
             assert done.acquire(timeout=20)
-    finally:
-        dispatcher.close()
-        fetcher.close()
     return spans
 
 

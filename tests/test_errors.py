@@ -206,38 +206,34 @@ def test_the_store_counts_network_failures_by_the_same_rule(tmp_path) -> None:
 
 
 @pytest.mark.timeout(60)
-def test_an_error_raised_in_a_worker_arrives_whole() -> None:
-    from pipeline.ingesting.workers import RemoteError, Worker
+def test_an_error_raised_in_a_worker_arrives_whole(worker) -> None:
+    from pipeline.ingesting.workers import RemoteError
     from tests.worker_faults import URL, fail
 
-    worker = Worker()
-    try:
-        with pytest.raises(HTTPStatusError) as http:
-            worker.call(fail, "http", timeout=30)
-        error = http.value
-        assert type(error) is HTTPStatusError
-        assert (error.kind, error.url, error.transient) == ("http_503", URL, True)
-        assert (error.status, error.retry_after) == (503, 60.0)
-        assert "worker_faults.py" in (error.remote_traceback or "")
-        assert "in fail" in (error.remote_traceback or "")
-        assert any("Raised in the worker process" in n for n in error.__notes__)
+    with pytest.raises(HTTPStatusError) as http:
+        worker.call(fail, "http", timeout=30)
+    error = http.value
+    assert type(error) is HTTPStatusError
+    assert (error.kind, error.url, error.transient) == ("http_503", URL, True)
+    assert (error.status, error.retry_after) == (503, 60.0)
+    assert "worker_faults.py" in (error.remote_traceback or "")
+    assert "in fail" in (error.remote_traceback or "")
+    assert any("Raised in the worker process" in n for n in error.__notes__)
 
-        with pytest.raises(ParseError) as parse:
-            worker.call(fail, "parse", timeout=30)
-        assert (parse.value.kind, parse.value.url, parse.value.transient) == (
-            "not_a_feed", URL, False)
+    with pytest.raises(ParseError) as parse:
+        worker.call(fail, "parse", timeout=30)
+    assert (parse.value.kind, parse.value.url, parse.value.transient) == (
+        "not_a_feed", URL, False)
 
-        # Anything else keeps its type name and the child's traceback; the child lives on.
-        with pytest.raises(RemoteError) as bug:
-            worker.call(fail, "bug", timeout=30)
-        assert bug.value.type_name == "KeyError"
-        assert "KeyError: 'missing'" in bug.value.remote_traceback
-        assert "worker_faults.py" in bug.value.remote_traceback
+    # Anything else keeps its type name and the child's traceback; the child lives on.
+    with pytest.raises(RemoteError) as bug:
+        worker.call(fail, "bug", timeout=30)
+    assert bug.value.type_name == "KeyError"
+    assert "KeyError: 'missing'" in bug.value.remote_traceback
+    assert "worker_faults.py" in bug.value.remote_traceback
 
-        with pytest.raises(RemoteError) as odd:
-            worker.call(fail, "unpicklable", timeout=30)
-        assert odd.value.type_name == "pipeline.errors.StoreError"
-        assert "holds a lambda" in odd.value.message
-        assert worker.call(len, "abc", timeout=30) == 3
-    finally:
-        worker.close()
+    with pytest.raises(RemoteError) as odd:
+        worker.call(fail, "unpicklable", timeout=30)
+    assert odd.value.type_name == "pipeline.errors.StoreError"
+    assert "holds a lambda" in odd.value.message
+    assert worker.call(len, "abc", timeout=30) == 3

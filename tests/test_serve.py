@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import socket
-import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -17,6 +14,7 @@ import yaml
 from click.testing import CliRunner
 
 from pipeline.cli import cli
+from pipeline.store import Store
 from tests.test_cli import FIXTURES, config
 
 pytestmark = pytest.mark.slow
@@ -45,47 +43,48 @@ def test_metadata_documents_every_table_and_has_the_canned_queries() -> None:
 
 
 @pytest.mark.timeout(90)
-def test_serve_answers_canned_queries(tmp_path: Path) -> None:
+def test_serve_answers_canned_queries(tmp_path: Path, claimwatch_process) -> None:
     cfg = config(tmp_path)
     for name in ("contradiction-contract.html", "confirmation.html"):
         result = CliRunner().invoke(cli, ["--config", str(cfg), "-q", "ingest",
                                           str(FIXTURES / name)])
         assert result.exit_code == 0, result.output
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CLAIMWATCH_")}
-    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "--config", str(cfg), "serve",
-                             "--port", str(port)], cwd=REPO, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc = claimwatch_process(cfg, "serve", "--port", str(port))
     base = f"http://127.0.0.1:{port}/s"  # the database is named after its file, s.db
-    try:
-        deadline = time.monotonic() + 45
-        while True:
-            try:
-                get_json(f"{base}.json")
-                break
-            except OSError as e:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise AssertionError(proc.stdout.read().decode() if proc.poll() is not None
-                                         else "datasette did not start") from e
-                time.sleep(0.3)
-        results = {q: get_json(f"{base}/{q}.json?_shape=objects") for q in QUERIES}
-        ledger = {r["key"]: r for r in results["claim_ledger"]["rows"]}
-        assert ledger["contract-value"]["state"] == "contested"
-        assert ledger["contract-value"]["contradictions"] >= 1
-        assert len(ledger) == 16
-        assert results["todays_contradictions"]["rows"]
-        table = get_json(f"{base}/flags.json?_shape=objects")
-        assert table["rows"]
-        search = get_json(f"{base}/articles.json?_search=Anthropic&_shape=objects")
-        assert len(search["rows"]) == 2
-        # The Atom feed of flags, served by the project's Datasette plugin.
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/-/flags.atom",
-                                    timeout=10) as response:  # 127.0.0.1 only
-            assert response.headers["content-type"].startswith("application/atom+xml")
-            feed = feedparser.parse(response.read())
-        assert not feed.bozo and feed.entries
-        assert {t.term for e in feed.entries for t in e.tags} >= {"contradiction"}
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        proc.stdout.close()
+    deadline = time.monotonic() + 45
+    while True:
+        try:
+            get_json(f"{base}.json")
+            break
+        except OSError as e:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                raise AssertionError(proc.stdout.read().decode() if proc.poll() is not None
+                                     else "datasette did not start") from e
+            time.sleep(0.3)
+    results = {q: get_json(f"{base}/{q}.json?_shape=objects") for q in QUERIES}
+    ledger = {r["key"]: r for r in results["claim_ledger"]["rows"]}
+    with Store.open_readonly(tmp_path / "s.db") as store:
+        stored = {r["claim_key"]: r for r in store.claim_ledger()}
+        flags = store.query("SELECT kind, story FROM flags")
+    assert ledger["contract-value"]["state"] == "contested"
+    assert ledger["contract-value"]["contradictions"] == (
+        stored["contract-value"]["contradictions"]) >= 1
+    assert len(ledger) == 16
+    # Every flag was found today: today's contradictions are all of them.
+    assert len(results["todays_contradictions"]["rows"]) == sum(
+        f["kind"] == "contradiction" for f in flags) >= 1
+    table = get_json(f"{base}/flags.json?_shape=objects")
+    assert len(table["rows"]) == len(flags)
+    search = get_json(f"{base}/articles.json?_search=Anthropic&_shape=objects")
+    assert len(search["rows"]) == 2
+    # The Atom feed of flags, served by the project's Datasette plugin.
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/-/flags.atom",
+                                timeout=10) as response:  # 127.0.0.1 only
+        assert response.headers["content-type"].startswith("application/atom+xml")
+        feed = feedparser.parse(response.read())
+    assert not feed.bozo and len(feed.entries) == len(flags)
+    # Each entry is filed under its kind and its story.
+    assert {t.term for e in feed.entries for t in e.tags} == (
+        {f["kind"] for f in flags} | {f["story"] for f in flags})
+    assert "contradiction" in {f["kind"] for f in flags}

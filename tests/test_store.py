@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import sqlite3
 from pathlib import Path
@@ -81,3 +82,36 @@ def test_a_failing_syndication_lookup_raises_store_error(store: Store) -> None:
     with pytest.raises(StoreError, match="in syndication_fingerprint") as caught:
         store.syndication_fingerprint(text)
     assert isinstance(caught.value.__cause__, sqlite3.OperationalError)
+
+
+def test_a_nested_transaction_is_refused_and_the_outer_one_still_commits(store: Store) -> None:
+    with store.transaction():
+        store.db.execute("UPDATE stories SET title = 'changed'")
+        with pytest.raises(StoreError, match="nested write transaction"), store.transaction():
+            pass
+    assert store.stories() == [StoryRow(slug="s", title="changed", published=None)]
+
+
+def test_an_interrupt_in_a_transaction_rolls_it_back_and_passes_through(store: Store) -> None:
+    with pytest.raises(KeyboardInterrupt), store.transaction():
+        store.db.execute("UPDATE stories SET title = 'changed'")
+        raise KeyboardInterrupt
+    assert [s.title for s in store.stories()] == ["Story"]
+    assert not store.db.conn.in_transaction
+
+
+def test_another_programs_database_is_refused_and_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        conn.execute("CREATE TABLE notes (body TEXT)")
+    with pytest.raises(StoreError, match="some other program"):
+        Store.open(path)
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master")]
+    assert tables == ["notes"]
+
+
+def test_a_store_that_is_not_there_cannot_be_opened_for_reading(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="no store at"):
+        Store.open_readonly(tmp_path / "missing.db")
+    assert not (tmp_path / "missing.db").exists()
