@@ -311,6 +311,28 @@ def _bearing(unit: str, wanted: set[str]) -> str:
     return " ".join(clauses) if clauses else unit
 
 
+_FIGURE_WORD = r"(?:\d[\d,]*|" + "|".join(WORD_NUMBERS) + r")"
+# "claimed 128 lives", "took at least 40 lives", "40 lives were lost": a count of the dead.
+# The word alone stems to "live" ("4,600 people live in the estate"), and "saved 150 lives"
+# counts the living, so only these idioms are read as deaths.
+_LIVES_LOST = re.compile(
+    r"\b(?:claim(?:ed|s|ing)?|t(?:ook|akes?|aken|aking)|cost(?:s|ing)?)\s+"
+    r"(?:(?:at least|more than|over|nearly|almost|about|around|some|up to|the)\s+)*"
+    + _FIGURE_WORD + r"\s+(lives)\b"
+    r"|\b" + _FIGURE_WORD + r"\s+(lives)\s+(?:(?:were|have been|had been|had|have)\s+)?lost\b",
+    re.IGNORECASE,
+)
+
+
+def _plain_idioms(text: str) -> str:
+    """The text with idioms of counting in plain words: "claimed 128 lives" read as "claimed
+    128 people dead". Only for reading; the evidence quotes the article."""
+    for m in reversed(list(_LIVES_LOST.finditer(text))):
+        group = 1 if m.group(1) else 2
+        text = text[:m.start(group)] + "people dead" + text[m.end(group):]
+    return text
+
+
 def _near(text: str, q: Quantity) -> set[str]:
     """Canonical content words among the ``FIGURE_WINDOW`` nearest on each side of a figure."""
     # Names ("the Harbour View towers") stand between a figure and what it counts without
@@ -456,6 +478,7 @@ class ClaimReader:
     def __init__(self, claims: Sequence[str], keywords: Sequence[str], stats: TextStats,
                  seed: str = ""):
         keyword_stems = {_canonical(t) for k in keywords for t in tokenize(k)}
+        claims = [_plain_idioms(c) for c in claims]
         analysed = [_analyse(c) for c in claims]
         # A term in many of the story's claims ("AI" in an AI story) tells them apart poorly.
         spread: dict[str, int] = {}
@@ -508,11 +531,16 @@ class ClaimReader:
 
     def read(self, title: str, sentences: Sequence[str]) -> list[ClaimReading]:
         """One reading per claim, in the claims' order."""
-        units = ([title] if title else []) + list(sentences)
+        original = ([title] if title else []) + list(sentences)
+        units = [_plain_idioms(u) for u in original]
         analysed = [_analyse(u) for u in units]
         figures = [quantities(u) for u in units]
-        return [self._read_claim(c, units, analysed, figures, bool(title))
-                for c in self._claims]
+        readings = [self._read_claim(c, units, analysed, figures, bool(title))
+                    for c in self._claims]
+        # The evidence is quoted as the article wrote it.
+        quoted = {u: o for u, o in zip(units, original, strict=True) if u != o}
+        return [replace(r, evidence=quoted[r.evidence]) if r.evidence in quoted else r
+                for r in readings]
 
     def _read_claim(self, claim: _PreparedClaim, units: Sequence[str],
                     analysed: Sequence[_Terms], figures: Sequence[list],
