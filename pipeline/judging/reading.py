@@ -344,7 +344,21 @@ def _near(text: str, q: Quantity) -> set[str]:
              if lo <= pos < hi and tok not in _STOP and not q.start <= pos < q.end
              and not tok[:1].isdigit() and not text[pos].isupper()]
     cut = sum(1 for _, pos in spans if pos < q.start)
-    return {_canonical(tok) for tok, _ in spans[max(0, cut - FIGURE_WINDOW):cut + FIGURE_WINDOW]}
+    near = {_canonical(tok) for tok, _ in spans[max(0, cut - FIGURE_WINDOW):cut + FIGURE_WINDOW]}
+    # "The death toll from the apartment blaze has risen to 151": a tally names what the next
+    # figure counts, however many words stand between them.
+    tally = None
+    for tally in _TALLY.finditer(text, lo, q.start):
+        pass
+    if tally is not None and not _ANY_FIGURE.search(text, tally.end(), q.start):
+        near |= {_canonical(tok) for tok in tokenize(tally.group(0)) if tok not in _STOP}
+    return near
+
+
+# A tally noun with what it tallies: "death toll", "the number of people missing".
+_TALLY = re.compile(r"\b(?:[a-z][\w-]*\s+)?(?:toll|tally|number|total)\b"
+                    r"(?:\s+of\s+(?:the\s+)?[a-z][\w-]*(?:\s+[a-z][\w-]*)?)?")
+_ANY_FIGURE = re.compile(r"\d|\b(?:" + "|".join(WORD_NUMBERS) + r")\b", re.IGNORECASE)
 
 
 def _unit_term(q: Quantity) -> str:
