@@ -347,9 +347,7 @@ def _near(text: str, q: Quantity) -> set[str]:
     near = {_canonical(tok) for tok, _ in spans[max(0, cut - FIGURE_WINDOW):cut + FIGURE_WINDOW]}
     # "The death toll from the apartment blaze has risen to 151": a tally names what the next
     # figure counts, however many words stand between them.
-    tally = None
-    for tally in _TALLY.finditer(text, lo, q.start):
-        pass
+    tally = next(reversed(list(_TALLY.finditer(text, lo, q.start))), None)
     if tally is not None and not _ANY_FIGURE.search(text, tally.end(), q.start):
         near |= {_canonical(tok) for tok in tokenize(tally.group(0)) if tok not in _STOP}
     return near
