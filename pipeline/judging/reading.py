@@ -58,6 +58,9 @@ REVIEW_COVER = 0.40
 FIGURE_WINDOW = 5
 FIGURE_CONTEXT_MIN = 0.6
 MONEY_CONTEXT_FACTOR = 0.75
+# The word right after the claim's figure ("31 storeys") names what it measures when it
+# carries this share of the words around the figure.
+COUNTED_SHARE = 0.3
 # ... and the sentence states this share of what the claim says (its non-name words).
 FIGURE_CONTENT_MIN = 0.5
 # IDF given to the stop words the reader keeps ("first", "only", "not"): they carry what
@@ -359,6 +362,23 @@ _TALLY = re.compile(r"\b(?:[a-z][\w-]*\s+)?(?:toll|tally|number|total)\b"
 _ANY_FIGURE = re.compile(r"\d|\b(?:" + "|".join(WORD_NUMBERS) + r")\b", re.IGNORECASE)
 
 
+_NEXT_WORD = re.compile(r"\s+([a-z][\w'’-]*)")
+
+
+def _counted(text: str, q: Quantity) -> str:
+    """The word right after a figure, what it counts or measures ("31 storeys", "each 32
+    storeys high"), as a canonical term; "" when a stop word or none follows. Two figures
+    of one measure speak of one fact wherever the sentence puts the rest of the claim's
+    words: "eight towers, each 32 storeys high" gives the towers' height."""
+    m = _NEXT_WORD.match(text, q.end)
+    if m is None:
+        return ""
+    tokens = tokenize(m.group(1))
+    if not tokens or tokens[0] in _STOP:
+        return ""
+    return _canonical(tokens[0])
+
+
 def _unit_term(q: Quantity) -> str:
     terms = tokenize(q.unit) if q.unit else []
     return _canonical(terms[0]) if terms else ""
@@ -624,7 +644,12 @@ class ClaimReader:
             if not total:
                 states.append("absent")
                 continue
-            shares = [(sum(w for t, w in context.items() if t in _near(unit, f)) / total, f)
+            counted = _counted(claim.text, q)
+            if context.get(counted, 0.0) < COUNTED_SHARE * total:
+                counted = ""  # "36 people": too common a word to tell one fact from another
+            shares = [(sum(w for t, w in context.items()
+                           if t in (present if counted and _counted(unit, f) == counted
+                                    else _near(unit, f))) / total, f)
                       for f in stated if f.kind == q.kind and _same_measure(q, context, unit, f)]
             top = max((share for share, _ in shares), default=0.0)
             # Of several figures, those standing among the claim's words count.
