@@ -34,6 +34,7 @@ No model file and no download: a few hundred microseconds per claim.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -327,9 +328,14 @@ _LIVES_LOST = re.compile(
 )
 
 
-def _plain_idioms(text: str) -> str:
-    """The text with idioms of counting in plain words: "claimed 128 lives" read as "claimed
-    128 people dead". Only for reading; the evidence quotes the article."""
+def _as_read(text: str) -> str:
+    """The text as the reader reads it: accents folded ("Nicolás" and "Nicolas" are one
+    name; the tokenizer cuts a word at a letter outside ASCII), and idioms of counting in
+    plain words ("claimed 128 lives" as "claimed 128 people dead"). Only for reading; the
+    evidence quotes the article."""
+    if not text.isascii():
+        text = "".join(c for c in unicodedata.normalize("NFKD", text)
+                       if not unicodedata.combining(c))
     for m in reversed(list(_LIVES_LOST.finditer(text))):
         group = 1 if m.group(1) else 2
         text = text[:m.start(group)] + "people dead" + text[m.end(group):]
@@ -510,7 +516,7 @@ class ClaimReader:
     def __init__(self, claims: Sequence[str], keywords: Sequence[str], stats: TextStats,
                  seed: str = ""):
         keyword_stems = {_canonical(t) for k in keywords for t in tokenize(k)}
-        claims = [_plain_idioms(c) for c in claims]
+        claims = [_as_read(c) for c in claims]
         analysed = [_analyse(c) for c in claims]
         # A term in many of the story's claims ("AI" in an AI story) tells them apart poorly.
         spread: dict[str, int] = {}
@@ -564,7 +570,7 @@ class ClaimReader:
     def read(self, title: str, sentences: Sequence[str]) -> list[ClaimReading]:
         """One reading per claim, in the claims' order."""
         original = ([title] if title else []) + list(sentences)
-        units = [_plain_idioms(u) for u in original]
+        units = [_as_read(u) for u in original]
         analysed = [_analyse(u) for u in units]
         figures = [quantities(u) for u in units]
         readings = [self._read_claim(c, units, analysed, figures, bool(title))
