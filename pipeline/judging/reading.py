@@ -733,7 +733,10 @@ class ClaimReader:
         # in a trailing clause ("... after talks over how the military may use ...").
         last = max((pos for tok, pos in token_spans(unit) if _canonical(tok) in matched),
                    default=len(unit))
-        hedged = bool(_HEDGE.search(unit[:last])) and not _HEDGE.search(claim.text)
+        # Only in the clauses that hold them: "... refused, the kind of system that could
+        # strike on its own, ..." does not hedge the refusal.
+        hedged = bool(_HEDGE.search(_bearing(unit[:last], set(matched)))) and not _HEDGE.search(
+            claim.text)
         if opposite and cover_opp >= FLAG_COVER and not (terms.has_negation
                                                           or terms.has_refusal):
             # A changed state is asserted only by a plain statement of it: an effort, a plan
