@@ -444,6 +444,15 @@ def _actor_groups(claim: str) -> tuple[frozenset[str], ...]:
     return tuple(groups)
 
 
+def _lacks_lead(claim: _PreparedClaim, present: set[str]) -> bool:
+    """The sentence names neither of the claim's first two terms, its subject and what it
+    does ("The fire spread through the scaffolding that covered the buildings"): it speaks of
+    something the claim mentions ("the building was wrapped in bamboo scaffolding"), not of
+    what the claim asserts. A refusal's subject and verb are read as its polarity instead
+    ("will not let Claude be used for ..."), so a refusal claim is not held to them."""
+    return not claim.terms.has_refusal and not set(claim.terms.stems[:2]) & present
+
+
 def _other_actor(claim: _PreparedClaim, unit: str, present: set[str]) -> bool:
     """The sentence leaves out whom the claim is about (its first-named actor) and names
     someone else: it speaks of another actor ("OpenAI's models are now on classified networks"
@@ -624,7 +633,8 @@ class ClaimReader:
             if reading.band == "flag" and reading.reason != "denial" and not (
                     reading.reason == "figure" and reading.stance == "confirms") and (
                     self._lacks_heavy_term(claim, matched, opposite, present)
-                    or _other_actor(claim, unit, present)):
+                    or _other_actor(claim, unit, present)
+                    or _lacks_lead(claim, present | set(opposite))):
                 reading = replace(reading, band="review")
             candidates.append(reading)
         if not candidates:
