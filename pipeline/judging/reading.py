@@ -385,6 +385,22 @@ def _counted(text: str, q: Quantity) -> str:
     return _canonical(tokens[0])
 
 
+_PARTITIVE = re.compile(r"\s+of\s+(?:the\s+|its\s+|their\s+)?(?:[\w'’-]+\s+){0,2}$")
+
+
+def _part_of_whole(claim: str, q: Quantity, figures: Sequence[Quantity]) -> str:
+    """The claim as read around ``q``: when ``q`` counts part of a whole ("Seven of the
+    estate's eight blocks"), the words naming the whole ("the estate's") belong to the whole's
+    figure, and a report of the part ("the seven affected blocks") need not repeat them."""
+    after = [f for f in figures if f.start >= q.end]
+    if not after:
+        return claim
+    whole = min(after, key=lambda f: f.start)
+    if not _PARTITIVE.fullmatch(claim, q.end, whole.start):
+        return claim
+    return claim[:q.end] + " " * (whole.start - q.end) + claim[whole.start:]
+
+
 def _unit_term(q: Quantity) -> str:
     terms = tokenize(q.unit) if q.unit else []
     return _canonical(terms[0]) if terms else ""
@@ -567,7 +583,8 @@ class ClaimReader:
         groups = _actor_groups(claim)
         figures = tuple(quantities(claim))
         contexts = tuple(
-            {t: weights[t] for t in _near(claim, q) if t in weights and t not in names}
+            {t: weights[t] for t in _near(_part_of_whole(claim, q, figures), q)
+             if t in weights and t not in names}
             for q in figures
         )
         content = sum(w for t, w in weights.items() if t not in names)
