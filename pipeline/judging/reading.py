@@ -334,8 +334,9 @@ def _as_read(text: str) -> str:
     plain words ("claimed 128 lives" as "claimed 128 people dead"). Only for reading; the
     evidence quotes the article."""
     if not text.isascii():
-        text = "".join(c for c in unicodedata.normalize("NFKD", text)
-                       if not unicodedata.combining(c))
+        folded = unicodedata.normalize("NFKD", text)
+        if folded != text:  # curly quotes and dashes stay as they are
+            text = "".join(c for c in folded if not unicodedata.combining(c))
     for m in reversed(list(_LIVES_LOST.finditer(text))):
         group = 1 if m.group(1) else 2
         text = text[:m.start(group)] + "people dead" + text[m.end(group):]
@@ -762,8 +763,8 @@ class ClaimReader:
                    default=len(unit))
         # Only in the clauses that hold them: "... refused, the kind of system that could
         # strike on its own, ..." does not hedge the refusal.
-        hedged = bool(_HEDGE.search(_bearing(unit[:last], set(matched)))) and not _HEDGE.search(
-            claim.text)
+        hedged = bool(_HEDGE.search(unit[:last])) and bool(
+            _HEDGE.search(_bearing(unit[:last], set(matched)))) and not _HEDGE.search(claim.text)
         if opposite and cover_opp >= FLAG_COVER and not (terms.has_negation
                                                           or terms.has_refusal):
             # A changed state is asserted only by a plain statement of it: an effort, a plan
