@@ -148,6 +148,19 @@ def test_background_is_not_a_development_and_news_is() -> None:
     assert {"memo", "chain", "wind"} <= dev.terms  # "Hegseth" is a story keyword: known
 
 
+def test_an_article_reports_at_most_two_developments() -> None:
+    # Three sentences of news, each naming the story and new to it: the third is the
+    # article's detail, and on real coverage such details joined unrelated developments.
+    news = Article(url="u", title="t", text=(
+        "Defense Secretary Pete Hegseth signed a memo on Thursday designating Anthropic a "
+        "supply-chain risk and ordering a 180-day wind-down of Claude across the department. "
+        "Anthropic filed a lawsuit in federal court in San Francisco on Monday seeking an "
+        "injunction against the Pentagon's designation. "
+        "Lockheed Martin told suppliers in a letter that it would remove Claude from its "
+        "engineering workstations by the end of the quarter, the Pentagon said."))
+    assert len(_developments(news, STORY, [])) == 2
+
+
 def test_development_terms_cluster_paraphrases_not_different_events() -> None:
     bg = Background.of([STORY.seed_text, *(c.text for c in STORY.claims)])
     a = bg.novel_terms("Hegseth formally designated Anthropic a supply-chain risk in a memo "

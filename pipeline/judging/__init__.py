@@ -59,8 +59,9 @@ EVIDENCE_DEVELOPMENT_TERMS = MIN_NOVEL_TERMS + 3
 DEVELOPMENT_MIN_SCORE = 0.6
 # A sentence holding this share of a claim's content words speaks of that claim.
 DEVELOPMENT_CLAIM_COVER = 0.5
-# An article reports one or two new things; more candidates are mostly its details.
-MAX_DEVELOPMENTS_PER_ARTICLE = 3
+# An article reports one or two new things; a third candidate is mostly its detail, and on
+# real coverage such details joined unrelated developments.
+MAX_DEVELOPMENTS_PER_ARTICLE = 2
 LEDE_SENTENCES = 4  # news leads with the news: the first sentences weigh more
 # Verbs of events: a development is something that happened or was decided.
 _EVENT = re.compile(

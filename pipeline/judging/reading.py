@@ -34,6 +34,7 @@ No model file and no download: a few hundred microseconds per claim.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -58,6 +59,9 @@ REVIEW_COVER = 0.40
 FIGURE_WINDOW = 5
 FIGURE_CONTEXT_MIN = 0.6
 MONEY_CONTEXT_FACTOR = 0.75
+# The word right after the claim's figure ("31 storeys") names what it measures when it
+# carries this share of the words around the figure.
+COUNTED_SHARE = 0.3
 # ... and the sentence states this share of what the claim says (its non-name words).
 FIGURE_CONTENT_MIN = 0.5
 # IDF given to the stop words the reader keeps ("first", "only", "not"): they carry what
@@ -311,6 +315,34 @@ def _bearing(unit: str, wanted: set[str]) -> str:
     return " ".join(clauses) if clauses else unit
 
 
+_FIGURE_WORD = r"(?:\d[\d,]*|" + "|".join(WORD_NUMBERS) + r")"
+# "claimed 128 lives", "took at least 40 lives", "40 lives were lost": a count of the dead.
+# The word alone stems to "live" ("4,600 people live in the estate"), and "saved 150 lives"
+# counts the living, so only these idioms are read as deaths.
+_LIVES_LOST = re.compile(
+    r"\b(?:claim(?:ed|s|ing)?|t(?:ook|akes?|aken|aking)|cost(?:s|ing)?)\s+"
+    r"(?:(?:at least|more than|over|nearly|almost|about|around|some|up to|the)\s+)*"
+    + _FIGURE_WORD + r"\s+(lives)\b"
+    r"|\b" + _FIGURE_WORD + r"\s+(lives)\s+(?:(?:were|have been|had been|had|have)\s+)?lost\b",
+    re.IGNORECASE,
+)
+
+
+def _as_read(text: str) -> str:
+    """The text as the reader reads it: accents folded ("Nicolás" and "Nicolas" are one
+    name; the tokenizer cuts a word at a letter outside ASCII), and idioms of counting in
+    plain words ("claimed 128 lives" as "claimed 128 people dead"). Only for reading; the
+    evidence quotes the article."""
+    if not text.isascii():
+        folded = unicodedata.normalize("NFKD", text)
+        if folded != text:  # curly quotes and dashes stay as they are
+            text = "".join(c for c in folded if not unicodedata.combining(c))
+    for m in reversed(list(_LIVES_LOST.finditer(text))):
+        group = 1 if m.group(1) else 2
+        text = text[:m.start(group)] + "people dead" + text[m.end(group):]
+    return text
+
+
 def _near(text: str, q: Quantity) -> set[str]:
     """Canonical content words among the ``FIGURE_WINDOW`` nearest on each side of a figure."""
     # Names ("the Harbour View towers") stand between a figure and what it counts without
@@ -322,7 +354,52 @@ def _near(text: str, q: Quantity) -> set[str]:
              if lo <= pos < hi and tok not in _STOP and not q.start <= pos < q.end
              and not tok[:1].isdigit() and not text[pos].isupper()]
     cut = sum(1 for _, pos in spans if pos < q.start)
-    return {_canonical(tok) for tok, _ in spans[max(0, cut - FIGURE_WINDOW):cut + FIGURE_WINDOW]}
+    near = {_canonical(tok) for tok, _ in spans[max(0, cut - FIGURE_WINDOW):cut + FIGURE_WINDOW]}
+    # "The death toll from the apartment blaze has risen to 151": a tally names what the next
+    # figure counts, however many words stand between them.
+    tally = next(reversed(list(_TALLY.finditer(text, lo, q.start))), None)
+    if tally is not None and not _ANY_FIGURE.search(text, tally.end(), q.start):
+        near |= {_canonical(tok) for tok in tokenize(tally.group(0)) if tok not in _STOP}
+    return near
+
+
+# A tally noun with what it tallies: "death toll", "the number of people missing".
+_TALLY = re.compile(r"\b(?:[a-z][\w-]*\s+)?(?:toll|tally|number|total)\b"
+                    r"(?:\s+of\s+(?:the\s+)?[a-z][\w-]*(?:\s+[a-z][\w-]*)?)?")
+_ANY_FIGURE = re.compile(r"\d|\b(?:" + "|".join(WORD_NUMBERS) + r")\b", re.IGNORECASE)
+
+
+_NEXT_WORD = re.compile(r"\s+([a-z][\w'’-]*)")
+
+
+def _counted(text: str, q: Quantity) -> str:
+    """The word right after a figure, what it counts or measures ("31 storeys", "each 32
+    storeys high"), as a canonical term; "" when a stop word or none follows. Two figures
+    of one measure speak of one fact wherever the sentence puts the rest of the claim's
+    words: "eight towers, each 32 storeys high" gives the towers' height."""
+    m = _NEXT_WORD.match(text, q.end)
+    if m is None:
+        return ""
+    tokens = tokenize(m.group(1))
+    if not tokens or tokens[0] in _STOP:
+        return ""
+    return _canonical(tokens[0])
+
+
+_PARTITIVE = re.compile(r"\s+of\s+(?:the\s+|its\s+|their\s+)?(?:[\w'’-]+\s+){0,2}$")
+
+
+def _part_of_whole(claim: str, q: Quantity, figures: Sequence[Quantity]) -> str:
+    """The claim as read around ``q``: when ``q`` counts part of a whole ("Seven of the
+    estate's eight blocks"), the words naming the whole ("the estate's") belong to the whole's
+    figure, and a report of the part ("the seven affected blocks") need not repeat them."""
+    after = [f for f in figures if f.start >= q.end]
+    if not after:
+        return claim
+    whole = min(after, key=lambda f: f.start)
+    if not _PARTITIVE.fullmatch(claim, q.end, whole.start):
+        return claim
+    return claim[:q.end] + " " * (whole.start - q.end) + claim[whole.start:]
 
 
 def _unit_term(q: Quantity) -> str:
@@ -382,6 +459,15 @@ def _actor_groups(claim: str) -> tuple[frozenset[str], ...]:
         if len(stems) > 1:
             groups.append(stems)
     return tuple(groups)
+
+
+def _lacks_lead(claim: _PreparedClaim, present: set[str]) -> bool:
+    """The sentence names neither of the claim's first two terms, its subject and what it
+    does ("The fire spread through the scaffolding that covered the buildings"): it speaks of
+    something the claim mentions ("the building was wrapped in bamboo scaffolding"), not of
+    what the claim asserts. A refusal's subject and verb are read as its polarity instead
+    ("will not let Claude be used for ..."), so a refusal claim is not held to them."""
+    return not claim.terms.has_refusal and not set(claim.terms.stems[:2]) & present
 
 
 def _other_actor(claim: _PreparedClaim, unit: str, present: set[str]) -> bool:
@@ -456,6 +542,7 @@ class ClaimReader:
     def __init__(self, claims: Sequence[str], keywords: Sequence[str], stats: TextStats,
                  seed: str = ""):
         keyword_stems = {_canonical(t) for k in keywords for t in tokenize(k)}
+        claims = [_as_read(c) for c in claims]
         analysed = [_analyse(c) for c in claims]
         # A term in many of the story's claims ("AI" in an AI story) tells them apart poorly.
         spread: dict[str, int] = {}
@@ -497,7 +584,8 @@ class ClaimReader:
         groups = _actor_groups(claim)
         figures = tuple(quantities(claim))
         contexts = tuple(
-            {t: weights[t] for t in _near(claim, q) if t in weights and t not in names}
+            {t: weights[t] for t in _near(_part_of_whole(claim, q, figures), q)
+             if t in weights and t not in names}
             for q in figures
         )
         content = sum(w for t, w in weights.items() if t not in names)
@@ -508,11 +596,16 @@ class ClaimReader:
 
     def read(self, title: str, sentences: Sequence[str]) -> list[ClaimReading]:
         """One reading per claim, in the claims' order."""
-        units = ([title] if title else []) + list(sentences)
+        original = ([title] if title else []) + list(sentences)
+        units = [_as_read(u) for u in original]
         analysed = [_analyse(u) for u in units]
         figures = [quantities(u) for u in units]
-        return [self._read_claim(c, units, analysed, figures, bool(title))
-                for c in self._claims]
+        readings = [self._read_claim(c, units, analysed, figures, bool(title))
+                    for c in self._claims]
+        # The evidence is quoted as the article wrote it.
+        quoted = {u: o for u, o in zip(units, original, strict=True) if u != o}
+        return [replace(r, evidence=quoted[r.evidence]) if r.evidence in quoted else r
+                for r in readings]
 
     def _read_claim(self, claim: _PreparedClaim, units: Sequence[str],
                     analysed: Sequence[_Terms], figures: Sequence[list],
@@ -558,7 +651,8 @@ class ClaimReader:
             if reading.band == "flag" and reading.reason != "denial" and not (
                     reading.reason == "figure" and reading.stance == "confirms") and (
                     self._lacks_heavy_term(claim, matched, opposite, present)
-                    or _other_actor(claim, unit, present)):
+                    or _other_actor(claim, unit, present)
+                    or _lacks_lead(claim, present | set(opposite))):
                 reading = replace(reading, band="review")
             candidates.append(reading)
         if not candidates:
@@ -584,7 +678,12 @@ class ClaimReader:
             if not total:
                 states.append("absent")
                 continue
-            shares = [(sum(w for t, w in context.items() if t in _near(unit, f)) / total, f)
+            counted = _counted(claim.text, q)
+            if context.get(counted, 0.0) < COUNTED_SHARE * total:
+                counted = ""  # "36 people": too common a word to tell one fact from another
+            shares = [(sum(w for t, w in context.items()
+                           if t in (present if counted and _counted(unit, f) == counted
+                                    else _near(unit, f))) / total, f)
                       for f in stated if f.kind == q.kind and _same_measure(q, context, unit, f)]
             top = max((share for share, _ in shares), default=0.0)
             # Of several figures, those standing among the claim's words count.
@@ -662,7 +761,10 @@ class ClaimReader:
         # in a trailing clause ("... after talks over how the military may use ...").
         last = max((pos for tok, pos in token_spans(unit) if _canonical(tok) in matched),
                    default=len(unit))
-        hedged = bool(_HEDGE.search(unit[:last])) and not _HEDGE.search(claim.text)
+        # Only in the clauses that hold them: "... refused, the kind of system that could
+        # strike on its own, ..." does not hedge the refusal.
+        hedged = bool(_HEDGE.search(unit[:last])) and bool(
+            _HEDGE.search(_bearing(unit[:last], set(matched)))) and not _HEDGE.search(claim.text)
         if opposite and cover_opp >= FLAG_COVER and not (terms.has_negation
                                                           or terms.has_refusal):
             # A changed state is asserted only by a plain statement of it: an effort, a plan
