@@ -95,7 +95,9 @@ def test_sigterm_stops_within_seconds_and_resumes_schedule(tmp_path: Path,
         db = tmp_path / "store.db"
         yesterday = datetime.now(UTC).date() - timedelta(days=1)  # the config's time zone
         proc = claimwatch_process(config, "run")
-        assert wait_for(lambda: count(db, "SELECT count(*) FROM articles") >= 1, 60)
+        # Stopped once a flag is stored (not merely an article: the first articles stored may
+        # all be unflagged, and the Atom feed checked below would then rightly be empty).
+        assert wait_for(lambda: count(db, "SELECT count(*) FROM flags") >= 1, 60)
         proc.send_signal(signal.SIGTERM)
         started = time.monotonic()
         out, _ = proc.communicate(timeout=20)

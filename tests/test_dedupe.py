@@ -12,7 +12,7 @@ import sqlite_utils
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.ingesting import dedupe
+from pipeline.ingesting import dedupe, extract
 
 FIXTURES = Path(__file__).parent / "data" / "syndication"
 COPIES = ["copy_trimmed", "copy_extra", "copy_new_lede"]
@@ -165,6 +165,23 @@ def test_index_links_every_copy_to_the_original_and_nothing_else(
     assert index.find_original(fixture("wire")) == 1
     assert index.find_original(fixture(DIFFERENT[0])) == 2
     assert index.find_original(fixture(DIFFERENT[1])) == 3
+
+
+def test_keys_computed_apart_find_what_the_text_finds(index: dedupe.SyndicationIndex) -> None:
+    """A worker process computes a page's TextKeys beside its extraction: looking them up (and
+    indexing by them) must be the same as looking up the text itself."""
+    index.add(1, fixture("wire"))
+    for name in (*COPIES, *DIFFERENT):
+        keys = dedupe.TextKeys.of(fixture(name))
+        by_keys, by_text = index.fingerprint(keys), index.fingerprint(fixture(name))
+        assert by_keys is not None and by_text is not None
+        assert (by_keys.root, by_keys.band_keys) == (by_text.root, by_text.band_keys), name
+        assert np.array_equal(by_keys.shingles, by_text.shingles)
+        assert by_keys.root == (1 if name in COPIES else None), name
+    short = dedupe.TextKeys.of("too short to index")
+    assert (short.shingles, short.band_keys) == (None, None)
+    assert index.fingerprint(short) is None
+    assert short.content_hash == extract.content_hash("too short to index")
 
 
 def test_find_original_returns_the_root_of_a_chain(index: dedupe.SyndicationIndex) -> None:
@@ -388,3 +405,28 @@ def test_a_site_wide_footer_does_not_push_the_original_out_of_the_candidates(
     copy = " ".join(original.split()[:150]) + " " + footer
     assert dedupe.is_copy(copy, original)
     assert index.find_original(copy) == 201
+
+
+def test_a_page_extracted_in_a_worker_comes_with_the_keys_of_its_text(pool) -> None:
+    from types import MappingProxyType
+
+    from pipeline.fetching.feeds import FeedEntry
+    from pipeline.fetching.fetcher import FetchResult
+    from pipeline.ingesting.ingest import prepare_fetched
+
+    body = ("<html><head><title>Wire story</title></head><body><article><h1>Wire story</h1>"
+            + "".join(f"<p>{line}</p>" for line in fixture("wire").split("\n") if line.strip())
+            + "</article></body></html>").encode()
+    url = "http://news.example/a/1"
+    fetched = FetchResult(url=url, final_url=url, status=200,
+                          headers=MappingProxyType({"content-type": "text/html; charset=utf-8"}),
+                          body=body, redirects=(), permanent_redirect=None,
+                          content_type="text/html")
+    entry = FeedEntry(guid_key="g1", url=url, title="Wire story", summary="", published_at=None,
+                      author=None)
+    prepared = prepare_fetched(entry, fetched, pool=pool, extract_timeout=30)
+    assert prepared.article is not None and prepared.keys is not None
+    expected = dedupe.TextKeys.of(prepared.article.text)
+    assert prepared.keys.content_hash == expected.content_hash
+    assert prepared.keys.band_keys == expected.band_keys and expected.band_keys is not None
+    assert np.array_equal(prepared.keys.shingles, expected.shingles)

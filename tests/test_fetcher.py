@@ -1342,3 +1342,21 @@ def test_local_server_routes_can_change_while_running(local_server):
         assert f.fetch(local_server.url("/v"), kind="page").body == b"one"
         local_server.route("/v", body=b"two")
         assert f.fetch(local_server.url("/v"), kind="page").body == b"two"
+
+
+def test_hosts_are_spread_over_pools_and_each_host_keeps_its_own(local_server):
+    """httpcore walks every connection of a pool under one lock for each request: hosts are
+    spread over several pools (one host always in the same one, so its keep-alive connection is
+    found again), and fetching through them works whatever the pool."""
+    transport = GuardedTransport(GuardedBackend(guard=False), max_connections=8, shards=4)
+    hosts = [f"host-{i}.example".encode() for i in range(40)]
+    pools = [transport._pool_for(h) for h in hosts]
+    assert len({id(p) for p in pools}) == 4
+    assert all(transport._pool_for(h) is p for h, p in zip(hosts, pools, strict=True))
+    local_server.route("/a", body=b"<html>a</html>", content_type="text/html")
+    settings_ = NetworkSettings(min_host_interval=0, allow_private_addresses=True)
+    with Fetcher(settings_, transport=transport) as f:
+        for host in ("127.0.0.1", "localhost"):
+            result = f.fetch(f"http://{host}:{local_server.port}/a", kind="page")
+            assert result.body == b"<html>a</html>"
+    assert len(local_server.requests) == 2

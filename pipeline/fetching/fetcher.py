@@ -391,27 +391,42 @@ _DEADLINE_EXTENSION = "claimwatch.deadline"
 
 
 class GuardedTransport(httpx.BaseTransport):
-    """httpx transport over an httpcore pool that uses :class:`GuardedBackend`.
+    """httpx transport over httpcore pools that use :class:`GuardedBackend`.
 
     ``httpx.HTTPTransport`` does not let us choose the network backend except by replacing its
-    private ``_pool``; building the pool here uses only public httpcore API. The fetch deadline
+    private ``_pool``; building the pools here uses only public httpcore API. The fetch deadline
     travels in the request's extensions and is installed around every call into the pool,
     including each body read, since httpx reads the body after ``handle_request`` returns.
+
+    Hosts are spread over ``shards`` pools by a hash of the host name. httpcore assigns every
+    request by walking all of its pool's connections under one lock (and asks each idle one
+    whether its socket is readable); with many hosts in one pool that walk, and the wait for the
+    lock, cost more CPU than the request itself. Each pool may still hold every connection in
+    flight (they could all be to hosts of one shard); idle keep-alive connections are capped
+    per pool so that all pools together keep about ``max_connections`` of them.
     """
 
     def __init__(self, backend: GuardedBackend, *, ssl_context: ssl.SSLContext | None = None,
-                 max_connections: int = 20):
+                 max_connections: int = 20, shards: int = 16):
         self.backend = backend
-        self._pool = httpcore.ConnectionPool(
-            ssl_context=ssl_context or httpx.create_ssl_context(trust_env=False),
-            max_connections=max_connections,
-            max_keepalive_connections=max_connections,
-            keepalive_expiry=5.0,
-            http1=True,
-            http2=False,
-            retries=0,
-            network_backend=backend,
-        )
+        context = ssl_context or httpx.create_ssl_context(trust_env=False)
+        keepalive = max(2, -(-max_connections // shards))
+        self._pools = [
+            httpcore.ConnectionPool(
+                ssl_context=context,
+                max_connections=max_connections,
+                max_keepalive_connections=keepalive,
+                keepalive_expiry=5.0,
+                http1=True,
+                http2=False,
+                retries=0,
+                network_backend=backend,
+            )
+            for _ in range(max(1, shards))
+        ]
+
+    def _pool_for(self, host: bytes) -> httpcore.ConnectionPool:
+        return self._pools[zlib.crc32(host) % len(self._pools)]
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         assert isinstance(request.stream, httpx.SyncByteStream)
@@ -428,8 +443,9 @@ class GuardedTransport(httpx.BaseTransport):
             content=request.stream,
             extensions={k: v for k, v in request.extensions.items() if k != _DEADLINE_EXTENSION},
         )
+        pool = self._pool_for(request.url.raw_host)
         with self.backend.deadline(deadline), _httpx_errors():
-            core_response = self._pool.handle_request(core_request)
+            core_response = pool.handle_request(core_request)
         assert isinstance(core_response.stream, Iterable)
         return httpx.Response(
             status_code=core_response.status,
@@ -439,7 +455,8 @@ class GuardedTransport(httpx.BaseTransport):
         )
 
     def close(self) -> None:
-        self._pool.close()
+        for pool in self._pools:
+            pool.close()
 
 
 class _BoundedResponseStream(httpx.SyncByteStream):

@@ -6,6 +6,7 @@ spellings and fragments; de-duplication needs them to compare equal. Nothing her
 
 from __future__ import annotations
 
+import functools
 from urllib.parse import parse_qsl, unquote_plus, urlsplit, urlunsplit
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -115,6 +116,7 @@ def site_of(url: str) -> str:
     return host[4:] if host.startswith("www.") else host
 
 
+@functools.lru_cache(maxsize=4096)  # pure; an article's URLs are asked for several times
 def canonicalize(url: str) -> str:
     """One spelling per document, so the same article from two feeds compares equal.
 

@@ -20,7 +20,7 @@ from ..clock import iso
 from ..fetching.urls import canonicalize, site_of
 from ..orchestration.scheduling import entry_retry_at
 from ..records import Article, Judgment, Story
-from .dedupe import Fingerprint
+from .dedupe import Fingerprint, TextKeys
 
 __all__ = [
     "Content",
@@ -55,6 +55,9 @@ class Prepared:
     # entry is recorded as refused and nothing of it, not even the feed's summary, becomes
     # content, is judged or is linked from any output.
     refused: bool = False
+    # The article text's hash, shingles and band keys when the worker that extracted the page
+    # computed them beside it; None: computed from ``article.text`` when needed.
+    keys: TextKeys | None = None
 
 
 @dataclass(frozen=True)

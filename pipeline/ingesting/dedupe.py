@@ -49,6 +49,8 @@ from dataclasses import dataclass
 import numpy as np
 import sqlite_utils
 
+from .extract import content_hash
+
 __all__ = [
     "BANDS",
     "Fingerprint",
@@ -58,6 +60,7 @@ __all__ = [
     "SHINGLE_WORDS",
     "THRESHOLD",
     "SyndicationIndex",
+    "TextKeys",
     "is_copy",
     "FINGERPRINT_VERSION",
     "normalise",
@@ -306,6 +309,27 @@ def _band_keys(sig: np.ndarray) -> list[int]:
 
 
 @dataclass(frozen=True, eq=False)
+class TextKeys:
+    """What storing an article needs of its text, apart from the text: its content hash and,
+    for a text of at least ``MIN_WORDS`` words, its shingles and their band keys (else None).
+
+    Pure functions of the text, and the dearest part of storing an article after the writes:
+    the worker process that extracted a page computes them beside it (:meth:`of`), so the
+    writer thread, the one stage of a poll cycle that cannot use another core, does not.
+    """
+
+    content_hash: str
+    shingles: np.ndarray | None
+    band_keys: tuple[int, ...] | None
+
+    @classmethod
+    def of(cls, text: str) -> TextKeys:
+        array = _indexable(text)
+        keys = None if array is None else tuple(_band_keys(signature(array)))
+        return cls(content_hash=content_hash(text), shingles=array, band_keys=keys)
+
+
+@dataclass(frozen=True, eq=False)
 class Fingerprint:
     """One text's place in the index, as :meth:`SyndicationIndex.fingerprint` found it.
 
@@ -353,17 +377,23 @@ class SyndicationIndex:
             " article_id INTEGER PRIMARY KEY, root_id INTEGER NOT NULL, shingles BLOB NOT NULL)"
         )
 
-    def fingerprint(self, text: str, *, exclude: int | None = None) -> Fingerprint | None:
+    def fingerprint(self, text: str | TextKeys, *,
+                    exclude: int | None = None) -> Fingerprint | None:
         """Look ``text`` up: its shingles, band keys and the root of the group it copies.
 
-        None for texts under ``MIN_WORDS`` words (never matched, never indexed). Pass the result
-        to :meth:`add` to index the article without a second lookup. ``exclude`` is an indexed
-        article the lookup must not match: the one whose text ``text`` is about to replace.
+        ``text`` is the text itself or its :class:`TextKeys` (computed where the text was
+        made). None for texts under ``MIN_WORDS`` words (never matched, never indexed). Pass
+        the result to :meth:`add` to index the article without a second lookup. ``exclude`` is
+        an indexed article the lookup must not match: the one whose text ``text`` is about to
+        replace.
         """
-        array = _indexable(text)
+        if isinstance(text, TextKeys):
+            array, band_keys = text.shingles, text.band_keys
+        else:
+            array, band_keys = _indexable(text), None
         if array is None:
             return None
-        root, keys = self._find(array, exclude=exclude)
+        root, keys = self._find(array, exclude=exclude, band_keys=band_keys)
         return Fingerprint(shingles=array, band_keys=tuple(keys), root=root)
 
     def find_original(self, text: str) -> int | None:
@@ -390,7 +420,7 @@ class SyndicationIndex:
             if isinstance(text, Fingerprint):
                 array = text.shingles
                 if removed:  # the lookup may have matched the entry just removed: look again
-                    root, keys = self._find(array, exclude=article_id)
+                    root, keys = self._find(array, exclude=article_id, band_keys=text.band_keys)
                 else:
                     root, keys = text.root, list(text.band_keys)
             else:
@@ -416,9 +446,11 @@ class SyndicationIndex:
             [(key, article_id) for key in keys],
         )
 
-    def _find(self, array: np.ndarray, exclude: int | None = None) -> tuple[int | None, list[int]]:
-        """(root of the matching group or None, the band keys of ``array``)."""
-        keys = _band_keys(signature(array))
+    def _find(self, array: np.ndarray, exclude: int | None = None,
+              band_keys: Sequence[int] | None = None) -> tuple[int | None, list[int]]:
+        """(root of the matching group or None, the band keys of ``array``, which the caller
+        may pass when it has them)."""
+        keys = list(band_keys) if band_keys is not None else _band_keys(signature(array))
         # Each bucket is read through the primary key and cut at BUCKET_CAP rows (the earliest
         # articles, so a group's root is kept): a bucket shared by a whole site's boilerplate
         # then costs a bounded amount, whatever the size of the store.

@@ -42,6 +42,7 @@ from .decide import (
     decide,
     own_url,
 )
+from .dedupe import TextKeys
 from .extract import ExtractedPage, content_hash, extract_page, text_from_plain
 from .workers import RemoteError, WorkerCrashed, WorkerPool, WorkerTimeout
 
@@ -91,14 +92,25 @@ def fetch_and_extract(
 def extract_fetched(url: str, result: FetchResult, *, pool: WorkerPool,
                     extract_timeout: float) -> ExtractedPage:
     """Extract a fetched page in a worker process. Raises ExtractError (with a ``kind``)."""
+    return _extract_keyed(url, result, pool=pool, extract_timeout=extract_timeout)[0]
+
+
+def _extract_and_key(body: bytes, url: str, charset: str | None) -> tuple[ExtractedPage, TextKeys]:
+    """In a worker: the page, and the keys of its text that storing it will need."""
+    page = extract_page(body, url, charset)
+    return page, TextKeys.of(page.text)
+
+
+def _extract_keyed(url: str, result: FetchResult, *, pool: WorkerPool,
+                   extract_timeout: float) -> tuple[ExtractedPage, TextKeys]:
     if result.content_type not in _HTML_TYPES:
         raise ExtractError(f"not an HTML page ({result.content_type})", url=url,
                            kind="not_html")
     charset = _charset(result.headers.get("content-type", ""))
     with pool.worker() as worker:
         try:
-            page = worker.call(extract_page, result.body, result.final_url, charset,
-                               timeout=extract_timeout)
+            page, keys = worker.call(_extract_and_key, result.body, result.final_url, charset,
+                                     timeout=extract_timeout)
         except WorkerTimeout as e:
             raise ExtractError(f"extraction passed {extract_timeout:.0f}s", url=url,
                                kind="extract_timeout") from e
@@ -108,7 +120,7 @@ def extract_fetched(url: str, result: FetchResult, *, pool: WorkerPool,
             raise ExtractError(e.message, url=url, kind="extract_failed") from e
     if page.canonical_url is None and result.final_url != url:
         page = replace(page, canonical_url=canonicalize(result.final_url))
-    return page
+    return page, keys
 
 
 def _charset(content_type: str) -> str | None:
@@ -151,7 +163,8 @@ def prepare_fetched(
     try:
         if isinstance(fetched, BaseException):
             raise fetched
-        page = extract_fetched(entry.url, fetched, pool=pool, extract_timeout=extract_timeout)
+        page, keys = _extract_keyed(entry.url, fetched, pool=pool,
+                                    extract_timeout=extract_timeout)
     except BlockedURLError as e:
         return Prepared(entry_url=entry.url, article=None, text_source="none",
                         fetch_error=f"{e.kind}: {e}"[:500], refused=True)
@@ -169,7 +182,7 @@ def prepare_fetched(
         author=page.author or entry.author,
         published_at=page.published_at or entry.published_at,
     )
-    return Prepared(entry_url=entry.url, article=article, text_source="page")
+    return Prepared(entry_url=entry.url, article=article, text_source="page", keys=keys)
 
 
 def _from_summary(entry: FeedEntry, url: str | None, why: str, *,
@@ -241,30 +254,34 @@ class Ingestor:
         read first, then apply the intent in one transaction."""
         clock_now = self.clock()
         attempts = entry.attempts if entry is not None else None
-        snapshot = self._snapshot(prepared.article, prepared.entry_url)
+        snapshot = self._snapshot(prepared)
         intent = decide(prepared, snapshot, attempts=attempts, now=clock_now)
         if isinstance(intent, NeedsContent):
             intent = decide(prepared, snapshot, attempts=attempts, now=clock_now,
-                            content=self._content(intent.article, exclude=intent.upgrading))
+                            content=self._content(intent.article, prepared.keys,
+                                                  exclude=intent.upgrading))
         return self._apply(intent, prepared, feed_id=feed_id, entry=entry, now=iso(clock_now))
 
-    def _snapshot(self, article: Article | None, entry_url: str | None) -> Snapshot | None:
+    def _snapshot(self, prepared: Prepared) -> Snapshot | None:
         """The store's answers about an article, all read before deciding."""
+        article = prepared.article
         if article is None:
             return None
-        digest = content_hash(article.text)
+        digest = prepared.keys.content_hash if prepared.keys else content_hash(article.text)
         by_url: dict[str, KnownArticle] = {}
-        for url in {article.url, own_url(entry_url)}:
+        for url in {article.url, own_url(prepared.entry_url)}:
             row = self.store.article_by_url(url) if url else None
             if url and row is not None:
                 by_url[url] = KnownArticle(*row)
         return Snapshot(content_hash=digest, by_url=by_url,
                         same_text=self.store.article_by_hash(digest))
 
-    def _content(self, article: Article, *, exclude: int | None) -> Content:
+    def _content(self, article: Article, keys: TextKeys | None, *,
+                 exclude: int | None) -> Content:
         """The syndication lookup (never matching the stored article ``exclude``) and the
-        judgments: only for an article that needs them."""
-        fingerprint = self.store.syndication_fingerprint(article.text, exclude=exclude)
+        judgments: only for an article that needs them. ``keys``: the text's, when the worker
+        computed them."""
+        fingerprint = self.store.syndication_fingerprint(keys or article.text, exclude=exclude)
         judgments = tuple((story, judge(article, story, model=self.model))
                           for story in self.stories)
         return Content(fingerprint, judgments)

@@ -15,7 +15,7 @@ from ..errors import StoreError
 from .schema import APPLICATION_ID, BUSY_TIMEOUT_S, migrations
 
 if TYPE_CHECKING:
-    from ..ingesting.dedupe import Fingerprint, SyndicationIndex
+    from ..ingesting.dedupe import Fingerprint, SyndicationIndex, TextKeys
 
 
 def _insert_row(db: sqlite_utils.Database, table: str, row: dict[str, Any], *,
@@ -142,10 +142,11 @@ class StoreBase:
             self._index = SyndicationIndex(self.db)
         return self._index
 
-    def syndication_fingerprint(self, text: str, *,
+    def syndication_fingerprint(self, text: str | TextKeys, *,
                                 exclude: int | None = None) -> Fingerprint | None:
-        """``text`` looked up in the syndication index (read before the write transaction),
-        never matching the stored article ``exclude`` (the one whose text it replaces)."""
+        """``text`` (or its keys) looked up in the syndication index (read before the write
+        transaction), never matching the stored article ``exclude`` (the one whose text it
+        replaces)."""
         return self._syndication().fingerprint(text, exclude=exclude)
 
     def index_syndicated(self, article_id: int, fingerprint: Fingerprint | None) -> None:
