@@ -9,7 +9,7 @@ import pytest
 
 from pipeline.errors import StoreError
 from pipeline.records import Claim, Story
-from pipeline.store import Store
+from pipeline.store import NewArticle, NewMatch, Store
 from tests.conftest import DIGEST_STORY
 
 NOW = "2026-03-02T00:00:00Z"
@@ -74,12 +74,12 @@ def claim_id(store: Store, key: str, story: Story = DIGEST_STORY) -> int:
 
 def _article_matching(store: Store, claim_ids: list[int]) -> int:
     with store.transaction():
-        article_id = store.insert_article({"url": "https://a.example/1", "fetched_at": NOW,
-                                           "text": "t"})
+        article_id = store.insert_article(NewArticle(url="https://a.example/1",
+                                                     fetched_at=NOW, text="t"))
         for claim_id in claim_ids:
-            store.insert_match({"article_id": article_id, "claim_id": claim_id,
-                                "stance": "confirms", "score": 0.9, "band": "flag",
-                                "evidence": "e", "created_at": NOW})
+            store.insert_match(NewMatch(article_id=article_id, claim_id=claim_id,
+                                        stance="confirms", score=0.9, band="flag",
+                                        evidence="e", created_at=NOW))
     return article_id
 
 
