@@ -10,6 +10,7 @@ from ..errors import CONNECTION_KINDS, StoreError
 from .base import StoreBase
 from .rows import (
     FEED_POLL_COLUMNS,
+    ConfiguredFeed,
     FeedHealthRow,
     FeedProblemRow,
     FeedRow,
@@ -21,7 +22,7 @@ from .rows import (
 class FeedsStore(StoreBase):
     """Feeds: the configured list, poll state, health."""
 
-    def sync_feeds(self, feeds: Sequence[Any], *, now: str) -> None:
+    def sync_feeds(self, feeds: Sequence[ConfiguredFeed], *, now: str) -> None:
         """Insert feeds new to the config, adopt changed URLs (resetting their state), and mark
         feeds no longer configured inactive (their rows and articles stay)."""
         with self.transaction() as db:

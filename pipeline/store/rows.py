@@ -4,7 +4,7 @@ columns. Rows in (what a write takes) come first; rows out (what a read returns)
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 # -- rows in: what the store's writes take
 
@@ -102,6 +102,18 @@ class PollRecord:
     status: int | None = None  # the HTTP status, when there was an answer
     new_entries: int | None = None
     error: str | None = None
+
+
+class ConfiguredFeed(Protocol):
+    """A feed as the config names it (``config.FeedConfig``; the store does not import the
+    config, which imports the fetcher): what ``sync_feeds`` takes."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def url(self) -> str: ...
+    @property
+    def interval_minutes(self) -> int: ...
 
 
 # The columns of a feed's row a poll may change (``update_feed``): its poll state and health.
