@@ -100,12 +100,12 @@ def test_review_marks_hide_flags(store: Store) -> None:
     store.record_review(target="match", verdict="wrong", reviewer="ed", now="n", article_id=a,
                         claim_key="value")
     assert build_digest(store, DAY, "UTC", now=NOW).contradictions == ()
-    ledger = {r["claim_key"]: r for r in store.claim_ledger()}
-    assert ledger["value"]["state"] == "unconfirmed"
+    ledger = {r.claim_key: r for r in store.claim_ledger()}
+    assert ledger["value"].state == "unconfirmed"
     store.record_review(target="match", verdict="right", reviewer="ed", now="n", article_id=a,
                         claim_key="value")
     assert len(build_digest(store, DAY, "UTC", now=NOW).contradictions) == 1
-    assert {r["claim_key"]: r for r in store.claim_ledger()}["value"]["state"] == "contested"
+    assert {r.claim_key: r for r in store.claim_ledger()}["value"].state == "contested"
 
 
 def test_markdown_escape() -> None:

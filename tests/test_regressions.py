@@ -158,7 +158,7 @@ def test_a_seed_claim_removed_from_the_story_file_stops_being_tracked(tmp_path: 
         (synced,) = store.sync_stories([edited], now=iso(T0))
         keys = {c.key for c in synced.claims}
         assert keys == {"keep", "manual-one"}  # "dropped" is not tracked any more
-        ledger = {r["claim_key"] for r in store.claim_ledger()}
+        ledger = {r.claim_key for r in store.claim_ledger()}
         assert ledger == {"keep", "manual-one"}
 
 
@@ -320,8 +320,8 @@ def test_digest_counts_a_wire_service_once_across_its_republished_stories(tmp_pa
                                             evidence="e", created_at=today))
         digest = build_digest(store, date(2026, 3, 5), "UTC", now=T0)
         (group,) = digest.confirmations
-        ledger = {r["claim_id"]: r for r in store.claim_ledger()}
-        assert ledger[claim_id]["confirming_sites"] == 1
+        ledger = {r.claim_id: r for r in store.claim_ledger()}
+        assert ledger[claim_id].confirming_sites == 1
         assert group.sites == 1
 
 

@@ -197,6 +197,27 @@ class RecentFlagRow(FlagRow):
 
 
 @dataclass(frozen=True)
+class LedgerRow:
+    """A row of the ``claim_ledger`` view: a tracked claim's state and evidence counts (a
+    syndicated group counts as one site)."""
+
+    story: str
+    claim_key: str
+    claim_text: str
+    claim_id: int
+    claim_source: str | None  # seed | manual | development
+    state: str  # unconfirmed | confirmed | contested
+    confirming_sites: int
+    contradicting_sites: int
+    confirmations: int
+    contradictions: int
+    confirming_sources: int
+    contradicting_sources: int
+    first_evidence_at: str | None
+    last_evidence_at: str | None
+
+
+@dataclass(frozen=True)
 class FlagTimeRow:
     """When a claim was confirmed or contradicted: what a timeline buckets into days."""
 
