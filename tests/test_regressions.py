@@ -229,6 +229,7 @@ def test_heartbeat_keeps_ticking_while_a_long_cycle_runs(tmp_path: Path) -> None
     with Store.open(config.storage.database) as store:
         store.sync_stories(config.stories, now=iso(T0))
         app = _SlowApp(config, store, cycle_seconds=4.0)
+        # A stand-in for App with only what the daemon calls (an App would poll for real).
         daemon = Daemon(app)  # type: ignore[arg-type]
         runner = threading.Thread(target=daemon.run, daemon=True)
         runner.start()
@@ -304,6 +305,7 @@ def test_digest_counts_a_wire_service_once_across_its_republished_stories(tmp_pa
     with Store.open(tmp_path / "store.db") as store:
         (story,) = store.sync_stories([load_story(STORY_FILE)], now=yesterday)
         claim_id = story.claims[0].id
+        assert claim_id is not None
         with store.transaction():
             roots = [store.insert_article(NewArticle(url=f"https://wire.example/{i}",
                                                      title="w", site="wire.example",
