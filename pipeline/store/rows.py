@@ -4,7 +4,11 @@ columns. Rows in (what a write takes) come first; rows out (what a read returns)
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
 
 # -- rows in: what the store's writes take
 
@@ -371,10 +375,10 @@ class SendingDeliveryRow:
     claimed_at: str | None
 
 
-_R = TypeVar("_R")
+_R = TypeVar("_R", bound="DataclassInstance")
 
 
 def _typed(cls: type[_R], rows: list[dict[str, Any]]) -> list[_R]:
     """Rows as ``cls`` (a dataclass whose fields name the query's columns)."""
-    names = cls.__dataclass_fields__  # type: ignore[attr-defined]
+    names = cls.__dataclass_fields__
     return [cls(**{name: row[name] for name in names}) for row in rows]
