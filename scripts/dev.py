@@ -6,8 +6,8 @@
     python3 scripts/dev.py demo | serve | lint | bench | docker-check | screenshot
 
 Extra arguments go to the underlying command (`test -k digest`, `run --help`, `lint --fix` to
-ruff). `lint` is ruff, then mypy over the package. The virtual environment is (re)installed when
-pyproject.toml is newer than the last install.
+ruff). `lint` is ruff, then mypy over the package and its tests. The virtual environment is
+(re)installed when pyproject.toml is newer than the last install.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ COMMANDS = {
     "demo": lambda args: [str(BIN / "claimwatch"), "demo", *args],
     "serve": lambda args: [str(BIN / "claimwatch"), "serve", *args],
     "test": lambda args: [str(BIN / "python"), "-m", "pytest", *args],
-    "lint": lambda args: [str(BIN / "mypy"), "pipeline"],
+    "lint": lambda args: [str(BIN / "mypy"), "pipeline", "tests"],
     # Needs Debian's chromium: renders five kinds of day and screenshots them.
     "screenshot": lambda args: [str(BIN / "python"), str(ROOT / "scripts" / "screenshot_digest.py"),
                                 *args],

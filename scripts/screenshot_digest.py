@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 from pipeline.clock import iso  # noqa: E402 (after the path set-up)
 from pipeline.config import load_story  # noqa: E402
 from pipeline.outputs.digest import build_digest, render_html  # noqa: E402
-from pipeline.store import Store  # noqa: E402
+from pipeline.store import NewArticle, NewMatch, PollRecord, Store  # noqa: E402
 
 DAY = date(2026, 3, 2)
 STORY_FILE = ROOT / "config" / "stories" / "pentagon-anthropic.toml"
@@ -49,28 +49,27 @@ class Builder:
         self.store = Store.open(path)
         story = load_story(STORY_FILE)
         self.story = self.store.sync_stories([story], now="2026-02-16T00:00:00Z")[0]
-        self.claims = {c.key: c.id for c in self.story.claims}
+        self.claims = {c.key: c.id for c in self.story.claims if c.id is not None}
         self.n = 0
 
     def article(self, when: datetime, *, title: str, site: str, url: str | None = None) -> int:
         self.n += 1
-        with self.store.transaction() as db:
-            return self.store.insert_article(db, {
-                "url": url or f"https://{site}/news/{self.n}", "title": title, "site": site,
-                "fetched_at": iso(when), "text": "t",
-                "content_hash": f"h{self.n}"})
+        with self.store.transaction():
+            return self.store.insert_article(NewArticle(
+                url=url or f"https://{site}/news/{self.n}", title=title, site=site,
+                fetched_at=iso(when), text="t", content_hash=f"h{self.n}"))
 
     def match(self, article: int, key: str, stance: str, evidence: str, *, band: str = "flag",
               score: float = 0.93) -> None:
-        with self.store.transaction() as db:
-            self.store.insert_match(db, {"article_id": article, "claim_id": self.claims[key],
-                                         "stance": stance, "score": score, "band": band,
-                                         "evidence": evidence, "created_at": "x"})
+        with self.store.transaction():
+            self.store.insert_match(NewMatch(article_id=article, claim_id=self.claims[key],
+                                             stance=stance, score=score, band=band,
+                                             evidence=evidence, created_at="x"))
 
     def development(self, article: int, sentence: str, when: datetime) -> None:
-        with self.store.transaction() as db:
+        with self.store.transaction():
             self.store.add_development_evidence(
-                db, story=self.story.slug, development_id=None, summary=sentence,
+                story=self.story.slug, development_id=None, summary=sentence,
                 article_id=article, evidence=sentence, score=0.8,
                 now=iso(when))
 
@@ -80,10 +79,11 @@ class Builder:
         self.store.sync_feeds([FeedConfig(name=name, url=f"https://{name}.example/feed")],
                               now="2026-03-02T00:00:00Z")
         feed = self.store.feed_by_name(name)
+        assert feed is not None
         self.store.update_feed(feed.id, {"consecutive_errors": 4, "last_error": error,
                                          "last_error_at": "2026-03-02T06:00:00Z",
                                          "next_poll_at": "2026-03-02T10:00:00Z"},
-                               {"started_at": "2026-03-02T06:00:00Z", "outcome": "error"})
+                               PollRecord(started_at="2026-03-02T06:00:00Z", outcome="error"))
 
 
 def at(days_before: int, hour: int = 9) -> datetime:

@@ -51,7 +51,7 @@ class Site:
 
     def config(self, tmp_path: Path, **network: object) -> Path:
         """A config on this site: the seed story, these feeds, loopback allowed."""
-        net = {"allow_private_addresses": True, "min_host_interval": 0.0,
+        net: dict[str, object] = {"allow_private_addresses": True, "min_host_interval": 0.0,
                "total_timeout": 3.0, "read_timeout": 2.0, "connect_timeout": 2.0,
                "max_page_bytes": 1_048_576, "parse_timeout": 20.0, "extract_timeout": 30.0}
         net.update(network)

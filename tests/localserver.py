@@ -165,9 +165,9 @@ def _make_handler(server: LocalServer) -> type[BaseHTTPRequestHandler]:
                     headers_out = {"Content-Type": route.content_type, **extra}
                     self._send(status, headers_out, body, route.drip, route.drip_headers)
                     return
-                body = route.body.encode() if isinstance(route.body, str) else route.body
+                content = route.body.encode() if isinstance(route.body, str) else route.body
                 headers_out = {"Content-Type": route.content_type, **route.headers}
-                self._send(route.status, headers_out, body, route.drip, route.drip_headers)
+                self._send(route.status, headers_out, content, route.drip, route.drip_headers)
             except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError, TimeoutError):
                 pass  # the client gave up, which is what most hostile-server tests want
 
@@ -184,8 +184,8 @@ def _make_handler(server: LocalServer) -> type[BaseHTTPRequestHandler]:
             if "date" not in names:
                 headers["Date"] = formatdate(usegmt=True)
             bodiless = 100 <= status < 200 or status in (204, 304)
-            sized = isinstance(body, bytes) and not chunked and not bodiless
-            if sized and "content-length" not in names:
+            sized = not chunked and not bodiless
+            if isinstance(body, bytes) and sized and "content-length" not in names:
                 headers["Content-Length"] = str(len(body))
             headers["Connection"] = "close"
             try:

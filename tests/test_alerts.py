@@ -26,7 +26,7 @@ from pipeline.config import AlertSettings, load_config
 from pipeline.demo import AlertReceiver
 from pipeline.orchestration.app import App
 from pipeline.outputs.alerts import AlertSender, render, target_id
-from pipeline.store import AlertRow, Store
+from pipeline.store import AlertRow, NewAlert, NewArticle, Store
 from tests.conftest import ManualClock
 from tests.e2e_site import build_site
 from tests.localserver import LocalServer
@@ -67,17 +67,17 @@ def queue(store: Store, n: int, targets: list[str], *, evidence: str = "It is $4
     now = "2026-03-02T09:00:00Z"
     with store.transaction():
         for i in range(n):
-            article = store.insert_article({"url": f"{url}{i}", "title": title,
-                                                "site": "news.example", "fetched_at": now,
-                                                "text": "t", "content_hash": f"h{i}"})
-            store.queue_alert({
-                "kind": "contradiction", "band": "flag", "story": "s",
-                "claim_key": "contract-value", "article_id": article, "created_at": now,
-                "payload": json.dumps({"claim_text": "The contract is worth $200 million.",
-                                       "evidence": evidence, "url": f"{url}{i}",
-                                       "title": title, "site": "news.example", "score": 0.97,
-                                       "story_title": "Story", "summary": None}),
-            }, targets, now)
+            article = store.insert_article(NewArticle(url=f"{url}{i}", title=title,
+                                                      site="news.example", fetched_at=now,
+                                                      text="t", content_hash=f"h{i}"))
+            store.queue_alert(NewAlert(
+                kind="contradiction", band="flag", story="s",
+                claim_key="contract-value", article_id=article, created_at=now,
+                payload=json.dumps({"claim_text": "The contract is worth $200 million.",
+                                    "evidence": evidence, "url": f"{url}{i}",
+                                    "title": title, "site": "news.example", "score": 0.97,
+                                    "story_title": "Story", "summary": None}),
+            ), targets, now)
 
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

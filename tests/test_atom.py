@@ -52,9 +52,10 @@ def test_hostile_titles_are_inert_and_the_feed_stays_valid(store: Store, tmp_pat
     root = ET.parse(path).getroot()
     for entry in root.iter(f"{{{ATOM_NS}}}entry"):
         title = entry.find(f"{{{ATOM_NS}}}title")
-        assert title.get("type") == "text"  # markup in it is shown as text, never rendered
+        # Markup in it is shown as text, never rendered.
+        assert title is not None and title.get("type") == "text"
         content = entry.find(f"{{{ATOM_NS}}}content")
-        assert content.get("type") == "html"
+        assert content is not None and content.get("type") == "html"
         body = lxml.html.fragment_fromstring(content.text, create_parent="div")
         assert not body.xpath("//script | //img"), content.text
         assert all(not attr.startswith("on") for el in body.iter() for attr in el.attrib)

@@ -11,6 +11,7 @@ import sys
 import time
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -19,7 +20,7 @@ from click.testing import CliRunner
 from pipeline.cli import cli
 from pipeline.clock import iso
 from pipeline.errors import BlockedURLError
-from pipeline.fetching.fetcher import Fetcher, is_forbidden_address
+from pipeline.fetching.fetcher import Fetcher, FetchResult, is_forbidden_address
 from tests.conftest import T0
 from tests.e2e_site import rss
 from tests.feed_faults import faulty_feed
@@ -184,7 +185,7 @@ class LoopbackOnlyFetcher(Fetcher):
     test servers' addresses through and refuses, like the guard, everything else that is not
     public (the metadata service, a LAN router)."""
 
-    def fetch(self, url: str, **kwargs):  # type: ignore[override]
+    def fetch(self, url: str, **kwargs: Any) -> FetchResult:
         host = httpx.URL(url).host
         if not host.startswith("127.") and is_forbidden_address(host):
             raise BlockedURLError(f"refused to connect to {url}: {host} is not a public "

@@ -15,7 +15,7 @@ from pipeline.outputs.digest import (
     render_markdown,
     write_digest,
 )
-from pipeline.store import Store
+from pipeline.store import NewArticle, NewMatch, Store
 from tests.conftest import DIGEST_STORY
 
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
@@ -26,18 +26,18 @@ STORY = DIGEST_STORY
 def add_article(store: Store, url: str, title: str, site: str, *, found: str,
                 duplicate_of: int | None = None) -> int:
     with store.transaction():
-        return store.insert_article({"url": url, "title": title, "site": site,
-                                         "fetched_at": found, "text": "t", "content_hash": url,
-                                         "duplicate_of": duplicate_of})
+        return store.insert_article(NewArticle(url=url, title=title, site=site,
+                                               fetched_at=found, text="t", content_hash=url,
+                                               duplicate_of=duplicate_of))
 
 
 def add_match(store: Store, article: int, key: str, stance: str, band: str = "flag",
               evidence: str = "e") -> None:
     claim_id = {c.key: c.id for c in store.story_with_claims(STORY).claims}[key]
+    assert claim_id is not None
     with store.transaction():
-        store.insert_match({"article_id": article, "claim_id": claim_id, "stance": stance,
-                                "score": 0.9, "band": band, "evidence": evidence,
-                                "created_at": "x"})
+        store.insert_match(NewMatch(article_id=article, claim_id=claim_id, stance=stance,
+                                    score=0.9, band=band, evidence=evidence, created_at="x"))
 
 
 def test_order_escaping_and_counts(store: Store, tmp_path: Path) -> None:
@@ -100,12 +100,12 @@ def test_review_marks_hide_flags(store: Store) -> None:
     store.record_review(target="match", verdict="wrong", reviewer="ed", now="n", article_id=a,
                         claim_key="value")
     assert build_digest(store, DAY, "UTC", now=NOW).contradictions == ()
-    ledger = {r["claim_key"]: r for r in store.claim_ledger()}
-    assert ledger["value"]["state"] == "unconfirmed"
+    ledger = {r.claim_key: r for r in store.claim_ledger()}
+    assert ledger["value"].state == "unconfirmed"
     store.record_review(target="match", verdict="right", reviewer="ed", now="n", article_id=a,
                         claim_key="value")
     assert len(build_digest(store, DAY, "UTC", now=NOW).contradictions) == 1
-    assert {r["claim_key"]: r for r in store.claim_ledger()}["value"]["state"] == "contested"
+    assert {r.claim_key: r for r in store.claim_ledger()}["value"].state == "contested"
 
 
 def test_markdown_escape() -> None:

@@ -19,6 +19,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
+from typing import Any
 
 import httpcore
 import httpx
@@ -82,9 +83,9 @@ def mock_fetcher(clock: FakeClock) -> Iterator[Callable[..., Fetcher]]:
     """Build Fetchers over a MockTransport handler; all closed at teardown."""
     made: list[Fetcher] = []
 
-    def make(handler: Handler, **overrides: object) -> Fetcher:
+    def make(handler: Handler, **overrides: Any) -> Fetcher:
         fetcher = Fetcher(
-            NetworkSettings(**overrides),  # type: ignore[arg-type]
+            NetworkSettings(**overrides),
             transport=httpx.MockTransport(handler),
             sleep=clock.sleep,
             monotonic=clock.monotonic,
@@ -163,6 +164,7 @@ def test_result_fields(mock_fetcher):
     assert result.headers["etag"] == '"1"'
     assert all(key == key.lower() for key in result.headers)
     with pytest.raises(TypeError):
+        # The test is that this fails: the headers are read-only, also to the type checker.
         result.headers["etag"] = "changed"  # type: ignore[index]
 
 
@@ -186,6 +188,7 @@ def test_cookies_are_never_sent_back(mock_fetcher):
 
 def test_unknown_kind_is_a_programming_error(mock_fetcher):
     with pytest.raises(ValueError):
+        # The test is a kind the type forbids, as a caller without a type checker passes it.
         mock_fetcher(ok()).fetch("https://news.example/", kind="image")  # type: ignore[arg-type]
 
 

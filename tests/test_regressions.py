@@ -21,7 +21,7 @@ from pipeline.clock import iso
 from pipeline.config import load_config, load_story
 from pipeline.orchestration.polling import CycleReport
 from pipeline.records import Claim, Story
-from pipeline.store import Store
+from pipeline.store import NewArticle, NewMatch, Store
 from tests.conftest import STORY_FILE, T0
 from tests.e2e_site import rss
 from tests.localserver import LocalServer
@@ -158,7 +158,7 @@ def test_a_seed_claim_removed_from_the_story_file_stops_being_tracked(tmp_path: 
         (synced,) = store.sync_stories([edited], now=iso(T0))
         keys = {c.key for c in synced.claims}
         assert keys == {"keep", "manual-one"}  # "dropped" is not tracked any more
-        ledger = {r["claim_key"] for r in store.claim_ledger()}
+        ledger = {r.claim_key for r in store.claim_ledger()}
         assert ledger == {"keep", "manual-one"}
 
 
@@ -173,9 +173,9 @@ def test_developments_timeline_leaves_out_developments_marked_wrong(tmp_path: Pa
     with Store.open(db) as store:
         store.sync_stories([load_story(STORY_FILE)], now=iso(T0))
         with store.transaction():
-            article_id = store.insert_article({"url": "https://a.example/1", "title": "t",
-                                                   "site": "a.example", "fetched_at": iso(T0),
-                                                   "text": "text"})
+            article_id = store.insert_article(NewArticle(url="https://a.example/1", title="t",
+                                                         site="a.example", fetched_at=iso(T0),
+                                                         text="text"))
             dev_id = store.add_development_evidence(
                 story="pentagon-anthropic", development_id=None, summary="A false lead.",
                 article_id=article_id, evidence="A false lead.", score=0.5, now=iso(T0))
@@ -229,6 +229,7 @@ def test_heartbeat_keeps_ticking_while_a_long_cycle_runs(tmp_path: Path) -> None
     with Store.open(config.storage.database) as store:
         store.sync_stories(config.stories, now=iso(T0))
         app = _SlowApp(config, store, cycle_seconds=4.0)
+        # A stand-in for App with only what the daemon calls (an App would poll for real).
         daemon = Daemon(app)  # type: ignore[arg-type]
         runner = threading.Thread(target=daemon.run, daemon=True)
         runner.start()
@@ -304,23 +305,25 @@ def test_digest_counts_a_wire_service_once_across_its_republished_stories(tmp_pa
     with Store.open(tmp_path / "store.db") as store:
         (story,) = store.sync_stories([load_story(STORY_FILE)], now=yesterday)
         claim_id = story.claims[0].id
+        assert claim_id is not None
         with store.transaction():
-            roots = [store.insert_article({"url": f"https://wire.example/{i}", "title": "w",
-                                               "site": "wire.example", "fetched_at": yesterday,
-                                               "text": f"wire {i}"}) for i in (1, 2)]
-            copies = [store.insert_article({"url": f"https://{host}/c", "title": "c",
-                                                "site": host, "fetched_at": today,
-                                                "text": f"copy {host}", "duplicate_of": root})
+            roots = [store.insert_article(NewArticle(url=f"https://wire.example/{i}",
+                                                     title="w", site="wire.example",
+                                                     fetched_at=yesterday, text=f"wire {i}"))
+                     for i in (1, 2)]
+            copies = [store.insert_article(NewArticle(url=f"https://{host}/c", title="c",
+                                                      site=host, fetched_at=today,
+                                                      text=f"copy {host}", duplicate_of=root))
                       for host, root in (("yahoo.example", roots[0]),
                                          ("msn.example", roots[1]))]
             for article_id in copies:
-                store.insert_match({"article_id": article_id, "claim_id": claim_id,
-                                        "stance": "confirms", "score": 0.9, "band": "flag",
-                                        "evidence": "e", "created_at": today})
+                store.insert_match(NewMatch(article_id=article_id, claim_id=claim_id,
+                                            stance="confirms", score=0.9, band="flag",
+                                            evidence="e", created_at=today))
         digest = build_digest(store, date(2026, 3, 5), "UTC", now=T0)
         (group,) = digest.confirmations
-        ledger = {r["claim_id"]: r for r in store.claim_ledger()}
-        assert ledger[claim_id]["confirming_sites"] == 1
+        ledger = {r.claim_id: r for r in store.claim_ledger()}
+        assert ledger[claim_id].confirming_sites == 1
         assert group.sites == 1
 
 

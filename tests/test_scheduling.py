@@ -3,6 +3,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -35,9 +36,9 @@ def next_at(decision: s.Decision) -> datetime:
     return value
 
 
-def success(feed: Feed, **kw) -> s.Decision:
-    args = dict(status=200, etag='W/"x"', last_modified=None, body_sha256="h",
-                permanent_redirect=None, conditional=True, new_entries=1)
+def success(feed: Feed, **kw: Any) -> s.Decision:
+    args: dict[str, Any] = dict(status=200, etag='W/"x"', last_modified=None, body_sha256="h",
+                                permanent_redirect=None, conditional=True, new_entries=1)
     args.update(kw)
     return s.after_success(feed, now=NOW, rng=rng(), jitter=0.2, **args)
 

@@ -65,11 +65,11 @@ def test_serve_answers_canned_queries(tmp_path: Path, claimwatch_process) -> Non
     results = {q: get_json(f"{base}/{q}.json?_shape=objects") for q in QUERIES}
     ledger = {r["key"]: r for r in results["claim_ledger"]["rows"]}
     with Store.open_readonly(tmp_path / "s.db") as store:
-        stored = {r["claim_key"]: r for r in store.claim_ledger()}
+        stored = {r.claim_key: r for r in store.claim_ledger()}
         flags = store.query("SELECT kind, story FROM flags")
     assert ledger["contract-value"]["state"] == "contested"
     assert ledger["contract-value"]["contradictions"] == (
-        stored["contract-value"]["contradictions"]) >= 1
+        stored["contract-value"].contradictions) >= 1
     assert len(ledger) == 16
     # Every flag was found today: today's contradictions are all of them.
     assert len(results["todays_contradictions"]["rows"]) == sum(

@@ -12,7 +12,7 @@ from pipeline.cli import cli
 from pipeline.clock import iso as stamp
 from pipeline.config import load_config
 from pipeline.orchestration.daemon import heartbeat_path
-from pipeline.store import Store
+from pipeline.store import NewArticle, NewMatch, PollRecord, Store
 from tests.test_cli import config
 
 FEEDS = """
@@ -41,8 +41,8 @@ def make_store(cfg: Path) -> None:
         store.sync_stories(conf.stories, now=stamp(now))
         store.sync_feeds(conf.feeds[:3], now=stamp(now))
         ids = {f.name: f.id for f in store.feeds()}
-        log = {"started_at": stamp(now), "duration_ms": 1, "outcome": "new", "status": 200,
-               "new_entries": 0, "error": None}
+        log = PollRecord(started_at=stamp(now), duration_ms=1, outcome="new", status=200,
+                         new_entries=0, error=None)
         later = stamp(now + timedelta(hours=1))
         store.update_feed(ids["healthy"], {"last_polled_at": stamp(now), "next_poll_at": later,
                                            "last_success_at": stamp(now)}, log)
@@ -52,13 +52,14 @@ def make_store(cfg: Path) -> None:
         store.update_feed(ids["gone"], {"last_polled_at": stamp(now),
                                         "disabled_reason": "410 Gone"}, log)
         with store.transaction():
-            article = store.insert_article({"url": "https://a.example/1", "title": "t",
-                                                "site": "a.example", "fetched_at": stamp(now),
-                                                "text": "t", "content_hash": "h"})
+            article = store.insert_article(NewArticle(url="https://a.example/1", title="t",
+                                                      site="a.example", fetched_at=stamp(now),
+                                                      text="t", content_hash="h"))
             claim_id = store.story_with_claims(conf.stories[0]).claims[0].id
-            store.insert_match({"article_id": article, "claim_id": claim_id,
-                                    "stance": "contradicts", "score": 0.9, "band": "flag",
-                                    "evidence": "e", "created_at": stamp(now)})
+            assert claim_id is not None
+            store.insert_match(NewMatch(article_id=article, claim_id=claim_id,
+                                        stance="contradicts", score=0.9, band="flag",
+                                        evidence="e", created_at=stamp(now)))
 
 
 def invoke(cfg: Path, *args: str):
@@ -131,8 +132,8 @@ def test_a_feed_whose_pages_keep_failing_needs_attention(tmp_path: Path) -> None
         store.update_feed(feed.id, {"failing_pages": 16,
                                     "page_error": "pages failing: 16 (timeout: total deadline)",
                                     "page_error_at": stamp(now)},
-                          {"started_at": stamp(now), "duration_ms": 1, "outcome": "new",
-                           "status": 200, "new_entries": 16, "error": None})
+                          PollRecord(started_at=stamp(now), duration_ms=1, outcome="new",
+                                     status=200, new_entries=16, error=None))
     out = invoke(cfg, "status").output
     assert "1 with failing pages" in out
     assert "healthy: pages failing, pages failing: 16 (timeout" in out

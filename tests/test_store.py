@@ -11,7 +11,7 @@ import pytest
 
 from pipeline.errors import StoreError
 from pipeline.records import Story
-from pipeline.store import Store, StoryRow
+from pipeline.store import NewArticle, Store, StoryRow
 
 NOW = "2026-01-02T03:04:05Z"
 
@@ -69,7 +69,7 @@ def test_claim_keys_and_stories(tmp_path: Path) -> None:
 
 def test_an_article_write_outside_a_transaction_is_refused(store: Store) -> None:
     with pytest.raises(StoreError, match="outside a transaction"):
-        store.insert_article({"url": "https://a.example/1", "fetched_at": NOW})
+        store.insert_article(NewArticle(url="https://a.example/1", fetched_at=NOW))
     assert store.query("SELECT count(*) AS n FROM articles")[0]["n"] == 0
 
 

@@ -10,7 +10,7 @@ import sqlite3
 import pytest
 
 from pipeline.errors import StoreError
-from pipeline.store import Store
+from pipeline.store import NewAlert, NewArticle, Store
 
 NOW = "2026-03-02T09:00:00Z"
 EMPTY = {"pending": 0, "sending": 0, "sent": 0, "failed": 0}
@@ -20,11 +20,12 @@ def queue(store: Store, targets: list[str], *, claim_key: str | None = "value",
           development_id: int | None = None, article_id: int | None = None) -> int | None:
     with store.transaction():
         if article_id is None:
-            article_id = store.insert_article({"url": "https://a.example/1", "fetched_at": NOW})
-        return store.queue_alert({
-            "kind": "contradiction" if claim_key else "development", "band": "flag",
-            "story": "s", "claim_key": claim_key, "development_id": development_id,
-            "article_id": article_id, "created_at": NOW, "payload": json.dumps({})},
+            article_id = store.insert_article(NewArticle(url="https://a.example/1",
+                                                         fetched_at=NOW))
+        return store.queue_alert(NewAlert(
+            kind="contradiction" if claim_key else "development", band="flag",
+            story="s", claim_key=claim_key, development_id=development_id,
+            article_id=article_id, created_at=NOW, payload=json.dumps({})),
             targets, NOW)
 
 
@@ -51,14 +52,14 @@ def test_an_alert_is_queued_once_per_flag_with_a_delivery_per_target(store: Stor
 
 def test_an_alert_is_queued_only_in_the_articles_transaction(store: Store) -> None:
     with pytest.raises(StoreError, match="outside a transaction"):
-        store.queue_alert({"kind": "contradiction", "band": "flag", "story": "s",
-                           "claim_key": "value", "article_id": 1, "created_at": NOW,
-                           "payload": "{}"}, ["t1"], NOW)
+        store.queue_alert(NewAlert(kind="contradiction", band="flag", story="s",
+                                   claim_key="value", article_id=1, created_at=NOW,
+                                   payload="{}"), ["t1"], NOW)
     with pytest.raises(StoreError, match="in queue_alert") as caught, store.transaction():
         # No such article: the outbox refuses an alert about nothing.
-        store.queue_alert({"kind": "contradiction", "band": "flag", "story": "s",
-                           "claim_key": "value", "article_id": 999, "created_at": NOW,
-                           "payload": "{}"}, ["t1"], NOW)
+        store.queue_alert(NewAlert(kind="contradiction", band="flag", story="s",
+                                   claim_key="value", article_id=999, created_at=NOW,
+                                   payload="{}"), ["t1"], NOW)
     assert isinstance(caught.value.__cause__, sqlite3.IntegrityError)
     assert store.query("SELECT count(*) AS n FROM alerts")[0]["n"] == 0
 

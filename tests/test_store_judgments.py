@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from pipeline.errors import StoreError
-from pipeline.store import Store
+from pipeline.store import NewArticle, NewMatch, Store
 from tests.conftest import DIGEST_STORY
 
 NOW = "2026-03-02T00:00:00Z"
@@ -18,13 +18,13 @@ LATER = "2026-03-02T05:00:00Z"
 
 def add(store: Store, url: str, site: str, **columns: Any) -> int:
     with store.transaction():
-        return store.insert_article({"url": url, "site": site, "fetched_at": NOW, "text": "t",
-                                     **columns})
+        return store.insert_article(NewArticle(url=url, site=site, fetched_at=NOW, text="t",
+                                               **columns))
 
 
-def match(article_id: int, claim_id: int, stance: str = "confirms") -> dict[str, Any]:
-    return {"article_id": article_id, "claim_id": claim_id, "stance": stance, "score": 0.9,
-            "band": "flag", "evidence": f"{stance} evidence", "created_at": NOW}
+def match(article_id: int, claim_id: int, stance: str = "confirms") -> NewMatch:
+    return NewMatch(article_id=article_id, claim_id=claim_id, stance=stance, score=0.9,
+                    band="flag", evidence=f"{stance} evidence", created_at=NOW)
 
 
 def claim_id(store: Store, key: str) -> int:
@@ -119,7 +119,7 @@ def test_clearing_an_articles_judgments_drops_a_development_only_it_and_no_perso
 
 
 def test_an_exact_copy_carries_its_originals_judgments(store: Store) -> None:
-    original = add(store, "https://a.example/1", "a.example", relevant_stories="s")
+    original = add(store, "https://a.example/1", "a.example", relevant_stories=("s",))
     copy = add(store, "https://b.example/1", "b.example", duplicate_of=original)
     value, first = claim_id(store, "value"), claim_id(store, "first")
     with store.transaction():

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from pipeline.store import Store
+from pipeline.store import NewArticle, NewMatch, Store
 from tests.conftest import DIGEST_STORY
 
 YESTERDAY = "2026-03-01T23:59:59Z"
@@ -25,17 +25,17 @@ def claim_id(store: Store, key: str) -> int:
 def article(store: Store, url: str, fetched_at: str, site: str | None = None,
             **columns: Any) -> int:
     with store.transaction():
-        return store.insert_article({"url": url, "title": url, "fetched_at": fetched_at,
-                                     "site": site or url.split("/")[2], "text": "t",
-                                     **columns})
+        return store.insert_article(NewArticle(url=url, title=url, fetched_at=fetched_at,
+                                               site=site or url.split("/")[2], text="t",
+                                               **columns))
 
 
 def match(store: Store, article_id: int, key: str, stance: str, score: float,
           band: str = "flag") -> None:
     with store.transaction():
-        store.insert_match({"article_id": article_id, "claim_id": claim_id(store, key),
-                            "stance": stance, "score": score, "band": band,
-                            "evidence": f"{key} {stance}", "created_at": START})
+        store.insert_match(NewMatch(article_id=article_id, claim_id=claim_id(store, key),
+                                    stance=stance, score=score, band=band,
+                                    evidence=f"{key} {stance}", created_at=START))
 
 
 @pytest.fixture

@@ -3,13 +3,13 @@ story files, claims added by people, reviews."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import fields, replace
 
 import pytest
 
 from pipeline.errors import StoreError
 from pipeline.records import Claim, Story
-from pipeline.store import Store
+from pipeline.store import LedgerRow, NewArticle, NewMatch, Store
 from tests.conftest import DIGEST_STORY
 
 NOW = "2026-03-02T00:00:00Z"
@@ -74,12 +74,12 @@ def claim_id(store: Store, key: str, story: Story = DIGEST_STORY) -> int:
 
 def _article_matching(store: Store, claim_ids: list[int]) -> int:
     with store.transaction():
-        article_id = store.insert_article({"url": "https://a.example/1", "fetched_at": NOW,
-                                           "text": "t"})
+        article_id = store.insert_article(NewArticle(url="https://a.example/1",
+                                                     fetched_at=NOW, text="t"))
         for claim_id in claim_ids:
-            store.insert_match({"article_id": article_id, "claim_id": claim_id,
-                                "stance": "confirms", "score": 0.9, "band": "flag",
-                                "evidence": "e", "created_at": NOW})
+            store.insert_match(NewMatch(article_id=article_id, claim_id=claim_id,
+                                        stance="confirms", score=0.9, band="flag",
+                                        evidence="e", created_at=NOW))
     return article_id
 
 
@@ -117,3 +117,15 @@ def test_a_review_needs_a_match_or_a_development_and_an_unambiguous_key(store: S
         store.record_review(target="match", verdict="wrong", reviewer="ed", now=NOW,
                             article_id=both, claim_key="value")
     assert store.query("SELECT count(*) AS n FROM reviews")[0]["n"] == 0
+
+
+def test_the_ledger_is_every_tracked_claim_with_every_column_of_its_view(store: Store) -> None:
+    value, first = claim_id(store, "value"), claim_id(store, "first")
+    _article_matching(store, [value])
+    by_key = {r.claim_key: r for r in store.claim_ledger()}
+    assert (by_key["value"].claim_id, by_key["value"].state,
+            by_key["value"].confirmations) == (value, "confirmed", 1)
+    assert (by_key["first"].claim_id, by_key["first"].state,
+            by_key["first"].first_evidence_at) == (first, "unconfirmed", None)
+    view = {r["name"] for r in store.query("SELECT name FROM pragma_table_info('claim_ledger')")}
+    assert {f.name for f in fields(LedgerRow)} == view

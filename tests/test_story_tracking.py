@@ -157,11 +157,11 @@ def test_a_syndicated_copy_does_not_add_a_confirming_site(tracked) -> None:
     put(ingestor, copy)
     copy_row = store.query("SELECT duplicate_of FROM articles WHERE url = ?", [copy.url])[0]
     assert copy_row["duplicate_of"] == store.article_id_by_url(original.url)
-    ledger = {r["claim_key"]: r for r in store.claim_ledger()}
-    confirmed = [r for r in ledger.values() if r["confirmations"]]
+    ledger = {r.claim_key: r for r in store.claim_ledger()}
+    confirmed = [r for r in ledger.values() if r.confirmations]
     assert confirmed, "the confirmation article confirms at least one claim"
     for row in confirmed:
-        assert row["confirming_sites"] == 1, row  # two articles, one independent site
+        assert row.confirming_sites == 1, row  # two articles, one independent site
 
 
 def test_digest_leads_with_what_changed(tracked) -> None:

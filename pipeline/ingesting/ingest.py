@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 from ..clock import Clock, iso
 from ..config import AlertSettings
@@ -25,7 +24,7 @@ from ..judging.stance import StanceModel
 from ..outputs.alerts import payload as alert_payload
 from ..outputs.alerts import target_id, wants
 from ..records import Article, Judgment, Stance, Story
-from ..store import Store
+from ..store import ArticleText, EntryRecord, NewAlert, NewArticle, NewMatch, Store
 from .decide import (
     Content,
     EntryState,
@@ -241,10 +240,10 @@ class Ingestor:
             now = iso(self.clock())
             with self.store.transaction():
                 for entry, article_id in known:
-                    self.store.record_entry(feed_id, {
-                        "guid_key": entry.guid_key, "url": entry.url, "title": entry.title,
-                        "first_seen_at": now, "article_id": article_id,
-                    })
+                    self.store.record_entry(feed_id, EntryRecord(
+                        guid_key=entry.guid_key, url=entry.url, title=entry.title,
+                        first_seen_at=now, article_id=article_id,
+                    ))
         return rest
 
     def store_prepared(
@@ -290,15 +289,14 @@ class Ingestor:
                entry: FeedEntry | None, now: str) -> IngestReport:
         """Write what ``intent`` says in one transaction, and count it in a report."""
         report = IngestReport()
-        entry_row = None
-        if feed_id is not None and entry is not None:
-            entry_row = {"guid_key": entry.guid_key, "url": prepared.entry_url,
-                         "title": entry.title, "first_seen_at": now}
+        recorded = feed_id is not None and entry is not None
 
         def record(state: EntryState) -> None:
-            if entry_row is not None:
-                assert feed_id is not None
-                self.store.record_entry(feed_id, {**entry_row, **_entry_fields(state)})
+            if feed_id is not None and entry is not None:
+                self.store.record_entry(feed_id, EntryRecord(
+                    guid_key=entry.guid_key, url=prepared.entry_url, title=entry.title,
+                    first_seen_at=now, article_id=state.article_id, status=state.status,
+                    error=state.error, attempts=state.attempts, retry_at=state.retry_at))
 
         if prepared.fetch_error or prepared.article is None:
             report.fetch_errors += 1
@@ -318,13 +316,13 @@ class Ingestor:
             else:
                 log.info("event=article_skipped url=%s reason=%r", prepared.entry_url,
                          prepared.fetch_error)
-            if entry_row is not None:
+            if recorded:
                 with self.store.transaction():
                     record(intent.entry)
             return report
         if isinstance(intent, SkipExisting):
             report.skipped += 1
-            if entry_row is not None:
+            if recorded:
                 with self.store.transaction():
                     record(intent.entry)
             return report
@@ -338,23 +336,21 @@ class Ingestor:
         relevant_slugs = [s.slug for s, j in judgments if j.relevant]
         choices = self._cluster_developments(judgments, except_article=None)
         with self.store.transaction():
-            article_id = self.store.insert_article(
-                {
-                    "url": article.url,
-                    "feed_id": feed_id,
-                    "title": article.title,
-                    "site": article.site,
-                    "author": article.author,
-                    "published_at": article.published_at,
-                    "fetched_at": now,
-                    "text": article.text,
-                    "content_hash": digest,
-                    "duplicate_of": original,
-                    "text_source": prepared.text_source,
-                    "fetch_error": prepared.fetch_error,
-                    "relevant_stories": ",".join(relevant_slugs) or None,
-                },
-            )
+            article_id = self.store.insert_article(NewArticle(
+                url=article.url,
+                feed_id=feed_id,
+                title=article.title,
+                site=article.site,
+                author=article.author,
+                published_at=article.published_at,
+                fetched_at=now,
+                text=article.text,
+                content_hash=digest,
+                duplicate_of=original,
+                text_source=prepared.text_source,
+                fetch_error=prepared.fetch_error,
+                relevant_stories=tuple(relevant_slugs),
+            ))
             record(replace(intent.entry, article_id=article_id))
             if isinstance(intent, StoreCopy):
                 self.store.copy_judgments(intent.of, article_id, now)
@@ -388,13 +384,12 @@ class Ingestor:
         choices = self._cluster_developments(judgments, except_article=article_id)
         with self.store.transaction():
             self.store.clear_judgments(article_id, now)
-            self.store.update_article(article_id, {
-                "title": article.title, "author": article.author,
-                "published_at": article.published_at, "text": article.text,
-                "content_hash": intent.content_hash, "duplicate_of": intent.duplicate_of,
-                "text_source": "page", "fetch_error": None,
-                "relevant_stories": ",".join(relevant_slugs) or None,
-            })
+            self.store.update_article(article_id, ArticleText(
+                title=article.title, author=article.author,
+                published_at=article.published_at, text=article.text,
+                content_hash=intent.content_hash, duplicate_of=intent.duplicate_of,
+                text_source="page", fetch_error=None, relevant_stories=tuple(relevant_slugs),
+            ))
             record(intent.entry)
             self.store.index_syndicated(article_id, intent.content.fingerprint)
             for story, judgment in judgments:
@@ -434,19 +429,19 @@ class Ingestor:
         for cj in judgment.claims:
             if cj.stance is Stance.UNRELATED:
                 continue
-            self.store.insert_match(
-                {
-                    "article_id": article_id,
-                    "claim_id": claim_ids[cj.claim_key],
-                    "stance": cj.stance.value,
-                    "score": cj.score,
-                    "band": cj.band,
-                    "evidence": cj.evidence,
-                    "created_at": now,
-                    "source": cj.source,
-                    "rule": cj.rule,
-                },
-            )
+            claim_id = claim_ids[cj.claim_key]
+            assert claim_id is not None, "a story's claims carry store ids once synced"
+            self.store.insert_match(NewMatch(
+                article_id=article_id,
+                claim_id=claim_id,
+                stance=cj.stance.value,
+                score=cj.score,
+                band=cj.band,
+                evidence=cj.evidence,
+                created_at=now,
+                source=cj.source,
+                rule=cj.rule,
+            ))
             if cj.stance in (Stance.CONFIRMS, Stance.CONTRADICTS):
                 kind = "contradiction" if cj.stance is Stance.CONTRADICTS else "confirmation"
                 claim = next(c for c in story.claims if c.key == cj.claim_key)
@@ -499,17 +494,13 @@ class Ingestor:
         if self.alerts is None or not wants(self.alerts, kind, band):
             return
         self.store.queue_alert(
-            {"kind": kind, "band": band, "story": story.slug, "claim_key": claim_key,
-             "development_id": development_id, "article_id": article_id, "created_at": now,
-             "payload": alert_payload(claim_text=claim_text, evidence=evidence,
-                                      url=article.url, title=article.title, site=article.site,
-                                      score=score, story_title=story.title, summary=summary)},
+            NewAlert(kind=kind, band=band, story=story.slug, claim_key=claim_key,
+                     development_id=development_id, article_id=article_id, created_at=now,
+                     payload=alert_payload(claim_text=claim_text, evidence=evidence,
+                                           url=article.url, title=article.title,
+                                           site=article.site, score=score,
+                                           story_title=story.title, summary=summary)),
             self.alert_targets,
             now,
         )
 
-
-def _entry_fields(state: EntryState) -> dict[str, Any]:
-    """An entry state as the store's entry columns."""
-    return {"article_id": state.article_id, "status": state.status, "error": state.error,
-            "attempts": state.attempts, "retry_at": state.retry_at}

@@ -45,7 +45,7 @@ from ..fetching.feeds import FeedEntry, ParsedFeed, parse_feed
 from ..fetching.fetcher import Fetcher, FetchResult
 from ..ingesting.ingest import Ingestor, IngestReport, Prepared, prepare_entry, prepare_fetched
 from ..ingesting.workers import RemoteError, WorkerCrashed, WorkerPool, WorkerTimeout
-from ..store import FeedRow, Store
+from ..store import FeedRow, PollRecord, Store
 from .scheduling import (
     OUTAGE_WINDOW,
     IntervalBounds,
@@ -533,8 +533,8 @@ class _Cycle:
         p.store.update_feed(
             feed.id,
             decision.changes,
-            {"started_at": iso(self.now), "duration_ms": duration, "outcome": decision.outcome,
-             "status": result.status, "new_entries": state.processed, "error": None},
+            PollRecord(started_at=iso(self.now), duration_ms=duration, outcome=decision.outcome,
+                       status=result.status, new_entries=state.processed, error=None),
         )
         log.info("event=poll feed=%s outcome=%s status=%s new_entries=%d next_poll_at=%s",
                  feed.name, decision.outcome, result.status, state.processed,
@@ -578,9 +578,9 @@ class _Cycle:
             p.store.update_feed(
                 feed.id,
                 decision.changes,
-                {"started_at": iso(self.now), "duration_ms": duration,
-                 "outcome": decision.outcome, "status": status, "new_entries": 0,
-                 "error": decision.changes["last_error"]},
+                PollRecord(started_at=iso(self.now), duration_ms=duration,
+                           outcome=decision.outcome, status=status, new_entries=0,
+                           error=decision.changes["last_error"]),
             )
             report.feeds_polled += 1
             report.feeds_failed += 1

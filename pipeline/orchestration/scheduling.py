@@ -15,6 +15,7 @@ tested without a clock. The rules come from what went wrong for users of other f
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -253,7 +254,7 @@ def error_kind(error: BaseException) -> str:
     return str(kind) if kind else type(error).__name__
 
 
-def is_outage(failures: list[BaseException], polled: int, *, recent_polled: int = 0,
+def is_outage(failures: Sequence[BaseException], polled: int, *, recent_polled: int = 0,
               recent_network_failures: int = 0) -> bool:
     """Most polls failing at the network, in this cycle plus the last ``OUTAGE_WINDOW``:
     our connection is down, not every feed at once."""

@@ -2,7 +2,8 @@
 
 Split by domain: ``schema`` (migrations and views), ``base`` (the connection, the transaction),
 ``stories``, ``feeds``, ``articles``, ``judgments``, ``reports`` (what the outputs read) and
-``alerts``; ``rows`` holds the typed rows. :class:`Store` is all of them in one object.
+``alerts``; ``rows`` holds the typed rows, in and out. :class:`Store` is all of them in one
+object.
 
 Discipline, for a daemon that writes while Datasette reads the same file:
 
@@ -39,10 +40,13 @@ from .feeds import FeedsStore
 from .judgments import JudgmentsStore
 from .reports import ReportsStore
 from .rows import (
+    FEED_POLL_COLUMNS,
     AlertRow,
+    ArticleText,
     DevelopmentArticleRow,
     DevelopmentRow,
     DueDeliveryRow,
+    EntryRecord,
     EvidenceRow,
     FeedHealthRow,
     FeedProblemRow,
@@ -50,6 +54,11 @@ from .rows import (
     FirstConfirmedRow,
     FlagRow,
     FlagTimeRow,
+    LedgerRow,
+    NewAlert,
+    NewArticle,
+    NewMatch,
+    PollRecord,
     RecentFlagRow,
     RetryEntryRow,
     ReviewRow,
@@ -63,10 +72,13 @@ from .stories import StoriesStore
 __all__ = [
     "APPLICATION_ID",
     "BUSY_TIMEOUT_S",
+    "FEED_POLL_COLUMNS",
     "AlertRow",
+    "ArticleText",
     "DevelopmentArticleRow",
     "DevelopmentRow",
     "DueDeliveryRow",
+    "EntryRecord",
     "EvidenceRow",
     "FeedHealthRow",
     "FeedProblemRow",
@@ -74,6 +86,11 @@ __all__ = [
     "FirstConfirmedRow",
     "FlagRow",
     "FlagTimeRow",
+    "LedgerRow",
+    "NewAlert",
+    "NewArticle",
+    "NewMatch",
+    "PollRecord",
     "RecentFlagRow",
     "RetryEntryRow",
     "ReviewRow",

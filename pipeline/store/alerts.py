@@ -3,23 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import asdict
 
 from .base import StoreBase
-from .rows import DueDeliveryRow, SendingDeliveryRow, _typed
+from .rows import DueDeliveryRow, NewAlert, SendingDeliveryRow, _typed
 
 
 class AlertsStore(StoreBase):
     """The alert outbox: alerts queued with their article, deliveries."""
 
-    def queue_alert(self, alert: dict[str, Any], targets: Sequence[str],
-                    now: str) -> int | None:
+    def queue_alert(self, alert: NewAlert, targets: Sequence[str], now: str) -> int | None:
         """Record an alert and one pending delivery per target, inside the caller's (the
         article's) transaction. None if this flag was queued before."""
         db = self._writing()
-        row = {"claim_key": None, "development_id": None, **alert}
-        subject = row["claim_key"] if row["claim_key"] is not None else row["development_id"]
-        row["key"] = f"{row['kind']}/{row['article_id']}/{subject}"
+        subject = alert.claim_key if alert.claim_key is not None else alert.development_id
+        row = {**asdict(alert), "key": f"{alert.kind}/{alert.article_id}/{subject}"}
         cursor = db.execute(
             """INSERT OR IGNORE INTO alerts (key, kind, band, story, claim_key, development_id,
                       article_id, created_at, payload)

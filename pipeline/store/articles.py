@@ -3,10 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import asdict
 
 from .base import StoreBase, _insert_row
-from .rows import RetryEntryRow, _typed
+from .rows import ArticleText, EntryRecord, NewArticle, RetryEntryRow, _typed
+
+# An entry's columns, in the order ``record_entry`` writes them.
+_ENTRY_COLUMNS = ("feed_id", "guid_key", "url", "title", "article_id", "first_seen_at",
+                  "status", "error", "attempts", "retry_at")
+# What a later record of the same entry changes: its link and when it was first seen stay.
+_ENTRY_UPDATED = tuple(c for c in _ENTRY_COLUMNS
+                       if c not in ("feed_id", "guid_key", "first_seen_at", "article_id"))
+
+
+def _joined(slugs: tuple[str, ...]) -> str | None:
+    """Story slugs as the ``relevant_stories`` column holds them: comma-joined (a slug has
+    no comma: ``config._SLUG``), NULL for none."""
+    return ",".join(slugs) or None
 
 
 class ArticlesStore(StoreBase):
@@ -58,27 +71,22 @@ class ArticlesStore(StoreBase):
         ).fetchone()
         return (row[0], row[1]) if row else None
 
-    def record_entry(self, feed_id: int, entry: dict[str, Any]) -> None:
+    def record_entry(self, feed_id: int, entry: EntryRecord) -> None:
         """Remember an entry (inside the caller's transaction) so it is never processed twice.
 
         An entry seen before (one waiting for a retry) gets its new state; its
         ``first_seen_at`` stays."""
         db = self._writing()
-        row = {"article_id": None, "status": None, "error": None, "attempts": None,
-               "retry_at": None, **entry, "feed_id": feed_id}
-        columns = ("feed_id", "guid_key", "url", "title", "article_id", "first_seen_at",
-                   "status", "error", "attempts", "retry_at")
-        updated = [c for c in columns
-                   if c not in ("feed_id", "guid_key", "first_seen_at", "article_id")]
+        row = {**asdict(entry), "feed_id": feed_id}
         # An entry's article, once it has one, stays linked (a failed retry of its page
         # does not unlink the summary-only article).
         db.execute(
-            f"INSERT INTO entries ({', '.join(columns)}) "
-            f"VALUES ({', '.join('?' * len(columns))}) "
+            f"INSERT INTO entries ({', '.join(_ENTRY_COLUMNS)}) "
+            f"VALUES ({', '.join('?' * len(_ENTRY_COLUMNS))}) "
             f"ON CONFLICT (feed_id, guid_key) DO UPDATE SET "
             "article_id = coalesce(excluded.article_id, entries.article_id), "
-            + ", ".join(f"{c} = excluded.{c}" for c in updated),
-            [row.get(c) for c in columns],
+            + ", ".join(f"{c} = excluded.{c}" for c in _ENTRY_UPDATED),
+            [row[c] for c in _ENTRY_COLUMNS],
         )
 
     def due_retries(self, feed_id: int, now: str, limit: int) -> list[RetryEntryRow]:
@@ -101,9 +109,14 @@ class ArticlesStore(StoreBase):
                               [article_id]).fetchone()
         return row[0] if row else None
 
-    def update_article(self, article_id: int, changes: dict[str, Any]) -> None:
+    def update_article(self, article_id: int, text: ArticleText) -> None:
+        """Give a stored article its new text, inside the caller's (the article's)
+        transaction; its URL, site, feed and when it was fetched stay."""
         db = self._writing()
-        db.table("articles").update(article_id, changes)
+        db.table("articles").update(article_id, {
+            **asdict(text), "relevant_stories": _joined(text.relevant_stories)})
 
-    def insert_article(self, row: dict[str, Any]) -> int:
-        return _insert_row(self._writing(), "articles", row)
+    def insert_article(self, article: NewArticle) -> int:
+        """Store an article, inside the caller's transaction; its id."""
+        return _insert_row(self._writing(), "articles", {
+            **asdict(article), "relevant_stories": _joined(article.relevant_stories)})

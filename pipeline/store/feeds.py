@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict
 from typing import Any
 
-from ..errors import CONNECTION_KINDS
+from ..errors import CONNECTION_KINDS, StoreError
 from .base import StoreBase
 from .rows import (
+    FEED_POLL_COLUMNS,
+    ConfiguredFeed,
     FeedHealthRow,
     FeedProblemRow,
     FeedRow,
+    PollRecord,
     _typed,
 )
 
@@ -18,7 +22,7 @@ from .rows import (
 class FeedsStore(StoreBase):
     """Feeds: the configured list, poll state, health."""
 
-    def sync_feeds(self, feeds: Sequence[Any], *, now: str) -> None:
+    def sync_feeds(self, feeds: Sequence[ConfiguredFeed], *, now: str) -> None:
         """Insert feeds new to the config, adopt changed URLs (resetting their state), and mark
         feeds no longer configured inactive (their rows and articles stay)."""
         with self.transaction() as db:
@@ -81,10 +85,18 @@ class FeedsStore(StoreBase):
         rows = list(self.db.table("feeds").rows_where("name = ?", [name]))
         return FeedRow.from_row(rows[0]) if rows else None
 
-    def update_feed(self, feed_id: int, changes: dict[str, Any], log: dict[str, Any]) -> None:
+    def update_feed(self, feed_id: int, changes: Mapping[str, Any], poll: PollRecord) -> None:
+        """After a poll: change the feed's poll state and health and log the poll, together.
+
+        ``changes`` is a scheduling decision (``orchestration/scheduling.py``): the columns of
+        :data:`~pipeline.store.rows.FEED_POLL_COLUMNS` it sets, each to a value or to None
+        (NULL); the others stay. StoreError, before any write, for any other column."""
+        unknown = sorted(set(changes) - FEED_POLL_COLUMNS)
+        if unknown:
+            raise StoreError(f"update_feed: not a feed column a poll may change: {unknown}")
         with self.transaction() as db:
-            db.table("feeds").update(feed_id, changes)
-            db.table("poll_log").insert({"feed_id": feed_id, **log})
+            db.table("feeds").update(feed_id, dict(changes))
+            db.table("poll_log").insert({"feed_id": feed_id, **asdict(poll)})
 
     def mark_due(self, feed_ids: Sequence[int], now: str) -> None:
         with self.transaction() as db:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import asdict
 
 from .base import StoreBase, _insert_row
-from .rows import EvidenceRow, _typed
+from .rows import EvidenceRow, NewMatch, _typed
 
 
 class JudgmentsStore(StoreBase):
@@ -55,8 +55,10 @@ class JudgmentsStore(StoreBase):
         for development_id in developments:
             self._refresh_development_counts(development_id, now)
 
-    def insert_match(self, row: dict[str, Any]) -> None:
-        _insert_row(self._writing(), "matches", row, replace=True)  # one match per (article, claim)
+    def insert_match(self, match: NewMatch) -> None:
+        """Store an article's judgment on a claim, inside the caller's transaction."""
+        # One match per (article, claim): a new judgment replaces the old.
+        _insert_row(self._writing(), "matches", asdict(match), replace=True)
 
     def development_evidence(self, story: str,
                              except_article: int | None = None) -> list[EvidenceRow]:

@@ -9,7 +9,7 @@ from typing import Any
 from ..errors import StoreError
 from ..records import Claim, Story
 from .base import StoreBase
-from .rows import StoredDevelopmentRow, StoryRow, _typed
+from .rows import LedgerRow, StoredDevelopmentRow, StoryRow, _typed
 
 
 class StoriesStore(StoreBase):
@@ -127,5 +127,7 @@ class StoriesStore(StoreBase):
             })
             return int(db.execute("SELECT last_insert_rowid()").fetchone()[0])
 
-    def claim_ledger(self) -> list[dict[str, Any]]:
-        return self.query("SELECT * FROM claim_ledger ORDER BY story, claim_id")
+    def claim_ledger(self) -> list[LedgerRow]:
+        """Every tracked claim's state, as Datasette's ``claim_ledger`` view shows it."""
+        return _typed(LedgerRow, self.query(
+            "SELECT * FROM claim_ledger ORDER BY story, claim_id"))
