@@ -146,7 +146,7 @@ def relevance(article: Article, story: Story) -> float:
       or lede, or more than once): one mention in passing is not coverage.
     - It must share the seed's vocabulary, measured against what an article of its length can
       hold: a 100-word wire brief cannot use sixty of the seed's terms.
-    - Enough of its sentences must be about the story (:func:`story_share`): a piece about
+    - Enough of its sentences must be about the story (:func:`_story_share`): a piece about
       something else that recalls the story in a sentence or two is not coverage, however
       many of the seed's terms that passage holds.
     - It cannot have been published well before the story itself."""
@@ -154,7 +154,8 @@ def relevance(article: Article, story: Story) -> float:
     if _before_story(article.published_at, story.published):
         return 0.0
     text = f"{article.title}\n{article.text}"
-    lede = "\n".join([article.title, *split_sentences(article.text)[:LEDE_SENTENCES]])
+    sentences = split_sentences(article.text)
+    lede = "\n".join([article.title, *sentences[:LEDE_SENTENCES]])
     mentions = sum(len(p.findall(text)) for p in profile.keyword_patterns)
     if mentions == 0:
         return 0.0
@@ -165,24 +166,22 @@ def relevance(article: Article, story: Story) -> float:
     room = min(len(profile.salient_terms), max(MIN_ROOM, len(words) // 2))
     overlap = len(words & profile.salient_terms) / max(1, room)
     score = min(1.0, 0.5 * overlap / RELEVANT_SEED_OVERLAP)
-    density = min(1.0, 0.5 * story_share(article, story) / MIN_STORY_SHARE)
+    density = min(1.0, 0.5 * _story_share(_units(article.title, sentences), profile)
+                  / MIN_STORY_SHARE)
     return round(min(score, density), 3)
 
 
-def story_share(article: Article, story: Story) -> float:
+def _story_share(units: Sequence[str], profile: StoryProfile) -> float:
     """0..1: the share of the article's sentences (its title among them) that are about the
     story (:func:`_about_story`)."""
-    profile = _profile(story)
-    units = _units(article)
     if not units:
         return 0.0
     return sum(_about_story(u, profile) for u in units) / len(units)
 
 
-def _units(article: Article) -> list[str]:
-    sentences = split_sentences(article.text)
-    if article.title and sentences[:1] != [article.title]:
-        return [article.title, *sentences]
+def _units(title: str, sentences: list[str]) -> list[str]:
+    if title and sentences[:1] != [title]:
+        return [title, *sentences]
     return sentences
 
 
