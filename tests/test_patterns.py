@@ -1,6 +1,7 @@
 """Regression articles: one short article, written for the project, per way the judge was found
 wrong on real coverage (see tests/data/patterns/manifest.json). Each states which claims it
-must flag, and how; nothing else may be flagged."""
+must flag, and how; nothing else may be flagged. A pattern the judge does not yet get right
+carries its reason under "xfail": the test then fails until it is fixed (strict)."""
 
 from __future__ import annotations
 
@@ -24,7 +25,11 @@ STORIES = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(k for k in MANIFEST if not k.startswith("_")))
+@pytest.mark.parametrize("name", [
+    pytest.param(k, marks=pytest.mark.xfail(reason=v["xfail"], strict=True)) if "xfail" in v
+    else k
+    for k, v in sorted(MANIFEST.items()) if not k.startswith("_")
+])
 def test_pattern(name: str, model: StanceModel) -> None:
     case = MANIFEST[name]
     story = load_story(STORIES[case["story"]])
