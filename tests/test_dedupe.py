@@ -430,4 +430,5 @@ def test_a_page_extracted_in_a_worker_comes_with_the_keys_of_its_text(pool) -> N
     expected = dedupe.TextKeys.of(prepared.article.text)
     assert prepared.keys.content_hash == expected.content_hash
     assert prepared.keys.band_keys == expected.band_keys and expected.band_keys is not None
+    assert prepared.keys.shingles is not None and expected.shingles is not None
     assert np.array_equal(prepared.keys.shingles, expected.shingles)
