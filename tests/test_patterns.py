@@ -38,6 +38,10 @@ def test_pattern(name: str, model: StanceModel) -> None:
     assert got == {k: tuple(v) for k, v in case["expect"].items()}
     for key, source in case.get("source", {}).items():
         assert next(c.source for c in judgment.claims if c.claim_key == key) == source
+    # Developments listed by words of their sentence.
+    found = [d.sentence for d in judgment.developments]
+    for words in case.get("developments", []):
+        assert any(words in sentence for sentence in found), found
 
 
 @pytest.mark.parametrize(

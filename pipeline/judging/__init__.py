@@ -69,7 +69,8 @@ _EVENT = re.compile(
     r"announc|order|bar(?:s|red)?\b|ban(?:s|ned)?\b|drop|stop|halt|end(?:s|ed)?\b|cancel|"
     r"terminat|award|approv|reject|den(?:y|ied|ies)|threat|warn|hire|resign|fire[ds]?\b|launch|"
     r"agree|settl|investigat|subpoena|vot|block|suspend|remov|replac|withdr|pull|"
-    r"blacklist|sanction|will\b|plans? to|move[sd]? to)",
+    r"blacklist|sanction|will\b|plans? to|move[sd]? to|arrest|charg|detain|indict|convict|"
+    r"sentenc|appoint|elect)",
     re.IGNORECASE,
 )
 
