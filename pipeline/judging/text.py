@@ -266,6 +266,9 @@ CLAIM_KEY_STOP_WORDS = frozenset(
 # parts), the stop list drops time words and names of weekdays (every report has them), and the
 # stemmer strips more than the model's so that "designated"/"designation"/"designates" meet.
 
+# Years and calendar dates say when, not what: two reports of one event give them or not, and
+# two events of one year share them.
+_CALENDAR = re.compile(r"(?:19|20)\d\d(?:-\d\d?-\d\d?)?")
 _DEVELOPMENT_WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 DEVELOPMENT_STOP_WORDS = frozenset(
     """
@@ -302,7 +305,7 @@ def development_terms(text: str) -> set[str]:
         parts = [word, *word.split("-")] if "-" in word else [word]
         for part in parts:
             if (part in DEVELOPMENT_STOP_WORDS or len(part) < 3
-                    or part.isdigit() and len(part) < 3):
+                    or part.isdigit() and len(part) < 3 or _CALENDAR.fullmatch(part)):
                 continue
             out.add(development_stem(part))
     return out
