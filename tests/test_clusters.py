@@ -49,3 +49,12 @@ def test_a_sentence_not_naming_the_story_opens_nothing() -> None:
 def test_a_sentence_not_naming_the_story_joins_one_the_article_opens() -> None:
     assert assign_clusters([ARREST, ARREST_NAME_DROPPED], [], [False, True]) == [
         NewCluster(0), NewCluster(0)]
+
+
+def test_a_hyphenated_word_and_its_part_are_one_shared_word() -> None:
+    # "a high-rise estate" and "high-rise flats" share one word, not two.
+    lede = frozenset({"catastroph", "tore", "high-rise", "rise", "complex", "loss", "injur"})
+    election = frozenset({"vot", "turnout", "high-rise", "rise", "griev", "election", "focus"})
+    assert assign_clusters([election], [(1, [lede])]) == [NewCluster(0)]
+    # Two other words besides still link them.
+    assert assign_clusters([election | {"injur", "loss"}], [(1, [lede])]) == [1]

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
+from .text import development_stem
 from .text import development_terms as terms
 
 K = TypeVar("K")
@@ -59,10 +60,14 @@ class Background:
 
 def overlap(a: frozenset[str] | set[str], b: frozenset[str] | set[str],
             min_shared: int = MIN_SHARED_TERMS) -> float:
-    """Overlap coefficient, 0 when fewer than ``min_shared`` terms are shared."""
+    """Overlap coefficient, 0 when fewer than ``min_shared`` words are shared."""
     if not a or not b:
         return 0.0
-    shared = len(a & b)
+    both = a & b
+    # A hyphenated word shared with its parts ("high-rise", "rise") is one word shared.
+    shared = len(both) - sum(
+        1 for t in both
+        if "-" in t and any(development_stem(part) in both for part in t.split("-")))
     if shared < min_shared:
         return 0.0
     return shared / min(len(a), len(b))
