@@ -263,7 +263,9 @@ CLAIM_KEY_STOP_WORDS = frozenset(
 
 # --- Development terms ------------------------------------------------------------------------
 # Novel terms of a sentence (developments.py). Hyphenated words are one token (and also their
-# parts), the stop list drops time words and names of weekdays (every report has them), and the
+# parts), the stop list drops time words and names of weekdays (every report has them) and the
+# framing that follow-ups repeat around any news ("the worst fire in nearly 80 years", "the
+# deadliest in decades"), and the
 # stemmer strips more than the model's so that "designated"/"designation"/"designates" meet.
 
 # Years and calendar dates say when, not what: two reports of one event give them or not, and
@@ -283,6 +285,7 @@ DEVELOPMENT_STOP_WORDS = frozenset(
     saturday sunday today yesterday new one two three first last people company companies
     official officials statement may might must shall since still yet however though
     although unless us mr ms mrs
+    worst deadliest biggest largest nearly almost decades decade century
     """.split()
 )
 # Suffixes stripped so "designated"/"designation"/"designates" meet. Crude, but it only has to
