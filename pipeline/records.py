@@ -79,6 +79,9 @@ class DevelopmentCandidate:
     sentence: str
     score: float
     terms: frozenset[str] = frozenset()  # its novel terms: what clusters it with other reports
+    # A sentence that does not name the story may join a development other reports opened
+    # (reported in other words), never open one.
+    joins_only: bool = False
 
 
 @dataclass(frozen=True)

@@ -26,3 +26,35 @@ def test_a_later_candidate_joins_one_the_same_article_opened() -> None:
 
 def test_a_tie_goes_to_the_first_cluster() -> None:
     assert assign_clusters([MEMO], [(2, [MEMO]), (5, [MEMO])]) == [2]
+
+
+ARREST = frozenset({"police", "arrest", "director", "contractor", "manslaughter"})
+ARREST_NAME_DROPPED = frozenset({"officer", "detain", "director", "contractor", "manslaughter"})
+TITLE_ONLY = frozenset({"chief", "secretary", "briefing", "rescue"})
+
+
+def test_a_sentence_not_naming_the_story_joins_on_more_shared_terms() -> None:
+    assert assign_clusters([ARREST_NAME_DROPPED], [(4, [ARREST])], [True]) == [4]
+
+
+def test_a_sentence_not_naming_the_story_opens_nothing() -> None:
+    assert assign_clusters([TITLE_ONLY], [(4, [ARREST])], [True]) == [None]
+    assert assign_clusters([ARREST_NAME_DROPPED], [], [True]) == [None]
+    # Two shared terms would link two reports naming the story, not this one.
+    two_shared = frozenset({"chief", "secretary", "arrest", "director"})
+    assert assign_clusters([two_shared], [(4, [ARREST])], [True]) == [None]
+    assert assign_clusters([two_shared], [(4, [ARREST])]) == [4]
+
+
+def test_a_sentence_not_naming_the_story_joins_one_the_article_opens() -> None:
+    assert assign_clusters([ARREST, ARREST_NAME_DROPPED], [], [False, True]) == [
+        NewCluster(0), NewCluster(0)]
+
+
+def test_a_hyphenated_word_and_its_part_are_one_shared_word() -> None:
+    # "a high-rise estate" and "high-rise flats" share one word, not two.
+    lede = frozenset({"catastroph", "tore", "high-rise", "rise", "complex", "loss", "injur"})
+    election = frozenset({"vot", "turnout", "high-rise", "rise", "griev", "election", "focus"})
+    assert assign_clusters([election], [(1, [lede])]) == [NewCluster(0)]
+    # Two other words besides still link them.
+    assert assign_clusters([election | {"injur", "loss"}], [(1, [lede])]) == [1]

@@ -276,3 +276,43 @@ def test_a_canonical_url_held_by_another_text_keeps_the_article_under_its_own_ur
     assert store.query("SELECT guid_key, article_id FROM entries ORDER BY guid_key") == [
         {"guid_key": "g1", "article_id": store.article_id_by_url(section)},
         {"guid_key": "g2", "article_id": store.article_id_by_url("https://news.example/a/2")}]
+
+
+SUIT_NAMED = Article(
+    url="https://a.example/sues", title="Anthropic sues the Pentagon", published_at="2026-03-09",
+    text=("Anthropic sued the Trump administration in federal court in San Francisco on Monday, "
+          "asking a judge to overturn the supply-chain risk designation and block the ban on "
+          "Claude. The Pentagon had threatened to cut ties with Anthropic over limits on military "
+          "use of its AI models. The company refused to allow Claude to be used for mass "
+          "surveillance of Americans or fully autonomous weapons."))
+SUIT_NAME_DROPPED = Article(
+    url="https://b.example/suit", title="AI firm takes the Pentagon to court",
+    published_at="2026-03-10",
+    text=("The Pentagon threatened to cut ties with Anthropic over limits on military use of "
+          "Claude, and Anthropic refused. Anthropic says it remains committed to national "
+          "security work. The lawsuit, filed in federal court in San Francisco, asks a judge to "
+          "overturn the designation and block the ban."))
+
+
+def developments_of(store: Store, url: str) -> list[int]:
+    return [r["development_id"] for r in store.query(
+        "SELECT development_id FROM article_developments WHERE article_id = ?",
+        [store.article_id_by_url(url)])]
+
+
+def test_a_report_not_naming_the_story_opens_no_development(ingestor: Ingestor) -> None:
+    report = put(ingestor, from_page(SUIT_NAME_DROPPED))
+    assert developments_of(ingestor.store, SUIT_NAME_DROPPED.url) == []
+    assert not [f for f in report.flagged if f[0] == "development"]
+    assert report.flags == flag_count(ingestor.store, ingestor.store.article_id_by_url(
+        SUIT_NAME_DROPPED.url))
+
+
+def test_a_report_not_naming_the_story_joins_the_development_it_reports(
+        ingestor: Ingestor) -> None:
+    put(ingestor, from_page(SUIT_NAMED))
+    (opened,) = developments_of(ingestor.store, SUIT_NAMED.url)
+    report = put(ingestor, from_page(SUIT_NAME_DROPPED))
+    assert developments_of(ingestor.store, SUIT_NAME_DROPPED.url) == [opened]
+    assert report.flags == flag_count(ingestor.store, ingestor.store.article_id_by_url(
+        SUIT_NAME_DROPPED.url))

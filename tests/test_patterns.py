@@ -43,6 +43,10 @@ def test_pattern(name: str, model: StanceModel) -> None:
     assert got == {k: tuple(v) for k, v in case["expect"].items()}
     for key, source in case.get("source", {}).items():
         assert next(c.source for c in judgment.claims if c.claim_key == key) == source
+    # Developments listed as [words of the sentence, whether it may only join a known one].
+    found = [(d.sentence, d.joins_only) for d in judgment.developments]
+    for words, joins_only in case.get("developments", []):
+        assert any(words in sentence and joins == joins_only for sentence, joins in found), found
 
 
 @pytest.mark.parametrize(

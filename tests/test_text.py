@@ -58,6 +58,19 @@ def test_development_terms_strip_more_and_split_hyphens() -> None:
         "anthropic", "chain", "design", "hegseth", "risk", "supp", "supply-chain"}
 
 
+
+def test_development_terms_leave_out_years_and_dates_but_keep_figures() -> None:
+    # Two reports a week apart shared "2025" and "2025-12-02" and were read as one event.
+    assert development_terms("2025-12-02 The toll rose to 151 in a fire since 1948") == {
+        "toll", "rose", "151", "fire"}
+
+
+def test_development_terms_leave_out_the_framing_follow_ups_repeat() -> None:
+    # An election report and an arrests report shared "worst ... nearly" and were one event.
+    assert development_terms("the city's worst fire in nearly 80 years") == {"city'", "fire"}
+    assert development_terms("the deadliest blaze in decades, almost a century") == {"blaze"}
+
+
 def test_plain_words_are_unstemmed() -> None:
     assert plain_words("Pentagon’s 200 million-dollar deals") == [
         "pentagon", "s", "200", "million", "dollar", "deals"]

@@ -403,11 +403,11 @@ class Ingestor:
 
     def _cluster_developments(
         self, judgments: Sequence[tuple[Story, Judgment]], *, except_article: int | None
-    ) -> dict[str, list[int | NewCluster]]:
+    ) -> dict[str, list[int | NewCluster | None]]:
         """Per story, the development each of the article's candidates joins or opens
         (:func:`assign_clusters`, pure), from the evidence read before the write transaction.
         ``except_article``: an article judged again, whose old evidence does not count."""
-        choices: dict[str, list[int | NewCluster]] = {}
+        choices: dict[str, list[int | NewCluster | None]] = {}
         for story, judgment in judgments:
             if not (judgment.relevant and judgment.developments):
                 continue
@@ -417,12 +417,13 @@ class Ingestor:
                 clusters.setdefault(row.development_id, []).append(
                     background.novel_terms(row.evidence))
             choices[story.slug] = assign_clusters([d.terms for d in judgment.developments],
-                                                  list(clusters.items()))
+                                                  list(clusters.items()),
+                                                  [d.joins_only for d in judgment.developments])
         return choices
 
     def _write_judgment(self, story: Story, judgment: Judgment, article_id: int,
                         article: Article, now: str, report: IngestReport,
-                        choices: Sequence[int | NewCluster]) -> None:
+                        choices: Sequence[int | NewCluster | None]) -> None:
         if not judgment.relevant:
             return
         claim_ids = {c.key: c.id for c in story.claims}
@@ -461,6 +462,8 @@ class Ingestor:
             return
         opened: list[int] = []  # ids of the developments this article opens, in order
         for dev, choice in zip(judgment.developments, choices, strict=True):
+            if choice is None:
+                continue  # it joins no known development and may not open one
             if not isinstance(choice, NewCluster):
                 match_id: int | None = choice
             elif choice.n < len(opened):

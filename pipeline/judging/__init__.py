@@ -71,6 +71,9 @@ DEVELOPMENT_CLAIM_COVER = 0.5
 # An article reports one or two new things; a third candidate is mostly its detail, and on
 # real coverage such details joined unrelated developments.
 MAX_DEVELOPMENTS_PER_ARTICLE = 2
+# Besides those, up to this many sentences that do not name the story: each may join a
+# development other reports opened, and is dropped when it joins none.
+MAX_JOINING_PER_ARTICLE = 2
 LEDE_SENTENCES = 4  # news leads with the news: the first sentences weigh more
 # Verbs of events: a development is something that happened or was decided.
 _EVENT = re.compile(
@@ -78,7 +81,8 @@ _EVENT = re.compile(
     r"announc|order|bar(?:s|red)?\b|ban(?:s|ned)?\b|drop|stop|halt|end(?:s|ed)?\b|cancel|"
     r"terminat|award|approv|reject|den(?:y|ied|ies)|threat|warn|hire|resign|fire[ds]?\b|launch|"
     r"agree|settl|investigat|subpoena|vot|block|suspend|remov|replac|withdr|pull|"
-    r"blacklist|sanction|will\b|plans? to|move[sd]? to)",
+    r"blacklist|sanction|will\b|plans? to|move[sd]? to|arrest|charg|detain|indict|convict|"
+    r"sentenc|appoint|elect)",
     re.IGNORECASE,
 )
 
@@ -248,7 +252,8 @@ def _developments(
 ) -> list[DevelopmentCandidate]:
     """Statements that name the story, carry several terms the seed and claims never used
     (news, not background), are not the evidence of a claim nor a near-quote of the seed, and
-    are not questions. One sentence per development within an article: the most novel."""
+    are not questions. One sentence per development within an article: the most novel.
+    Sentences that pass all but naming the story come after them, marked ``joins_only``."""
     profile = _profile(story)
     evidence = {j.evidence for j in judged if j.evidence and j.stance is not Stance.UNRELATED}
     picked: list[tuple[DevelopmentCandidate, frozenset[str]]] = []
@@ -261,8 +266,7 @@ def _developments(
         sentence = strip_dateline(raw)
         if len(_words(sentence)) < DEVELOPMENT_MIN_WORDS:
             continue
-        if not any(p.search(sentence) for p in profile.keyword_patterns):
-            continue
+        names_story = any(p.search(sentence) for p in profile.keyword_patterns)
         novel = profile.background.novel_terms(sentence)
         if len(novel) < MIN_NOVEL_TERMS:
             continue
@@ -285,11 +289,15 @@ def _developments(
         )
         if score < DEVELOPMENT_MIN_SCORE:
             continue
-        candidate = DevelopmentCandidate(sentence=sentence, score=score, terms=novel)
+        candidate = DevelopmentCandidate(sentence=sentence, score=score, terms=novel,
+                                         joins_only=not names_story)
         twin = next((i for i, (_, t) in enumerate(picked) if same_development(novel, t)), None)
         if twin is None:
             picked.append((candidate, novel))
-        elif len(novel) > len(picked[twin][1]):
+        elif (not candidate.joins_only, len(novel)) > (
+                not picked[twin][0].joins_only, len(picked[twin][1])):
             picked[twin] = (candidate, novel)
     picked.sort(key=lambda p: -p[0].score)
-    return [c for c, _ in picked[:MAX_DEVELOPMENTS_PER_ARTICLE]]
+    opening = [c for c, _ in picked if not c.joins_only][:MAX_DEVELOPMENTS_PER_ARTICLE]
+    joining = [c for c, _ in picked if c.joins_only][:MAX_JOINING_PER_ARTICLE]
+    return opening + joining

@@ -6,6 +6,10 @@ about $200 million") has almost none; news ("Hegseth designated Anthropic a supp
 a memo dated March 5") has several. Two reports of one development share their novel terms
 even when worded differently ("designated ... a supply-chain risk" / "labeled ... a
 supply-chain risk"), so clustering compares those sets (overlap coefficient), not raw strings.
+
+Only a sentence that names the story opens a development. Later reports often drop the name
+(one keyword, "Hong Kong", is not repeated in every sentence of a piece about the fire): such a
+sentence of an on-story article may join a development others opened, on more shared terms.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
+from .text import development_stem
 from .text import development_terms as terms
 
 K = TypeVar("K")
@@ -30,6 +35,10 @@ __all__ = [
 MIN_NOVEL_TERMS = 4  # a sentence with fewer new stems is background, not news
 MIN_SHARED_TERMS = 2  # two reports of one development share at least this many
 MIN_OVERLAP = 0.2  # ... and this share of the smaller set
+# A sentence that does not name the story (an on-story article's "Police arrested two
+# directors of the contractor") joins a development only on this many shared terms: without
+# the story's name, two shared words (a title, a verb) are too little to tell it is the same.
+JOIN_MIN_SHARED_TERMS = 3
 
 
 @dataclass(frozen=True)
@@ -49,12 +58,17 @@ class Background:
         return frozenset(terms(sentence) - self.known)
 
 
-def overlap(a: frozenset[str] | set[str], b: frozenset[str] | set[str]) -> float:
-    """Overlap coefficient, 0 when fewer than ``MIN_SHARED_TERMS`` terms are shared."""
+def overlap(a: frozenset[str] | set[str], b: frozenset[str] | set[str],
+            min_shared: int = MIN_SHARED_TERMS) -> float:
+    """Overlap coefficient, 0 when fewer than ``min_shared`` words are shared."""
     if not a or not b:
         return 0.0
-    shared = len(a & b)
-    if shared < MIN_SHARED_TERMS:
+    both = a & b
+    # A hyphenated word shared with its parts ("high-rise", "rise") is one word shared.
+    shared = len(both) - sum(
+        1 for t in both
+        if "-" in t and any(development_stem(part) in both for part in t.split("-")))
+    if shared < min_shared:
         return 0.0
     return shared / min(len(a), len(b))
 
@@ -64,13 +78,14 @@ def same_development(a: frozenset[str], b: frozenset[str]) -> bool:
 
 
 def best_cluster(novel: frozenset[str],
-                 clusters: Sequence[tuple[K, Sequence[frozenset[str]]]]) -> K | None:
+                 clusters: Sequence[tuple[K, Sequence[frozenset[str]]]],
+                 min_shared: int = MIN_SHARED_TERMS) -> K | None:
     """The id of the cluster whose closest member is most similar to ``novel``, if any
     member is close enough (the first such cluster on a tie)."""
     best_id: K | None = None
     best = 0.0
     for cluster_id, members in clusters:
-        score = max((overlap(novel, m) for m in members), default=0.0)
+        score = max((overlap(novel, m, min_shared) for m in members), default=0.0)
         if score >= MIN_OVERLAP and score > best:
             best_id, best = cluster_id, score
     return best_id
@@ -86,10 +101,13 @@ class NewCluster:
 def assign_clusters(
     candidates: Sequence[frozenset[str]],
     clusters: Sequence[tuple[int, Sequence[frozenset[str]]]],
-) -> list[int | NewCluster]:
+    joins_only: Sequence[bool] = (),
+) -> list[int | NewCluster | None]:
     """For each of an article's development candidates (their novel terms, in order), the
     stored development it joins, or the :class:`NewCluster` it opens or joins: a candidate
     that joins nothing opens one, and a later candidate of the same article may join it.
+    A candidate marked in ``joins_only`` (same order; missing means False) that joins nothing
+    is dropped (None): it may report a known development, not open one.
 
     ``clusters`` are the story's stored developments with their members' novel terms, in the
     order :func:`best_cluster` prefers them on a tie (the store's, by id); a new development
@@ -97,13 +115,18 @@ def assign_clusters(
     """
     members: dict[int | NewCluster, list[frozenset[str]]] = {
         cluster_id: list(reports) for cluster_id, reports in clusters}
-    choices: list[int | NewCluster] = []
+    choices: list[int | NewCluster | None] = []
     opened = 0
-    for novel in candidates:
-        choice = best_cluster(novel, list(members.items()))
-        if choice is None:
+    for i, novel in enumerate(candidates):
+        joiner = i < len(joins_only) and joins_only[i]
+        choice: int | NewCluster | None = best_cluster(
+            novel, list(members.items()),
+            min_shared=JOIN_MIN_SHARED_TERMS if joiner else MIN_SHARED_TERMS)
+        if choice is None and not joiner:
             choice = NewCluster(opened)
             opened += 1
-        members.setdefault(choice, []).append(novel)
+        if choice is not None:
+            members.setdefault(choice, []).append(novel)
         choices.append(choice)
     return choices
+

@@ -263,9 +263,14 @@ CLAIM_KEY_STOP_WORDS = frozenset(
 
 # --- Development terms ------------------------------------------------------------------------
 # Novel terms of a sentence (developments.py). Hyphenated words are one token (and also their
-# parts), the stop list drops time words and names of weekdays (every report has them), and the
+# parts), the stop list drops time words and names of weekdays (every report has them) and the
+# framing that follow-ups repeat around any news ("the worst fire in nearly 80 years", "the
+# deadliest in decades"), and the
 # stemmer strips more than the model's so that "designated"/"designation"/"designates" meet.
 
+# Years and calendar dates say when, not what: two reports of one event give them or not, and
+# two events of one year share them.
+_CALENDAR = re.compile(r"(?:19|20)\d\d(?:-\d\d?-\d\d?)?")
 _DEVELOPMENT_WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 DEVELOPMENT_STOP_WORDS = frozenset(
     """
@@ -280,6 +285,7 @@ DEVELOPMENT_STOP_WORDS = frozenset(
     saturday sunday today yesterday new one two three first last people company companies
     official officials statement may might must shall since still yet however though
     although unless us mr ms mrs
+    worst deadliest biggest largest nearly almost decades decade century
     """.split()
 )
 # Suffixes stripped so "designated"/"designation"/"designates" meet. Crude, but it only has to
@@ -302,7 +308,7 @@ def development_terms(text: str) -> set[str]:
         parts = [word, *word.split("-")] if "-" in word else [word]
         for part in parts:
             if (part in DEVELOPMENT_STOP_WORDS or len(part) < 3
-                    or part.isdigit() and len(part) < 3):
+                    or part.isdigit() and len(part) < 3 or _CALENDAR.fullmatch(part)):
                 continue
             out.add(development_stem(part))
     return out
