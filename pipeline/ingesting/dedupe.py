@@ -45,11 +45,14 @@ import sys
 import unicodedata
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import sqlite_utils
 
 from .extract import content_hash
+
+if TYPE_CHECKING:  # a worker computing TextKeys never needs it
+    import sqlite_utils
 
 __all__ = [
     "BANDS",

@@ -19,6 +19,8 @@ from ..fetching.urls import canonicalize, is_http_url, site_of
 if TYPE_CHECKING:
     from trafilatura.settings import Document
 
+    from .dedupe import TextKeys
+
 # A page whose main text is shorter than this is a teaser, a paywall or an index page.
 MIN_TEXT_CHARS = 200
 _ELEMENT_LIMIT = 400_000  # more tags than this is a DOM bomb, not an article
@@ -133,7 +135,21 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(norm.encode("utf-8")).hexdigest()
 
 
+def extract_and_key(body: bytes, url: str, charset: str | None) -> tuple[ExtractedPage, TextKeys]:
+    """In a worker: the page, and the keys of its text that storing it will need.
+
+    Here rather than in ``ingest`` so that a worker imports the extraction stack and the
+    syndication keys only, not the judge and the store (28 MB more per worker).
+    """
+    from .dedupe import TextKeys  # not at the top: dedupe uses this module's content_hash
+
+    page = extract_page(body, url, charset)
+    return page, TextKeys.of(page.text)
+
+
 def warm_up() -> None:
     """Import the extraction stack in a fresh worker, outside any item's time limit."""
     import feedparser  # noqa: F401
     import trafilatura  # noqa: F401
+
+    from . import dedupe  # noqa: F401  (extract_and_key's keys)

@@ -42,7 +42,7 @@ from .decide import (
     own_url,
 )
 from .dedupe import TextKeys
-from .extract import ExtractedPage, content_hash, extract_page, text_from_plain
+from .extract import ExtractedPage, content_hash, extract_and_key, text_from_plain
 from .workers import RemoteError, WorkerCrashed, WorkerPool, WorkerTimeout
 
 __all__ = ["IngestReport", "Ingestor", "Prepared", "extract_fetched", "fetch_and_extract",
@@ -94,12 +94,6 @@ def extract_fetched(url: str, result: FetchResult, *, pool: WorkerPool,
     return _extract_keyed(url, result, pool=pool, extract_timeout=extract_timeout)[0]
 
 
-def _extract_and_key(body: bytes, url: str, charset: str | None) -> tuple[ExtractedPage, TextKeys]:
-    """In a worker: the page, and the keys of its text that storing it will need."""
-    page = extract_page(body, url, charset)
-    return page, TextKeys.of(page.text)
-
-
 def _extract_keyed(url: str, result: FetchResult, *, pool: WorkerPool,
                    extract_timeout: float) -> tuple[ExtractedPage, TextKeys]:
     if result.content_type not in _HTML_TYPES:
@@ -108,7 +102,7 @@ def _extract_keyed(url: str, result: FetchResult, *, pool: WorkerPool,
     charset = _charset(result.headers.get("content-type", ""))
     with pool.worker() as worker:
         try:
-            page, keys = worker.call(_extract_and_key, result.body, result.final_url, charset,
+            page, keys = worker.call(extract_and_key, result.body, result.final_url, charset,
                                      timeout=extract_timeout)
         except WorkerTimeout as e:
             raise ExtractError(f"extraction passed {extract_timeout:.0f}s", url=url,
