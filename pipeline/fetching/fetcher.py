@@ -389,6 +389,10 @@ def _httpx_errors() -> Iterator[None]:
 
 _DEADLINE_EXTENSION = "claimwatch.deadline"
 
+# How long an idle connection is kept for the host's next request (politeness spaces a host's
+# requests by ``min_host_interval``, 1 s by default).
+KEEPALIVE_SECONDS = 5.0
+
 
 class GuardedTransport(httpx.BaseTransport):
     """httpx transport over httpcore pools that use :class:`GuardedBackend`.
@@ -402,21 +406,26 @@ class GuardedTransport(httpx.BaseTransport):
     request by walking all of its pool's connections under one lock (and asks each idle one
     whether its socket is readable); with many hosts in one pool that walk, and the wait for the
     lock, cost more CPU than the request itself. Each pool may still hold every connection in
-    flight (they could all be to hosts of one shard); idle keep-alive connections are capped
-    per pool so that all pools together keep about ``max_connections`` of them.
+    flight (they could all be to hosts of one shard).
+
+    Idle connections are kept for ``KEEPALIVE_SECONDS``, long enough to serve a host's next
+    request after the politeness interval, and each pool keeps up to half of
+    ``max_connections`` of them: a poll cycle touches many hosts in turn, and with fewer kept
+    most requests opened a new connection (a TLS handshake on a real site; on the loopback
+    benchmark, twice the benchmark server's CPU per page).
     """
 
     def __init__(self, backend: GuardedBackend, *, ssl_context: ssl.SSLContext | None = None,
                  max_connections: int = 20, shards: int = 16):
         self.backend = backend
         context = ssl_context or httpx.create_ssl_context(trust_env=False)
-        keepalive = max(2, -(-max_connections // shards))
+        keepalive = max(4, max_connections // 2)
         self._pools = [
             httpcore.ConnectionPool(
                 ssl_context=context,
                 max_connections=max_connections,
                 max_keepalive_connections=keepalive,
-                keepalive_expiry=5.0,
+                keepalive_expiry=KEEPALIVE_SECONDS,
                 http1=True,
                 http2=False,
                 retries=0,
