@@ -19,9 +19,19 @@ ingested on its own, in date order, so development clustering sees only that spl
 
 Scores: confirmation and contradiction precision / recall / F1 over (article, claim) pairs,
 counting what a reader sees as a flag (band ``flag``); flags on off-story articles (any
-confirmation, contradiction or development); development pair-F1 (pairs of on-story articles
-put in one development, against pairs sharing a labelled event); syndicated copies linked; and
-the attributed source's agreement with the label.
+confirmation, contradiction or development); developments, two ways (below); syndicated
+copies linked; and the attributed source's agreement with the label.
+
+Developments are scored on the split's on-story articles. Pair-F1: pairs of articles put in
+one development, against pairs sharing a labelled event. Articles carry several events each,
+so most pairs share one: a single catch-all development scores well on pairs. Per event
+(B-cubed over (article, event) memberships): precision averages, over each article put in
+each development, the share of that development's members reporting an event the article
+reports (its best one); recall averages, over each article labelled with each event, the
+share of the event's articles that the article's best development holds. A catch-all
+development has low precision for each of its members. Both measures are printed with two
+trivial baselines, every article in one development and every article alone, on the split
+that is run: a clustering is worth something only where it beats both.
 """
 
 from __future__ import annotations
@@ -206,20 +216,14 @@ def score(articles: list[Labelled], stored: dict, claim_keys: list[str]) -> dict
                     source_agree += 1
         if not a.on_story and devs.get(aid):
             off_story_flags.append(f"{a.id} development")
-    # Development pairs: both on-story, both in this split.
+    # Developments: on-story articles of this split only.
     on = [a for a in articles if a.on_story]
-    gold_pairs = set()
-    pred_pairs = set()
-    for x, y in itertools.combinations(on, 2):
-        pair = (x.id, y.id)
-        if set(x.developments) & set(y.developments):
-            gold_pairs.add(pair)
-        if devs.get(article_id[x.id], set()) & devs.get(article_id[y.id], set()):
-            pred_pairs.add(pair)
-    tp = len(gold_pairs & pred_pairs)
-    dp = tp / len(pred_pairs) if pred_pairs else 0.0
-    dr = tp / len(gold_pairs) if gold_pairs else 0.0
-    dev_f1 = 2 * dp * dr / (dp + dr) if dp + dr else 0.0
+    gold_events = {a.id: set(a.developments) for a in on}
+    predicted = {a.id: set(devs.get(article_id[a.id], set())) for a in on}
+    pairs = pair_scores(gold_events, predicted)
+    events = event_scores(gold_events, predicted)
+    baselines = {name: (pair_scores(gold_events, clusters), event_scores(gold_events, clusters))
+                 for name, clusters in trivial_clusterings(gold_events).items()}
     # Syndicated copies.
     by_id = {a.id: a for a in articles}
     syn_total = syn_linked = 0
@@ -237,10 +241,78 @@ def score(articles: list[Labelled], stored: dict, claim_keys: list[str]) -> dict
         "stances": stance_counts,
         "review": review,
         "off_story_flags": off_story_flags,
-        "dev": (dp, dr, dev_f1, len(gold_pairs), len(pred_pairs)),
+        "dev": pairs,
+        "dev_events": events,
+        "dev_baselines": baselines,
         "syndication": (syn_linked, syn_total, wrong_links),
         "sources": (source_agree, source_total),
     }
+
+
+@dataclass(frozen=True)
+class Scores:
+    precision: float
+    recall: float
+    f1: float
+    gold: int  # labelled pairs, or labelled (article, event) memberships
+    predicted: int  # predicted pairs, or predicted (article, development) memberships
+
+
+def _scores(p: float, r: float, gold: int, predicted: int) -> Scores:
+    return Scores(p, r, 2 * p * r / (p + r) if p + r else 0.0, gold, predicted)
+
+
+def pair_scores(gold: dict[str, set[str]], predicted: dict[str, set[object]]) -> Scores:
+    """Pair-F1: pairs of articles put in one development, against pairs that share a
+    labelled event. ``gold`` maps each article to its events, ``predicted`` to its clusters."""
+    ids = sorted(gold)
+    gold_pairs = {(x, y) for x, y in itertools.combinations(ids, 2) if gold[x] & gold[y]}
+    pred_pairs = {(x, y) for x, y in itertools.combinations(ids, 2)
+                  if predicted.get(x, set()) & predicted.get(y, set())}
+    tp = len(gold_pairs & pred_pairs)
+    return _scores(tp / len(pred_pairs) if pred_pairs else 0.0,
+                   tp / len(gold_pairs) if gold_pairs else 0.0,
+                   len(gold_pairs), len(pred_pairs))
+
+
+def event_scores(gold: dict[str, set[str]], predicted: dict[str, set[object]]) -> Scores:
+    """B-cubed over (article, event) memberships: per event, not per pair.
+
+    Precision: each predicted membership (article a in development C) scores the share of
+    C's members that report an event a reports, its best such event: |C & E| / |C|. An
+    article in no labelled event scores 0 for each development it is put in. A catch-all
+    development of n articles scores about (largest event it holds) / n for every member.
+    Recall: each labelled membership (a reports event E) scores the share of E's articles
+    that a's best development holds: |C & E| / |E|, 0 when a is in no development.
+    Both are averaged over memberships; F1 is their harmonic mean."""
+    event_members: dict[str, set[str]] = {}
+    for article, events in gold.items():
+        for event in events:
+            event_members.setdefault(event, set()).add(article)
+    cluster_members: dict[object, set[str]] = {}
+    for article, clusters in predicted.items():
+        if article in gold:
+            for cluster in clusters:
+                cluster_members.setdefault(cluster, set()).add(article)
+    precisions = [
+        max((len(members & event_members[e]) / len(members) for e in gold[a]), default=0.0)
+        for c, members in cluster_members.items() for a in members
+    ]
+    recalls = [
+        max((len(cluster_members[c] & members) / len(members)
+             for c in predicted.get(a, set())), default=0.0)
+        for e, members in event_members.items() for a in members
+    ]
+    return _scores(sum(precisions) / len(precisions) if precisions else 0.0,
+                   sum(recalls) / len(recalls) if recalls else 0.0,
+                   len(recalls), len(precisions))
+
+
+def trivial_clusterings(gold: dict[str, set[str]]) -> dict[str, dict[str, set[object]]]:
+    """The two clusterings any measure must rank below a useful one: every article in one
+    development, and every article alone in its own."""
+    return {"one cluster": {a: {0} for a in gold},
+            "each alone": {a: {a} for a in gold}}
 
 
 def _same_wire(x: Labelled, y: Labelled, by_id: dict[str, Labelled]) -> bool:
@@ -252,7 +324,9 @@ def _same_wire(x: Labelled, y: Labelled, by_id: dict[str, Labelled]) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    doc = (__doc__ or "").split("\n\n")
+    parser = argparse.ArgumentParser(description=doc[0], epilog="\n\n".join(doc[-2:]),
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("folder", type=Path, help="a story folder under benchmarks/coverage/")
     parser.add_argument("--split", choices=("dev", "test", "all"), default="dev")
     parser.add_argument("--errors", action="store_true", help="list every miss and false flag")
@@ -293,9 +367,17 @@ def main(argv: list[str] | None = None) -> int:
         figures[stance] = {"precision": round(p, 3), "recall": round(r, 3), "f1": round(f, 3),
                            "tp": counts.tp, "fp": counts.fp, "fn": counts.fn,
                            "f1_with_review": round(rf, 3)}
-    dp, dr, df, ng, npred = result["dev"]  # type: ignore[misc]
-    print(f"  developments pair P {dp:.2f} R {dr:.2f} F1 {df:.2f} "
-          f"({ng} labelled pairs, {npred} predicted)")
+    pairs: Scores = result["dev"]  # type: ignore[assignment]
+    events: Scores = result["dev_events"]  # type: ignore[assignment]
+    print(f"  developments pair P {pairs.precision:.2f} R {pairs.recall:.2f} F1 {pairs.f1:.2f} "
+          f"({pairs.gold} labelled pairs, {pairs.predicted} predicted)")
+    print(f"  developments per event (B-cubed) P {events.precision:.2f} R {events.recall:.2f} "
+          f"F1 {events.f1:.2f} ({events.gold} labelled memberships, {events.predicted} "
+          f"predicted)")
+    baselines: dict[str, tuple[Scores, Scores]] = result["dev_baselines"]  # type: ignore[assignment]
+    for name, (bp, be) in baselines.items():
+        print(f"    baseline {name:<11}: pair P {bp.precision:.2f} R {bp.recall:.2f} "
+              f"F1 {bp.f1:.2f}; per event P {be.precision:.2f} R {be.recall:.2f} F1 {be.f1:.2f}")
     off = result["off_story_flags"]
     print(f"  flags on off-story articles: {len(off)} {off if off else ''}")
     linked, total, wrong = result["syndication"]  # type: ignore[misc]
@@ -303,8 +385,14 @@ def main(argv: list[str] | None = None) -> int:
     agree, seen = result["sources"]  # type: ignore[misc]
     if seen:
         print(f"  attributed source agrees with the label on {agree} of {seen} true flags")
-    figures.update(developments={"precision": round(dp, 3), "recall": round(dr, 3),
-                                 "f1": round(df, 3)},
+    def rounded(x: Scores) -> dict[str, float]:
+        return {"precision": round(x.precision, 3), "recall": round(x.recall, 3),
+                "f1": round(x.f1, 3)}
+
+    figures.update(developments=rounded(pairs), developments_per_event=rounded(events),
+                   development_baselines={
+                       name: {"pairs": rounded(bp), "per_event": rounded(be)}
+                       for name, (bp, be) in baselines.items()},
                    off_story_flags=len(off), syndicated=[linked, total], wrong_links=wrong,
                    sources=[agree, seen])
     if args.errors:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline.judging.developments import NewCluster, assign_clusters
+from pipeline.judging.developments import NewCluster, adopt_pending, assign_clusters
 
 MEMO = frozenset({"hegseth", "memo", "designat", "supply", "chain", "risk"})
 MEMO_AGAIN = frozenset({"memo", "designat", "supply", "chain", "sign"})
@@ -58,3 +58,24 @@ def test_a_hyphenated_word_and_its_part_are_one_shared_word() -> None:
     assert assign_clusters([election], [(1, [lede])]) == [NewCluster(0)]
     # Two other words besides still link them.
     assert assign_clusters([election | {"injur", "loss"}], [(1, [lede])]) == [1]
+
+
+def test_a_waiting_sentence_joins_a_development_opened_later() -> None:
+    # The name-dropped report of the arrests came first and waited; a report naming the story
+    # opens the development now.
+    choices = assign_clusters([CONTRACT, ARREST], [(7, [MEMO])])
+    assert choices == [NewCluster(0), NewCluster(1)]
+    assert adopt_pending([ARREST_NAME_DROPPED, TITLE_ONLY], [CONTRACT, ARREST], choices) == [
+        1, None]
+
+
+def test_a_waiting_sentence_joins_on_the_terms_of_a_joining_sentence() -> None:
+    two_shared = frozenset({"chief", "secretary", "arrest", "director"})
+    assert adopt_pending([two_shared], [ARREST], [NewCluster(0)]) == [None]
+
+
+def test_a_waiting_sentence_joins_nothing_when_nothing_is_opened() -> None:
+    # Stored developments were there when it came: it joined none of them then.
+    assert adopt_pending([ARREST_NAME_DROPPED], [ARREST], [4]) == [None]
+    assert adopt_pending([ARREST_NAME_DROPPED], [ARREST], [None]) == [None]
+    assert adopt_pending([], [ARREST], [NewCluster(0)]) == []

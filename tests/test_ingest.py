@@ -316,3 +316,40 @@ def test_a_report_not_naming_the_story_joins_the_development_it_reports(
     assert developments_of(ingestor.store, SUIT_NAME_DROPPED.url) == [opened]
     assert report.flags == flag_count(ingestor.store, ingestor.store.article_id_by_url(
         SUIT_NAME_DROPPED.url))
+
+
+def test_a_report_not_naming_the_story_waits_for_the_development_it_reports(
+        ingestor: Ingestor, clock: ManualClock) -> None:
+    # It came a day before any report naming the story: it waits, and joins when one opens.
+    put(ingestor, from_page(SUIT_NAME_DROPPED))
+    assert developments_of(ingestor.store, SUIT_NAME_DROPPED.url) == []
+    assert len(ingestor.store.pending_developments("pentagon-anthropic")) == 1
+    clock.now += timedelta(days=1)
+    report = put(ingestor, from_page(SUIT_NAMED))
+    (opened,) = developments_of(ingestor.store, SUIT_NAMED.url)
+    assert developments_of(ingestor.store, SUIT_NAME_DROPPED.url) == [opened]
+    assert ingestor.store.pending_developments("pentagon-anthropic") == []
+    (dev,) = ingestor.store.query(
+        "SELECT article_count, site_count, summary FROM developments WHERE id = ?", [opened])
+    assert (dev["article_count"], dev["site_count"]) == (2, 2)
+    assert dev["summary"] in SUIT_NAMED.text  # summed up by the report that names the story
+    # One development flag and its alert, for the article that opened it.
+    assert [f[2] for f in report.flagged if f[0] == "development"] == [SUIT_NAMED.url]
+
+
+def test_a_report_not_naming_the_story_waits_a_week_at_most(
+        ingestor: Ingestor, clock: ManualClock) -> None:
+    put(ingestor, from_page(SUIT_NAME_DROPPED))
+    clock.now += timedelta(days=8)
+    put(ingestor, from_page(SUIT_NAMED))
+    assert developments_of(ingestor.store, SUIT_NAME_DROPPED.url) == []
+    assert developments_of(ingestor.store, SUIT_NAMED.url) != []
+
+
+def test_an_article_judged_again_forgets_its_waiting_sentences(ingestor: Ingestor) -> None:
+    put(ingestor, from_page(SUIT_NAME_DROPPED))
+    article_id = ingestor.store.article_id_by_url(SUIT_NAME_DROPPED.url)
+    assert article_id is not None
+    with ingestor.store.transaction():
+        ingestor.store.clear_judgments(article_id, iso(T0))
+    assert ingestor.store.pending_developments("pentagon-anthropic") == []

@@ -140,3 +140,37 @@ def test_an_exact_copy_carries_its_originals_judgments(store: Store) -> None:
         {"development_id": dev, "evidence": "Acme opened a plant."}]
     # Two articles now, one site: the copy is of the same group.
     assert development(store, dev) == (2, 1, NOW, LATER)
+
+
+def test_a_waiting_sentence_is_copied_adopted_once_and_forgotten_when_old(
+        store: Store) -> None:
+    original = add(store, "https://a.example/1", "a.example", relevant_stories=("s",))
+    copy = add(store, "https://b.example/1", "b.example", duplicate_of=original)
+    with store.transaction():
+        store.add_pending_development(story="s", article_id=original, score=0.4, now=NOW,
+                                      evidence="Officers detained two directors.")
+        store.copy_judgments(original, copy, NOW)
+    assert [(p.article_id, p.evidence) for p in store.pending_developments("s")] == [
+        (original, "Officers detained two directors."),
+        (copy, "Officers detained two directors.")]
+    assert store.pending_developments("s", original) == store.pending_developments("s")[1:]
+    assert store.pending_developments("other") == []
+    assert store.pending_developments("s", since=LATER) == []
+    opener = add(store, "https://c.example/1", "c.example")
+    dev = evidence(store, opener, None, "Police arrested two directors.", LATER)
+    with store.transaction():
+        for _ in range(2):  # a second adoption of the same sentence finds it gone
+            store.adopt_pending_development(story="s", article_id=original, development_id=dev,
+                                            evidence="Officers detained two directors.",
+                                            now=LATER)
+    assert store.query("SELECT article_id, evidence, score FROM article_developments "
+                       "WHERE development_id = ? ORDER BY article_id", [dev]) == [
+        {"article_id": original, "evidence": "Officers detained two directors.", "score": 0.4},
+        {"article_id": opener, "evidence": "Police arrested two directors.", "score": 0.5}]
+    assert development(store, dev)[:2] == (2, 2)
+    assert [p.article_id for p in store.pending_developments("s")] == [copy]
+    # Storing another waiting sentence forgets those stored before ``forget_before``.
+    with store.transaction():
+        store.add_pending_development(story="s", article_id=opener, score=0.4, now=LATER,
+                                      evidence="Another.", forget_before=LATER)
+    assert [p.article_id for p in store.pending_developments("s")] == [opener]

@@ -11,20 +11,29 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 
-from ..clock import Clock, iso
+from ..clock import Clock, iso, parse
 from ..config import AlertSettings
 from ..errors import BlockedURLError, ExtractError, FetchError
 from ..fetching.feeds import FeedEntry
 from ..fetching.fetcher import Fetcher, FetchResult
 from ..fetching.urls import canonicalize, site_of
 from ..judging import judge, story_background
-from ..judging.developments import NewCluster, assign_clusters
+from ..judging.developments import PENDING_DAYS, NewCluster, adopt_pending, assign_clusters
 from ..judging.stance import StanceModel
 from ..outputs.alerts import payload as alert_payload
 from ..outputs.alerts import target_id, wants
 from ..records import Article, Judgment, Stance, Story
-from ..store import ArticleText, EntryRecord, NewAlert, NewArticle, NewMatch, Store
+from ..store import (
+    ArticleText,
+    EntryRecord,
+    NewAlert,
+    NewArticle,
+    NewMatch,
+    PendingRow,
+    Store,
+)
 from .decide import (
     Content,
     EntryState,
@@ -196,6 +205,21 @@ def _from_summary(entry: FeedEntry, url: str | None, why: str, *,
                     retryable=retryable)
 
 
+def pending_since(now: str) -> str:
+    """The oldest time a waiting development sentence may have been stored and still join."""
+    return iso(parse(now) - timedelta(days=PENDING_DAYS))
+
+
+@dataclass(frozen=True)
+class ClusterPlan:
+    """Where an article's development candidates go, for one story: per candidate the stored
+    development it joins, the one it opens (:class:`NewCluster`) or None (it waits); and the
+    earlier articles' waiting sentences that a development it opens takes in (by ``n``)."""
+
+    choices: list[int | NewCluster | None]
+    adopted: list[tuple[PendingRow, int]]
+
+
 class Ingestor:
     """Judges prepared articles against every story and writes each in one transaction."""
 
@@ -328,7 +352,7 @@ class Ingestor:
         original = intent.root if isinstance(intent, StoreCopy) else intent.duplicate_of
         judgments = intent.content.judgments if isinstance(intent, StoreNew) else ()
         relevant_slugs = [s.slug for s, j in judgments if j.relevant]
-        choices = self._cluster_developments(judgments, except_article=None)
+        plans = self._cluster_developments(judgments, except_article=None, now=now)
         with self.store.transaction():
             article_id = self.store.insert_article(NewArticle(
                 url=article.url,
@@ -355,7 +379,7 @@ class Ingestor:
                     report.duplicates += 1
                 for story, judgment in judgments:
                     self._write_judgment(story, judgment, article_id, article, now, report,
-                                         choices.get(story.slug, []))
+                                         plans.get(story.slug))
         report.stored += 1
         if isinstance(intent, StoreCopy):
             relevant_slugs = self.store.relevant_stories(article_id)
@@ -375,7 +399,8 @@ class Ingestor:
         judgments = intent.content.judgments
         relevant_slugs = [s.slug for s, j in judgments if j.relevant]
         # Its own evidence is cleared in the transaction, so it is no cluster to join.
-        choices = self._cluster_developments(judgments, except_article=article_id)
+        plans = self._cluster_developments(judgments, except_article=article_id,
+                                            now=now)
         with self.store.transaction():
             self.store.clear_judgments(article_id, now)
             self.store.update_article(article_id, ArticleText(
@@ -388,7 +413,7 @@ class Ingestor:
             self.store.index_syndicated(article_id, intent.content.fingerprint)
             for story, judgment in judgments:
                 self._write_judgment(story, judgment, article_id, article, now, report,
-                                     choices.get(story.slug, []))
+                                     plans.get(story.slug))
         report.upgraded += 1
         report.relevant += 1 if relevant_slugs else 0
         log.info("event=article_upgraded id=%s url=%s relevant=%s", article_id, article.url,
@@ -396,12 +421,16 @@ class Ingestor:
         return report
 
     def _cluster_developments(
-        self, judgments: Sequence[tuple[Story, Judgment]], *, except_article: int | None
-    ) -> dict[str, list[int | NewCluster | None]]:
+        self, judgments: Sequence[tuple[Story, Judgment]], *, except_article: int | None,
+        now: str,
+    ) -> dict[str, ClusterPlan]:
         """Per story, the development each of the article's candidates joins or opens
-        (:func:`assign_clusters`, pure), from the evidence read before the write transaction.
-        ``except_article``: an article judged again, whose old evidence does not count."""
-        choices: dict[str, list[int | NewCluster | None]] = {}
+        (:func:`assign_clusters`, pure), and the waiting sentences of earlier articles that a
+        development it opens takes in (:func:`adopt_pending`, pure), from the evidence read
+        before the write transaction. ``except_article``: an article judged again, whose old
+        evidence does not count. A sentence waits ``PENDING_DAYS``."""
+        plans: dict[str, ClusterPlan] = {}
+        waited_since = pending_since(now)
         for story, judgment in judgments:
             if not (judgment.relevant and judgment.developments):
                 continue
@@ -410,14 +439,22 @@ class Ingestor:
             for row in self.store.development_evidence(story.slug, except_article):
                 clusters.setdefault(row.development_id, []).append(
                     background.novel_terms(row.evidence))
-            choices[story.slug] = assign_clusters([d.terms for d in judgment.developments],
-                                                  list(clusters.items()),
-                                                  [d.joins_only for d in judgment.developments])
-        return choices
+            candidates = [d.terms for d in judgment.developments]
+            choices = assign_clusters(candidates, list(clusters.items()),
+                                      [d.joins_only for d in judgment.developments])
+            adopted: list[tuple[PendingRow, int]] = []
+            if any(isinstance(c, NewCluster) for c in choices):
+                pending = self.store.pending_developments(story.slug, except_article,
+                                                          since=waited_since)
+                joins = adopt_pending([background.novel_terms(p.evidence) for p in pending],
+                                      candidates, choices)
+                adopted = [(p, n) for p, n in zip(pending, joins, strict=True) if n is not None]
+            plans[story.slug] = ClusterPlan(choices, adopted)
+        return plans
 
     def _write_judgment(self, story: Story, judgment: Judgment, article_id: int,
                         article: Article, now: str, report: IngestReport,
-                        choices: Sequence[int | NewCluster | None]) -> None:
+                        plan: ClusterPlan | None) -> None:
         if not judgment.relevant:
             return
         claim_ids = {c.key: c.id for c in story.claims}
@@ -452,12 +489,16 @@ class Ingestor:
                     "event=flag kind=%s story=%s claim=%s score=%.2f url=%s evidence=%r",
                     kind, story.slug, cj.claim_key, cj.score, article.url, cj.evidence[:200],
                 )
-        if not judgment.developments:
+        if not judgment.developments or plan is None:
             return
         opened: list[int] = []  # ids of the developments this article opens, in order
-        for dev, choice in zip(judgment.developments, choices, strict=True):
+        for dev, choice in zip(judgment.developments, plan.choices, strict=True):
             if choice is None:
-                continue  # it joins no known development and may not open one
+                # It joins no known development and may not open one: it waits for one.
+                self.store.add_pending_development(story=story.slug, article_id=article_id,
+                                                   evidence=dev.sentence, score=dev.score,
+                                                   now=now, forget_before=pending_since(now))
+                continue
             if not isinstance(choice, NewCluster):
                 match_id: int | None = choice
             elif choice.n < len(opened):
@@ -483,6 +524,12 @@ class Ingestor:
                 log.info("event=flag kind=development story=%s development=%s url=%s "
                          "evidence=%r", story.slug, dev_id, article.url, dev.sentence[:200])
             report.flags += 1
+        for pending, n in plan.adopted:
+            self.store.adopt_pending_development(story=story.slug, article_id=pending.article_id,
+                                                 evidence=pending.evidence,
+                                                 development_id=opened[n], now=now)
+            log.info("event=development_adopted story=%s development=%s article=%s",
+                     story.slug, opened[n], pending.article_id)
 
     def _queue_alert(self, *, kind: str, band: str, story: Story, article_id: int,
                      article: Article, evidence: str, score: float, now: str,

@@ -10,6 +10,9 @@ supply-chain risk"), so clustering compares those sets (overlap coefficient), no
 Only a sentence that names the story opens a development. Later reports often drop the name
 (one keyword, "Hong Kong", is not repeated in every sentence of a piece about the fire): such a
 sentence of an on-story article may join a development others opened, on more shared terms.
+One that comes before any report naming the story ("Police arrested two directors" a day
+before the first piece that names it) waits: a development opened later takes it in, on
+the same terms (:func:`adopt_pending`).
 """
 
 from __future__ import annotations
@@ -25,7 +28,11 @@ K = TypeVar("K")
 
 __all__ = [
     "MIN_NOVEL_TERMS",
+    "PENDING_DAYS",
     "Background",
+    "NewCluster",
+    "adopt_pending",
+    "assign_clusters",
     "best_cluster",
     "overlap",
     "same_development",
@@ -39,6 +46,9 @@ MIN_OVERLAP = 0.2  # ... and this share of the smaller set
 # directors of the contractor") joins a development only on this many shared terms: without
 # the story's name, two shared words (a title, a verb) are too little to tell it is the same.
 JOIN_MIN_SHARED_TERMS = 3
+# Such a sentence that came before any report naming the story waits this long for one: a
+# report of arrests a day before the first piece that names the story reports them.
+PENDING_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -130,3 +140,24 @@ def assign_clusters(
         choices.append(choice)
     return choices
 
+
+
+def adopt_pending(
+    pending: Sequence[frozenset[str]],
+    candidates: Sequence[frozenset[str]],
+    choices: Sequence[int | NewCluster | None],
+) -> list[int | None]:
+    """For each waiting sentence (novel terms of a candidate that did not name the story and
+    joined nothing when it came), the development opened now that it joins: ``n`` of the
+    :class:`NewCluster` among ``choices`` (:func:`assign_clusters` on ``candidates``), or None.
+    It joins as it would have, had the development been there: on
+    ``JOIN_MIN_SHARED_TERMS`` with one of the development's sentences of this article."""
+    opened: dict[int, list[frozenset[str]]] = {}
+    for novel, choice in zip(candidates, choices, strict=True):
+        if isinstance(choice, NewCluster):
+            opened.setdefault(choice.n, []).append(novel)
+    if not opened:
+        return [None] * len(pending)
+    clusters = sorted(opened.items())
+    return [best_cluster(novel, clusters, min_shared=JOIN_MIN_SHARED_TERMS)
+            for novel in pending]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from .base import StoreBase, _insert_row
-from .rows import EvidenceRow, NewMatch, _typed
+from .rows import EvidenceRow, NewMatch, PendingRow, _typed
 
 
 class JudgmentsStore(StoreBase):
@@ -20,6 +20,7 @@ class JudgmentsStore(StoreBase):
             [article_id])]
         db.execute("DELETE FROM matches WHERE article_id = ?", [article_id])
         db.execute("DELETE FROM article_developments WHERE article_id = ?", [article_id])
+        db.execute("DELETE FROM pending_developments WHERE article_id = ?", [article_id])
         for development_id in developments:
             self._refresh_development_counts(development_id, now)
             db.execute(
@@ -54,6 +55,13 @@ class JudgmentsStore(StoreBase):
         )
         for development_id in developments:
             self._refresh_development_counts(development_id, now)
+        db.execute(
+            """INSERT OR IGNORE INTO pending_developments
+               (article_id, story, evidence, score, created_at)
+               SELECT ?, story, evidence, score, ? FROM pending_developments
+               WHERE article_id = ?""",
+            [target_id, now, source_id],
+        )
 
     def insert_match(self, match: NewMatch) -> None:
         """Store an article's judgment on a claim, inside the caller's transaction."""
@@ -71,6 +79,51 @@ class JudgmentsStore(StoreBase):
                WHERE d.story = ? AND ad.article_id IS NOT ? ORDER BY ad.development_id""",
             [story, except_article],
         ))
+
+    def pending_developments(self, story: str, except_article: int | None = None, *,
+                             since: str = "") -> list[PendingRow]:
+        """The story's sentences waiting for a development to join (oldest first), stored
+        ``since`` then, but ``except_article``'s own (an article about to be judged again)."""
+        return _typed(PendingRow, self.query(
+            """SELECT article_id, evidence, score FROM pending_developments
+               WHERE story = ? AND article_id IS NOT ? AND created_at >= ?
+               ORDER BY article_id, rowid""",
+            [story, except_article, since],
+        ))
+
+    def add_pending_development(self, *, story: str, article_id: int, evidence: str,
+                                score: float, now: str, forget_before: str = "") -> None:
+        """Keep a sentence that joined no development and may not open one, for later; the
+        story's sentences stored before ``forget_before`` have waited long enough and go."""
+        db = self._writing()
+        db.execute("DELETE FROM pending_developments WHERE story = ? AND created_at < ?",
+                   [story, forget_before])
+        db.table("pending_developments").insert(
+            {"article_id": article_id, "story": story, "evidence": evidence, "score": score,
+             "created_at": now},
+            pk=("article_id", "story", "evidence"),
+            ignore=True,
+        )
+
+    def adopt_pending_development(self, *, story: str, article_id: int, evidence: str,
+                                  development_id: int, now: str) -> None:
+        """File a waiting sentence under the development it reports, opened since."""
+        db = self._writing()
+        key = [article_id, story, evidence]
+        row = db.execute(
+            """SELECT score FROM pending_developments WHERE article_id = ? AND story = ?
+               AND evidence = ?""", key).fetchone()
+        if row is None:
+            return
+        db.execute("""DELETE FROM pending_developments WHERE article_id = ? AND story = ?
+                      AND evidence = ?""", key)
+        db.table("article_developments").insert(
+            {"article_id": article_id, "development_id": development_id,
+             "evidence": evidence, "score": row[0]},
+            pk=("article_id", "development_id"),
+            ignore=True,
+        )
+        self._refresh_development_counts(development_id, now)
 
     def add_development_evidence(
         self, *,

@@ -279,6 +279,15 @@ class EvidenceRow:
 
 
 @dataclass(frozen=True)
+class PendingRow:
+    """A sentence that may report a development not opened yet: it joins one opened later."""
+
+    article_id: int
+    evidence: str
+    score: float
+
+
+@dataclass(frozen=True)
 class RetryEntryRow:
     """A feed entry whose page failed for a transient reason, due for another try."""
 

@@ -277,6 +277,18 @@ def m007_syndication_fingerprint_v2(db: sqlite_utils.Database) -> None:
     index.rebuild((article_id, text or "") for article_id, text in texts)
 
 
+@migrations()
+def m008_pending_developments(db: sqlite_utils.Database) -> None:
+    """Sentences of on-story articles that do not name the story and joined no development
+    when they came (``joins_only``): kept, to join a development that others open later."""
+    db.table("pending_developments").create(
+        {"article_id": int, "story": str, "evidence": str, "score": float,
+         "created_at": str},
+        pk=("article_id", "story", "evidence"),
+        foreign_keys=[("article_id", "articles", "id"), ("story", "stories", "slug")],
+    )
+    db.table("pending_developments").create_index(["story"])
+
 
 # The latest review of a match or development decides; "wrong" hides it from flags and counts.
 _FLAGS_VIEW = """

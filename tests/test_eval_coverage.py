@@ -1,0 +1,107 @@
+"""The development measures of the real-coverage scorer, on small hand-made clusterings."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+SCORER = Path(__file__).resolve().parent.parent / "benchmarks" / "eval_coverage.py"
+
+
+@pytest.fixture(scope="module")
+def scorer() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("eval_coverage", SCORER)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("eval_coverage", module)  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+# Six articles, two events of three, each article reporting one: the clean case.
+TWO_EVENTS = {"a": {"ban"}, "b": {"ban"}, "c": {"ban"},
+              "d": {"suit"}, "e": {"suit"}, "f": {"suit"}}
+
+
+def test_the_right_clustering_scores_one(scorer: ModuleType) -> None:
+    right = {"a": {1}, "b": {1}, "c": {1}, "d": {2}, "e": {2}, "f": {2}}
+    events = scorer.event_scores(TWO_EVENTS, right)
+    pairs = scorer.pair_scores(TWO_EVENTS, right)
+    assert (events.precision, events.recall, events.f1) == (1.0, 1.0, 1.0)
+    assert (pairs.precision, pairs.recall, pairs.f1) == (1.0, 1.0, 1.0)
+    assert (events.gold, events.predicted) == (6, 6)
+
+
+def test_b_cubed_by_hand(scorer: ModuleType) -> None:
+    # {a, b} right, {c, d} mixed, e and f alone; f's event split three ways.
+    got = {"a": {1}, "b": {1}, "c": {2}, "d": {2}, "e": {3}, "f": {4}}
+    events = scorer.event_scores(TWO_EVENTS, got)
+    # Precision: a, b 1; c, d 1/2; e, f alone 1.
+    assert events.precision == pytest.approx((1 + 1 + 0.5 + 0.5 + 1 + 1) / 6)
+    # Recall: a, b hold 2 of 3 of "ban", c 1 of 3; d, e, f 1 of 3 of "suit".
+    assert events.recall == pytest.approx((2 / 3 + 2 / 3 + 1 / 3 + 1 / 3 + 1 / 3 + 1 / 3) / 6)
+
+
+def test_an_article_in_no_development_has_no_recall_and_costs_no_precision(
+        scorer: ModuleType) -> None:
+    got: dict[str, set[object]] = {"a": {1}, "b": {1}, "c": {1}, "d": {2}, "e": {2}}
+    events = scorer.event_scores(TWO_EVENTS, got)
+    assert events.precision == 1.0
+    assert events.recall == pytest.approx((1 + 1 + 1 + 2 / 3 + 2 / 3 + 0) / 6)
+
+
+def test_a_development_for_an_article_with_no_event_is_wrong(scorer: ModuleType) -> None:
+    gold = {**TWO_EVENTS, "g": set()}
+    got = {"a": {1}, "b": {1}, "c": {1}, "d": {2}, "e": {2}, "f": {2}, "g": {2}}
+    events = scorer.event_scores(gold, got)
+    assert events.precision == pytest.approx((3 * 1 + 3 * 3 / 4 + 0) / 7)
+    assert events.recall == 1.0
+
+
+def test_an_article_of_two_events_scores_its_best_match(scorer: ModuleType) -> None:
+    gold = {"a": {"ban", "suit"}, "b": {"ban"}, "c": {"suit"}}
+    got = {"a": {1, 2}, "b": {1}, "c": {2}}
+    events = scorer.event_scores(gold, got)
+    assert (events.precision, events.recall) == (1.0, 1.0)
+    assert (events.gold, events.predicted) == (4, 4)
+
+
+# Eight articles, each reporting many events: most pairs share one, as on real coverage.
+MANY_LABELS = {
+    "a": {"ban", "memo", "suit"}, "b": {"ban", "memo"}, "c": {"memo", "ruling"},
+    "d": {"ruling", "suit"}, "e": {"deal", "ban"}, "f": {"deal", "ruling"},
+    "g": {"meeting", "memo"}, "h": {"meeting", "suit"},
+}
+
+
+def test_one_catch_all_cluster_wins_pairs_but_not_events(scorer: ModuleType) -> None:
+    clusterings = scorer.trivial_clusterings(MANY_LABELS)
+    one = clusterings["one cluster"]
+    assert {frozenset(c) for c in one.values()} == {frozenset({0})}
+    pairs = scorer.pair_scores(MANY_LABELS, one)
+    events = scorer.event_scores(MANY_LABELS, one)
+    assert pairs.recall == 1.0 and pairs.f1 > 0.7  # pairs reward the catch-all
+    # Per event, every member scores its largest event (4 of 8 at best).
+    assert events.precision <= 0.5
+    assert events.f1 < pairs.f1 - 0.1
+    # A clustering by event beats the catch-all per event.
+    by_event = {a: set(evs) for a, evs in MANY_LABELS.items()}
+    assert scorer.event_scores(MANY_LABELS, by_event).f1 == 1.0
+
+
+def test_each_article_alone(scorer: ModuleType) -> None:
+    alone = scorer.trivial_clusterings(TWO_EVENTS)["each alone"]
+    pairs = scorer.pair_scores(TWO_EVENTS, alone)
+    events = scorer.event_scores(TWO_EVENTS, alone)
+    assert (pairs.predicted, pairs.f1) == (0, 0.0)
+    assert events.precision == 1.0
+    assert events.recall == pytest.approx(1 / 3)
+
+
+def test_nothing_labelled_nothing_predicted(scorer: ModuleType) -> None:
+    events = scorer.event_scores({"a": set()}, {"a": set()})
+    assert (events.precision, events.recall, events.f1) == (0.0, 0.0, 0.0)
