@@ -40,7 +40,30 @@ class WorkerCrashed(Exception):
     """The child died (killed by the memory limit, a segfault) or could not be started."""
 
 
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM back (they arrive right after) while a child is started.
+
+    The CLI's handler raises during start-up to stop it; raised in the middle of
+    ``Process.start()`` it cut the child's start-up data short, and the child printed an
+    EOFError traceback on the terminal it shares with us. Only the main thread runs signal
+    handlers, so only there is anything held (a signal sent to the process could still be taken
+    by another thread that does not hold it; start-up, where the handler raises, has none).
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held = {signal.SIGINT, signal.SIGTERM}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 def _child_main(conn: Connection, memory_limit: int | None) -> None:
+    # The mask is inherited from a parent that started us inside _signals_held().
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
     # Ctrl-C reaches the whole process group: the parent decides what stops, and kills us.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
@@ -103,7 +126,8 @@ class Worker:
             target=_child_main, args=(child, self._memory_limit), daemon=True,
             name="claimwatch-worker",
         )
-        proc.start()
+        with _signals_held():
+            proc.start()
         child.close()
         self._proc, self._conn = proc, parent
 
