@@ -349,7 +349,13 @@ def _near(text: str, q: Quantity) -> set[str]:
     # saying what it counts: they do not use up the window.
     # Only within the figure's clause: "150 were rescued, but many are unaccounted for".
     lo = max((m.end() for m in _CLAUSE.finditer(text, 0, q.start)), default=0)
-    hi = next((m.start() for m in _CLAUSE.finditer(text, q.end)), len(text))
+    listed = _MODIFIER_COMMA.match(text, q.end)
+    hi = next((m.start() for m in _CLAUSE.finditer(text, listed.end() if listed else q.end)),
+              len(text))
+    if lo and not text[lo:q.start].strip() and not text[q.end:hi].strip():
+        # A figure set off alone ("raised to the highest level, five, at 18:22") gives the
+        # value of the words just before it.
+        lo = max((m.end() for m in _CLAUSE.finditer(text, 0, lo - 1)), default=0)
     spans = [(tok, pos) for tok, pos in token_spans(text)
              if lo <= pos < hi and tok not in _STOP and not q.start <= pos < q.end
              and not tok[:1].isdigit() and not text[pos].isupper()]
@@ -370,6 +376,10 @@ _ANY_FIGURE = re.compile(r"\d|\b(?:" + "|".join(WORD_NUMBERS) + r")\b", re.IGNOR
 
 
 _NEXT_WORD = re.compile(r"\s+([a-z][\w'’-]*)")
+# "the eight, 31-storey towers": a comma before another figure of the same noun (hyphenated
+# to what it measures) lists modifiers; it does not end the figure's clause.
+_MODIFIER_COMMA = re.compile(r"\s*,(?=\s*" + _FIGURE_WORD + r"-[a-z]+\b)", re.IGNORECASE)
+_PHRASE_WORDS = re.compile(r"(?:\s+[\w'’-]+){1,4}")
 
 
 def _counted(text: str, q: Quantity) -> str:
@@ -384,6 +394,24 @@ def _counted(text: str, q: Quantity) -> str:
     if not tokens or tokens[0] in _STOP:
         return ""
     return _canonical(tokens[0])
+
+
+def _counted_phrase(text: str, q: Quantity) -> set[str]:
+    """The content words right after a figure, up to a stop word or a mark, as canonical
+    terms: what it counts with what describes it ("eight residential towers", "seven high-rise
+    blocks", "the eight, 31-storey towers"). Without a tagger the counted noun is not told
+    from its adjectives: the claim's counted word may be any of them."""
+    listed = _MODIFIER_COMMA.match(text, q.end)
+    m = _PHRASE_WORDS.match(text, listed.end() if listed else q.end)
+    if m is None:
+        return set()
+    out: set[str] = set()
+    for word in m.group(0).split():
+        tokens = [t for t in tokenize(word) if t not in _STOP and not t[:1].isdigit()]
+        if not tokens and "-" not in word:
+            break  # "in", "of", "were": the phrase has ended
+        out.update(_canonical(t) for t in tokens)  # "off-duty", "high-rise"
+    return out
 
 
 _PARTITIVE = re.compile(r"\s+of\s+(?:the\s+|its\s+|their\s+)?(?:[\w'’-]+\s+){0,2}$")
@@ -682,7 +710,7 @@ class ClaimReader:
             if context.get(counted, 0.0) < COUNTED_SHARE * total:
                 counted = ""  # "36 people": too common a word to tell one fact from another
             shares = [(sum(w for t, w in context.items()
-                           if t in (present if counted and _counted(unit, f) == counted
+                           if t in (present if counted and counted in _counted_phrase(unit, f)
                                     else _near(unit, f))) / total, f)
                       for f in stated if f.kind == q.kind and _same_measure(q, context, unit, f)]
             top = max((share for share, _ in shares), default=0.0)
