@@ -138,7 +138,7 @@ _PARAPHRASES: dict[str, tuple[str, ...]] = {
     "missing": ("unaccounted", "unaccounted-for", "unreachable"),
     "acquir": ("acquire", "acquisition", "buy", "purchase", "takeover"),
     "customer": ("user", "client", "account", "subscriber", "consumer"),
-    "affect": ("impact", "expose", "compromise"),
+    "affect": ("impact", "expose", "compromise", "engulf"),
     "breach": ("hack", "cyberattack", "intrusion", "leak"),
     "arrest": ("detain", "detention", "custody"),
     "charge": ("indict", "indictment", "accuse"),
@@ -414,6 +414,43 @@ def _counted_phrase(text: str, q: Quantity) -> set[str]:
     return out
 
 
+def _counted_nouns(claim: str, figures: Sequence[Quantity],
+                   contexts: Sequence[dict[str, float]]) -> tuple[str, ...]:
+    """Per figure of the claim, the word it counts when that word tells one fact from another
+    ("31 storeys"; not "36 people", too common). A part and its whole ("Seven of the estate's
+    eight blocks") count the same noun."""
+    raw = {q.start: _counted(claim, q) for q in figures}
+    wholes = [(q, w) for q in figures if (w := _whole(claim, q, figures)) is not None]
+    for part, whole in wholes:
+        raw[part.start] = raw[part.start] or raw[whole.start]
+    out: dict[int, str] = {}
+    for q, context in zip(figures, contexts, strict=True):
+        counted = raw[q.start]
+        if context.get(counted, 0.0) < COUNTED_SHARE * sum(context.values()):
+            counted = ""  # "36 people": too common a word to tell one fact from another
+        out[q.start] = counted
+    for part, whole in wholes:
+        out[part.start] = out[whole.start] = out[part.start] or out[whole.start]
+    return tuple(out[q.start] for q in figures)
+
+
+def _whole(claim: str, q: Quantity, figures: Sequence[Quantity]) -> Quantity | None:
+    """The whole ``q`` is a part of ("Seven of the estate's eight blocks"), or None."""
+    after = [f for f in figures if f.start >= q.end]
+    if not after:
+        return None
+    whole = min(after, key=lambda f: f.start)
+    return whole if _PARTITIVE.fullmatch(claim, q.end, whole.start) else None
+
+
+def _counts_other(text: str, q: Quantity, context: dict[str, float]) -> bool:
+    """The figure is followed by words that name none of the claim's words around its figure:
+    it counts something else ("At least 13 dead as fire engulfs ... tower blocks" gives no
+    number of blocks)."""
+    phrase = _counted_phrase(text, q)
+    return bool(phrase) and not phrase & context.keys()
+
+
 _PARTITIVE = re.compile(r"\s+of\s+(?:the\s+|its\s+|their\s+)?(?:[\w'’-]+\s+){0,2}$")
 
 
@@ -421,11 +458,8 @@ def _part_of_whole(claim: str, q: Quantity, figures: Sequence[Quantity]) -> str:
     """The claim as read around ``q``: when ``q`` counts part of a whole ("Seven of the
     estate's eight blocks"), the words naming the whole ("the estate's") belong to the whole's
     figure, and a report of the part ("the seven affected blocks") need not repeat them."""
-    after = [f for f in figures if f.start >= q.end]
-    if not after:
-        return claim
-    whole = min(after, key=lambda f: f.start)
-    if not _PARTITIVE.fullmatch(claim, q.end, whole.start):
+    whole = _whole(claim, q, figures)
+    if whole is None:
         return claim
     return claim[:q.end] + " " * (whole.start - q.end) + claim[whole.start:]
 
@@ -620,7 +654,8 @@ class ClaimReader:
         return _PreparedClaim(claim, terms, weights, sum(weights.values()) or 1.0,
                               figures, opposites, frozenset(names), content,
                               groups, _subject(claim, names - keyword_stems, groups),
-                              _modifier_pairs(claim, weights, names), contexts)
+                              _modifier_pairs(claim, weights, names), contexts,
+                              _counted_nouns(claim, figures, contexts))
 
     def read(self, title: str, sentences: Sequence[str]) -> list[ClaimReading]:
         """One reading per claim, in the claims' order."""
@@ -701,18 +736,17 @@ class ClaimReader:
                 return None  # it counts something else ("83 people died" / "7 critical")
         states: list[str] = []
         best = 0.0
-        for q, context in zip(claim.figures, claim.figure_contexts, strict=True):
+        for q, context, counted in zip(claim.figures, claim.figure_contexts,
+                                       claim.figure_counts, strict=True):
             total = sum(context.values())
             if not total:
                 states.append("absent")
                 continue
-            counted = _counted(claim.text, q)
-            if context.get(counted, 0.0) < COUNTED_SHARE * total:
-                counted = ""  # "36 people": too common a word to tell one fact from another
             shares = [(sum(w for t, w in context.items()
                            if t in (present if counted and counted in _counted_phrase(unit, f)
                                     else _near(unit, f))) / total, f)
-                      for f in stated if f.kind == q.kind and _same_measure(q, context, unit, f)]
+                      for f in stated if f.kind == q.kind and _same_measure(q, context, unit, f)
+                      and not (counted and _counts_other(unit, f, context))]
             top = max((share for share, _ in shares), default=0.0)
             # Of several figures, those standing among the claim's words count.
             # A sum of money is specific enough to need fewer of the claim's words around it
@@ -847,6 +881,8 @@ class _PreparedClaim:
     modified: tuple[tuple[str, str], ...] = ()  # (modifier, head) pairs: "mass surveillance"
     # Per figure of the claim, the weighted words around it: what it counts ("people killed").
     figure_contexts: tuple[dict[str, float], ...] = ()
+    # Per figure of the claim, the noun it counts, when telling ("blocks"; not "people").
+    figure_counts: tuple[str, ...] = ()
 
 
 def _score(cover: float) -> float:
