@@ -859,6 +859,10 @@ class ClaimReader:
             # The claim says something is not so; a sentence that never says "not" does not
             # assert it.
             return ClaimReading("discusses", _score(cover), "none", unit, source, "polarity")
+        if _deed_for_intention(claim, matched, unit):
+            # The claim reports a threat or a plan; a sentence that reports the deed done
+            # ("severed its relationship" for "threatened to cut ties") does not assert it.
+            return ClaimReading("discusses", _score(cover), "none", unit, source, "deed")
         return ClaimReading("confirms", _score(cover),
                             "review" if hedged and cover >= REVIEW_COVER else _band(cover),
                             unit, source, "aligned")
@@ -902,6 +906,29 @@ _BAND_RANK = {"flag": 2, "review": 1, "none": 0}
 _DECISIVE = {"figure", "denial"}
 # What a claim asserts by one word: a sentence without it does not state the claim.
 _SCOPE_WORDS = frozenset({"first", "last"})
+# What a claim says is intended, not done: "threatened to cut ties", "plans to sue".
+_INTENTIONS = frozenset(_canonical(t) for w in ("threaten", "plan", "propose", "vow", "promise")
+                        for t in tokenize(w))
+_CONTEMPLATES = re.compile(r"\bcontemplat\w*", re.IGNORECASE)
+_WORD = re.compile(r"[A-Za-z][\w'’-]*")
+
+
+def _deed_for_intention(claim: _PreparedClaim, matched: list[str], unit: str) -> bool:
+    """The claim says someone intends a deed ("has threatened to cut ties"); the sentence
+    states the deed itself as done ("formally severed its relationship"): no intention word,
+    no possibility ("could cut ties", "contemplates severing ties")."""
+    stems = claim.terms.stems
+    intended = [i for i, t in enumerate(stems) if t in _INTENTIONS]
+    if not intended or intended[0] + 1 >= len(stems) or stems[intended[0]] in matched:
+        return False
+    deed = stems[intended[0] + 1]
+    if deed not in matched or _HEDGE.search(unit) or _NON_ASSERTIVE.search(unit) or \
+            _CONTEMPLATES.search(unit):
+        return False
+    # "severed", "cut off": done; "close to cutting ties": still to come.
+    done = [w for w in _WORD.findall(unit)
+            if (t := tokenize(w)) and _canonical(t[0]) == deed and not w.lower().endswith("ing")]
+    return bool(done)
 _POLARITY_TERMS = frozenset(_canonical(t) for w in ("refuse", "allow", "ban")
                             for t in tokenize(w))
 # Capitalised words that name no actor: titles, months, days, sentence openers.
