@@ -234,6 +234,11 @@ _HEDGE = re.compile(r"\b(?:may|might|could|if|possibly|potentially|reportedly co
                     r"close to|getting .{0,30} ready|expected to|would gain|would get)\b",
                     re.IGNORECASE)
 
+# Pressing someone to do something, however far the "to" ("pushing top AI companies,
+# including A and B, to make ..."): an effort, not the state it seeks.
+_PUSHING = re.compile(r"\b(?:push|press|urg)(?:es|ed|ing|e)?\b[^.;:]{0,80}?\bto\b",
+                      re.IGNORECASE)
+
 # Attribution: who the sentence says it is from.
 _ACCORDING = re.compile(
     r"\b(?i:according to) (?:a |an |the )?((?:[A-Z][\w&'’.-]*\s?){1,5}|"
@@ -827,8 +832,13 @@ class ClaimReader:
         # strike on its own, ..." does not hedge the refusal.
         hedged = bool(_HEDGE.search(unit[:last])) and bool(
             _HEDGE.search(_bearing(unit[:last], set(matched)))) and not _HEDGE.search(claim.text)
-        if opposite and cover_opp >= FLAG_COVER and not (terms.has_negation
-                                                          or terms.has_refusal):
+        # "not classified" is no opposite; a refusal in another clause ("... on its classified
+        # networks, while embedding safeguards that bar ...") leaves it one.
+        # Nor is a state someone is pushing others towards ("pushing AI companies, including
+        # ..., to make their tools available on classified networks").
+        reached = terms.negated | terms.refused
+        if opposite and cover_opp >= FLAG_COVER and not any(
+                claim.opposites[t] in reached for t in opposite) and not _PUSHING.search(unit):
             # A changed state is asserted only by a plain statement of it: an effort, a plan
             # or a condition anywhere in the sentence leaves it to a person.
             unsure = bool(_HEDGE.search(unit) or _NON_ASSERTIVE.search(unit))
