@@ -448,6 +448,20 @@ def _whole(claim: str, q: Quantity, figures: Sequence[Quantity]) -> Quantity | N
     return whole if _PARTITIVE.fullmatch(claim, q.end, whole.start) else None
 
 
+def _nearest(text: str, figures: list[Quantity], context: dict[str, float]) -> list[Quantity]:
+    """Of figures standing equally among the claim's words, those nearest its weightiest word
+    in the text: "76 in hospital and hundreds missing" gives the missing as hundreds."""
+    spans = [(pos, context[c]) for tok, pos in token_spans(text)
+             if (c := _canonical(tok)) in context]
+    if not spans:
+        return figures
+    heaviest = max(w for _, w in spans)
+    where = [pos for pos, w in spans if w == heaviest]
+    gap = {id(f): min(abs(pos - f.start) for pos in where) for f in figures}
+    least = min(gap.values())
+    return [f for f in figures if gap[id(f)] == least]
+
+
 def _counts_other(text: str, q: Quantity, context: dict[str, float]) -> bool:
     """The figure is followed by words that name none of the claim's words around its figure:
     it counts something else ("At least 13 dead as fire engulfs ... tower blocks" gives no
@@ -759,6 +773,8 @@ class ClaimReader:
             need = FIGURE_CONTEXT_MIN * (MONEY_CONTEXT_FACTOR if q.kind == "money" else 1.0)
             related = [f for share, f in shares if share >= need and share == top]
             best = max(best, top if related else 0.0)
+            if len(related) > 1 and any(f.vague for f in related):
+                related = _nearest(unit, related, context)
             if related and all(f.vague for f in related):
                 related = []  # "hundreds missing": no value to compare
             related = [f for f in related if not f.vague]
