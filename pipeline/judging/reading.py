@@ -791,9 +791,14 @@ class ClaimReader:
                 states.append("absent")
             else:
                 states.append("other")
+        # The whole restated ("made up of eight tower blocks") says nothing of the part
+        # ("Seven of the estate's eight blocks were affected").
+        wholes = {w.start for q in claim.figures
+                  if (w := _whole(claim.text, q, claim.figures)) is not None}
         if "other" in states:
             stance, reason = "contradicts", "figure"
-        elif "same" in states:
+        elif any(state == "same" and q.start not in wholes
+                 for state, q in zip(states, claim.figures, strict=True)):
             # Every figure it gives agrees ("the seven affected blocks" for "seven of the
             # estate's eight blocks").
             stance, reason = "confirms", "figure"
