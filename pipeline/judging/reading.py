@@ -138,7 +138,7 @@ _PARAPHRASES: dict[str, tuple[str, ...]] = {
     "missing": ("unaccounted", "unaccounted-for", "unreachable"),
     "acquir": ("acquire", "acquisition", "buy", "purchase", "takeover"),
     "customer": ("user", "client", "account", "subscriber", "consumer"),
-    "affect": ("impact", "expose", "compromise"),
+    "affect": ("impact", "expose", "compromise", "engulf"),
     "breach": ("hack", "cyberattack", "intrusion", "leak"),
     "arrest": ("detain", "detention", "custody"),
     "charge": ("indict", "indictment", "accuse"),
@@ -233,6 +233,11 @@ _HEDGE = re.compile(r"\b(?:may|might|could|if|possibly|potentially|reportedly co
                     r"seek(?:s|ing)?|pursu(?:e|es|ing)|plan(?:s|ned|ning)? to|aim(?:s|ing)? to|"
                     r"close to|getting .{0,30} ready|expected to|would gain|would get)\b",
                     re.IGNORECASE)
+
+# Pressing someone to do something, however far the "to" ("pushing top AI companies,
+# including A and B, to make ..."): an effort, not the state it seeks.
+_PUSHING = re.compile(r"\b(?:push|press|urg)(?:es|ed|ing|e)?\b[^.;:]{0,80}?\bto\b",
+                      re.IGNORECASE)
 
 # Attribution: who the sentence says it is from.
 _ACCORDING = re.compile(
@@ -349,7 +354,13 @@ def _near(text: str, q: Quantity) -> set[str]:
     # saying what it counts: they do not use up the window.
     # Only within the figure's clause: "150 were rescued, but many are unaccounted for".
     lo = max((m.end() for m in _CLAUSE.finditer(text, 0, q.start)), default=0)
-    hi = next((m.start() for m in _CLAUSE.finditer(text, q.end)), len(text))
+    listed = _MODIFIER_COMMA.match(text, q.end)
+    hi = next((m.start() for m in _CLAUSE.finditer(text, listed.end() if listed else q.end)),
+              len(text))
+    if lo and not text[lo:q.start].strip() and not text[q.end:hi].strip():
+        # A figure set off alone ("raised to the highest level, five, at 18:22") gives the
+        # value of the words just before it.
+        lo = max((m.end() for m in _CLAUSE.finditer(text, 0, lo - 1)), default=0)
     spans = [(tok, pos) for tok, pos in token_spans(text)
              if lo <= pos < hi and tok not in _STOP and not q.start <= pos < q.end
              and not tok[:1].isdigit() and not text[pos].isupper()]
@@ -370,6 +381,10 @@ _ANY_FIGURE = re.compile(r"\d|\b(?:" + "|".join(WORD_NUMBERS) + r")\b", re.IGNOR
 
 
 _NEXT_WORD = re.compile(r"\s+([a-z][\w'’-]*)")
+# "the eight, 31-storey towers": a comma before another figure of the same noun (hyphenated
+# to what it measures) lists modifiers; it does not end the figure's clause.
+_MODIFIER_COMMA = re.compile(r"\s*,(?=\s*" + _FIGURE_WORD + r"-[a-z]+\b)", re.IGNORECASE)
+_PHRASE_WORDS = re.compile(r"(?:\s+[\w'’-]+){1,4}")
 
 
 def _counted(text: str, q: Quantity) -> str:
@@ -386,6 +401,75 @@ def _counted(text: str, q: Quantity) -> str:
     return _canonical(tokens[0])
 
 
+def _counted_phrase(text: str, q: Quantity) -> set[str]:
+    """The content words right after a figure, up to a stop word or a mark, as canonical
+    terms: what it counts with what describes it ("eight residential towers", "seven high-rise
+    blocks", "the eight, 31-storey towers"). Without a tagger the counted noun is not told
+    from its adjectives: the claim's counted word may be any of them."""
+    listed = _MODIFIER_COMMA.match(text, q.end)
+    m = _PHRASE_WORDS.match(text, listed.end() if listed else q.end)
+    if m is None:
+        return set()
+    out: set[str] = set()
+    for word in m.group(0).split():
+        tokens = [t for t in tokenize(word) if t not in _STOP and not t[:1].isdigit()]
+        if not tokens and "-" not in word:
+            break  # "in", "of", "were": the phrase has ended
+        out.update(_canonical(t) for t in tokens)  # "off-duty", "high-rise"
+    return out
+
+
+def _counted_nouns(claim: str, figures: Sequence[Quantity],
+                   contexts: Sequence[dict[str, float]]) -> tuple[str, ...]:
+    """Per figure of the claim, the word it counts when that word tells one fact from another
+    ("31 storeys"; not "36 people", too common). A part and its whole ("Seven of the estate's
+    eight blocks") count the same noun."""
+    raw = {q.start: _counted(claim, q) for q in figures}
+    wholes = [(q, w) for q in figures if (w := _whole(claim, q, figures)) is not None]
+    for part, whole in wholes:
+        raw[part.start] = raw[part.start] or raw[whole.start]
+    out: dict[int, str] = {}
+    for q, context in zip(figures, contexts, strict=True):
+        counted = raw[q.start]
+        if context.get(counted, 0.0) < COUNTED_SHARE * sum(context.values()):
+            counted = ""  # "36 people": too common a word to tell one fact from another
+        out[q.start] = counted
+    for part, whole in wholes:
+        out[part.start] = out[whole.start] = out[part.start] or out[whole.start]
+    return tuple(out[q.start] for q in figures)
+
+
+def _whole(claim: str, q: Quantity, figures: Sequence[Quantity]) -> Quantity | None:
+    """The whole ``q`` is a part of ("Seven of the estate's eight blocks"), or None."""
+    after = [f for f in figures if f.start >= q.end]
+    if not after:
+        return None
+    whole = min(after, key=lambda f: f.start)
+    return whole if _PARTITIVE.fullmatch(claim, q.end, whole.start) else None
+
+
+def _nearest(text: str, figures: list[Quantity], context: dict[str, float]) -> list[Quantity]:
+    """Of figures standing equally among the claim's words, those nearest its weightiest word
+    in the text: "76 in hospital and hundreds missing" gives the missing as hundreds."""
+    spans = [(pos, context[c]) for tok, pos in token_spans(text)
+             if (c := _canonical(tok)) in context]
+    if not spans:
+        return figures
+    heaviest = max(w for _, w in spans)
+    where = [pos for pos, w in spans if w == heaviest]
+    gap = {id(f): min(abs(pos - f.start) for pos in where) for f in figures}
+    least = min(gap.values())
+    return [f for f in figures if gap[id(f)] == least]
+
+
+def _counts_other(text: str, q: Quantity, context: dict[str, float]) -> bool:
+    """The figure is followed by words that name none of the claim's words around its figure:
+    it counts something else ("At least 13 dead as fire engulfs ... tower blocks" gives no
+    number of blocks)."""
+    phrase = _counted_phrase(text, q)
+    return bool(phrase) and not phrase & context.keys()
+
+
 _PARTITIVE = re.compile(r"\s+of\s+(?:the\s+|its\s+|their\s+)?(?:[\w'’-]+\s+){0,2}$")
 
 
@@ -393,11 +477,8 @@ def _part_of_whole(claim: str, q: Quantity, figures: Sequence[Quantity]) -> str:
     """The claim as read around ``q``: when ``q`` counts part of a whole ("Seven of the
     estate's eight blocks"), the words naming the whole ("the estate's") belong to the whole's
     figure, and a report of the part ("the seven affected blocks") need not repeat them."""
-    after = [f for f in figures if f.start >= q.end]
-    if not after:
-        return claim
-    whole = min(after, key=lambda f: f.start)
-    if not _PARTITIVE.fullmatch(claim, q.end, whole.start):
+    whole = _whole(claim, q, figures)
+    if whole is None:
         return claim
     return claim[:q.end] + " " * (whole.start - q.end) + claim[whole.start:]
 
@@ -592,7 +673,8 @@ class ClaimReader:
         return _PreparedClaim(claim, terms, weights, sum(weights.values()) or 1.0,
                               figures, opposites, frozenset(names), content,
                               groups, _subject(claim, names - keyword_stems, groups),
-                              _modifier_pairs(claim, weights, names), contexts)
+                              _modifier_pairs(claim, weights, names), contexts,
+                              _counted_nouns(claim, figures, contexts))
 
     def read(self, title: str, sentences: Sequence[str]) -> list[ClaimReading]:
         """One reading per claim, in the claims' order."""
@@ -673,18 +755,17 @@ class ClaimReader:
                 return None  # it counts something else ("83 people died" / "7 critical")
         states: list[str] = []
         best = 0.0
-        for q, context in zip(claim.figures, claim.figure_contexts, strict=True):
+        for q, context, counted in zip(claim.figures, claim.figure_contexts,
+                                       claim.figure_counts, strict=True):
             total = sum(context.values())
             if not total:
                 states.append("absent")
                 continue
-            counted = _counted(claim.text, q)
-            if context.get(counted, 0.0) < COUNTED_SHARE * total:
-                counted = ""  # "36 people": too common a word to tell one fact from another
             shares = [(sum(w for t, w in context.items()
-                           if t in (present if counted and _counted(unit, f) == counted
+                           if t in (present if counted and counted in _counted_phrase(unit, f)
                                     else _near(unit, f))) / total, f)
-                      for f in stated if f.kind == q.kind and _same_measure(q, context, unit, f)]
+                      for f in stated if f.kind == q.kind and _same_measure(q, context, unit, f)
+                      and not (counted and _counts_other(unit, f, context))]
             top = max((share for share, _ in shares), default=0.0)
             # Of several figures, those standing among the claim's words count.
             # A sum of money is specific enough to need fewer of the claim's words around it
@@ -692,6 +773,8 @@ class ClaimReader:
             need = FIGURE_CONTEXT_MIN * (MONEY_CONTEXT_FACTOR if q.kind == "money" else 1.0)
             related = [f for share, f in shares if share >= need and share == top]
             best = max(best, top if related else 0.0)
+            if len(related) > 1 and any(f.vague for f in related):
+                related = _nearest(unit, related, context)
             if related and all(f.vague for f in related):
                 related = []  # "hundreds missing": no value to compare
             related = [f for f in related if not f.vague]
@@ -708,9 +791,14 @@ class ClaimReader:
                 states.append("absent")
             else:
                 states.append("other")
+        # The whole restated ("made up of eight tower blocks") says nothing of the part
+        # ("Seven of the estate's eight blocks were affected").
+        wholes = {w.start for q in claim.figures
+                  if (w := _whole(claim.text, q, claim.figures)) is not None}
         if "other" in states:
             stance, reason = "contradicts", "figure"
-        elif "same" in states:
+        elif any(state == "same" and q.start not in wholes
+                 for state, q in zip(states, claim.figures, strict=True)):
             # Every figure it gives agrees ("the seven affected blocks" for "seven of the
             # estate's eight blocks").
             stance, reason = "confirms", "figure"
@@ -765,8 +853,13 @@ class ClaimReader:
         # strike on its own, ..." does not hedge the refusal.
         hedged = bool(_HEDGE.search(unit[:last])) and bool(
             _HEDGE.search(_bearing(unit[:last], set(matched)))) and not _HEDGE.search(claim.text)
-        if opposite and cover_opp >= FLAG_COVER and not (terms.has_negation
-                                                          or terms.has_refusal):
+        # "not classified" is no opposite; a refusal in another clause ("... on its classified
+        # networks, while embedding safeguards that bar ...") leaves it one.
+        # Nor is a state someone is pushing others towards ("pushing AI companies, including
+        # ..., to make their tools available on classified networks").
+        reached = terms.negated | terms.refused
+        if opposite and cover_opp >= FLAG_COVER and not any(
+                claim.opposites[t] in reached for t in opposite) and not _PUSHING.search(unit):
             # A changed state is asserted only by a plain statement of it: an effort, a plan
             # or a condition anywhere in the sentence leaves it to a person.
             unsure = bool(_HEDGE.search(unit) or _NON_ASSERTIVE.search(unit))
@@ -797,6 +890,10 @@ class ClaimReader:
             # The claim says something is not so; a sentence that never says "not" does not
             # assert it.
             return ClaimReading("discusses", _score(cover), "none", unit, source, "polarity")
+        if _deed_for_intention(claim, matched, unit):
+            # The claim reports a threat or a plan; a sentence that reports the deed done
+            # ("severed its relationship" for "threatened to cut ties") does not assert it.
+            return ClaimReading("discusses", _score(cover), "none", unit, source, "deed")
         return ClaimReading("confirms", _score(cover),
                             "review" if hedged and cover >= REVIEW_COVER else _band(cover),
                             unit, source, "aligned")
@@ -819,6 +916,8 @@ class _PreparedClaim:
     modified: tuple[tuple[str, str], ...] = ()  # (modifier, head) pairs: "mass surveillance"
     # Per figure of the claim, the weighted words around it: what it counts ("people killed").
     figure_contexts: tuple[dict[str, float], ...] = ()
+    # Per figure of the claim, the noun it counts, when telling ("blocks"; not "people").
+    figure_counts: tuple[str, ...] = ()
 
 
 def _score(cover: float) -> float:
@@ -838,6 +937,29 @@ _BAND_RANK = {"flag": 2, "review": 1, "none": 0}
 _DECISIVE = {"figure", "denial"}
 # What a claim asserts by one word: a sentence without it does not state the claim.
 _SCOPE_WORDS = frozenset({"first", "last"})
+# What a claim says is intended, not done: "threatened to cut ties", "plans to sue".
+_INTENTIONS = frozenset(_canonical(t) for w in ("threaten", "plan", "propose", "vow", "promise")
+                        for t in tokenize(w))
+_CONTEMPLATES = re.compile(r"\bcontemplat\w*", re.IGNORECASE)
+_WORD = re.compile(r"[A-Za-z][\w'’-]*")
+
+
+def _deed_for_intention(claim: _PreparedClaim, matched: list[str], unit: str) -> bool:
+    """The claim says someone intends a deed ("has threatened to cut ties"); the sentence
+    states the deed itself as done ("formally severed its relationship"): no intention word,
+    no possibility ("could cut ties", "contemplates severing ties")."""
+    stems = claim.terms.stems
+    intended = [i for i, t in enumerate(stems) if t in _INTENTIONS]
+    if not intended or intended[0] + 1 >= len(stems) or stems[intended[0]] in matched:
+        return False
+    deed = stems[intended[0] + 1]
+    if deed not in matched or _HEDGE.search(unit) or _NON_ASSERTIVE.search(unit) or \
+            _CONTEMPLATES.search(unit):
+        return False
+    # "severed", "cut off": done; "close to cutting ties": still to come.
+    done = [w for w in _WORD.findall(unit)
+            if (t := tokenize(w)) and _canonical(t[0]) == deed and not w.lower().endswith("ing")]
+    return bool(done)
 _POLARITY_TERMS = frozenset(_canonical(t) for w in ("refuse", "allow", "ban")
                             for t in tokenize(w))
 # Capitalised words that name no actor: titles, months, days, sentence openers.
