@@ -42,6 +42,22 @@ def test_metadata_documents_every_table_and_has_the_canned_queries() -> None:
         assert db["tables"][table]["description"], table
 
 
+def test_every_table_of_the_store_is_described_or_hidden(tmp_path: Path) -> None:
+    """Someone exploring the store in Datasette meets no table nobody explained: each table
+    and view a migrated store holds is described in the metadata, or hidden as machinery."""
+    from pipeline.store import Store
+
+    meta = yaml.safe_load((REPO / "config" / "datasette.yml").read_text())
+    tables = meta["databases"]["claimwatch"]["tables"]
+    with Store.open(tmp_path / "s.db") as store:
+        names = [row["name"] for row in store.query(
+            "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') "
+            "AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'articles_fts%'")]
+    unexplained = [n for n in names
+                   if not (tables.get(n, {}).get("hidden") or tables.get(n, {}).get("description"))]
+    assert unexplained == []
+
+
 @pytest.mark.timeout(90)
 def test_serve_answers_canned_queries(tmp_path: Path, claimwatch_process) -> None:
     cfg = config(tmp_path)
