@@ -1363,3 +1363,15 @@ def test_hosts_are_spread_over_pools_and_each_host_keeps_its_own(local_server):
             result = f.fetch(f"http://{host}:{local_server.port}/a", kind="page")
             assert result.body == b"<html>a</html>"
     assert len(local_server.requests) == 2
+
+
+def test_idle_connections_kept_by_all_pools_are_capped() -> None:
+    """Each pool keeps its share of idle connections: a large max_in_flight must not keep more
+    idle sockets than a process may usually open (1,024)."""
+    from pipeline.fetching.fetcher import MAX_IDLE_CONNECTIONS
+
+    for in_flight in (1, 32, 512):
+        transport = GuardedTransport(GuardedBackend(guard=False), max_connections=in_flight + 8)
+        kept = sum(pool._max_keepalive_connections for pool in transport._pools)
+        assert kept <= max(MAX_IDLE_CONNECTIONS, 2 * len(transport._pools))
+        transport.close()

@@ -205,3 +205,15 @@ def test_a_stance_needs_evidence_that_speaks_of_the_claim() -> None:
     assert stance("The Pentagon refuses to negotiate exceptions with Anthropic case by "
                   "case.") == "confirms"
     assert stance("The Pentagon said talks with Anthropic continue.") == "discusses"
+
+
+@pytest.mark.timeout(10)
+def test_a_long_run_of_digits_is_read_in_linear_time() -> None:
+    """A hostile page's 20,000-digit run: the money and percent patterns retried from every
+    digit and backtracked over the rest (10 s for 10,000 digits; judging runs in the writer
+    thread, so the whole daemon waited)."""
+    for text in ("worth " + "9" * 20000 + " million dollars", "$" + "9" * 20000 + " million",
+                 "9" * 20000 + " per cent"):
+        found = quantities(text)
+        assert len(found) == 1, text[:20]
+    assert [q.value for q in quantities("$1,234 and 12.5% and 40 per cent")] == [1234, 12.5, 40]

@@ -49,3 +49,23 @@ def test_a_worker_does_not_inherit_the_held_signals() -> None:
         assert _blocked_signals(os.getpid()) & sigterm_bit == 0  # the parent's mask restored
     finally:
         worker.close()
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("delay", [0.0, 0.02, 0.1])
+def test_a_ctrl_c_while_a_worker_boots_neither_kills_it_nor_prints(delay: float,
+                                                                  capfd: pytest.CaptureFixture[str]
+                                                                  ) -> None:
+    """Ctrl-C reaches the whole process group; a child still booting with the held mask must
+    ignore it, not raise KeyboardInterrupt where it unblocks."""
+    import time
+
+    worker = workers.Worker()
+    try:
+        worker._start()
+        time.sleep(delay)
+        os.kill(worker._proc.pid, signal.SIGINT)
+        assert worker.call(os.getpid, timeout=30) == worker._proc.pid
+    finally:
+        worker.close()
+    assert "Traceback" not in capfd.readouterr().err

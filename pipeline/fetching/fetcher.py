@@ -392,6 +392,8 @@ _DEADLINE_EXTENSION = "claimwatch.deadline"
 # How long an idle connection is kept for the host's next request (politeness spaces a host's
 # requests by ``min_host_interval``, 1 s by default).
 KEEPALIVE_SECONDS = 5.0
+# Idle connections kept by all pools together (each pool keeps an equal share).
+MAX_IDLE_CONNECTIONS = 256
 
 
 class GuardedTransport(httpx.BaseTransport):
@@ -410,16 +412,18 @@ class GuardedTransport(httpx.BaseTransport):
 
     Idle connections are kept for ``KEEPALIVE_SECONDS``, long enough to serve a host's next
     request after the politeness interval, and each pool keeps up to half of
-    ``max_connections`` of them: a poll cycle touches many hosts in turn, and with fewer kept
-    most requests opened a new connection (a TLS handshake on a real site; on the loopback
-    benchmark, twice the benchmark server's CPU per page).
+    ``max_connections`` of them, all pools together at most ``MAX_IDLE_CONNECTIONS``: a poll
+    cycle touches many hosts in turn, and with fewer kept most requests opened a new
+    connection (a TLS handshake on a real site; on the loopback benchmark, twice the benchmark
+    server's CPU per page), while with no overall cap a large ``max_in_flight`` could keep
+    more idle sockets than the usual limit of 1,024 open files.
     """
 
     def __init__(self, backend: GuardedBackend, *, ssl_context: ssl.SSLContext | None = None,
                  max_connections: int = 20, shards: int = 16):
         self.backend = backend
         context = ssl_context or httpx.create_ssl_context(trust_env=False)
-        keepalive = max(4, max_connections // 2)
+        keepalive = max(2, min(max_connections // 2, MAX_IDLE_CONNECTIONS // max(1, shards)))
         self._pools = [
             httpcore.ConnectionPool(
                 ssl_context=context,

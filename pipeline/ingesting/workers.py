@@ -62,10 +62,11 @@ def _signals_held() -> Iterator[None]:
 
 
 def _child_main(conn: Connection, memory_limit: int | None) -> None:
-    # The mask is inherited from a parent that started us inside _signals_held().
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
     # Ctrl-C reaches the whole process group: the parent decides what stops, and kills us.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # The mask is inherited from a parent that started us inside _signals_held(); unblocked
+    # only now, so a Ctrl-C that arrived while we booted is ignored, not raised here.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
     try:
         _serve(conn, memory_limit)
     except (BrokenPipeError, EOFError, OSError, KeyboardInterrupt):
