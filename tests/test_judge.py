@@ -217,3 +217,20 @@ def test_a_long_run_of_digits_is_read_in_linear_time() -> None:
         found = quantities(text)
         assert len(found) == 1, text[:20]
     assert [q.value for q in quantities("$1,234 and 12.5% and 40 per cent")] == [1234, 12.5, 40]
+
+
+@pytest.mark.timeout(20)
+def test_a_sentence_listing_a_thousand_figures_is_read_in_bounded_time(model) -> None:
+    """Each figure was read against the whole sentence (its clause, its neighbours): a hostile
+    page's 50 kB sentence of figures took 16 s of the writer thread."""
+    from pipeline.judging import judge
+    from pipeline.records import Claim, Story
+
+    story = Story(slug="s", title="Acme deal", published=None, keywords=("Acme",),
+                  seed_text="Acme agreed a deal worth $200 million with Beta Corp.",
+                  claims=(Claim("value", "The deal is worth $200 million."),))
+    text = "Acme deal. " + "Acme deal worth $200 million, half of ten people, " * 2000 + "end."
+    article = Article(url="http://x.example/a", title="Acme deal", text=text,
+                      site="x.example", author=None, published_at=None)
+    judgment = judge(article, story, model=model)
+    assert judgment.relevance > 0  # judged, not skipped as off-story

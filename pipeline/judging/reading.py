@@ -33,6 +33,7 @@ No model file and no download: a few hundred microseconds per claim.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -40,9 +41,24 @@ from dataclasses import dataclass, replace
 
 from .features import STOP_STEMS, TextStats
 from .numbers import CORRECTION, WORD_NUMBERS, Quantity, quantities, same_value
-from .text import token_spans, tokenize
+from .text import token_spans as _token_spans
+from .text import tokenize
 
 __all__ = ["ClaimReading", "ClaimReader", "attributed_source"]
+
+
+@functools.lru_cache(maxsize=64)
+def token_spans(text: str) -> tuple[tuple[str, int], ...]:
+    """The tokens of a sentence with their offsets, kept for the sentences read last: every
+    figure of a sentence reads its neighbours from them, and a sentence listing hundreds of
+    figures tokenised itself once per figure (16 s for a 50 kB one, in the writer thread)."""
+    return tuple(_token_spans(text))
+
+
+# A sentence's figures read past this many are ignored: prose states a few, and each is read
+# against the whole sentence, so a hostile page's sentence of a thousand figures took seconds
+# of the writer thread.
+MAX_FIGURES_PER_SENTENCE = 40
 
 # Informative-term weights: inverse document frequency over news bodies, with the story's
 # keywords (present in every relevant article) scaled down.
@@ -681,7 +697,7 @@ class ClaimReader:
         original = ([title] if title else []) + list(sentences)
         units = [_as_read(u) for u in original]
         analysed = [_analyse(u) for u in units]
-        figures = [quantities(u) for u in units]
+        figures = [quantities(u)[:MAX_FIGURES_PER_SENTENCE] for u in units]
         readings = [self._read_claim(c, units, analysed, figures, bool(title))
                     for c in self._claims]
         # The evidence is quoted as the article wrote it.
