@@ -90,21 +90,17 @@ def fetch_and_extract(
     fetcher: Fetcher,
     pool: WorkerPool,
     extract_timeout: float,
-) -> ExtractedPage:
-    """Fetch a page through the guarded fetcher and extract it in a worker. Raises FetchError or
-    ExtractError (with a ``kind``), never returns a half result."""
+) -> tuple[ExtractedPage, TextKeys]:
+    """Fetch a page through the guarded fetcher and extract it in a worker, with its text's
+    keys. Raises FetchError or ExtractError (with a ``kind``), never returns a half result."""
     result = fetcher.fetch(url, kind="page")
     return extract_fetched(url, result, pool=pool, extract_timeout=extract_timeout)
 
 
 def extract_fetched(url: str, result: FetchResult, *, pool: WorkerPool,
-                    extract_timeout: float) -> ExtractedPage:
-    """Extract a fetched page in a worker process. Raises ExtractError (with a ``kind``)."""
-    return _extract_keyed(url, result, pool=pool, extract_timeout=extract_timeout)[0]
-
-
-def _extract_keyed(url: str, result: FetchResult, *, pool: WorkerPool,
-                   extract_timeout: float) -> tuple[ExtractedPage, TextKeys]:
+                    extract_timeout: float) -> tuple[ExtractedPage, TextKeys]:
+    """Extract a fetched page in a worker process, with the keys of its text (computed there,
+    beside it). Raises ExtractError (with a ``kind``)."""
     if result.content_type not in _HTML_TYPES:
         raise ExtractError(f"not an HTML page ({result.content_type})", url=url,
                            kind="not_html")
@@ -165,8 +161,8 @@ def prepare_fetched(
     try:
         if isinstance(fetched, BaseException):
             raise fetched
-        page, keys = _extract_keyed(entry.url, fetched, pool=pool,
-                                    extract_timeout=extract_timeout)
+        page, keys = extract_fetched(entry.url, fetched, pool=pool,
+                                     extract_timeout=extract_timeout)
     except BlockedURLError as e:
         return Prepared(entry_url=entry.url, article=None, text_source="none",
                         fetch_error=f"{e.kind}: {e}"[:500], refused=True)

@@ -123,15 +123,17 @@ class App:
         """Judge one article given as a URL or a local .html/.htm/.txt file."""
         if is_http_url(target):
             try:
-                page = fetch_and_extract(target, fetcher=self.fetcher, pool=self.pool,
-                                         extract_timeout=self.config.network.extract_timeout)
+                page, keys = fetch_and_extract(
+                    target, fetcher=self.fetcher, pool=self.pool,
+                    extract_timeout=self.config.network.extract_timeout)
             except (FetchError, ExtractError) as e:
                 raise InputError(f"cannot ingest {target}: {e}") from e
             url = page.canonical_url or canonicalize(target)
             article = Article(url=url, title=page.title or url, text=page.text,
                               site=site_of(url), author=page.author,
                               published_at=page.published_at)
-            prepared = Prepared(entry_url=target, article=article, text_source="page")
+            prepared = Prepared(entry_url=target, article=article, text_source="page",
+                                keys=keys)
         else:
             prepared = self._prepare_file(Path(target))
         report = self.ingestor.store_prepared(prepared, feed_id=None, entry=None)
