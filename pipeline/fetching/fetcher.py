@@ -423,7 +423,8 @@ class GuardedTransport(httpx.BaseTransport):
                  max_connections: int = 20, shards: int = 16):
         self.backend = backend
         context = ssl_context or httpx.create_ssl_context(trust_env=False)
-        keepalive = max(2, min(max_connections // 2, MAX_IDLE_CONNECTIONS // max(1, shards)))
+        shards = max(1, shards)
+        keepalive = max(2, min(max_connections // 2, MAX_IDLE_CONNECTIONS // shards))
         self._pools = [
             httpcore.ConnectionPool(
                 ssl_context=context,
@@ -435,7 +436,7 @@ class GuardedTransport(httpx.BaseTransport):
                 retries=0,
                 network_backend=backend,
             )
-            for _ in range(max(1, shards))
+            for _ in range(shards)
         ]
 
     def _pool_for(self, host: bytes) -> httpcore.ConnectionPool:
