@@ -41,18 +41,17 @@ from dataclasses import dataclass, replace
 
 from .features import STOP_STEMS, TextStats
 from .numbers import CORRECTION, WORD_NUMBERS, Quantity, quantities, same_value
-from .text import token_spans as _token_spans
-from .text import tokenize
+from .text import token_spans, tokenize
 
 __all__ = ["ClaimReading", "ClaimReader", "attributed_source"]
 
 
 @functools.lru_cache(maxsize=64)
-def token_spans(text: str) -> tuple[tuple[str, int], ...]:
+def _spans(text: str) -> tuple[tuple[str, int], ...]:
     """The tokens of a sentence with their offsets, kept for the sentences read last: every
     figure of a sentence reads its neighbours from them, and a sentence listing hundreds of
     figures tokenised itself once per figure (16 s for a 50 kB one, in the writer thread)."""
-    return tuple(_token_spans(text))
+    return tuple(token_spans(text))
 
 
 # A sentence's figures read past this many are ignored: prose states a few, and each is read
@@ -377,7 +376,7 @@ def _near(text: str, q: Quantity) -> set[str]:
         # A figure set off alone ("raised to the highest level, five, at 18:22") gives the
         # value of the words just before it.
         lo = max((m.end() for m in _CLAUSE.finditer(text, 0, lo - 1)), default=0)
-    spans = [(tok, pos) for tok, pos in token_spans(text)
+    spans = [(tok, pos) for tok, pos in _spans(text)
              if lo <= pos < hi and tok not in _STOP and not q.start <= pos < q.end
              and not tok[:1].isdigit() and not text[pos].isupper()]
     cut = sum(1 for _, pos in spans if pos < q.start)
@@ -467,7 +466,7 @@ def _whole(claim: str, q: Quantity, figures: Sequence[Quantity]) -> Quantity | N
 def _nearest(text: str, figures: list[Quantity], context: dict[str, float]) -> list[Quantity]:
     """Of figures standing equally among the claim's words, those nearest its weightiest word
     in the text: "76 in hospital and hundreds missing" gives the missing as hundreds."""
-    spans = [(pos, context[c]) for tok, pos in token_spans(text)
+    spans = [(pos, context[c]) for tok, pos in _spans(text)
              if (c := _canonical(tok)) in context]
     if not spans:
         return figures
@@ -863,7 +862,7 @@ class ClaimReader:
                                     "denied in part")
         # A hedge counts where it bears on the claim: before or among the claim's words, not
         # in a trailing clause ("... after talks over how the military may use ...").
-        last = max((pos for tok, pos in token_spans(unit) if _canonical(tok) in matched),
+        last = max((pos for tok, pos in _spans(unit) if _canonical(tok) in matched),
                    default=len(unit))
         # Only in the clauses that hold them: "... refused, the kind of system that could
         # strike on its own, ..." does not hedge the refusal.
