@@ -14,8 +14,10 @@ A story folder holds:
   ``config/stories/pentagon-anthropic.toml``.
 
 Articles are split once, by a hash of their URL (a syndicated copy goes with its original),
-into ``dev`` (about 60 %, for tuning) and ``test`` (about 40 %, held back). Each split is
-ingested on its own, in date order, so development clustering sees only that split.
+into ``dev`` (about 60 %, for tuning) and ``test`` (about 40 %, held back). A labels file may
+instead name its split for all its articles (``"split": "holdout"``): a batch collected later
+and kept apart from every change, scored only to report. Each split is ingested on its own, in
+date order, so development clustering sees only that split.
 
 Scores: confirmation and contradiction precision / recall / F1 over (article, claim) pairs,
 counting what a reader sees as a flag (band ``flag``); flags on off-story articles (any
@@ -51,6 +53,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 TEST_SHARE = 4  # of 10 hash buckets
+SPLITS = ("dev", "test", "holdout")
 
 
 @dataclass
@@ -87,8 +90,12 @@ def load_labels(folder: Path) -> list[Labelled]:
     if not files:
         raise SystemExit(f"no labels*.json in {folder}")
     out: dict[str, Labelled] = {}
+    named: dict[str, str] = {}
     for f in files:
         data = json.loads(f.read_text(encoding="utf-8"))
+        file_split = data.get("split")
+        if file_split is not None and file_split not in SPLITS:
+            raise SystemExit(f"{f}: split {file_split!r} is not one of {', '.join(SPLITS)}")
         for a in data["articles"]:
             item = Labelled(
                 id=a["id"], url=a["url"], date=a["date"], site=a.get("site", ""),
@@ -98,6 +105,8 @@ def load_labels(folder: Path) -> list[Labelled]:
             if item.id in out:
                 raise SystemExit(f"{f}: article id {item.id} labelled twice")
             out[item.id] = item
+            if file_split:
+                named[item.id] = file_split
     by_id = out
     for item in by_id.values():
         root = item
@@ -106,7 +115,7 @@ def load_labels(folder: Path) -> list[Labelled]:
             seen.add(root.id)
             root = by_id[root.syndicated_of]
         bucket = int(hashlib.sha1(root.url.encode()).hexdigest()[:8], 16) % 10
-        item.split = "test" if bucket < TEST_SHARE else "dev"
+        item.split = named.get(root.id) or ("test" if bucket < TEST_SHARE else "dev")
         item.path = folder / "pages" / f"{item.id}.txt"
     return sorted(by_id.values(), key=lambda a: (a.date, a.id))
 
@@ -328,7 +337,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=doc[0], epilog="\n\n".join(doc[-2:]),
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("folder", type=Path, help="a story folder under benchmarks/coverage/")
-    parser.add_argument("--split", choices=("dev", "test", "all"), default="dev")
+    parser.add_argument("--split", choices=(*SPLITS, "all"), default="dev")
     parser.add_argument("--errors", action="store_true", help="list every miss and false flag")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON here")
     args = parser.parse_args(argv)

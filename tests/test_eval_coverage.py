@@ -105,3 +105,29 @@ def test_each_article_alone(scorer: ModuleType) -> None:
 def test_nothing_labelled_nothing_predicted(scorer: ModuleType) -> None:
     events = scorer.event_scores({"a": set()}, {"a": set()})
     assert (events.precision, events.recall, events.f1) == (0.0, 0.0, 0.0)
+
+
+def test_a_labels_file_can_keep_its_articles_apart_as_a_holdout(
+        scorer: ModuleType, tmp_path: Path) -> None:
+    import json
+
+    def article(id_: str, url: str, **extra: object) -> dict[str, object]:
+        return {"id": id_, "url": url, "date": "2026-03-01", "labels": {}, **extra}
+
+    first = [article(f"{n:03}", f"https://example.org/{n}") for n in range(20)]
+    (tmp_path / "labels.json").write_text(json.dumps({"articles": first}))
+    later = [article("h01", "https://example.net/a"),
+             article("h02", "https://example.net/b", syndicated_of="h01")]
+    (tmp_path / "labels-holdout.json").write_text(
+        json.dumps({"split": "holdout", "articles": later}))
+    splits = {a.id: a.split for a in scorer.load_labels(tmp_path)}
+    assert splits["h01"] == splits["h02"] == "holdout"
+    hashed = {splits[f"{n:03}"] for n in range(20)}
+    assert hashed == {"dev", "test"}
+
+
+def test_a_labels_file_naming_an_unknown_split_is_refused(
+        scorer: ModuleType, tmp_path: Path) -> None:
+    (tmp_path / "labels.json").write_text('{"split": "train", "articles": []}')
+    with pytest.raises(SystemExit, match="split 'train'"):
+        scorer.load_labels(tmp_path)
