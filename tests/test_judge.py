@@ -122,6 +122,31 @@ def test_revised_counts(sentence: str, verdict: str) -> None:
     assert _read(claim, [sentence])[0] == verdict
 
 
+@pytest.mark.parametrize(
+    ("sentence", "verdict"),
+    [
+        # A bound close below the claim's figure keeps it; a bound far from it does not.
+        ("The estate is home to over 4,000 residents.", "discusses"),
+        ("Some 4,000 residents live in the estate.", "contradicts"),
+        ("The estate is home to more than 5,000 residents.", "contradicts"),
+        ("The estate's 4,600 residents were told to leave.", "confirms"),
+    ],
+)
+def test_bounds_and_compound_words(sentence: str, verdict: str) -> None:
+    claim = "About 4,600 people live in the estate."
+    assert _read(claim, [sentence])[0] == verdict
+
+
+def test_a_bound_is_read_near_its_value() -> None:
+    from pipeline.judging.numbers import within_bound
+
+    over = quantities("over 4,000 people")[0]
+    assert over.bound == "above" and within_bound(over, 4600) and not within_bound(over, 5600)
+    under = quantities("fewer than 30 people")[0]
+    assert under.bound == "below" and within_bound(under, 25) and not within_bound(under, 31)
+    assert quantities("about 4,000 people")[0].bound == ""
+
+
 def test_relevance_needs_a_keyword_and_the_story_vocabulary() -> None:
     on = Article(url="u", title="Pentagon and Anthropic", text=STORY.seed_text)
     assert relevance(on, STORY) >= 0.5

@@ -48,6 +48,9 @@ class Quantity:
     # The word a number is hyphenated to ("31-storey", "48-page"): what it measures, which
     # is not the noun that follows ("31-storey towers" are not 31 towers).
     unit: str = field(default="", compare=False)
+    # "over 4,000", "more than 700": a lower bound ("above"); "up to 200", "fewer than 30": an
+    # upper bound ("below"); "" for a figure given as it is ("about 4,600", "36").
+    bound: str = field(default="", compare=False)
 
 
 def _number(text: str) -> float:
@@ -90,7 +93,8 @@ def quantities(text: str) -> list[Quantity]:
     taken: list[tuple[int, int]] = []
 
     def add(kind: str, value: float, m: re.Match[str]) -> None:
-        out.append(Quantity(kind, value, m.start(), m.end()))
+        bound = _bound(text, m.start()) if kind != "time" else ""
+        out.append(Quantity(kind, value, m.start(), m.end(), bound=bound))
         taken.append((m.start(), m.end()))
 
     for m in _MONEY.finditer(text):
@@ -137,14 +141,45 @@ def quantities(text: str) -> list[Quantity]:
                                 duration.end()))
         elif bound and bound.group(1).lower() not in _NOT_UNITS:
             out.append(Quantity("count", value, m.start(), m.end(),
-                                unit=bound.group(1).lower()))
+                                unit=bound.group(1).lower(), bound=_bound(text, m.start())))
         else:
-            out.append(Quantity("count", value, m.start(), m.end()))
+            out.append(Quantity("count", value, m.start(), m.end(),
+                                bound=_bound(text, m.start())))
     for m in _VAGUE.finditer(text):
         if not any(a <= m.start() < b for a, b in taken):
             out.append(Quantity("count", -1.0, m.start(), m.end(), vague=True))
     out.sort(key=lambda q: q.start)
     return out
+
+
+_ABOVE = re.compile(r"\b(?:more than|over|at least|upwards of|in excess of|above|exceeding|"
+                    r"greater than)\s+(?:\$|US\$)?$", re.IGNORECASE)
+_BELOW = re.compile(r"\b(?:less than|fewer than|under|below|up to|at most|no more than)\s+"
+                    r"(?:\$|US\$)?$", re.IGNORECASE)
+
+
+def _bound(text: str, start: int) -> str:
+    before = text[max(0, start - 24):start]
+    if _ABOVE.search(before):
+        return "above"
+    if _BELOW.search(before):
+        return "below"
+    return ""
+
+
+# A bound is read as news uses it, close to its value: "more than 30 missing" says about 30
+# and gainsays 279, "over 4,000 residents" does not gainsay 4,600.
+BOUND_REACH = 1.3
+
+
+def within_bound(stated: Quantity, value: float) -> bool:
+    """A stated bound that ``value`` keeps, near it: "over 4,000 residents" does not gainsay
+    "about 4,600"; "over 5,000" and "more than 30" (for 279) do."""
+    if stated.bound == "above":
+        return stated.value <= value <= stated.value * BOUND_REACH
+    if stated.bound == "below":
+        return stated.value / BOUND_REACH <= value <= stated.value
+    return False
 
 
 def same_value(a: float, b: float, kind: str = "money") -> bool:

@@ -40,7 +40,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from .features import STOP_STEMS, TextStats
-from .numbers import CORRECTION, WORD_NUMBERS, Quantity, quantities, same_value
+from .numbers import CORRECTION, WORD_NUMBERS, Quantity, quantities, same_value, within_bound
 from .text import token_spans, tokenize
 
 __all__ = ["ClaimReading", "ClaimReader", "attributed_source"]
@@ -108,7 +108,8 @@ _STOP = (STOP_STEMS - _KEEP) | frozenset(
     tokenize("if would could may might should can will shall must also just")
 )
 # Scale words and bare numbers are compared as values by the numeric check, not as words.
-_SCALE_WORDS = frozenset(tokenize("thousand million billion trillion percent per cent")) | {
+_SCALE_WORDS = frozenset(tokenize("thousand million billion trillion percent per cent am pm gmt "
+                                   "utc")) | {
     t for word in WORD_NUMBERS for t in tokenize(word)}
 
 # Common news paraphrases mapped onto one term (after stemming). General language only: no
@@ -130,7 +131,8 @@ _PARAPHRASES: dict[str, tuple[str, ...]] = {
     "worth": ("valued", "value", "valuation"),
     "contract": ("deal", "agreement", "pact"),
     "frustrate": ("frustrat", "frustration", "fed", "angry", "anger", "furious", "exasperat",
-                  "irritat", "annoy", "upset", "impatient", "impatience", "fume"),
+                  "irritat", "annoy", "upset", "impatient", "impatience", "fume", "livid",
+                  "infuriat", "irate", "incensed", "enrage"),
     "negotiat": ("talk", "negotiation", "discussion", "negotiate"),
     "replace": ("replacement", "swap", "substitute", "switch", "supplant"),
     "difficult": ("hard", "tough", "challenging", "complicat", "difficulty"),
@@ -162,6 +164,20 @@ _PARAPHRASES: dict[str, tuple[str, ...]] = {
     "launch": ("unveil", "release", "introduce", "debut"),
     "say": ("state", "tell", "claim"),
     "first": ("sole", "earliest", "pioneer"),
+    "dispute": ("clash", "feud", "standoff", "spat", "showdown", "tussle",
+                "quarrel", "disagreement", "rift", "wrangle", "conflict"),
+    "building": ("tower", "block", "structure"),
+    "estate": ("complex", "compound"),
+    "start": ("begin", "began", "begun", "erupt", "ignite"),
+}
+# Words whose inflections would meet unrelated words ("broke"/"broker"): mapped as written.
+_PARAPHRASE_WORDS = {"broke": "start"}
+# A word that says two of a claim's terms at once: "hospitalised" is "treated in hospital",
+# "residents" are "people who live" somewhere.
+_COMPOUNDS: dict[str, tuple[str, ...]] = {
+    "hospitaliz": ("treat", "hospital"), "hospitalis": ("treat", "hospital"),
+    "hospitalization": ("treat", "hospital"), "hospitalisation": ("treat", "hospital"),
+    "resident": ("people", "live"), "inhabitant": ("people", "live"),
 }
 
 
@@ -181,6 +197,8 @@ for _canon, _variants in _PARAPHRASES.items():
     for _word in (_canon, *_variants):
         for _stem in _inflections(_word):
             _CANON.setdefault(_stem, _canon)
+for _word, _canon in _PARAPHRASE_WORDS.items():
+    _CANON[_word] = _canon
 
 
 _DOUBLED = re.compile(r"([bdgmnprt])\1$")
@@ -190,6 +208,12 @@ def strip_possessive(word: str) -> str:
     """Drop a possessive suffix: "pentagon's" and "pentagon’s" become "pentagon", any other word
     stays whole. A suffix, not a set of characters: ``rstrip("'s")`` made "business" "busine"."""
     return word[:-2] if word.endswith(("'s", "’s")) else word
+
+
+def _terms(token: str) -> tuple[str, ...]:
+    """The claim terms a token says: its canonical term, or two for a compound word."""
+    canon = _canonical(token)
+    return _COMPOUNDS.get(canon, (canon,))
 
 
 def _canonical(token: str) -> str:
@@ -331,7 +355,7 @@ def _bearing(unit: str, wanted: set[str]) -> str:
     bears on the claim. "The cause is unknown, but the flames spread through the scaffolding"
     does not hedge the spread."""
     clauses = [c for c in _CLAUSE.split(unit)
-               if any(_canonical(t) in wanted for t in tokenize(c))]
+               if any(term in wanted for t in tokenize(c) for term in _terms(t))]
     return " ".join(clauses) if clauses else unit
 
 
@@ -380,7 +404,8 @@ def _near(text: str, q: Quantity) -> set[str]:
              if lo <= pos < hi and tok not in _STOP and not q.start <= pos < q.end
              and not tok[:1].isdigit() and not text[pos].isupper()]
     cut = sum(1 for _, pos in spans if pos < q.start)
-    near = {_canonical(tok) for tok, _ in spans[max(0, cut - FIGURE_WINDOW):cut + FIGURE_WINDOW]}
+    near = {term for tok, _ in spans[max(0, cut - FIGURE_WINDOW):cut + FIGURE_WINDOW]
+            for term in _terms(tok)}
     # "The death toll from the apartment blaze has risen to 151": a tally names what the next
     # figure counts, however many words stand between them.
     tally = next(reversed(list(_TALLY.finditer(text, lo, q.start))), None)
@@ -430,15 +455,18 @@ def _counted_phrase(text: str, q: Quantity) -> set[str]:
         tokens = [t for t in tokenize(word) if t not in _STOP and not t[:1].isdigit()]
         if not tokens and "-" not in word:
             break  # "in", "of", "were": the phrase has ended
-        out.update(_canonical(t) for t in tokens)  # "off-duty", "high-rise"
+        out.update(term for t in tokens for term in _terms(t))  # "off-duty", "high-rise"
     return out
 
 
 def _counted_nouns(claim: str, figures: Sequence[Quantity],
-                   contexts: Sequence[dict[str, float]]) -> tuple[str, ...]:
+                   contexts: Sequence[dict[str, float]],
+                   idf: dict[str, float]) -> tuple[str, ...]:
     """Per figure of the claim, the word it counts when that word tells one fact from another
     ("31 storeys"; not "36 people", too common). A part and its whole ("Seven of the estate's
-    eight blocks") count the same noun."""
+    eight blocks") count the same noun. Told by the words' own informativeness (``idf``), not
+    by their weight in the claim: a word the story's claims share ("buildings" in a fire
+    story) weighs little there, yet still tells eight buildings from 13 dead."""
     raw = {q.start: _counted(claim, q) for q in figures}
     wholes = [(q, w) for q in figures if (w := _whole(claim, q, figures)) is not None]
     for part, whole in wholes:
@@ -446,12 +474,42 @@ def _counted_nouns(claim: str, figures: Sequence[Quantity],
     out: dict[int, str] = {}
     for q, context in zip(figures, contexts, strict=True):
         counted = raw[q.start]
-        if context.get(counted, 0.0) < COUNTED_SHARE * sum(context.values()):
+        if counted not in context or idf[counted] < COUNTED_SHARE * sum(
+                idf[t] for t in context):
             counted = ""  # "36 people": too common a word to tell one fact from another
         out[q.start] = counted
     for part, whole in wholes:
         out[part.start] = out[whole.start] = out[part.start] or out[whole.start]
     return tuple(out[q.start] for q in figures)
+
+
+def _figure_phrase(claim: str, q: Quantity, weights: dict[str, float]) -> frozenset[str]:
+    """The claim's terms right after its figure, when two or more words give them ("people
+    live", not "residents" alone: one common noun does not tell one count from another)."""
+    m = _PHRASE_WORDS.match(claim, q.end)
+    if m is None:
+        return frozenset()
+    words = 0
+    out: set[str] = set()
+    for word in m.group(0).split():
+        terms = {t for tok in tokenize(word) for t in _terms(tok) if t in weights}
+        if not terms:
+            break
+        words += 1
+        out |= terms
+    return frozenset(out) if words >= 2 else frozenset()
+
+
+def _counts_without(text: str, q: Quantity, counted: str) -> bool:
+    """The claim's figure counts a telling noun ("eight blocks") and the sentence's figure
+    has it neither right after it nor among its neighbours: "13 killed and 15 others injured
+    in a fire that engulfed buildings" gives no number of buildings."""
+    return counted not in _counted_phrase(text, q) and counted not in _near(text, q)
+
+
+# "the final two buildings", "another three blocks": a subset counted, not the whole.
+_SUBSET_BEFORE = re.compile(r"\b(?:final|last|remaining|other|another|additional|further|"
+                            r"extra|first)\s+$", re.IGNORECASE)
 
 
 def _whole(claim: str, q: Quantity, figures: Sequence[Quantity]) -> Quantity | None:
@@ -616,17 +674,17 @@ def _analyse(text: str) -> _Terms:
             refusal_reach = _REFUSAL_WINDOW
             if tok in _ABSENCE:
                 continue
-        canon = _canonical(tok)
         if tok in _STOP or tok.isdigit() or tok in _SCALE_WORDS or len(tok) < 2:
             reach = max(0, reach - 1)
             continue
-        stems.append(canon)
-        if reach:
-            negated.add(canon)
-            reach -= 1
-        if refusal_reach:
-            refused.add(canon)
-            refusal_reach -= 1
+        for term in _terms(tok):
+            stems.append(term)
+            if reach:
+                negated.add(term)
+            if refusal_reach:
+                refused.add(term)
+        reach = max(0, reach - 1)
+        refusal_reach = max(0, refusal_reach - 1)
     return _Terms(tuple(stems), frozenset(negated), has_negation, has_refusal,
                   frozenset(refused))
 
@@ -661,9 +719,10 @@ class ClaimReader:
     def _prepare(claim: str, terms: _Terms, keyword_stems: set[str], common: set[str],
                  stats: TextStats) -> _PreparedClaim:
         weights: dict[str, float] = {}
+        idf: dict[str, float] = {}
         for t in dict.fromkeys(terms.stems):
             # Kept stop words ("first", "only") are not in the IDF table: common, not rare.
-            w = stats.idf.get(t, KEPT_WORD_IDF if t in _KEEP else stats.default_idf)
+            w = idf[t] = stats.idf.get(t, KEPT_WORD_IDF if t in _KEEP else stats.default_idf)
             if t in keyword_stems:
                 w *= KEYWORD_WEIGHT
             elif terms.has_refusal and t in _POLARITY_TERMS:
@@ -689,7 +748,8 @@ class ClaimReader:
                               figures, opposites, frozenset(names), content,
                               groups, _subject(claim, names - keyword_stems, groups),
                               _modifier_pairs(claim, weights, names), contexts,
-                              _counted_nouns(claim, figures, contexts))
+                              _counted_nouns(claim, figures, contexts, idf),
+                              tuple(_figure_phrase(claim, q, weights) for q in figures))
 
     def read(self, title: str, sentences: Sequence[str]) -> list[ClaimReading]:
         """One reading per claim, in the claims' order."""
@@ -770,17 +830,23 @@ class ClaimReader:
                 return None  # it counts something else ("83 people died" / "7 critical")
         states: list[str] = []
         best = 0.0
-        for q, context, counted in zip(claim.figures, claim.figure_contexts,
-                                       claim.figure_counts, strict=True):
+        for q, context, counted, phrase in zip(claim.figures, claim.figure_contexts,
+                                               claim.figure_counts, claim.figure_phrases,
+                                               strict=True):
             total = sum(context.values())
             if not total:
                 states.append("absent")
                 continue
-            shares = [(sum(w for t, w in context.items()
+            # The claim's words right after its figure, all right after the sentence's ("4,600
+            # people live" / "4,000 residents"): the same measure, whatever else stands near.
+            shares = [(1.0 if phrase and phrase <= _counted_phrase(unit, f) else
+                       sum(w for t, w in context.items()
                            if t in (present if counted and counted in _counted_phrase(unit, f)
                                     else _near(unit, f))) / total, f)
                       for f in stated if f.kind == q.kind and _same_measure(q, context, unit, f)
-                      and not (counted and _counts_other(unit, f, context))]
+                      and not (counted and (_counts_other(unit, f, context)
+                                            or _counts_without(unit, f, counted)))
+                      and not _SUBSET_BEFORE.search(unit, max(0, f.start - 30), f.start)]
             top = max((share for share, _ in shares), default=0.0)
             # Of several figures, those standing among the claim's words count.
             # A sum of money is specific enough to need fewer of the claim's words around it
@@ -801,8 +867,9 @@ class ClaimReader:
                 # Both figures quoted without a correction: the claim's still stands.
                 states.append("same")
             elif all(any(same_value(f.value, c.value, c.kind) for c in claim.figures)
-                     for f in related):
-                # Another of the claim's own figures ("seven" of "seven of eight blocks").
+                     or within_bound(f, q.value) for f in related):
+                # Another of the claim's own figures ("seven" of "seven of eight blocks"),
+                # or a bound the claim's figure keeps ("over 4,000" for "about 4,600").
                 states.append("absent")
             else:
                 states.append("other")
@@ -862,7 +929,7 @@ class ClaimReader:
                                     "denied in part")
         # A hedge counts where it bears on the claim: before or among the claim's words, not
         # in a trailing clause ("... after talks over how the military may use ...").
-        last = max((pos for tok, pos in _spans(unit) if _canonical(tok) in matched),
+        last = max((pos for tok, pos in _spans(unit) if set(_terms(tok)) & set(matched)),
                    default=len(unit))
         # Only in the clauses that hold them: "... refused, the kind of system that could
         # strike on its own, ..." does not hedge the refusal.
@@ -933,6 +1000,9 @@ class _PreparedClaim:
     figure_contexts: tuple[dict[str, float], ...] = ()
     # Per figure of the claim, the noun it counts, when telling ("blocks"; not "people").
     figure_counts: tuple[str, ...] = ()
+    # Per figure of the claim, the claim's words right after it when two or more ("people
+    # live"): a sentence's figure followed by them all counts the same thing.
+    figure_phrases: tuple[frozenset[str], ...] = ()
 
 
 def _score(cover: float) -> float:
