@@ -137,6 +137,22 @@ def test_bounds_and_compound_words(sentence: str, verdict: str) -> None:
     assert _read(claim, [sentence])[0] == verdict
 
 
+@pytest.mark.parametrize(
+    ("sentence", "verdict"),
+    [
+        ("The fire started at 2.51pm on Wednesday.", "confirms"),
+        ("The blaze erupted around midday on Wednesday.", "contradicts"),
+        ("The fire broke out late on Tuesday night.", "contradicts"),
+        ("The predawn blaze began on the 20th floor.", "contradicts"),
+        ("The fire broke out on Wednesday afternoon.", "discusses"),
+        ("The fire broke out at 4.10pm.", "contradicts"),
+    ],
+)
+def test_parts_of_the_day_against_a_clock_time(sentence: str, verdict: str) -> None:
+    claim = "The fire broke out at about 2:51 pm local time."
+    assert _read(claim, [sentence])[0] == verdict
+
+
 def test_a_bound_is_read_near_its_value() -> None:
     from pipeline.judging.numbers import within_bound
 

@@ -51,6 +51,54 @@ class Quantity:
     # "over 4,000", "more than 700": a lower bound ("above"); "up to 200", "fewer than 30": an
     # upper bound ("below"); "" for a figure given as it is ("about 4,600", "36").
     bound: str = field(default="", compare=False)
+    # A part of the day ("early morning", "around midday") read as a time: the span of
+    # minutes it covers (start, end; an end before the start runs past midnight).
+    span: tuple[int, int] | None = field(default=None, compare=False)
+
+
+# Parts of the day, as spans of minutes after midnight. Only a span that leaves out a clock
+# time is read against it ("erupted around midday" gainsays "broke out at 2:51 pm"); a span
+# that holds it ("on Wednesday afternoon") neither confirms nor gainsays it.
+_PARTS: dict[str, tuple[int, int]] = {
+    "predawn": (0, 390), "pre-dawn": (0, 390), "before dawn": (0, 390), "dawn": (270, 450),
+    "daybreak": (270, 450), "early morning": (0, 540), "early hours": (0, 420),
+    "morning": (240, 720), "late morning": (540, 720), "midday": (660, 810),
+    "noon": (660, 810), "lunchtime": (660, 840), "early afternoon": (720, 930),
+    "afternoon": (720, 1080), "late afternoon": (900, 1140), "early evening": (1020, 1230),
+    "evening": (1020, 1380), "late evening": (1200, 1440), "late night": (1260, 240),
+    "night": (1200, 330), "overnight": (1260, 360), "midnight": (1380, 60),
+}
+_DAYS = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+_DAY_PART = re.compile(
+    rf"\b(?:(?P<mod>early|late|before)\s+(?:{_DAYS}\s+)?"
+    rf"|(?:in|on|during|around|about|at|by|until|{_DAYS})\s+(?:the\s+)?"
+    r"(?:(?P<mod2>early|late)\s+)?)"
+    r"(?P<part>predawn|pre-dawn|dawn|daybreak|morning|midday|noon|lunchtime|afternoon|evening|"
+    r"night|overnight|midnight|hours)\b"
+    r"|\b(?P<alone>predawn|pre-dawn|overnight)\b",
+    re.IGNORECASE)
+
+
+def _part_span(m: re.Match[str]) -> tuple[int, int] | None:
+    part = (m.group("part") or m.group("alone")).lower()
+    mod = (m.group("mod") or m.group("mod2") or "").lower()
+    return _PARTS.get(f"{mod} {part}") or _PARTS.get(part)
+
+
+def _minutes(q: Quantity) -> set[int]:
+    if q.span is None:
+        return set(range(int(q.value) - 5, int(q.value) + 6))
+    lo, hi = q.span
+    return set(range(lo, hi + 1)) if lo <= hi else set(range(lo, 1441)) | set(range(0, hi + 1))
+
+
+def loose_time(a: Quantity, b: Quantity) -> str:
+    """Two times of day of which one or both are parts of the day: "" when both are clock
+    times (compared as values), "compatible" when they overlap ("on Wednesday afternoon" and
+    2:51 pm: neither confirms nor gainsays), "other" when they do not ("around midday")."""
+    if a.span is None and b.span is None:
+        return ""
+    return "compatible" if _minutes(a) & _minutes(b) else "other"
 
 
 def _number(text: str) -> float:
@@ -120,6 +168,16 @@ def quantities(text: str) -> list[Quantity]:
         elif half == "a" and hour == 12:
             hour = 0
         add("time", hour * 60 + minute, m)
+    for m in _DAY_PART.finditer(text):
+        if any(a <= m.start() < b for a, b in taken):
+            continue
+        span = _part_span(m)
+        if span is None:
+            continue  # "in the hours after"
+        lo, hi = span
+        mid = (lo + (hi - lo) % 1440 // 2) % 1440
+        out.append(Quantity("time", float(mid), m.start(), m.end(), span=(lo, hi)))
+        taken.append((m.start(), m.end()))
     for m in _BARE.finditer(text):
         if any(a <= m.start() < b for a, b in taken):
             continue

@@ -40,7 +40,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from .features import STOP_STEMS, TextStats
-from .numbers import CORRECTION, WORD_NUMBERS, Quantity, quantities, same_value, within_bound
+from .numbers import (
+    CORRECTION,
+    WORD_NUMBERS,
+    Quantity,
+    loose_time,
+    quantities,
+    same_value,
+    within_bound,
+)
 from .text import token_spans, tokenize
 
 __all__ = ["ClaimReading", "ClaimReader", "attributed_source"]
@@ -169,6 +177,7 @@ _PARAPHRASES: dict[str, tuple[str, ...]] = {
     "building": ("tower", "block", "structure"),
     "estate": ("complex", "compound"),
     "start": ("begin", "began", "begun", "erupt", "ignite"),
+    "fire": ("blaze", "inferno"),
 }
 # Words whose inflections would meet unrelated words ("broke"/"broker"): mapped as written.
 _PARAPHRASE_WORDS = {"broke": "start"}
@@ -372,6 +381,9 @@ _LIVES_LOST = re.compile(
 )
 
 
+_LOCAL_TIME = re.compile(r"(\d(?:\s*[ap]\.?m\b\.?)?)\s+local time\b", re.IGNORECASE)
+
+
 def _as_read(text: str) -> str:
     """The text as the reader reads it: accents folded ("Nicolás" and "Nicolas" are one
     name; the tokenizer cuts a word at a letter outside ASCII), and idioms of counting in
@@ -381,6 +393,8 @@ def _as_read(text: str) -> str:
         folded = unicodedata.normalize("NFKD", text)
         if folded != text:  # curly quotes and dashes stay as they are
             text = "".join(c for c in folded if not unicodedata.combining(c))
+    # "at 2:51 pm local time": the zone of a time says where, not what happened.
+    text = _LOCAL_TIME.sub(r"\1", text)
     for m in reversed(list(_LIVES_LOST.finditer(text))):
         group = 1 if m.group(1) else 2
         text = text[:m.start(group)] + "people dead" + text[m.end(group):]
@@ -859,8 +873,14 @@ class ClaimReader:
             if related and all(f.vague for f in related):
                 related = []  # "hundreds missing": no value to compare
             related = [f for f in related if not f.vague]
-            if not related:
+            if q.kind == "time" and len({f.span is None for f in related}) > 1:
+                related = [f for f in related if f.span is None]  # the clock time, if given
+            loose = {loose_time(q, f) for f in related}
+            if not related or loose == {"compatible"}:
+                # A part of the day that holds the claim's time says nothing of the minute.
                 states.append("absent")
+            elif loose == {"other"}:
+                states.append("other")
             elif any(same_value(f.value, q.value, q.kind) for f in related) and not (
                     CORRECTION.search(unit)
                     and any(not same_value(f.value, q.value, q.kind) for f in related)):
