@@ -74,6 +74,8 @@ KEYWORD_WEIGHT = 0.25
 ALIGN_MIN = 0.40
 # ... and names at least this many of them (one, for a claim of two terms or fewer).
 ALIGN_MIN_TERMS = 2
+# A hedge bears on the claim when this share of the claim's matched weight follows it.
+HEDGE_BEARS = 0.5
 # A confirmation with at least this coverage is a flag, above REVIEW_COVER it needs review.
 FLAG_COVER = 0.45
 REVIEW_COVER = 0.40
@@ -384,6 +386,10 @@ _LIVES_LOST = re.compile(
 _LOCAL_TIME = re.compile(r"(\d(?:\s*[ap]\.?m\b\.?)?)\s+local time\b", re.IGNORECASE)
 
 
+_ANY_USE = re.compile(r"\b(?:all|any)\s+(?:lawful|legal)\s+(?:\w+\s+)?(?:purposes?|uses?)\b|"
+                     r"\b(?:unrestricted|unlimited|unconditional|unfettered)\b", re.IGNORECASE)
+
+
 def _as_read(text: str) -> str:
     """The text as the reader reads it: accents folded ("Nicolás" and "Nicolas" are one
     name; the tokenizer cuts a word at a letter outside ASCII), and idioms of counting in
@@ -395,6 +401,9 @@ def _as_read(text: str) -> str:
             text = "".join(c for c in folded if not unicodedata.combining(c))
     # "at 2:51 pm local time": the zone of a time says where, not what happened.
     text = _LOCAL_TIME.sub(r"\1", text)
+    # "for all lawful purposes", "any lawful use", "unfettered": one scope, said many ways,
+    # read as one word (not "unrestricted", which would read as the opposite of "restricted").
+    text = _ANY_USE.sub("anyuse", text)
     for m in reversed(list(_LIVES_LOST.finditer(text))):
         group = 1 if m.group(1) else 2
         text = text[:m.start(group)] + "people dead" + text[m.end(group):]
@@ -954,7 +963,8 @@ class ClaimReader:
         # Only in the clauses that hold them: "... refused, the kind of system that could
         # strike on its own, ..." does not hedge the refusal.
         hedged = bool(_HEDGE.search(unit[:last])) and bool(
-            _HEDGE.search(_bearing(unit[:last], set(matched)))) and not _HEDGE.search(claim.text)
+            _HEDGE.search(_bearing(unit[:last], set(matched)))) and not _HEDGE.search(
+            claim.text) and _after_hedge(claim, unit, matched) >= HEDGE_BEARS
         # "not classified" is no opposite; a refusal in another clause ("... on its classified
         # networks, while embedding safeguards that bar ...") leaves it one.
         # Nor is a state someone is pushing others towards ("pushing AI companies, including
@@ -1047,6 +1057,25 @@ _INTENTIONS = frozenset(_canonical(t) for w in ("threaten", "plan", "propose", "
                         for t in tokenize(w))
 _CONTEMPLATES = re.compile(r"\bcontemplat\w*", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z][\w'’-]*")
+
+
+def _after_hedge(claim: _PreparedClaim, unit: str, matched: list[str]) -> float:
+    """The share of the matched claim weight first stated after the sentence's first hedge:
+    a hedge bears on what follows it. "... refused to let the agency use it for all lawful
+    purposes, as an official said the agency could sever ties" states the claim before its
+    "could"; "the company could be used for surveillance" hedges what follows."""
+    hedge = _HEDGE.search(unit)
+    if hedge is None:
+        return 0.0
+    first: dict[str, int] = {}
+    for tok, pos in _spans(unit):
+        for term in _terms(tok):
+            first.setdefault(term, pos)
+    # Only the terms written here: a listed actor stands for the others ("OpenAI" for
+    # "OpenAI, Google and xAI") without being written.
+    written = [t for t in matched if t in first]
+    total = sum(claim.weights[t] for t in written) or 1.0
+    return sum(claim.weights[t] for t in written if first[t] > hedge.start()) / total
 
 
 def _deed_for_intention(claim: _PreparedClaim, matched: list[str], unit: str) -> bool:
