@@ -289,6 +289,11 @@ _HEDGE = re.compile(r"\b(?:may|might|could|if|possibly|potentially|reportedly co
 _PUSHING = re.compile(r"\b(?:push|press|urg)(?:es|ed|ing|e)?\b[^.;:]{0,80}?\bto\b",
                       re.IGNORECASE)
 
+# A claim that reports a wish or demand ("wants AI companies to allow ...") is confirmed by
+# the pressing that carries it out.
+_WISH = re.compile(r"\b(?:want|wants|wanted|wish\w*|seek\w*|sought|push\w*|press\w*|urg\w*|"
+                   r"demand\w*|ask\w*)\b", re.IGNORECASE)
+
 # Attribution: who the sentence says it is from.
 _ACCORDING = re.compile(
     r"\b(?i:according to) (?:a |an |the )?((?:[A-Z][\w&'’.-]*\s?){1,5}|"
@@ -647,17 +652,34 @@ def _lacks_lead(claim: _PreparedClaim, present: set[str]) -> bool:
     return not claim.terms.has_refusal and not set(claim.terms.stems[:2]) & present
 
 
+def _story_names(keywords: Sequence[str]) -> frozenset[str]:
+    """The keywords' words that name someone ("Anthropic", "Claude", "Amodei"), not those that
+    are common words or read as one ("Department", "Pentagon" read as "military"): a sentence
+    that names the military and another company speaks of that company."""
+    out = set()
+    for k in keywords:
+        for tok in tokenize(k):
+            canon = _canonical(tok)
+            if canon == tok and tok not in _STOP and canon not in _COMMON_CAPITALISED:
+                out.add(canon)
+    return frozenset(out)
+
+
 def _other_actor(claim: _PreparedClaim, unit: str, present: set[str]) -> bool:
     """The sentence leaves out whom the claim is about (its first-named actor) and names
     someone else: it speaks of another actor ("OpenAI's models are now on classified networks"
     against "Claude was the first model on classified networks")."""
-    if not claim.subject or claim.subject & present:
+    subject = claim.subject or claim.story_names
+    if not subject or subject & present:
         return False
     for i, m in enumerate(_CAPITALISED.finditer(unit)):
         if i == 0 and m.start() == 0 and len(tokenize(m.group(0))) == 1 and \
                 _canonical(tokenize(m.group(0))[0]) in _COMMON_CAPITALISED:
             continue
-        if any(_canonical(t) not in _COMMON_CAPITALISED for t in tokenize(m.group(0))):
+        # A name the claim itself uses ("Pentagon" for its "US military") is no other actor.
+        if any(_canonical(t) not in _COMMON_CAPITALISED and (
+                not claim.story_names or _canonical(t) not in claim.weights)
+               for t in tokenize(m.group(0))):
             return True
     return False
 
@@ -719,6 +741,7 @@ class ClaimReader:
     def __init__(self, claims: Sequence[str], keywords: Sequence[str], stats: TextStats,
                  seed: str = ""):
         keyword_stems = {_canonical(t) for k in keywords for t in tokenize(k)}
+        self._keywords = tuple(keywords)
         claims = [_as_read(c) for c in claims]
         analysed = [_analyse(c) for c in claims]
         # A term in many of the story's claims ("AI" in an AI story) tells them apart poorly.
@@ -734,13 +757,13 @@ class ClaimReader:
             in_seed[t] = in_seed.get(t, 0) + 1
         common |= {t for t, n in in_seed.items() if n >= SEED_SUBJECT_COUNT}
         self._claims = [
-            self._prepare(c, t, keyword_stems, common, stats)
+            self._prepare(c, t, keyword_stems, common, stats, self._keywords)
             for c, t in zip(claims, analysed, strict=True)
         ]
 
     @staticmethod
     def _prepare(claim: str, terms: _Terms, keyword_stems: set[str], common: set[str],
-                 stats: TextStats) -> _PreparedClaim:
+                 stats: TextStats, keywords: Sequence[str] = ()) -> _PreparedClaim:
         weights: dict[str, float] = {}
         idf: dict[str, float] = {}
         for t in dict.fromkeys(terms.stems):
@@ -772,7 +795,10 @@ class ClaimReader:
                               groups, _subject(claim, names - keyword_stems, groups),
                               _modifier_pairs(claim, weights, names), contexts,
                               _counted_nouns(claim, figures, contexts, idf),
-                              tuple(_figure_phrase(claim, q, weights) for q in figures))
+                              tuple(_figure_phrase(claim, q, weights) for q in figures),
+                              story_names=_story_names(keywords) | lead if (
+                                  lead := _subject(claim, names, groups)) & keyword_stems
+                              else frozenset())
 
     def read(self, title: str, sentences: Sequence[str]) -> list[ClaimReading]:
         """One reading per claim, in the claims' order."""
@@ -965,6 +991,12 @@ class ClaimReader:
         hedged = bool(_HEDGE.search(unit[:last])) and bool(
             _HEDGE.search(_bearing(unit[:last], set(matched)))) and not _HEDGE.search(
             claim.text) and _after_hedge(claim, unit, matched) >= HEDGE_BEARS
+        # Pressing others to do it ("pushing AI companies, including ..., to make their tools
+        # available ...") is an effort, unless the claim itself reports a wish, or the state
+        # the claim describes is the one they are pressed out of ("unclassified" for a push
+        # onto "classified networks").
+        hedged = hedged or bool(_PUSHING.search(unit[:last])) and not _WISH.search(
+            claim.text) and not opposite
         # "not classified" is no opposite; a refusal in another clause ("... on its classified
         # networks, while embedding safeguards that bar ...") leaves it one.
         # Nor is a state someone is pushing others towards ("pushing AI companies, including
@@ -1033,6 +1065,9 @@ class _PreparedClaim:
     # Per figure of the claim, the claim's words right after it when two or more ("people
     # live"): a sentence's figure followed by them all counts the same thing.
     figure_phrases: tuple[frozenset[str], ...] = ()
+    # When the first-named actor is one of the story's keywords: those keywords, any of which
+    # names the story's actors ("the company", "Claude", its chief executive).
+    story_names: frozenset[str] = frozenset()
 
 
 def _score(cover: float) -> float:
@@ -1103,7 +1138,7 @@ _COMMON_CAPITALISED = frozenset(
         "president secretary chief ceo judge senator officials official department court "
         "january february march april may june july august september october november december "
         "monday tuesday wednesday thursday friday saturday sunday u.s us american americans "
-        "according under following however meanwhile")
+        "according under following however meanwhile ai")
 )
 
 
