@@ -153,6 +153,14 @@ def test_parts_of_the_day_against_a_clock_time(sentence: str, verdict: str) -> N
     assert _read(claim, [sentence])[0] == verdict
 
 
+def test_a_part_restated_without_its_whole() -> None:
+    claim = "Seven of the estate's eight blocks were affected by the fire."
+    assert _read(claim, ["Teams continue to search the seven affected blocks for remains."]
+                 )[0] == "confirms"
+    assert _read(claim, ["Teams continue to search the six affected blocks for remains."]
+                 )[0] == "contradicts"
+
+
 def test_a_bound_is_read_near_its_value() -> None:
     from pipeline.judging.numbers import within_bound
 

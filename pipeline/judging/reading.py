@@ -511,6 +511,20 @@ def _counted_nouns(claim: str, figures: Sequence[Quantity],
     return tuple(out[q.start] for q in figures)
 
 
+def _whole_terms(claim: str, figures: Sequence[Quantity], terms: _Terms) -> frozenset[str]:
+    """The claim's terms found only between a part's figure and its whole's ("the estate's"
+    in "Seven of the estate's eight blocks")."""
+    gaps = [(q.end, w.start) for q in figures if (w := _whole(claim, q, figures)) is not None]
+    if not gaps:
+        return frozenset()
+    inside = {term for a, b in gaps for t in tokenize(claim[a:b]) for term in _terms(t)}
+    outside = list(terms.stems)
+    for term in inside:
+        if term in outside:
+            outside.remove(term)
+    return frozenset(t for t in inside if t in terms.stems and t not in outside)
+
+
 def _figure_phrase(claim: str, q: Quantity, weights: dict[str, float]) -> frozenset[str]:
     """The claim's terms right after its figure, when two or more words give them ("people
     live", not "residents" alone: one common noun does not tell one count from another)."""
@@ -796,6 +810,7 @@ class ClaimReader:
                               _modifier_pairs(claim, weights, names), contexts,
                               _counted_nouns(claim, figures, contexts, idf),
                               tuple(_figure_phrase(claim, q, weights) for q in figures),
+                              whole_terms=_whole_terms(claim, figures, terms),
                               story_names=_story_names(keywords) | lead if (
                                   lead := _subject(claim, names, groups)) & keyword_stems
                               else frozenset())
@@ -872,9 +887,10 @@ class ClaimReader:
         claim when the words around it are the claim's words around its own ("killed at
         least 94 people" / "at least 36 people were killed"), wherever else the sentence
         goes. The same value confirms; another value for the same fact contradicts."""
-        if claim.content:
-            said = sum(w for t, w in claim.weights.items()
-                       if t in present and t not in claim.names) / claim.content
+        content = claim.content - sum(claim.weights[t] for t in claim.whole_terms)
+        if content > 0:
+            said = sum(w for t, w in claim.weights.items() if t in present
+                       and t not in claim.names and t not in claim.whole_terms) / content
             if said < FIGURE_CONTENT_MIN:
                 return None  # it counts something else ("83 people died" / "7 critical")
         states: list[str] = []
@@ -1065,6 +1081,9 @@ class _PreparedClaim:
     # Per figure of the claim, the claim's words right after it when two or more ("people
     # live"): a sentence's figure followed by them all counts the same thing.
     figure_phrases: tuple[frozenset[str], ...] = ()
+    # Terms that only name the whole a part is counted of ("the estate's" in "Seven of the
+    # estate's eight blocks"): a report of the part need not repeat them.
+    whole_terms: frozenset[str] = frozenset()
     # When the first-named actor is one of the story's keywords: those keywords, any of which
     # names the story's actors ("the company", "Claude", its chief executive).
     story_names: frozenset[str] = frozenset()
