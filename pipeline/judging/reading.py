@@ -36,7 +36,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from .features import STOP_STEMS, TextStats
@@ -392,7 +392,9 @@ _LOCAL_TIME = re.compile(r"(\d(?:\s*[ap]\.?m\b\.?)?)\s+local time\b", re.IGNOREC
 
 
 _ANY_USE = re.compile(r"\b(?:all|any)\s+(?:lawful|legal)\s+(?:\w+\s+)?(?:purposes?|uses?)\b|"
-                     r"\b(?:unrestricted|unlimited|unconditional|unfettered)\b", re.IGNORECASE)
+                     r"\b(?:unrestricted|unlimited|unconditional|unfettered)\b|"
+    r"\b(?:in\s+)?any\s+way\s+(?:it|they|\w+)\s+(?:deems?|considers?|sees?\s+fit)"
+    r"(?:\s+(?:lawful|legal|appropriate|necessary))?", re.IGNORECASE)
 
 
 def _as_read(text: str) -> str:
@@ -1004,8 +1006,9 @@ class ClaimReader:
                    default=len(unit))
         # Only in the clauses that hold them: "... refused, the kind of system that could
         # strike on its own, ..." does not hedge the refusal.
-        hedged = bool(_HEDGE.search(unit[:last])) and bool(
-            _HEDGE.search(_bearing(unit[:last], set(matched)))) and not _HEDGE.search(
+        hedge = _hedge_in(claim)
+        hedged = bool(hedge(unit[:last])) and bool(
+            hedge(_bearing(unit[:last], set(matched)))) and not _HEDGE.search(
             claim.text) and _after_hedge(claim, unit, matched) >= HEDGE_BEARS
         # Pressing others to do it ("pushing AI companies, including ..., to make their tools
         # available ...") is an effort, unless the claim itself reports a wish, or the state
@@ -1113,12 +1116,28 @@ _CONTEMPLATES = re.compile(r"\bcontemplat\w*", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z][\w'’-]*")
 
 
+def _hedge_in(claim: _PreparedClaim) -> Callable[[str], re.Match[str] | None]:
+    """The first hedge of a text, as read for this claim: a claim that reports a wish ("wants
+    AI companies to allow ...") is stated by the effort that pursues it ("the push for ..."),
+    so efforts do not hedge it."""
+    if not _WISH.search(claim.text):
+        return _HEDGE.search
+
+    def search(text: str) -> re.Match[str] | None:
+        return next((m for m in _HEDGE.finditer(text) if not _EFFORT.fullmatch(m.group(0))),
+                    None)
+    return search
+
+
+_EFFORT = re.compile(r"(?:urg|push|seek|pursu|press|a push)\w*(?: (?:for|to))?", re.IGNORECASE)
+
+
 def _after_hedge(claim: _PreparedClaim, unit: str, matched: list[str]) -> float:
     """The share of the matched claim weight first stated after the sentence's first hedge:
     a hedge bears on what follows it. "... refused to let the agency use it for all lawful
     purposes, as an official said the agency could sever ties" states the claim before its
     "could"; "the company could be used for surveillance" hedges what follows."""
-    hedge = _HEDGE.search(unit)
+    hedge = _hedge_in(claim)(unit)
     if hedge is None:
         return 0.0
     first: dict[str, int] = {}
