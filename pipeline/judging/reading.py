@@ -616,17 +616,21 @@ def _same_measure(claim_figure: Quantity, claim_context: dict[str, float], unit:
     return not claim_unit or claim_unit == stated_unit or claim_unit in _near(unit, stated)
 
 
-_MODIFIER_PAIR = re.compile(r"\b([a-z][\w-]+)\s+([a-z][\w-]+)\b")
+_INFINITIVE = re.compile(r"\bto\s+$")
+_MODIFIER_PAIR = re.compile(r"\b([a-z][\w-]+)\s+(?=([a-z][\w-]+)\b)")
 
 
 def _modifier_pairs(claim: str, weights: dict[str, float],
                     names: set[str]) -> tuple[tuple[str, str], ...]:
     """Adjacent lower-case content words of the claim, read as modifier and head ("mass
-    surveillance", "classified networks", "usual safeguards")."""
+    surveillance", "classified networks", "usual safeguards"), every pair of a run ("fully
+    autonomous weapons" holds "autonomous weapons"); not a verb and its object ("to cut
+    ties")."""
     pairs = []
-    for m in _MODIFIER_PAIR.finditer(claim.replace("’", "'")):
+    text = claim.replace("’", "'")
+    for m in _MODIFIER_PAIR.finditer(text):
         a, b = tokenize(m.group(1)), tokenize(m.group(2))
-        if len(a) != 1 or len(b) != 1:
+        if len(a) != 1 or len(b) != 1 or _INFINITIVE.search(text, 0, m.start()):
             continue
         mod, head = _canonical(a[0]), _canonical(b[0])
         if mod in weights and head in weights and mod != head and not {mod, head} & names \
