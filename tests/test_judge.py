@@ -161,6 +161,19 @@ def test_a_part_restated_without_its_whole() -> None:
                  )[0] == "contradicts"
 
 
+@pytest.mark.parametrize(
+    ("sentence", "verdict"),
+    [
+        ("There are 29 people hospitalised after the fire.", "confirms"),
+        ("The fire left 65 people dead and 76 injured in hospital.", "contradicts"),
+        ("The fire sent 40 people to hospital.", "contradicts"),
+    ],
+)
+def test_in_hospital_reads_as_treated(sentence: str, verdict: str) -> None:
+    claim = "29 people were being treated in hospital after the fire."
+    assert _read(claim, [sentence])[0] == verdict
+
+
 def test_a_bound_is_read_near_its_value() -> None:
     from pipeline.judging.numbers import within_bound
 

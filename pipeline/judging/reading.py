@@ -397,7 +397,10 @@ _ANY_USE = re.compile(r"\b(?:all|any)\s+(?:lawful|legal)\s+(?:\w+\s+)?(?:purpose
     r"(?:\s+(?:lawful|legal|appropriate|necessary))?", re.IGNORECASE)
 
 
-def _as_read(text: str) -> str:
+_IN_HOSPITAL = re.compile(r"\s(?:in|to|into)\s+(?:the\s+|a\s+)?hospitals?\b", re.IGNORECASE)
+
+
+def _as_read(text: str, claim: bool = False) -> str:
     """The text as the reader reads it: accents folded ("Nicolás" and "Nicolas" are one
     name; the tokenizer cuts a word at a letter outside ASCII), and idioms of counting in
     plain words ("claimed 128 lives" as "claimed 128 people dead"). Only for reading; the
@@ -411,6 +414,10 @@ def _as_read(text: str) -> str:
     # "for all lawful purposes", "any lawful use", "unfettered": one scope, said many ways,
     # read as one word (not "unrestricted", which would read as the opposite of "restricted").
     text = _ANY_USE.sub("anyuse", text)
+    if not claim:
+        # "76 injured in hospital", "taken to hospital": the idiom says treated there (read
+        # so in the article only: a claim's "people in hospital" need not say treated).
+        text = _IN_HOSPITAL.sub(" hospitalised", text)
     for m in reversed(list(_LIVES_LOST.finditer(text))):
         group = 1 if m.group(1) else 2
         text = text[:m.start(group)] + "people dead" + text[m.end(group):]
@@ -739,7 +746,7 @@ def _analyse(text: str) -> _Terms:
             refusal_reach = _REFUSAL_WINDOW
             if tok in _ABSENCE:
                 continue
-        if tok in _STOP or tok.isdigit() or tok in _SCALE_WORDS or len(tok) < 2:
+        if tok in _STOP or tok[:1].isdigit() or tok in _SCALE_WORDS or len(tok) < 2:
             reach = max(0, reach - 1)
             continue
         for term in _terms(tok):
@@ -762,7 +769,7 @@ class ClaimReader:
                  seed: str = ""):
         keyword_stems = {_canonical(t) for k in keywords for t in tokenize(k)}
         self._keywords = tuple(keywords)
-        claims = [_as_read(c) for c in claims]
+        claims = [_as_read(c, claim=True) for c in claims]
         analysed = [_analyse(c) for c in claims]
         # A term in many of the story's claims ("AI" in an AI story) tells them apart poorly.
         spread: dict[str, int] = {}
