@@ -174,8 +174,6 @@ _PARAPHRASES: dict[str, tuple[str, ...]] = {
     "launch": ("unveil", "release", "introduce", "debut"),
     "say": ("state", "tell", "claim"),
     "first": ("sole", "earliest", "pioneer"),
-    "dispute": ("clash", "feud", "standoff", "spat", "showdown", "tussle",
-                "quarrel", "disagreement", "rift", "wrangle", "conflict"),
     "building": ("tower", "block", "structure"),
     "estate": ("complex", "compound"),
     "start": ("begin", "began", "begun", "erupt", "ignite"),
@@ -397,6 +395,10 @@ _ANY_USE = re.compile(r"\b(?:all|any)\s+(?:lawful|legal)\s+(?:\w+\s+)?(?:purpose
     r"(?:\s+(?:lawful|legal|appropriate|necessary))?", re.IGNORECASE)
 
 
+_NO_HUMAN = re.compile(
+    r"\s(?:without|with\s+no|no)\s+(?:a\s+|any\s+|appropriate\s+|meaningful\s+)?humans?"
+    r"(?:\s+(?:in\s+the\s+loop|involvement|involved|control|oversight|input|intervention|"
+    r"judge?ment|decision|making\s+the\s+decision|approval))?\b", re.IGNORECASE)
 _IN_HOSPITAL = re.compile(r"\s(?:in|to|into)\s+(?:the\s+|a\s+)?hospitals?\b", re.IGNORECASE)
 
 
@@ -414,6 +416,8 @@ def _as_read(text: str, claim: bool = False) -> str:
     # "for all lawful purposes", "any lawful use", "unfettered": one scope, said many ways,
     # read as one word (not "unrestricted", which would read as the opposite of "restricted").
     text = _ANY_USE.sub("anyuse", text)
+    # "weapons that fire with no human involvement": autonomous, said the long way.
+    text = _NO_HUMAN.sub(" autonomous", text)
     if not claim:
         # "76 injured in hospital", "taken to hospital": the idiom says treated there (read
         # so in the article only: a claim's "people in hospital" need not say treated).
