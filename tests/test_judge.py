@@ -174,6 +174,19 @@ def test_in_hospital_reads_as_treated(sentence: str, verdict: str) -> None:
     assert _read(claim, [sentence])[0] == verdict
 
 
+@pytest.mark.parametrize(
+    ("sentence", "verdict"),
+    [
+        ("The fire broke out on Wednesday afternoon.", "confirms"),
+        ("The fire broke out at 2:51 pm on Wednesday.", "confirms"),
+        ("The fire broke out late on Wednesday night.", "contradicts"),
+    ],
+)
+def test_a_claimed_part_of_the_day(sentence: str, verdict: str) -> None:
+    claim = "The fire broke out on Wednesday afternoon."
+    assert _read(claim, [sentence])[0] == verdict
+
+
 def test_a_bound_is_read_near_its_value() -> None:
     from pipeline.judging.numbers import within_bound
 

@@ -92,13 +92,18 @@ def _minutes(q: Quantity) -> set[int]:
     return set(range(lo, hi + 1)) if lo <= hi else set(range(lo, 1441)) | set(range(0, hi + 1))
 
 
-def loose_time(a: Quantity, b: Quantity) -> str:
-    """Two times of day of which one or both are parts of the day: "" when both are clock
-    times (compared as values), "compatible" when they overlap ("on Wednesday afternoon" and
-    2:51 pm: neither confirms nor gainsays), "other" when they do not ("around midday")."""
-    if a.span is None and b.span is None:
+def loose_time(claimed: Quantity, stated: Quantity) -> str:
+    """A claim's time of day against a sentence's, one or both parts of the day: "" when both
+    are clock times (compared as values); "same" when the stated time falls within the
+    claim's part of the day (2:51 pm for "on Wednesday afternoon"); "compatible" when they
+    overlap otherwise ("on Wednesday afternoon" for 2:51 pm: neither confirms nor gainsays);
+    "other" when they do not ("around midday" for 2:51 pm)."""
+    if claimed.span is None and stated.span is None:
         return ""
-    return "compatible" if _minutes(a) & _minutes(b) else "other"
+    claim_minutes, stated_minutes = _minutes(claimed), _minutes(stated)
+    if claimed.span is not None and stated_minutes <= claim_minutes:
+        return "same"
+    return "compatible" if claim_minutes & stated_minutes else "other"
 
 
 def _number(text: str) -> float:

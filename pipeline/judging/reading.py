@@ -949,6 +949,8 @@ class ClaimReader:
                 states.append("absent")
             elif loose == {"other"}:
                 states.append("other")
+            elif "same" in loose and "other" not in loose:
+                states.append("same")
             elif any(same_value(f.value, q.value, q.kind) for f in related) and not (
                     CORRECTION.search(unit)
                     and any(not same_value(f.value, q.value, q.kind) for f in related)):
