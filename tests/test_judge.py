@@ -159,6 +159,10 @@ def test_a_part_restated_without_its_whole() -> None:
                  )[0] == "confirms"
     assert _read(claim, ["Teams continue to search the six affected blocks for remains."]
                  )[0] == "contradicts"
+    assert _read(claim, ["The fire affected all eight blocks of the estate."]
+                 )[0] == "contradicts"
+    assert _read(claim, ["The fire affected seven of the eight blocks of the estate."]
+                 )[0] == "confirms"
 
 
 @pytest.mark.parametrize(

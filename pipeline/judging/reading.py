@@ -562,6 +562,8 @@ def _counts_without(text: str, q: Quantity, counted: str) -> bool:
     return counted not in _counted_phrase(text, q) and counted not in _near(text, q)
 
 
+# "all eight towers were affected": the whole, counted as the part ("seven of eight").
+_ALL_BEFORE = re.compile(r"\ball(?:\s+of)?(?:\s+the)?\s+$", re.IGNORECASE)
 # "the final two buildings", "another three blocks": a subset counted, not the whole.
 _SUBSET_BEFORE = re.compile(r"\b(?:final|last|remaining|other|another|additional|further|"
                             r"extra|first)\s+$", re.IGNORECASE)
@@ -957,6 +959,7 @@ class ClaimReader:
                 # Both figures quoted without a correction: the claim's still stands.
                 states.append("same")
             elif all(any(same_value(f.value, c.value, c.kind) for c in claim.figures)
+                     and not _ALL_BEFORE.search(unit, max(0, f.start - 12), f.start)
                      or within_bound(f, q.value) for f in related):
                 # Another of the claim's own figures ("seven" of "seven of eight blocks"),
                 # or a bound the claim's figure keeps ("over 4,000" for "about 4,600").
