@@ -151,7 +151,7 @@ _PARAPHRASES: dict[str, tuple[str, ...]] = {
     "classified": ("secret", "top-secret"),
     "capture": ("seize", "seizure", "raid", "abduct", "nab", "apprehend"),
     "commit": ("commitment", "dedicated", "pledge"),
-    "insist": ("demand", "require", "insistence", "requirement"),
+    "insist": ("demand", "require", "insistence", "requirement", "maintain"),
     "model": ("tool", "system", "technology", "chatbot", "product", "ai"),
     "government": ("administration", "federal"),
     "agree": ("accept", "consent", "agreement"),
@@ -273,6 +273,11 @@ _GIVES_WAY = re.compile(r"\b(?:agree[sd]? to|accept(?:s|ed)?|relent\w*|back(?:s|
                         r"dropp(?:ed|ing) (?:its|their) (?:objection|opposition|limits?|"
                         r"restrictions?|red lines?)|revers\w*|lift(?:s|ed)|no longer|"
                         r"cave[sd]?|gave in|give[sn]? in)\b", re.IGNORECASE)
+# An agreement in a claim, a refusal in a sentence: "agreed to drop" / "refused to drop".
+_GAVE_WAY = re.compile(r"\b(?:agree[sd]?|agreeing|accept(?:s|ed|ing)?|consent(?:s|ed)?)\b",
+                       re.IGNORECASE)
+_REFUSED = re.compile(r"\b(?:refus\w*|declin(?:e|es|ed|ing)|reject\w*|won't|will not|"
+                      r"would not|wouldn't)\b", re.IGNORECASE)
 # Weaker hedges: reported possibility, not fact. Confirmation at most "needs review".
 _HEDGE = re.compile(r"\b(?:may|might|could|if|possibly|potentially|reportedly considering|"
                     r"weigh(?:s|ing)?|mull(?:s|ing)?|consider(?:s|ing)?|"
@@ -399,6 +404,11 @@ _NO_HUMAN = re.compile(
     r"\s(?:without|with\s+no|no)\s+(?:a\s+|any\s+|appropriate\s+|meaningful\s+)?humans?"
     r"(?:\s+(?:in\s+the\s+loop|involvement|involved|control|oversight|input|intervention|"
     r"judge?ment|decision|making\s+the\s+decision|approval))?\b", re.IGNORECASE)
+_KEEPS = re.compile(
+    r"\b(?:refus\w*|declin\w*|reject\w*|won't|will\s+not|would\s+not|wouldn't|not)\s+"
+    r"(?:to\s+)?(?:remove|relax|drop|lift|loosen|abandon|give\s+up|waive|weaken|budge\s+on|"
+    r"back\s+down\s+on)\b", re.IGNORECASE)
+_RED_LINE = re.compile(r"\bred[\s-]+lines?\b", re.IGNORECASE)
 _IN_HOSPITAL = re.compile(r"\s(?:in|to|into)\s+(?:the\s+|a\s+)?hospitals?\b", re.IGNORECASE)
 
 
@@ -418,6 +428,10 @@ def _as_read(text: str, claim: bool = False) -> str:
     text = _ANY_USE.sub("anyuse", text)
     # "weapons that fire with no human involvement": autonomous, said the long way.
     text = _NO_HUMAN.sub(" autonomous", text)
+    # "refused to remove its safeguards" insists on them: the insistence is read beside the
+    # refusal, which stays (it still reverses "agreed to drop their safeguards").
+    text = _KEEPS.sub(r"\g<0> insisting", text)
+    text = _RED_LINE.sub("redline", text)
     if not claim:
         # "76 injured in hospital", "taken to hospital": the idiom says treated there (read
         # so in the article only: a claim's "people in hospital" need not say treated).
@@ -1067,6 +1081,11 @@ class ClaimReader:
         if (claim.terms.has_refusal or claim.terms.has_negation) and not (
                 terms.has_refusal or terms.has_negation) and _GIVES_WAY.search(unit):
             # The claim holds a refusal; the sentence reports it given up.
+            return ClaimReading("contradicts", _score(cover), "review", unit, source,
+                                "reversal")
+        if _GAVE_WAY.search(claim.text) and not _GAVE_WAY.search(unit) and _REFUSED.search(
+                unit):
+            # The claim says they agreed to it; the sentence says they refused.
             return ClaimReading("contradicts", _score(cover), "review", unit, source,
                                 "reversal")
         if claim.terms.has_negation and not (terms.has_negation or terms.has_refusal):
