@@ -6,6 +6,12 @@ confirms, another value for the same fact contradicts ("worth about $450 million
 "$200 million"; "the death toll rose to 94" against "at least 36 people were killed"). Money
 and percentages match within 10 %, counts exactly (within 2 % in the thousands), times within
 five minutes. Years and the day of a date are not figures.
+
+A figure after "over", "more than", "up to" ... is a bound, read near its value ("over 4,000
+residents" keeps "about 4,600"; "more than 30 missing" does not keep 279). A part of the day
+("around midday", "late on Tuesday night", "predawn") is a time of day spanning its hours:
+one that leaves out a claim's clock time gainsays it, one that holds it says nothing of the
+minute.
 """
 
 from __future__ import annotations
@@ -56,9 +62,7 @@ class Quantity:
     span: tuple[int, int] | None = field(default=None, compare=False)
 
 
-# Parts of the day, as spans of minutes after midnight. Only a span that leaves out a clock
-# time is read against it ("erupted around midday" gainsays "broke out at 2:51 pm"); a span
-# that holds it ("on Wednesday afternoon") neither confirms nor gainsays it.
+# Parts of the day, as spans of minutes after midnight (see ``loose_time``).
 _PARTS: dict[str, tuple[int, int]] = {
     "predawn": (0, 390), "pre-dawn": (0, 390), "before dawn": (0, 390), "dawn": (270, 450),
     "daybreak": (270, 450), "early morning": (0, 540), "early hours": (0, 420),

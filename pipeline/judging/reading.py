@@ -10,8 +10,11 @@ our users ask: does this article say the claim is so, say it is not so, or only 
    that it states, weighting each claim term by how informative it is (inverse document
    frequency over news bodies; the story's own keywords weigh little, since every relevant
    article names them). Words are compared as light stems after mapping common news
-   paraphrases onto one term ("sever"/"cut", "curbs"/"limits", "spying"/"surveillance").
-   Figures are compared as values, not words (see ``numbers``).
+   paraphrases onto one term ("sever"/"cut", "curbs"/"limits", "towers"/"blocks"/"buildings"),
+   a few words onto two ("hospitalised": treated in hospital; "residents": people who live
+   there), and a few idioms into plain words ("for all lawful purposes"/"unrestricted", "with
+   no human involvement"/"autonomous", "refused to relax its limits" also insists on them).
+   Figures are compared as values, not words (see ``numbers``: bounds, parts of the day).
 2. **Decide**, on each aligned sentence, by agreement between claim and sentence:
    - the same figure restated confirms; another figure of the same kind for the same fact
      contradicts;
@@ -22,9 +25,16 @@ our users ask: does this article say the claim is so, say it is not so, or only 
      "unclassified"), reverses the claim: a contradiction, sent to review;
    - a claim that holds a refusal or negation is confirmed by a sentence that repeats it:
      polarity is agreement, not the presence of negative words;
+   - a claim that someone agreed to something is reversed by a sentence saying they refused
+     ("refused to drop" / "agreed to drop"): a contradiction, sent to review;
    - a question, "it is unclear whether", "could not verify", or a conditional does not
      assert: the claim is only discussed. Attribution ("according to Axios", "reportedly",
-     "officials said") still reports, and is recorded as the statement's source.
+     "officials said") still reports, and is recorded as the statement's source. A weaker
+     hedge ("could", "plans to", "pushing ... to") bears on what follows it: most of the
+     claim's matched words must come after it; an effort ("the push for ...") states a claim
+     that reports the wish;
+   - a claim about one of the story's named actors, read in a sentence that names none of
+     them and names someone else, is about that someone: at most "needs review".
 3. The strongest decision wins: a contradiction from a figure or a governing denial over a
    confirmation from a weaker sentence; otherwise the best-aligned sentence.
 
@@ -277,7 +287,8 @@ _GIVES_WAY = re.compile(r"\b(?:agree[sd]? to|accept(?:s|ed)?|relent\w*|back(?:s|
 _GAVE_WAY = re.compile(r"\b(?:agree[sd]?|agreeing|accept(?:s|ed|ing)?|consent(?:s|ed)?)\b",
                        re.IGNORECASE)
 _REFUSED = re.compile(r"\b(?:refus\w*|declin(?:e|es|ed|ing)|reject\w*|won't|will not|"
-                      r"would not|wouldn't)\b", re.IGNORECASE)
+                      r"would not|wouldn't)\b(?!\s+(?:to\s+)?(?:comment|say|discuss|elaborate|"
+                      r"confirm|answer|respond|be\s+named))", re.IGNORECASE)
 # Weaker hedges: reported possibility, not fact. Confirmation at most "needs review".
 _HEDGE = re.compile(r"\b(?:may|might|could|if|possibly|potentially|reportedly considering|"
                     r"weigh(?:s|ing)?|mull(?:s|ing)?|consider(?:s|ing)?|"
@@ -391,15 +402,13 @@ _LIVES_LOST = re.compile(
 )
 
 
+# Idioms read in plain words (see ``_as_read``). General news language only.
 _LOCAL_TIME = re.compile(r"(\d(?:\s*[ap]\.?m\b\.?)?)\s+local time\b", re.IGNORECASE)
-
-
-_ANY_USE = re.compile(r"\b(?:all|any)\s+(?:lawful|legal)\s+(?:\w+\s+)?(?:purposes?|uses?)\b|"
-                     r"\b(?:unrestricted|unlimited|unconditional|unfettered)\b|"
+_ANY_USE = re.compile(
+    r"\b(?:all|any)\s+(?:lawful|legal)\s+(?:\w+\s+)?(?:purposes?|uses?)\b|"
+    r"\b(?:unrestricted|unlimited|unconditional|unfettered)\b|"
     r"\b(?:in\s+)?any\s+way\s+(?:it|they|\w+)\s+(?:deems?|considers?|sees?\s+fit)"
     r"(?:\s+(?:lawful|legal|appropriate|necessary))?", re.IGNORECASE)
-
-
 _NO_HUMAN = re.compile(
     r"\s(?:without|with\s+no|no)\s+(?:a\s+|any\s+|appropriate\s+|meaningful\s+)?humans?"
     r"(?:\s+(?:in\s+the\s+loop|involvement|involved|control|oversight|input|intervention|"
@@ -414,8 +423,10 @@ _IN_HOSPITAL = re.compile(r"\s(?:in|to|into)\s+(?:the\s+|a\s+)?hospitals?\b", re
 
 def _as_read(text: str, claim: bool = False) -> str:
     """The text as the reader reads it: accents folded ("Nicolás" and "Nicolas" are one
-    name; the tokenizer cuts a word at a letter outside ASCII), and idioms of counting in
-    plain words ("claimed 128 lives" as "claimed 128 people dead"). Only for reading; the
+    name; the tokenizer cuts a word at a letter outside ASCII), and idioms in plain words:
+    of counting ("claimed 128 lives" as "claimed 128 people dead"), of scope ("for all lawful
+    purposes", "unrestricted"), of autonomy ("with no human involvement"), of insisting
+    ("refused to relax its limits"), of treatment ("injured in hospital"). Only for reading; the
     evidence quotes the article."""
     if not text.isascii():
         folded = unicodedata.normalize("NFKD", text)
@@ -837,6 +848,10 @@ class ClaimReader:
             for q in figures
         )
         content = sum(w for t, w in weights.items() if t not in names)
+        # A claim whose first actor is one of the story's keywords ("Anthropic refuses ...")
+        # is about any of the story's named actors.
+        lead = _subject(claim, names, groups)
+        story_names = _story_names(keywords) | lead if lead & keyword_stems else frozenset()
         return _PreparedClaim(claim, terms, weights, sum(weights.values()) or 1.0,
                               figures, opposites, frozenset(names), content,
                               groups, _subject(claim, names - keyword_stems, groups),
@@ -844,9 +859,7 @@ class ClaimReader:
                               _counted_nouns(claim, figures, contexts, idf),
                               tuple(_figure_phrase(claim, q, weights) for q in figures),
                               whole_terms=_whole_terms(claim, figures, terms),
-                              story_names=_story_names(keywords) | lead if (
-                                  lead := _subject(claim, names, groups)) & keyword_stems
-                              else frozenset())
+                              story_names=story_names)
 
     def read(self, title: str, sentences: Sequence[str]) -> list[ClaimReading]:
         """One reading per claim, in the claims' order."""
