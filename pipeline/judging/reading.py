@@ -884,6 +884,10 @@ class ClaimReader:
                 if group & present:
                     # "OpenAI, Google and xAI ..." is said of each: one of them stands for all.
                     present |= group
+            if "only" in present and "first" in claim.weights:
+                # The only one to have done it so far was the first ("the only AI developer
+                # with systems ready for classified work").
+                present.add("first")
             if claim.terms.has_refusal and (
                     (terms.negated | terms.refused) & (set(claim.weights) - _POLARITY_TERMS)):
                 # "refuses to allow" is stated by a refusal or negation that reaches the claim's
