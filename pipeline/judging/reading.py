@@ -417,6 +417,9 @@ _KEEPS = re.compile(
     r"\b(?:refus\w*|declin\w*|reject\w*|won't|will\s+not|would\s+not|wouldn't|not)\s+"
     r"(?:to\s+)?(?:remove|relax|drop|lift|loosen|abandon|give\s+up|waive|weaken|budge\s+on|"
     r"back\s+down\s+on)\b", re.IGNORECASE)
+_BLOCKED = re.compile(r"\bblock(ed|ing)\b", re.IGNORECASE)
+_BLOCK_VERB = re.compile(r"(\b(?:that|which|who|to|will|would|could|can|cannot|may|might|must|"
+                         r"not|n't|also)\s+)block(s?)\b", re.IGNORECASE)
 _RED_LINE = re.compile(r"\bred[\s-]+lines?\b", re.IGNORECASE)
 _IN_HOSPITAL = re.compile(r"\s(?:in|to|into)\s+(?:the\s+|a\s+)?hospitals?\b", re.IGNORECASE)
 
@@ -443,6 +446,9 @@ def _as_read(text: str, claim: bool = False) -> str:
     # refusal, which stays (it still reverses "agreed to drop their safeguards").
     text = _KEEPS.sub(r"\g<0> insisting", text)
     text = _RED_LINE.sub("redline", text)
+    # "block" the verb bars; "blocks" the noun are buildings ("tower blocks").
+    text = _BLOCKED.sub(lambda m: "barred" if m.group(1).lower() == "ed" else "barring", text)
+    text = _BLOCK_VERB.sub(r"\1bar\2", text)
     if not claim:
         # "76 injured in hospital", "taken to hospital": the idiom says treated there (read
         # so in the article only: a claim's "people in hospital" need not say treated).
