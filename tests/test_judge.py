@@ -141,6 +141,7 @@ def test_bounds_and_compound_words(sentence: str, verdict: str) -> None:
     ("sentence", "verdict"),
     [
         ("The fire started at 2.51pm on Wednesday.", "confirms"),
+        ("The fire was first reported at 2.51pm on Wednesday.", "confirms"),
         ("The blaze erupted around midday on Wednesday.", "contradicts"),
         ("The fire broke out late on Tuesday night.", "contradicts"),
         ("The predawn blaze began on the 20th floor.", "contradicts"),

@@ -404,6 +404,9 @@ _LIVES_LOST = re.compile(
 
 # Idioms read in plain words (see ``_as_read``). General news language only.
 _LOCAL_TIME = re.compile(r"(\d(?:\s*[ap]\.?m\b\.?)?)\s+local time\b", re.IGNORECASE)
+_REPORTED_AT = re.compile(
+    r"\b(was|were)\s+(?:first\s+)?reported\s+at\s+(?=\d{1,2}[:.]?\d*\s*[ap]\.?m)",
+    re.IGNORECASE)
 _ANY_USE = re.compile(
     r"\b(?:all|any)\s+(?:lawful|legal)\s+(?:\w+\s+)?(?:purposes?|uses?)\b|"
     r"\b(?:unrestricted|unlimited|unconditional|unfettered)\b|"
@@ -437,6 +440,8 @@ def _as_read(text: str, claim: bool = False) -> str:
             text = "".join(c for c in folded if not unicodedata.combining(c))
     # "at 2:51 pm local time": the zone of a time says where, not what happened.
     text = _LOCAL_TIME.sub(r"\1", text)
+    # "The fire was first reported at 2.51pm": the time an incident started, as news gives it.
+    text = _REPORTED_AT.sub(r"\1 started at ", text)
     # "for all lawful purposes", "any lawful use", "unfettered": one scope, said many ways,
     # read as one word (not "unrestricted", which would read as the opposite of "restricted").
     text = _ANY_USE.sub("anyuse", text)
