@@ -185,6 +185,7 @@ def test_in_hospital_reads_as_treated(sentence: str, verdict: str) -> None:
         ("The fire broke out on Wednesday afternoon.", "confirms"),
         ("The fire broke out at 2:51 pm on Wednesday.", "confirms"),
         ("The fire broke out late on Wednesday night.", "contradicts"),
+        ("The fire broke out on Wednesday.", "confirms"),
     ],
 )
 def test_a_claimed_part_of_the_day(sentence: str, verdict: str) -> None:

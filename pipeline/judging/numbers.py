@@ -96,6 +96,10 @@ def _minutes(q: Quantity) -> set[int]:
     return set(range(lo, hi + 1)) if lo <= hi else set(range(lo, 1441)) | set(range(0, hi + 1))
 
 
+# A stated time falls within a claim's part of the day when this share of it does.
+SPAN_SHARE = 0.5
+
+
 def loose_time(claimed: Quantity, stated: Quantity) -> str:
     """A claim's time of day against a sentence's, one or both parts of the day: "" when both
     are clock times (compared as values); "same" when the stated time falls within the
@@ -105,9 +109,10 @@ def loose_time(claimed: Quantity, stated: Quantity) -> str:
     if claimed.span is None and stated.span is None:
         return ""
     claim_minutes, stated_minutes = _minutes(claimed), _minutes(stated)
-    if claimed.span is not None and stated_minutes <= claim_minutes:
-        return "same"
-    return "compatible" if claim_minutes & stated_minutes else "other"
+    shared = len(claim_minutes & stated_minutes)
+    if claimed.span is not None and shared >= SPAN_SHARE * len(stated_minutes):
+        return "same"  # "overnight" for "during the night"
+    return "compatible" if shared else "other"
 
 
 def _number(text: str) -> float:

@@ -1093,8 +1093,9 @@ class ClaimReader:
                                 unit, source, "antonym")
         if cover < ALIGN_MIN:
             return None
-        if claim.figures:
-            # A claim about a figure is asserted only by its figure (read above).
+        if any(q.span is None for q in claim.figures):
+            # A claim about a figure is asserted only by its figure (read above); a part of
+            # the day ("on Wednesday afternoon") only gainsays, it need not be restated.
             return ClaimReading("discusses", _score(cover), "none", unit, source, "no figure")
         if unit.rstrip().endswith("?") or _NON_ASSERTIVE.search(_bearing(unit, set(matched))):
             return ClaimReading("discusses", _score(cover), "none", unit, source, "hedge")
