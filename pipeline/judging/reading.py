@@ -423,6 +423,7 @@ _KEEPS = re.compile(
 _BLOCKED = re.compile(r"\bblock(ed|ing)\b", re.IGNORECASE)
 _BLOCK_VERB = re.compile(r"(\b(?:that|which|who|to|will|would|could|can|cannot|may|might|must|"
                          r"not|n't|also)\s+)block(s?)\b", re.IGNORECASE)
+_TIED_TO = re.compile(r"\s(?:tied|linked)\s+to\b|-(?:tied|linked)\b", re.IGNORECASE)
 _RED_LINE = re.compile(r"\bred[\s-]+lines?\b", re.IGNORECASE)
 _IN_HOSPITAL = re.compile(r"\s(?:in|to|into)\s+(?:the\s+|a\s+)?hospitals?\b", re.IGNORECASE)
 
@@ -451,6 +452,9 @@ def _as_read(text: str, claim: bool = False) -> str:
     # refusal, which stays (it still reverses "agreed to drop their safeguards").
     text = _KEEPS.sub(r"\g<0> insisting", text)
     text = _RED_LINE.sub("redline", text)
+    # "uses tied to weapons", "military-linked businesses": related to, not a relationship.
+    text = _TIED_TO.sub(lambda m: "-related" if m.group(0).startswith("-") else " related to",
+                        text)
     # "block" the verb bars; "blocks" the noun are buildings ("tower blocks").
     text = _BLOCKED.sub(lambda m: "barred" if m.group(1).lower() == "ed" else "barring", text)
     text = _BLOCK_VERB.sub(r"\1bar\2", text)
