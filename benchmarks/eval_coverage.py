@@ -346,13 +346,13 @@ def main(argv: list[str] | None = None) -> int:
 
     folder = args.folder
     articles = load_labels(folder)
-    missing = [a.id for a in articles if a.path is None or not a.path.exists()]
+    chosen = [a for a in articles if args.split == "all" or a.split == args.split]
+    missing = [a.id for a in chosen if a.path is None or not a.path.exists()]
     if missing:
         raise SystemExit(
             f"{len(missing)} page files missing in {folder / 'pages'} (e.g. {missing[:3]}): "
             "the texts are collected locally and never committed; see the story folder's README"
         )
-    chosen = [a for a in articles if args.split == "all" or a.split == args.split]
     story_path = story_file(folder)
     story = load_story(story_path)
     claim_keys = [c.key for c in story.claims]
