@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from pipeline.config import load_story
-from pipeline.judging import _developments, relevance
+from pipeline.judging import _developments, _parties, relevance
 from pipeline.judging.developments import Background, overlap, same_development, terms
 from pipeline.judging.numbers import Quantity, quantities
-from pipeline.records import Article
+from pipeline.records import Article, Claim, Story
 
 REPO = Path(__file__).resolve().parent.parent
 STORY = load_story(REPO / "config" / "stories" / "pentagon-anthropic.toml")
@@ -133,6 +133,18 @@ def test_relevance_needs_a_keyword_and_the_story_vocabulary() -> None:
                          .replace("Pentagon", "Y").replace("Claude", "Z")
                          .replace("Department of Defense", "W"))
     assert relevance(no_keyword, STORY) == 0.0
+
+
+def test_keywords_one_of_which_the_story_writes_as_the_others_name_one_party() -> None:
+    story = Story(
+        slug="s", title="Regulator fines Acme", published=None,
+        keywords=("Acme", "Widget", "Regulator", "Jones"),
+        seed_text="The Regulator fined Acme. Acme's chatbot Widget broke the rules, the "
+                  "regulator's chief Sam Jones said.",
+        claims=(Claim(key="fine", text="The Regulator fined Acme."),),
+    )
+    named = {tuple(story.keywords[i] for i in party) for party in _parties(story)}
+    assert named == {("Acme", "Widget"), ("Regulator", "Jones")}
 
 
 def test_background_is_not_a_development_and_news_is() -> None:
