@@ -139,8 +139,8 @@ def test_keywords_one_of_which_the_story_writes_as_the_others_name_one_party() -
     story = Story(
         slug="s", title="Regulator fines Acme", published=None,
         keywords=("Acme", "Widget", "Regulator", "Jones"),
-        seed_text="The Regulator fined Acme. Acme's chatbot Widget broke the rules, the "
-                  "regulator's chief Sam Jones said.",
+        seed_text="The Regulator's case against Acme ended in a fine. Acme's chatbot Widget "
+                  "broke the rules, the regulator's chief Sam Jones said.",
         claims=(Claim(key="fine", text="The Regulator fined Acme."),),
     )
     named = {tuple(story.keywords[i] for i in party) for party in _parties(story)}

@@ -26,7 +26,13 @@ from ..records import (
 from .developments import MIN_NOVEL_TERMS, Background, same_development, terms
 from .reading import ClaimReader
 from .stance import StanceModel
-from .text import RELEVANCE_STOP_WORDS, plain_words, split_sentences, strip_dateline
+from .text import (
+    MODEL_STOP_WORDS,
+    RELEVANCE_STOP_WORDS,
+    plain_words,
+    split_sentences,
+    strip_dateline,
+)
 
 __all__ = ["judge", "relevance", "story_background", "StoryProfile"]
 
@@ -151,9 +157,15 @@ def _profile(story: Story) -> StoryProfile:
     )
 
 
+# Words that relate two parties rather than make one the other's ("the regulator's case
+# against Acme").
+_LINKING_WORDS = MODEL_STOP_WORDS | RELEVANCE_STOP_WORDS
+
+
 def _parties(story: Story) -> tuple[tuple[int, ...], ...]:
     """The story's keywords grouped by the party they name: two keywords are one party when the
-    story's own text writes one as the other's ("Acme's Widget", "Acme's new chatbot Widget")."""
+    story's own text writes one as the other's ("Acme's Widget", "Acme's new chatbot Widget"),
+    not when a phrase only relates them ("the regulator's case against Acme")."""
     text = "\n".join([story.title, story.seed_text, *(c.text for c in story.claims)])
     party = list(range(len(story.keywords)))
 
@@ -164,11 +176,12 @@ def _parties(story: Story) -> tuple[tuple[int, ...], ...]:
 
     for i, owner in enumerate(story.keywords):
         for j, owned in enumerate(story.keywords):
-            if i != j and re.search(
-                rf"\b{re.escape(owner)}(?:'s|’s|'|’)\s+(?:[\w-]+\s+){{0,2}}{re.escape(owned)}\b",
-                text, re.IGNORECASE,
-            ):
-                party[root(j)] = root(i)
+            if i == j:
+                continue
+            pattern = rf"\b{re.escape(owner)}(?:'s|’s)\s+((?:[\w-]+\s+){{0,2}}){re.escape(owned)}\b"
+            for m in re.finditer(pattern, text, re.IGNORECASE):
+                if not _LINKING_WORDS.intersection(m.group(1).lower().split()):
+                    party[root(j)] = root(i)
     groups: dict[int, list[int]] = {}
     for i in range(len(story.keywords)):
         groups.setdefault(root(i), []).append(i)
