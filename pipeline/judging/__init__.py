@@ -31,6 +31,7 @@ from .text import (
     RELEVANCE_STOP_WORDS,
     plain_words,
     split_sentences,
+    stem,
     strip_dateline,
 )
 
@@ -56,14 +57,14 @@ STORY_SENTENCE_TERMS = 3
 # both stories' dev splits relevant on-story articles have 0.21-1.00; the passing mentions of
 # tests/data/patterns 0.03 and 0.12.
 MIN_STORY_SHARE = 0.15
-# A story whose keywords name two or more parties (a government department and a company) is
-# about what passes between them. A piece longer than a wire brief that names one party only,
-# besides one passage after its lede that holds the story's substance (sentences with
-# STORY_SENTENCE_TERMS of the seed's terms), is about that party's other business (a product
-# launch, a funding round) and recalls the story in passing: its keyword fills most of its
-# sentences, so neither the share above nor the vocabulary tells it from coverage. Keywords
-# one of which the seed writes as the other's ("the company's chatbot") name one party. On
-# both stories' dev splits this holds for the off-story articles only.
+# A piece longer than a wire brief whose story substance (sentences with STORY_SENTENCE_TERMS
+# of the seed's terms) is one passage after its lede, and which elsewhere names one party of
+# the story and no word of the story's title, recalls the story in passing: it is about that
+# party's other business (a product launch, a funding round of the company a story between a
+# department and a company names) or other news of the place a one-keyword story happened in.
+# Its keyword fills most of its sentences, so neither the share above nor the vocabulary tells
+# it from coverage. Keywords one of which the seed writes as the other's ("the company's
+# chatbot") name one party. On both stories' dev splits this holds for off-story articles only.
 BRIEF_WORDS = 150
 RECAP_SPAN = 2  # consecutive sentences: one recap paragraph
 
@@ -126,6 +127,7 @@ class StoryProfile:
     story_terms: frozenset[str] = frozenset()  # the salient terms that are not the keywords'
     # The keywords grouped by the party they name (indices into keyword_patterns).
     parties: tuple[tuple[int, ...], ...] = ()
+    title_terms: frozenset[str] = frozenset()  # stems of the story title's words, not keywords'
 
 
 @lru_cache(maxsize=64)
@@ -149,6 +151,7 @@ def _profile(story: Story) -> StoryProfile:
         salient_terms=frozenset(salient),
         story_terms=frozenset(salient) - keyword_words,
         parties=_parties(story),
+        title_terms=frozenset(stem(w) for w in _words(story.title) if w not in keyword_words),
         seed_sentences=tuple(split_sentences(story.seed_text)),
         background=Background.of(
             [story.seed_text, *(c.text for c in story.claims), *story.keywords]
@@ -203,8 +206,8 @@ def relevance(article: Article, story: Story) -> float:
     - Enough of its sentences must be about the story (:func:`_story_share`): a piece about
       something else that recalls the story in a sentence or two is not coverage, however
       many of the seed's terms that passage holds.
-    - A piece longer than a brief about one party of a story between several
-      (:func:`_one_party_recap`) is not coverage.
+    - A piece longer than a brief that speaks of one party of the story, and of the story
+      itself in one recap passage only (:func:`_recap_in_passing`), is not coverage.
     - It cannot have been published well before the story itself."""
     profile = _profile(story)
     if _before_story(article.published_at, story.published):
@@ -220,7 +223,7 @@ def relevance(article: Article, story: Story) -> float:
             and not any(p.search(lede) for p in profile.keyword_patterns)):
         return 0.0
     units = _units(article.title, sentences)
-    if _one_party_recap(units, profile, len(text.split())):
+    if _recap_in_passing(units, profile, len(text.split())):
         return 0.0
     room = min(len(profile.salient_terms), max(MIN_ROOM, len(words) // 2))
     overlap = len(words & profile.salient_terms) / max(1, room)
@@ -237,11 +240,12 @@ def _story_share(units: Sequence[str], profile: StoryProfile) -> float:
     return sum(_about_story(u, profile) for u in units) / len(units)
 
 
-def _one_party_recap(units: Sequence[str], profile: StoryProfile, n_words: int) -> bool:
-    """Whether a piece longer than a brief speaks of one party of a story between several, the
-    story itself only in one passage after its lede (or nowhere): a product launch of the
-    company the story names, which recalls the story in a paragraph."""
-    if len(profile.parties) < 2 or n_words <= BRIEF_WORDS:
+def _recap_in_passing(units: Sequence[str], profile: StoryProfile, n_words: int) -> bool:
+    """Whether a piece longer than a brief speaks of the story only in one passage after its
+    lede (or nowhere), and elsewhere names one party of the story and none of the words of the
+    story's title: a product launch of the company the story names, or other news of the place
+    a story of one keyword happened in, which recalls the story in a paragraph."""
+    if n_words <= BRIEF_WORDS or (len(profile.parties) < 2 and not profile.title_terms):
         return False
     substance = [i for i, u in enumerate(units)
                  if len(profile.story_terms.intersection(_words(u))) >= STORY_SENTENCE_TERMS]
@@ -249,6 +253,8 @@ def _one_party_recap(units: Sequence[str], profile: StoryProfile, n_words: int) 
                       or substance[-1] - substance[0] >= RECAP_SPAN):
         return False
     rest = "\n".join(u for i, u in enumerate(units) if i not in substance)
+    if profile.title_terms.intersection(stem(w) for w in _words(rest)):
+        return False
     named = sum(any(profile.keyword_patterns[k].search(rest) for k in party)
                 for party in profile.parties)
     return named <= 1
