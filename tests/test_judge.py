@@ -138,13 +138,14 @@ def test_relevance_needs_a_keyword_and_the_story_vocabulary() -> None:
 def test_keywords_one_of_which_the_story_writes_as_the_others_name_one_party() -> None:
     story = Story(
         slug="s", title="Regulator fines Acme", published=None,
-        keywords=("Acme", "Widget", "Regulator", "Jones"),
+        keywords=("Acme", "Widget", "Regulator", "Jones", "Jane Doe"),
         seed_text="The Regulator's case against Acme ended in a fine. Acme's chatbot Widget "
-                  "broke the rules, the regulator's chief Sam Jones said.",
+                  "broke the rules, the regulator's chief Sam Jones said. Acme chief executive "
+                  "Jane Doe said the company would appeal.",
         claims=(Claim(key="fine", text="The Regulator fined Acme."),),
     )
     named = {tuple(story.keywords[i] for i in party) for party in _parties(story)}
-    assert named == {("Acme", "Widget"), ("Regulator", "Jones")}
+    assert named == {("Acme", "Widget", "Jane Doe"), ("Regulator", "Jones")}
 
 
 def test_background_is_not_a_development_and_news_is() -> None:
