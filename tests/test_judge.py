@@ -141,7 +141,8 @@ def test_keywords_one_of_which_the_story_writes_as_the_others_name_one_party() -
         keywords=("Acme", "Widget", "Regulator", "Jones", "Jane Doe"),
         seed_text="The Regulator's case against Acme ended in a fine. Acme's chatbot Widget "
                   "broke the rules, the regulator's chief Sam Jones said. Acme chief executive "
-                  "Jane Doe said the company would appeal.",
+                  "Jane Doe said the company would appeal. A Regulator spokesperson said Acme "
+                  "had been warned.",
         claims=(Claim(key="fine", text="The Regulator fined Acme."),),
     )
     named = {tuple(story.keywords[i] for i in party) for party in _parties(story)}

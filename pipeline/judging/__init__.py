@@ -65,8 +65,8 @@ MIN_STORY_SHARE = 0.15
 # Its keyword fills most of its sentences, so neither the share above nor the vocabulary tells
 # it from coverage. Keywords one of which the seed writes as the other's ("the company's
 # chatbot"), or a person the seed or the article names by a role in the other ("the company's
-# chief executive"), name one party. On both stories' dev splits this holds for off-story
-# articles only (3 of the 3 with one keyword party; none on-story).
+# chief executive"), name one party. On both stories' dev splits it holds for 3 of the 8
+# off-story articles and for no on-story one.
 BRIEF_WORDS = 150
 RECAP_SPAN = 2  # consecutive sentences: one recap paragraph
 
@@ -208,7 +208,7 @@ def _joined(parties: tuple[tuple[int, ...], ...], keywords: Sequence[str], text:
 def _written_as_own(owner: str, owned: str, text: str, possessive: bool) -> bool:
     o, d = re.escape(owner), re.escape(owned)
     roles = (
-        rf"\b{o}(?:'s|’s)?\s+{_ROLE}\s+(?:[\w-]+\s+)?{d}\b",
+        rf"\b{o}(?:'s|’s)?\s+{_ROLE}\s+(?-i:[A-Z][\w-]*\s+)?{d}\b",  # a first name only
         rf"\b{d},\s+(?:the\s+)?(?:[\w-]+\s+)?{_ROLE}\s+(?:of|at)\s+{o}\b",
         rf"\b{d},\s+{o}(?:'s|’s)?\s+(?:[\w-]+\s+)?{_ROLE}\b",
     )
