@@ -248,3 +248,23 @@ def test_a_sentence_listing_a_thousand_figures_is_read_in_bounded_time(model) ->
                       site="x.example", author=None, published_at=None)
     judgment = judge(article, story, model=model)
     assert judgment.relevance > 0  # judged, not skipped as off-story
+
+
+def test_a_wire_brief_is_never_a_passing_mention_a_longer_piece_of_one_party_is() -> None:
+    lines = [
+        "Anthropic adds a voice mode to Claude",
+        "Anthropic on Monday added a voice mode to its Claude assistant for paying users.",
+        "Users can speak to Claude and hear its answers read aloud in several voices.",
+        "Anthropic said the feature would reach phones first and computers later.",
+        "Reviewers said Claude understood accents well but paused too long between turns.",
+        "Anthropic did not say what the feature cost to build.",
+        "Claude was used by the US military in the operation to capture Nicolas Maduro, the "
+        "Wall Street Journal reported.",
+    ]
+    extra = ["Anthropic said it would add more languages to Claude over the coming months, "
+             "starting with Spanish, French and German for users in Europe and Latin America."] * 3
+    brief = Article(url="u", title=lines[0], text="\n".join(lines[1:]))
+    longer = Article(url="u", title=lines[0], text="\n".join([*lines[1:], *extra]))
+    assert len(f"{brief.title} {brief.text}".split()) <= 150 < len(longer.text.split())
+    assert relevance(brief, STORY) >= 0.5
+    assert relevance(longer, STORY) == 0.0

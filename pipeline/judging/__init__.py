@@ -253,7 +253,7 @@ def relevance(article: Article, story: Story) -> float:
             and not any(p.search(lede) for p in profile.keyword_patterns)):
         return 0.0
     units = _units(article.title, sentences)
-    if _recap_in_passing(units, profile, len(text.split())):
+    if _recap_in_passing(units, profile, sum(len(u.split()) for u in units)):
         return 0.0
     room = min(len(profile.salient_terms), max(MIN_ROOM, len(words) // 2))
     overlap = len(words & profile.salient_terms) / max(1, room)
