@@ -236,8 +236,9 @@ def relevance(article: Article, story: Story) -> float:
     - Enough of its sentences must be about the story (:func:`_story_share`): a piece about
       something else that recalls the story in a sentence or two is not coverage, however
       many of the seed's terms that passage holds.
-    - A piece longer than a brief that speaks of one party of the story, and of the story
-      itself in one recap passage only (:func:`_recap_in_passing`), is not coverage.
+    - A piece longer than a brief that, besides one recap passage after its lede, names one
+      party of the story and no word of the story's title (:func:`_recap_in_passing`) is not
+      coverage: a product launch of the company the story names is not news of the story.
     - It cannot have been published well before the story itself."""
     profile = _profile(story)
     if _before_story(article.published_at, story.published):
