@@ -70,6 +70,9 @@ DEVELOPMENT_MIN_SCORE = 0.6
 DEVELOPMENT_CLAIM_COVER = 0.5
 # A word in this many of the story's claims is its subject, not one claim's content.
 DEVELOPMENT_SUBJECT_CLAIMS = 3
+# A sentence with this many novel terms is news even when a clause of it restates a claim
+# ("arrested eight people over the renovation contract, where the fire has killed at least 94").
+DEVELOPMENT_NEWS_TERMS = 12
 # An article reports one or two new things; a third candidate is mostly its detail, and on
 # real coverage such details joined unrelated developments.
 MAX_DEVELOPMENTS_PER_ARTICLE = 2
@@ -284,7 +287,7 @@ def _speaks_of_claim(sentence_terms: set[str], story: Story, novel: int) -> bool
     for ct in profile.claim_terms:
         own = ct - subject
         said = own & sentence_terms
-        if (own and len(said) >= min(2, len(own))
+        if (own and len(said) >= min(2, len(own)) and novel < DEVELOPMENT_NEWS_TERMS
                 and len(said) >= DEVELOPMENT_CLAIM_COVER * len(own)):
             return True
         if (novel < EVIDENCE_DEVELOPMENT_TERMS
