@@ -236,3 +236,13 @@ def test_a_sentence_listing_a_thousand_figures_is_read_in_bounded_time(model) ->
                       site="x.example", author=None, published_at=None)
     judgment = judge(article, story, model=model)
     assert judgment.relevance > 0  # judged, not skipped as off-story
+
+
+def test_a_second_sentence_of_the_same_event_opens_no_development_of_its_own() -> None:
+    news = Article(url="u", title="t", text=(
+        "A federal judge granted Anthropic a preliminary injunction on Thursday against the "
+        "Pentagon's designation, in a ruling from San Francisco. "
+        "Legal experts cautioned that the injunction only restores the position of late "
+        "February, and the Pentagon said it would appeal."))
+    found = _developments(news, STORY, [])
+    assert [d.joins_only for d in found] == [False, True]

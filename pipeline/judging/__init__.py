@@ -23,7 +23,7 @@ from ..records import (
     Stance,
     Story,
 )
-from .developments import MIN_NOVEL_TERMS, Background, same_development, terms
+from .developments import MIN_NOVEL_TERMS, Background, overlap, same_development, terms
 from .reading import ClaimReader
 from .stance import StanceModel
 from .text import RELEVANCE_STOP_WORDS, plain_words, split_sentences, strip_dateline
@@ -359,7 +359,15 @@ def _developments(
                 not picked[twin][0].joins_only, len(picked[twin][1])):
             picked[twin] = (candidate, novel)
     picked.sort(key=lambda p: -p[0].score)
-    opening = [c for c, _ in picked if not c.joins_only][:MAX_DEVELOPMENTS_PER_ARTICLE]
+    opening: list[DevelopmentCandidate] = []
+    for c, t in picked:
+        if c.joins_only or len(opening) == MAX_DEVELOPMENTS_PER_ARTICLE:
+            continue
+        # A second sentence sharing a new word with the first tells more of the same event
+        # ("the injunction only restores the status quo" after "a judge granted an
+        # injunction"): it opens nothing, and may still join a development others opened.
+        if not any(overlap(t, o.terms, 1) > 0 for o in opening):
+            opening.append(c)
     # The rest may still report developments others opened: they join one or are dropped.
     joining = [c if c.joins_only else replace(c, joins_only=True)
                for c, _ in picked if c not in opening][:MAX_JOINING_PER_ARTICLE]
