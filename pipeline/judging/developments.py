@@ -48,7 +48,7 @@ __all__ = [
 
 MIN_NOVEL_TERMS = 4  # a sentence with fewer new stems is background, not news
 MIN_SHARED_TERMS = 2  # two reports of one development share at least this many
-MIN_OVERLAP = 0.2  # ... and this share of the smaller set
+MIN_OVERLAP = 0.25  # ... and this share of the smaller set
 # A sentence that does not name the story (an on-story article's "Police arrested two
 # directors of the contractor") joins a development only on this many shared terms: without
 # the story's name, two shared words (a title, a verb) are too little to tell it is the same.
