@@ -97,13 +97,13 @@ def test_a_waiting_sentence_joins_nothing_when_the_article_reports_nothing() -> 
 
 def test_an_officials_name_and_title_shared_are_one_term_shared() -> None:
     bg = Background.of(["A fire broke out at the Harbour View estate."])
-    search = bg.novel_terms("Security Secretary Chris Tang said the search of the towers "
+    search = bg.novel_terms("Security Secretary Alan Mok said the search of the towers "
                             "had ended.")
-    arrests = bg.novel_terms("Security Secretary Chris Tang said three men had been arrested "
+    arrests = bg.novel_terms("Security Secretary Alan Mok said three men had been arrested "
                              "for manslaughter.")
     arrests_again = bg.novel_terms("Police arrested three men on suspicion of manslaughter, "
-                                   "Chris Tang said.")
-    assert search.names == {"security", "secretary", "chri", "tang"}
+                                   "Alan Mok said.")
+    assert search.names == {"security", "secretary", "alan", "mok"}
     # The same official speaking of two events does not make them one development ...
     assert not same_development(search, arrests)
     assert assign_clusters([arrests], [(1, [search])]) == [NewCluster(0)]
@@ -112,7 +112,7 @@ def test_an_officials_name_and_title_shared_are_one_term_shared() -> None:
 
 
 def test_a_name_is_a_capitalised_word_not_the_sentence_opening() -> None:
-    assert name_terms("Police arrested Chris Tang.") == {"chri", "tang"}
-    assert name_terms("“Security Chief Chris Tang said so") == {
-        "security", "chief", "chri", "tang"}
+    assert name_terms("Police arrested Alan Mok.") == {"alan", "mok"}
+    assert name_terms("“Security Chief Alan Mok said so") == {
+        "security", "chief", "alan", "mok"}
     assert name_terms("Two men were held by the ICAC.") == {"icac"}

@@ -15,7 +15,7 @@ before the first piece that names it), or before one that tells in its words whi
 development it reports, waits: a later article's sentence of a development takes it in, on
 the same terms (:func:`adopt_pending`).
 
-Names count once: an official's name and title shared ("Security Secretary Chris Tang said
+Names count once: an official's name and title shared ("Security Secretary Alan Mok said
 ...") are one term in common, since the same official speaks of many events.
 """
 
@@ -59,7 +59,7 @@ PENDING_DAYS = 7
 
 
 # A capitalised word that does not open the sentence: part of a name or a title ("Defense
-# Secretary Pete Hegseth", "Security Chief Chris Tang"). A word in capitals throughout is
+# Secretary Pete Hegseth", "Security Chief Alan Mok"). A word in capitals throughout is
 # emphasis ("EVERY Federal Agency"), unless short enough to be an acronym.
 _NAME_WORD = re.compile(r"(?<![\w'’-])(?:[a-z]?[A-Z][a-z][\w'’-]*|[A-Z]{2,5}s?)(?![\w'’-])")
 
@@ -80,7 +80,7 @@ class NovelTerms(frozenset[str]):
 
 def name_terms(sentence: str) -> set[str]:
     """The terms of the capitalised words of ``sentence``; its first word only when the next
-    is capitalised too ("Security Secretary Chris Tang said ...", not "Police said ...")."""
+    is capitalised too ("Security Secretary Alan Mok said ...", not "Police said ...")."""
     out: set[str] = set()
     first = len(sentence) - len(sentence.lstrip(" \"'“‘("))
     found = list(_NAME_WORD.finditer(sentence))
