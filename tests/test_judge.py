@@ -246,3 +246,10 @@ def test_a_second_sentence_of_the_same_event_opens_no_development_of_its_own() -
         "February, and the Pentagon said it would appeal."))
     found = _developments(news, STORY, [])
     assert [d.joins_only for d in found] == [False, True]
+
+
+def test_commentary_on_what_would_follow_is_no_development() -> None:
+    news = Article(url="u", title="t", text=(
+        "Even if the Pentagon carries out its threat to drop Anthropic, procurement officers "
+        "would struggle for months to find a substitute for Claude on secret systems."))
+    assert _developments(news, STORY, []) == []

@@ -110,6 +110,12 @@ _FIGURE = re.compile(r"\d|\b(?:two|three|four|five|six|seven|eight|nine|ten|doze
                      re.IGNORECASE)
 
 
+# A sentence that opens on a concession ("Even if the department follows through, officials
+# face a problem") weighs what would follow: commentary, not an event. ("If he refuses, they
+# have threatened to ..." may report a threat: a bare "if" is no sign.)
+_HYPOTHETICAL = re.compile(r"[\"'“‘(]?\s*even\s+(?:if|though|so)\b", re.IGNORECASE)
+
+
 def _revised_count(sentence: str) -> bool:
     """The sentence gives a count of the story's toll and reports no event besides."""
     return bool(_TALLY.search(sentence) and _FIGURE.search(sentence)
@@ -337,6 +343,8 @@ def _developments(
         )
         if seed_sim >= DEVELOPMENT_MAX_SEED_SIMILARITY:
             continue  # a quote of the seed itself
+        if _HYPOTHETICAL.match(sentence):
+            continue  # commentary on what would follow, not an event
         if _revised_count(sentence):
             continue  # a revised figure: an update of a claim, not a new event
         sentence_terms = terms(sentence)
