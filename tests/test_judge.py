@@ -253,3 +253,15 @@ def test_commentary_on_what_would_follow_is_no_development() -> None:
         "Even if the Pentagon carries out its threat to drop Anthropic, procurement officers "
         "would struggle for months to find a substitute for Claude on secret systems."))
     assert _developments(news, STORY, []) == []
+
+
+def test_a_second_sentence_reporting_no_event_opens_no_development() -> None:
+    news = Article(url="u", title="t", text=(
+        "Lockheed Martin told its suppliers on Tuesday to remove Claude from engineering "
+        "workstations within a month, citing the Pentagon's designation. "
+        "Analysts described the Anthropic episode as a template for how every frontier "
+        "laboratory negotiates secret deployments, procurement language and liability clauses "
+        "from now on."))
+    found = _developments(news, STORY, [])
+    assert [(d.joins_only, d.sentence[:8]) for d in found] == [
+        (False, "Lockheed"), (True, "Analysts")]

@@ -373,8 +373,11 @@ def _developments(
             continue
         # A second sentence sharing a new word with the first tells more of the same event
         # ("the injunction only restores the status quo" after "a judge granted an
-        # injunction"): it opens nothing, and may still join a development others opened.
-        if not any(overlap(t, o.terms, 1) > 0 for o in opening):
+        # injunction"); one that reports no event is background or comment ("The outcome will
+        # set the template for ..."): it opens nothing, and may still join a development
+        # others opened.
+        if not any(overlap(t, o.terms, 1) > 0 for o in opening) and (
+                not opening or _EVENT.search(c.sentence)):
             opening.append(c)
     # The rest may still report developments others opened: they join one or are dropped.
     joining = [c if c.joins_only else replace(c, joins_only=True)
