@@ -162,9 +162,10 @@ def test_background_is_not_a_development_and_news_is() -> None:
     assert {"memo", "chain", "wind"} <= dev.terms  # "Hegseth" is a story keyword: known
 
 
-def test_an_article_reports_at_most_two_developments() -> None:
+def test_an_article_opens_at_most_two_developments() -> None:
     # Three sentences of news, each naming the story and new to it: the third is the
-    # article's detail, and on real coverage such details joined unrelated developments.
+    # article's detail, and on real coverage such details opened developments of their own.
+    # It may still report a development others opened: it only joins.
     news = Article(url="u", title="t", text=(
         "Defense Secretary Pete Hegseth signed a memo on Thursday designating Anthropic a "
         "supply-chain risk and ordering a 180-day wind-down of Claude across the department. "
@@ -172,7 +173,8 @@ def test_an_article_reports_at_most_two_developments() -> None:
         "injunction against the Pentagon's designation. "
         "Lockheed Martin told suppliers in a letter that it would remove Claude from its "
         "engineering workstations by the end of the quarter, the Pentagon said."))
-    assert len(_developments(news, STORY, [])) == 2
+    found = _developments(news, STORY, [])
+    assert [d.joins_only for d in found] == [False, False, True]
 
 
 def test_development_terms_cluster_paraphrases_not_different_events() -> None:
@@ -268,3 +270,32 @@ def test_a_wire_brief_is_never_a_passing_mention_a_longer_piece_of_one_party_is(
     assert len(f"{brief.title} {brief.text}".split()) <= 150 < len(longer.text.split())
     assert relevance(brief, STORY) >= 0.5
     assert relevance(longer, STORY) == 0.0
+
+
+def test_a_second_sentence_of_the_same_event_opens_no_development_of_its_own() -> None:
+    news = Article(url="u", title="t", text=(
+        "A federal judge granted Anthropic a preliminary injunction on Thursday against the "
+        "Pentagon's designation, in a ruling from San Francisco. "
+        "Legal experts cautioned that the injunction only restores the position of late "
+        "February, and the Pentagon said it would appeal."))
+    found = _developments(news, STORY, [])
+    assert [d.joins_only for d in found] == [False, True]
+
+
+def test_commentary_on_what_would_follow_is_no_development() -> None:
+    news = Article(url="u", title="t", text=(
+        "Even if the Pentagon carries out its threat to drop Anthropic, procurement officers "
+        "would struggle for months to find a substitute for Claude on secret systems."))
+    assert _developments(news, STORY, []) == []
+
+
+def test_a_second_sentence_reporting_no_event_opens_no_development() -> None:
+    news = Article(url="u", title="t", text=(
+        "Lockheed Martin told its suppliers on Tuesday to remove Claude from engineering "
+        "workstations within a month, citing the Pentagon's designation. "
+        "Analysts described the Anthropic episode as a template for how every frontier "
+        "laboratory negotiates secret deployments, procurement language and liability clauses "
+        "from now on."))
+    found = _developments(news, STORY, [])
+    assert [(d.joins_only, d.sentence[:8]) for d in found] == [
+        (False, "Lockheed"), (True, "Analysts")]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import lru_cache
 
@@ -23,7 +23,7 @@ from ..records import (
     Stance,
     Story,
 )
-from .developments import MIN_NOVEL_TERMS, Background, same_development, terms
+from .developments import MIN_NOVEL_TERMS, Background, overlap, same_development, terms
 from .reading import ClaimReader
 from .stance import StanceModel
 from .text import (
@@ -87,23 +87,59 @@ EVIDENCE_DEVELOPMENT_TERMS = MIN_NOVEL_TERMS + 3
 DEVELOPMENT_MIN_SCORE = 0.6
 # A sentence holding this share of a claim's content words speaks of that claim.
 DEVELOPMENT_CLAIM_COVER = 0.5
+# A word in this many of the story's claims is its subject, not one claim's content.
+DEVELOPMENT_SUBJECT_CLAIMS = 3
+# A sentence with this many novel terms is news even when a clause of it restates a claim
+# ("arrested eight people over the renovation contract, where the fire has killed at least 94").
+DEVELOPMENT_NEWS_TERMS = 12
 # An article reports one or two new things; a third candidate is mostly its detail, and on
 # real coverage such details joined unrelated developments.
 MAX_DEVELOPMENTS_PER_ARTICLE = 2
-# Besides those, up to this many sentences that do not name the story: each may join a
-# development other reports opened, and is dropped when it joins none.
-MAX_JOINING_PER_ARTICLE = 2
+# Besides those, up to this many sentences that do not name the story, or name it after the
+# first two: each may join a development other reports opened (a piece on a ruling recalls
+# the ban it blocks), and is dropped when it joins none.
+MAX_JOINING_PER_ARTICLE = 3
 LEDE_SENTENCES = 4  # news leads with the news: the first sentences weigh more
-# Verbs of events: a development is something that happened or was decided.
+# Verbs of events: a development is something that happened or was decided ("fired" as
+# dismissed: "fire" the noun is no event).
 _EVENT = re.compile(
     r"\b(?:designat|label|sign|su(?:e|ed|es|ing)\b|lawsuit|court|injunction|fil(?:ed|es|ing)\b|"
     r"announc|order|bar(?:s|red)?\b|ban(?:s|ned)?\b|drop|stop|halt|end(?:s|ed)?\b|cancel|"
-    r"terminat|award|approv|reject|den(?:y|ied|ies)|threat|warn|hire|resign|fire[ds]?\b|launch|"
+    r"terminat|award|approv|reject|den(?:y|ied|ies)|threat|warn|hire|resign|fired\b|launch|"
     r"agree|settl|investigat|subpoena|vot|block|suspend|remov|replac|withdr|pull|"
     r"blacklist|sanction|will\b|plans? to|move[sd]? to|arrest|charg|detain|indict|convict|"
     r"sentenc|appoint|elect)",
     re.IGNORECASE,
 )
+
+# A revised count ("the death toll has risen to 151", "teams found another five bodies") updates
+# a figure the story already reports: a contradiction of its claim, not a new event. Such a
+# sentence is no development unless it also reports an event ("... as police arrested three").
+_TALLY = re.compile(
+    r"\b(?:(?:death|casualty|fatality|final|official|confirmed)\s+(?:toll|count|tally|figure)|"
+    r"toll|tally|number\s+of\s+(?:the\s+)?(?:people\s+)?(?:dead|deaths|killed|died|missing|"
+    r"injured|hurt|victims|bodies|casualties|fatalities|unaccounted))\b"
+    r"|\b(?:another|further|additional|more)\s+(?:\d[\d,]*|two|three|four|five|six|seven|"
+    r"eight|nine|ten|dozen|dozens)\s+(?:bodies|dead|deaths|victims|people\s+(?:dead|died))\b"
+    r"|\b(?:\d[\d,]*|two|three|four|five|six|seven|eight|nine|ten)\s+more\s+(?:bodies|deaths|"
+    r"victims)\b",
+    re.IGNORECASE,
+)
+_FIGURE = re.compile(r"\d|\b(?:two|three|four|five|six|seven|eight|nine|ten|dozens?|hundreds?)\b",
+                     re.IGNORECASE)
+
+
+# A sentence that opens on a concession ("Even if the department follows through, officials
+# face a problem") weighs what would follow: commentary, not an event. ("If he refuses, they
+# have threatened to ..." may report a threat: a bare "if" is no sign.)
+_HYPOTHETICAL = re.compile(r"[\"'“‘(]?\s*even\s+(?:if|though|so)\b", re.IGNORECASE)
+
+
+def _revised_count(sentence: str) -> bool:
+    """The sentence gives a count of the story's toll and reports no event besides."""
+    return bool(_TALLY.search(sentence) and _FIGURE.search(sentence)
+                and not _EVENT.search(sentence))
+
 
 # A capitalised word (or one like "xAI"): a name, unless it is a common word at a sentence's
 # start, a weekday or a month.
@@ -358,6 +394,36 @@ def _reader(story: Story, model: StanceModel) -> ClaimReader:
                        story.seed_text)
 
 
+def _speaks_of_claim(sentence_terms: set[str], story: Story, novel: int) -> bool:
+    """The sentence states a good share of a claim's own content: the claim's words but the
+    story's subject (its keywords, the names its seed repeats, words in several claims: "the
+    Harbour View fire" says nothing of which claim). Of a claim that is all subject, the
+    share of all its words, unless the sentence carries much news besides."""
+    profile = _profile(story)
+    subject = _claim_subject(story)
+    for ct in profile.claim_terms:
+        own = ct - subject
+        said = own & sentence_terms
+        if (own and len(said) >= min(2, len(own)) and novel < DEVELOPMENT_NEWS_TERMS
+                and len(said) >= DEVELOPMENT_CLAIM_COVER * len(own)):
+            return True
+        if (novel < EVIDENCE_DEVELOPMENT_TERMS
+                and len(ct & sentence_terms) >= DEVELOPMENT_CLAIM_COVER * len(ct)):
+            return True
+    return False
+
+
+@lru_cache(maxsize=64)
+def _claim_subject(story: Story) -> frozenset[str]:
+    profile = _profile(story)
+    seen: dict[str, int] = {}
+    for ct in profile.claim_terms:
+        for t in ct:
+            seen[t] = seen.get(t, 0) + 1
+    named = terms(" ".join([*profile.seed_names, *story.keywords]))
+    return frozenset(named | {t for t, n in seen.items() if n >= DEVELOPMENT_SUBJECT_CLAIMS})
+
+
 def _developments(
     article: Article, story: Story, judged: Sequence[ClaimJudgment]
 ) -> list[DevelopmentCandidate]:
@@ -388,9 +454,12 @@ def _developments(
         )
         if seed_sim >= DEVELOPMENT_MAX_SEED_SIMILARITY:
             continue  # a quote of the seed itself
+        if _HYPOTHETICAL.match(sentence):
+            continue  # commentary on what would follow, not an event
+        if _revised_count(sentence):
+            continue  # a revised figure: an update of a claim, not a new event
         sentence_terms = terms(sentence)
-        if any(len(ct & sentence_terms) >= DEVELOPMENT_CLAIM_COVER * len(ct)
-               for ct in profile.claim_terms):
+        if _speaks_of_claim(sentence_terms, story, len(novel)):
             continue  # it speaks of a claim: a confirmation or contradiction, not news
         score = round(
             0.4 * min(1.0, len(novel) / 10)
@@ -409,6 +478,19 @@ def _developments(
                 not picked[twin][0].joins_only, len(picked[twin][1])):
             picked[twin] = (candidate, novel)
     picked.sort(key=lambda p: -p[0].score)
-    opening = [c for c, _ in picked if not c.joins_only][:MAX_DEVELOPMENTS_PER_ARTICLE]
-    joining = [c for c, _ in picked if c.joins_only][:MAX_JOINING_PER_ARTICLE]
+    opening: list[DevelopmentCandidate] = []
+    for c, t in picked:
+        if c.joins_only or len(opening) == MAX_DEVELOPMENTS_PER_ARTICLE:
+            continue
+        # A second sentence sharing a new word with the first tells more of the same event
+        # ("the injunction only restores the status quo" after "a judge granted an
+        # injunction"); one that reports no event is background or comment ("The outcome will
+        # set the template for ..."): it opens nothing, and may still join a development
+        # others opened.
+        if not any(overlap(t, o.terms, 1) > 0 for o in opening) and (
+                not opening or _EVENT.search(c.sentence)):
+            opening.append(c)
+    # The rest may still report developments others opened: they join one or are dropped.
+    joining = [c if c.joins_only else replace(c, joins_only=True)
+               for c, _ in picked if c not in opening][:MAX_JOINING_PER_ARTICLE]
     return opening + joining
