@@ -161,15 +161,18 @@ def run_pipeline(articles: list[Labelled], story: Path, workdir: Path) -> dict[s
     }
     match_cols = {r[1] for r in db.execute("PRAGMA table_info(matches)")}
     devs: dict[int, set[int]] = {}
+    dev_evidence: dict[tuple[int, int], str] = {}
     for r in db.execute(
-        "SELECT ad.article_id, ad.development_id FROM article_developments ad "
+        "SELECT ad.article_id, ad.development_id, ad.evidence FROM article_developments ad "
         "JOIN developments d ON d.id = ad.development_id"
     ):
         devs.setdefault(r["article_id"], set()).add(r["development_id"])
+        dev_evidence[(r["article_id"], r["development_id"])] = r["evidence"] or ""
     summaries = {r["id"]: r["summary"] for r in db.execute("SELECT id, summary FROM developments")}
     db.close()
     return {"ids": ids, "roots": roots, "matches": matches, "devs": devs, "seconds": elapsed,
-            "summaries": summaries, "has_source": "source" in match_cols}
+            "summaries": summaries, "dev_evidence": dev_evidence,
+            "has_source": "source" in match_cols}
 
 
 def score(articles: list[Labelled], stored: dict, claim_keys: list[str]) -> dict[str, object]:
@@ -324,6 +327,44 @@ def trivial_clusterings(gold: dict[str, set[str]]) -> dict[str, dict[str, set[ob
             "each alone": {a: {a} for a in gold}}
 
 
+def cluster_lines(articles: list[Labelled], stored: dict) -> list[str]:
+    """What the pipeline clustered, for reading its errors: each development with its
+    articles (their labelled events, the sentence filed), then each labelled event held by
+    more than one development or by none. Off-story articles are marked ``OFF``."""
+    from pipeline.fetching.urls import canonicalize
+
+    ids: dict[str, int] = stored["ids"]
+    devs: dict[int, set[int]] = stored["devs"]
+    evidence: dict[tuple[int, int], str] = stored.get("dev_evidence", {})
+    by_store = {ids[canonicalize(a.url)]: a for a in articles if canonicalize(a.url) in ids}
+    members: dict[int, list[int]] = {}
+    for aid in sorted(by_store):
+        for dev in sorted(devs.get(aid, set())):
+            members.setdefault(dev, []).append(aid)
+    lines: list[str] = []
+    for dev, aids in sorted(members.items()):
+        lines.append(f"D{dev} ({len(aids)} articles)")
+        for aid in aids:
+            a = by_store[aid]
+            events = ",".join(sorted(a.developments)) if a.on_story else "OFF"
+            lines.append(f"    {a.id} [{events or '-'}] {evidence.get((aid, dev), '')[:160]}")
+    held: dict[str, dict[str, set[int]]] = {}
+    for aid, a in by_store.items():
+        for event in a.developments if a.on_story else ():
+            held.setdefault(event, {})[a.id] = devs.get(aid, set())
+    split = []
+    for event, where in sorted(held.items()):
+        found = {d for ds in where.values() for d in ds}
+        if len(where) > 1 and len(found) != 1:
+            parts = " ".join(f"{a}:{','.join(f'D{d}' for d in sorted(ds)) or '-'}"
+                             for a, ds in sorted(where.items()))
+            split.append(f"    {event}: {parts}")
+    if split:
+        lines.append("events not held by one development:")
+        lines.extend(split)
+    return lines
+
+
 def _same_wire(x: Labelled, y: Labelled, by_id: dict[str, Labelled]) -> bool:
     def root(a: Labelled) -> str:
         while a.syndicated_of and a.syndicated_of in by_id:
@@ -339,6 +380,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("folder", type=Path, help="a story folder under benchmarks/coverage/")
     parser.add_argument("--split", choices=(*SPLITS, "all"), default="dev")
     parser.add_argument("--errors", action="store_true", help="list every miss and false flag")
+    parser.add_argument("--clusters", action="store_true",
+                        help="print each development with its articles and their labelled events")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON here")
     args = parser.parse_args(argv)
 
@@ -346,13 +389,13 @@ def main(argv: list[str] | None = None) -> int:
 
     folder = args.folder
     articles = load_labels(folder)
-    missing = [a.id for a in articles if a.path is None or not a.path.exists()]
+    chosen = [a for a in articles if args.split == "all" or a.split == args.split]
+    missing = [a.id for a in chosen if a.path is None or not a.path.exists()]
     if missing:
         raise SystemExit(
             f"{len(missing)} page files missing in {folder / 'pages'} (e.g. {missing[:3]}): "
             "the texts are collected locally and never committed; see the story folder's README"
         )
-    chosen = [a for a in articles if args.split == "all" or a.split == args.split]
     story_path = story_file(folder)
     story = load_story(story_path)
     claim_keys = [c.key for c in story.claims]
@@ -410,6 +453,9 @@ def main(argv: list[str] | None = None) -> int:
             print("\n".join(counts.misses))
             print(f"\n--- {stance}: false flags ({len(counts.false)})")
             print("\n".join(counts.false))
+    if args.clusters:
+        print("\n--- developments")
+        print("\n".join(cluster_lines(chosen, stored)))
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
     return 0

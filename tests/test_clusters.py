@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from pipeline.judging.developments import NewCluster, adopt_pending, assign_clusters
+from pipeline.judging.developments import (
+    Background,
+    NewCluster,
+    adopt_pending,
+    assign_clusters,
+    name_terms,
+    same_development,
+)
 
 MEMO = frozenset({"hegseth", "memo", "designat", "supply", "chain", "risk"})
 MEMO_AGAIN = frozenset({"memo", "designat", "supply", "chain", "sign"})
@@ -66,7 +73,7 @@ def test_a_waiting_sentence_joins_a_development_opened_later() -> None:
     choices = assign_clusters([CONTRACT, ARREST], [(7, [MEMO])])
     assert choices == [NewCluster(0), NewCluster(1)]
     assert adopt_pending([ARREST_NAME_DROPPED, TITLE_ONLY], [CONTRACT, ARREST], choices) == [
-        1, None]
+        NewCluster(1), None]
 
 
 def test_a_waiting_sentence_joins_on_the_terms_of_a_joining_sentence() -> None:
@@ -74,8 +81,38 @@ def test_a_waiting_sentence_joins_on_the_terms_of_a_joining_sentence() -> None:
     assert adopt_pending([two_shared], [ARREST], [NewCluster(0)]) == [None]
 
 
-def test_a_waiting_sentence_joins_nothing_when_nothing_is_opened() -> None:
-    # Stored developments were there when it came: it joined none of them then.
-    assert adopt_pending([ARREST_NAME_DROPPED], [ARREST], [4]) == [None]
+def test_a_waiting_sentence_joins_a_stored_development_a_later_report_shows_it_to_be() -> None:
+    # It joined none of the stored developments when it came ("two directors and a
+    # consultant were arrested", sharing one word with "police arrested three men"); a later
+    # report joins development 4 in words it shares ("police arrested two directors and a
+    # consultant"): the waiting sentence goes with it.
+    assert adopt_pending([ARREST_NAME_DROPPED], [ARREST], [4]) == [4]
+    assert adopt_pending([TITLE_ONLY], [ARREST], [4]) == [None]
+
+
+def test_a_waiting_sentence_joins_nothing_when_the_article_reports_nothing() -> None:
     assert adopt_pending([ARREST_NAME_DROPPED], [ARREST], [None]) == [None]
     assert adopt_pending([], [ARREST], [NewCluster(0)]) == []
+
+
+def test_an_officials_name_and_title_shared_are_one_term_shared() -> None:
+    bg = Background.of(["A fire broke out at the Harbour View estate."])
+    search = bg.novel_terms("Security Secretary Alan Mok said the search of the towers "
+                            "had ended.")
+    arrests = bg.novel_terms("Security Secretary Alan Mok said three men had been arrested "
+                             "for manslaughter.")
+    arrests_again = bg.novel_terms("Police arrested three men on suspicion of manslaughter, "
+                                   "Alan Mok said.")
+    assert search.names == {"security", "secretary", "alan", "mok"}
+    # The same official speaking of two events does not make them one development ...
+    assert not same_development(search, arrests)
+    assert assign_clusters([arrests], [(1, [search])]) == [NewCluster(0)]
+    # ... but what he speaks of does, with his name or without it.
+    assert assign_clusters([arrests_again], [(1, [search]), (2, [arrests])]) == [2]
+
+
+def test_a_name_is_a_capitalised_word_not_the_sentence_opening() -> None:
+    assert name_terms("Police arrested Alan Mok.") == {"alan", "mok"}
+    assert name_terms("“Security Chief Alan Mok said so") == {
+        "security", "chief", "alan", "mok"}
+    assert name_terms("Two men were held by the ICAC.") == {"icac"}

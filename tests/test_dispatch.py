@@ -72,3 +72,30 @@ def test_a_waiting_host_holds_no_thread() -> None:
     b_start = next(s for h, s, _ in spans if h == "b")
     a_second = max(s for h, s, _ in spans if h == "a")
     assert b_start < a_second
+
+
+def test_finishing_work_goes_before_new_work_on_the_same_host() -> None:
+    """A feed's pages, submitted after another feed of the same host was queued, are fetched
+    before it: begun work is finished first. Other hosts keep their own order."""
+    stop = threading.Event()
+    order: list[str] = []
+    done = threading.Semaphore(0)
+
+    def task(host: str, name: str, *, finishing: bool = False) -> Task:
+        def after(_: object) -> None:
+            order.append(name)
+            done.release()
+
+        return Task(host=host, fetch=lambda: None, after=after, finishing=finishing)
+
+    with Fetcher(NetworkSettings(min_host_interval=0.2)) as fetcher, \
+            contextlib.closing(HostDispatcher(threads=1, per_host=1, turn=fetcher.try_turn,
+                                              stop=stop)) as dispatcher:
+        dispatcher.submit(task("a", "feed 1"))
+        assert done.acquire(timeout=5)  # feed 1 read: a's turn is now 0.2 s away
+        dispatcher.submit(task("a", "feed 2"))
+        dispatcher.submit(task("a", "page 1.1", finishing=True))
+        dispatcher.submit(task("a", "page 1.2", finishing=True))
+        for _ in range(3):
+            assert done.acquire(timeout=5)
+    assert order == ["feed 1", "page 1.1", "page 1.2", "feed 2"]

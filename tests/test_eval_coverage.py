@@ -131,3 +131,24 @@ def test_a_labels_file_naming_an_unknown_split_is_refused(
     (tmp_path / "labels.json").write_text('{"split": "train", "articles": []}')
     with pytest.raises(SystemExit, match="split 'train'"):
         scorer.load_labels(tmp_path)
+
+
+def test_the_clusters_are_listed_with_their_articles_events_and_sentences(
+        scorer: ModuleType) -> None:
+    def labelled(id_: str, events: list[str], on_story: bool = True) -> object:
+        return scorer.Labelled(id=id_, url=f"https://example.org/{id_}", date="2026-03-01",
+                               site="example.org", on_story=on_story, syndicated_of=None,
+                               labels={}, developments=events)
+
+    articles = [labelled("a", ["ban"]), labelled("b", ["ban"]), labelled("c", ["suit"]),
+                labelled("d", [], on_story=False)]
+    stored = {"ids": {f"https://example.org/{x}": n for n, x in enumerate("abcd", 1)},
+              "devs": {1: {7}, 2: {8}, 3: {7}, 4: {8}},
+              "dev_evidence": {(1, 7): "The agency banned it.", (2, 8): "It was barred.",
+                               (3, 7): "They sued.", (4, 8): "A camp opened."}}
+    lines = scorer.cluster_lines(articles, stored)
+    assert lines[:3] == ["D7 (2 articles)", "    a [ban] The agency banned it.",
+                         "    c [suit] They sued."]
+    assert "    d [OFF] A camp opened." in lines
+    # "ban" is reported by a and b, held by two developments: listed as split.
+    assert lines[-2:] == ["events not held by one development:", "    ban: a:D7 b:D8"]

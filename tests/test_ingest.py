@@ -337,6 +337,37 @@ def test_a_report_not_naming_the_story_waits_for_the_development_it_reports(
     assert [f[2] for f in report.flagged if f[0] == "development"] == [SUIT_NAMED.url]
 
 
+COMPLAINT_NAME_DROPPED = Article(
+    url="https://c.example/complaint", title="What the complaint says", published_at="2026-03-10",
+    text=("The Pentagon threatened to cut ties with Anthropic over limits on military use of "
+          "Claude, and Anthropic refused. Its lawyers argued in a long complaint that the "
+          "blacklisting punished protected speech and violated due process rights."))
+SUIT_RETOLD = Article(
+    url="https://d.example/suit-retold", title="Inside the case", published_at="2026-03-11",
+    text=("Anthropic's lawsuit in federal court in San Francisco says the blacklisting punished "
+          "protected speech, and asks a judge to overturn the designation. The Pentagon had "
+          "threatened to cut ties with Anthropic over limits on military use of its AI models."))
+
+
+def test_a_waiting_sentence_joins_a_known_development_a_later_report_shows_it_to_be(
+        ingestor: Ingestor, clock: ManualClock) -> None:
+    # The lawsuit is known; a report of its arguments, not naming the story, shares too little
+    # with it and waits; a later report of the suit in the waiting report's words joins the
+    # suit's development, and takes the waiting sentence with it.
+    put(ingestor, from_page(SUIT_NAMED))
+    (opened,) = developments_of(ingestor.store, SUIT_NAMED.url)
+    clock.now += timedelta(days=1)
+    put(ingestor, from_page(COMPLAINT_NAME_DROPPED))
+    assert developments_of(ingestor.store, COMPLAINT_NAME_DROPPED.url) == []
+    assert len(ingestor.store.pending_developments("pentagon-anthropic")) == 1
+    clock.now += timedelta(days=1)
+    report = put(ingestor, from_page(SUIT_RETOLD))
+    assert developments_of(ingestor.store, SUIT_RETOLD.url) == [opened]
+    assert developments_of(ingestor.store, COMPLAINT_NAME_DROPPED.url) == [opened]
+    assert ingestor.store.pending_developments("pentagon-anthropic") == []
+    assert not [f for f in report.flagged if f[0] == "development"]  # it opened nothing
+
+
 def test_a_report_not_naming_the_story_waits_a_week_at_most(
         ingestor: Ingestor, clock: ManualClock) -> None:
     put(ingestor, from_page(SUIT_NAME_DROPPED))

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from pipeline.config import load_story
-from pipeline.judging import _developments, relevance
+from pipeline.judging import _developments, _parties, relevance
 from pipeline.judging.developments import Background, overlap, same_development, terms
 from pipeline.judging.numbers import Quantity, quantities
-from pipeline.records import Article
+from pipeline.records import Article, Claim, Story
 
 REPO = Path(__file__).resolve().parent.parent
 STORY = load_story(REPO / "config" / "stories" / "pentagon-anthropic.toml")
@@ -216,6 +216,20 @@ def test_relevance_needs_a_keyword_and_the_story_vocabulary() -> None:
     assert relevance(no_keyword, STORY) == 0.0
 
 
+def test_keywords_one_of_which_the_story_writes_as_the_others_name_one_party() -> None:
+    story = Story(
+        slug="s", title="Regulator fines Acme", published=None,
+        keywords=("Acme", "Widget", "Regulator", "Jones", "Jane Doe"),
+        seed_text="The Regulator's case against Acme ended in a fine. Acme's chatbot Widget "
+                  "broke the rules, the regulator's chief Sam Jones said. Acme chief executive "
+                  "Jane Doe said the company would appeal. A Regulator spokesperson said Acme "
+                  "had been warned.",
+        claims=(Claim(key="fine", text="The Regulator fined Acme."),),
+    )
+    named = {tuple(story.keywords[i] for i in party) for party in _parties(story)}
+    assert named == {("Acme", "Widget", "Jane Doe"), ("Regulator", "Jones")}
+
+
 def test_background_is_not_a_development_and_news_is() -> None:
     background = Article(url="u", title="t", text=(
         "The Pentagon has threatened to cut ties with Anthropic over limits on military use. "
@@ -229,9 +243,10 @@ def test_background_is_not_a_development_and_news_is() -> None:
     assert {"memo", "chain", "wind"} <= dev.terms  # "Hegseth" is a story keyword: known
 
 
-def test_an_article_reports_at_most_two_developments() -> None:
+def test_an_article_opens_at_most_two_developments() -> None:
     # Three sentences of news, each naming the story and new to it: the third is the
-    # article's detail, and on real coverage such details joined unrelated developments.
+    # article's detail, and on real coverage such details opened developments of their own.
+    # It may still report a development others opened: it only joins.
     news = Article(url="u", title="t", text=(
         "Defense Secretary Pete Hegseth signed a memo on Thursday designating Anthropic a "
         "supply-chain risk and ordering a 180-day wind-down of Claude across the department. "
@@ -239,7 +254,8 @@ def test_an_article_reports_at_most_two_developments() -> None:
         "injunction against the Pentagon's designation. "
         "Lockheed Martin told suppliers in a letter that it would remove Claude from its "
         "engineering workstations by the end of the quarter, the Pentagon said."))
-    assert len(_developments(news, STORY, [])) == 2
+    found = _developments(news, STORY, [])
+    assert [d.joins_only for d in found] == [False, False, True]
 
 
 def test_development_terms_cluster_paraphrases_not_different_events() -> None:
@@ -315,3 +331,52 @@ def test_a_sentence_listing_a_thousand_figures_is_read_in_bounded_time(model) ->
                       site="x.example", author=None, published_at=None)
     judgment = judge(article, story, model=model)
     assert judgment.relevance > 0  # judged, not skipped as off-story
+
+
+def test_a_wire_brief_is_never_a_passing_mention_a_longer_piece_of_one_party_is() -> None:
+    lines = [
+        "Anthropic adds a voice mode to Claude",
+        "Anthropic on Monday added a voice mode to its Claude assistant for paying users.",
+        "Users can speak to Claude and hear its answers read aloud in several voices.",
+        "Anthropic said the feature would reach phones first and computers later.",
+        "Reviewers said Claude understood accents well but paused too long between turns.",
+        "Anthropic did not say what the feature cost to build.",
+        "Claude was used by the US military in the operation to capture Nicolas Maduro, the "
+        "Wall Street Journal reported.",
+    ]
+    extra = ["Anthropic said it would add more languages to Claude over the coming months, "
+             "starting with Spanish, French and German for users in Europe and Latin America."] * 3
+    brief = Article(url="u", title=lines[0], text="\n".join(lines[1:]))
+    longer = Article(url="u", title=lines[0], text="\n".join([*lines[1:], *extra]))
+    assert len(f"{brief.title} {brief.text}".split()) <= 150 < len(longer.text.split())
+    assert relevance(brief, STORY) >= 0.5
+    assert relevance(longer, STORY) == 0.0
+
+
+def test_a_second_sentence_of_the_same_event_opens_no_development_of_its_own() -> None:
+    news = Article(url="u", title="t", text=(
+        "A federal judge granted Anthropic a preliminary injunction on Thursday against the "
+        "Pentagon's designation, in a ruling from San Francisco. "
+        "Legal experts cautioned that the injunction only restores the position of late "
+        "February, and the Pentagon said it would appeal."))
+    found = _developments(news, STORY, [])
+    assert [d.joins_only for d in found] == [False, True]
+
+
+def test_commentary_on_what_would_follow_is_no_development() -> None:
+    news = Article(url="u", title="t", text=(
+        "Even if the Pentagon carries out its threat to drop Anthropic, procurement officers "
+        "would struggle for months to find a substitute for Claude on secret systems."))
+    assert _developments(news, STORY, []) == []
+
+
+def test_a_second_sentence_reporting_no_event_opens_no_development() -> None:
+    news = Article(url="u", title="t", text=(
+        "Lockheed Martin told its suppliers on Tuesday to remove Claude from engineering "
+        "workstations within a month, citing the Pentagon's designation. "
+        "Analysts described the Anthropic episode as a template for how every frontier "
+        "laboratory negotiates secret deployments, procurement language and liability clauses "
+        "from now on."))
+    found = _developments(news, STORY, [])
+    assert [(d.joins_only, d.sentence[:8]) for d in found] == [
+        (False, "Lockheed"), (True, "Analysts")]

@@ -47,6 +47,8 @@ def test_pattern(name: str, model: StanceModel) -> None:
     found = [(d.sentence, d.joins_only) for d in judgment.developments]
     for words, joins_only in case.get("developments", []):
         assert any(words in sentence and joins == joins_only for sentence, joins in found), found
+    for words in case.get("not_developments", []):
+        assert not any(words in sentence for sentence, _ in found), found
 
 
 @pytest.mark.parametrize(

@@ -1,15 +1,20 @@
-"""Starting worker processes."""
+"""Worker processes: starting them, and calls pipelined into one child from several threads."""
 
 from __future__ import annotations
 
 import os
+import pickle
 import signal
 import threading
+import time
+from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 
 from pipeline.ingesting import workers
+from tests import worker_faults
 
 
 def _blocked_signals(pid: int) -> int:
@@ -69,3 +74,121 @@ def test_a_ctrl_c_while_a_worker_boots_neither_kills_it_nor_prints(delay: float,
     finally:
         worker.close()
     assert "Traceback" not in capfd.readouterr().err
+
+
+# Pipelined calls: several threads share one child; calls run in order, each with its own
+# deadline from the moment the call before it ended.
+
+def _in_threads(*calls: Callable[[], object], stagger: float = 0.05) -> list[object]:
+    """Run each call in a thread of its own, started ``stagger`` s apart (so they queue in that
+    order); return what each returned or raised."""
+    results: list[object] = [None] * len(calls)
+
+    def run(i: int) -> None:
+        try:
+            results[i] = calls[i]()
+        except Exception as e:
+            results[i] = e
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
+    for t in threads:
+        t.start()
+        time.sleep(stagger)
+    for t in threads:
+        t.join(30)
+        assert not t.is_alive()
+    return results
+
+
+@pytest.mark.timeout(60)
+def test_calls_from_two_threads_queue_in_one_child_and_each_gets_its_own_result(
+        worker: workers.Worker) -> None:
+    worker.warm_up(worker_faults.nap, 0, "warm")
+    first, second = _in_threads(lambda: worker.call(worker_faults.nap, 0.4, "a", timeout=10),
+                                lambda: worker.call(worker_faults.nap, 0.0, "b", timeout=10))
+    assert isinstance(first, tuple) and isinstance(second, tuple)
+    assert (first[0], second[0]) == ("a", "b")
+    assert first[1] == second[1]  # the same child
+    # The second was waiting in the pipe: it started as soon as the first was done.
+    assert 0.4 <= second[2] - first[2] < 0.6
+    assert worker.pending == 0
+
+
+@pytest.mark.timeout(60)
+def test_a_queued_call_has_its_own_deadline_from_when_its_turn_came(
+        worker: workers.Worker) -> None:
+    worker.warm_up(worker_faults.nap, 0, "warm")
+    # 1 s in the queue behind a slow call, then 0.1 s of work under a 0.6 s deadline: fine.
+    first, second = _in_threads(lambda: worker.call(worker_faults.nap, 1.0, "slow", timeout=10),
+                                lambda: worker.call(worker_faults.nap, 0.1, "b", timeout=0.6))
+    assert isinstance(second, tuple) and second[0] == "b"
+
+
+@pytest.mark.timeout(60)
+def test_the_call_behind_a_timed_out_one_runs_again_in_a_fresh_child(
+        worker: workers.Worker) -> None:
+    pid = worker.call(os.getpid, timeout=30)
+    stuck, behind, later = _in_threads(
+        lambda: worker.call(worker_faults.nap, 30, "stuck", timeout=1),
+        lambda: worker.call(worker_faults.nap, 0, "behind", timeout=30),
+        lambda: worker.call(worker_faults.nap, 0, "later", timeout=30))
+    assert isinstance(stuck, workers.WorkerTimeout)
+    assert isinstance(behind, tuple) and isinstance(later, tuple)
+    assert (behind[0], later[0]) == ("behind", "later")
+    assert behind[1] == later[1] != pid  # both in the fresh child
+    assert worker.pending == 0
+
+
+@pytest.mark.timeout(60)
+def test_the_call_behind_one_that_crashed_the_child_still_succeeds(
+        worker: workers.Worker) -> None:
+    worker.warm_up(worker_faults.nap, 0, "warm")
+    slow, crash, behind = _in_threads(
+        lambda: worker.call(worker_faults.nap, 0.5, "slow", timeout=30),
+        lambda: worker.call(worker_faults.die, timeout=30),
+        lambda: worker.call(worker_faults.nap, 0, "behind", timeout=30))
+    assert isinstance(slow, tuple) and slow[0] == "slow"
+    assert isinstance(crash, workers.WorkerCrashed)
+    assert isinstance(behind, tuple) and behind[0] == "behind" and behind[1] != slow[1]
+
+
+@pytest.mark.timeout(60)
+def test_killing_a_worker_fails_every_queued_call_and_starts_no_child(
+        worker: workers.Worker) -> None:
+    worker.warm_up(worker_faults.nap, 0, "warm")
+    killer = threading.Timer(0.5, worker.kill)
+    killer.start()
+    results = _in_threads(*[lambda: worker.call(worker_faults.nap, 5, "x", timeout=30)] * 3)
+    killer.join()
+    assert all(isinstance(r, workers.WorkerCrashed) for r in results), results
+    assert worker.pending == 0
+    assert worker._proc is None  # no fresh child was started for the queued calls
+    # The worker is still usable afterwards.
+    assert worker.call(worker_faults.nap, 0, "again", timeout=30)[0] == "again"
+
+
+@pytest.mark.timeout(60)
+def test_a_call_that_does_not_pickle_fails_alone(worker: workers.Worker) -> None:
+    with pytest.raises((TypeError, AttributeError, pickle.PicklingError)):
+        worker.call(worker_faults.nap, lambda: None, "x", timeout=30)
+    assert worker.pending == 0
+    assert worker.call(worker_faults.nap, 0, "next", timeout=30)[0] == "next"
+
+
+def test_the_pool_lends_the_least_busy_worker_and_at_most_depth_calls_each() -> None:
+    pool = workers.WorkerPool(2, depth=2)  # no child is started: nothing is called
+    lent: list[workers.Worker] = []
+    with ExitStack() as stack:
+        for _ in range(4):
+            lent.append(stack.enter_context(pool.worker()))
+        assert lent[0] is not lent[1] and {id(w) for w in lent} == {id(w) for w in pool._all}
+        def borrow() -> None:
+            with pool.worker():
+                pass
+
+        fifth = threading.Thread(target=borrow)
+        fifth.start()
+        fifth.join(0.3)
+        assert fifth.is_alive()  # all four slots are out
+    fifth.join(5)
+    assert not fifth.is_alive()  # a slot came back

@@ -30,3 +30,20 @@ def _bug() -> ExtractedPage:
 def buggy_extract(html: bytes, url: str, charset: str | None = None) -> ExtractedPage:
     """Stands in for ``extract.extract_page`` with a bug in it."""
     return _bug()
+
+
+def nap(seconds: float, tag: str) -> tuple[str, int, float]:
+    """Sleep, then say who did it, in which process, and when it started (monotonic)."""
+    import os
+    import time
+
+    started = time.monotonic()
+    time.sleep(seconds)
+    return tag, os.getpid(), started
+
+
+def die() -> None:
+    """The child ends at once, as if the memory limit or a segfault took it."""
+    import os
+
+    os._exit(9)

@@ -210,10 +210,11 @@ def pending_since(now: str) -> str:
 class ClusterPlan:
     """Where an article's development candidates go, for one story: per candidate the stored
     development it joins, the one it opens (:class:`NewCluster`) or None (it waits); and the
-    earlier articles' waiting sentences that a development it opens takes in (by ``n``)."""
+    earlier articles' waiting sentences that a development it reports takes in (a stored id,
+    or the one it opens)."""
 
     choices: list[int | NewCluster | None]
-    adopted: list[tuple[PendingRow, int]]
+    adopted: list[tuple[PendingRow, int | NewCluster]]
 
 
 class Ingestor:
@@ -422,7 +423,7 @@ class Ingestor:
     ) -> dict[str, ClusterPlan]:
         """Per story, the development each of the article's candidates joins or opens
         (:func:`assign_clusters`, pure), and the waiting sentences of earlier articles that a
-        development it opens takes in (:func:`adopt_pending`, pure), from the evidence read
+        development it reports takes in (:func:`adopt_pending`, pure), from the evidence read
         before the write transaction. ``except_article``: an article judged again, whose old
         evidence does not count. A sentence waits ``PENDING_DAYS``."""
         plans: dict[str, ClusterPlan] = {}
@@ -438,8 +439,8 @@ class Ingestor:
             candidates = [d.terms for d in judgment.developments]
             choices = assign_clusters(candidates, list(clusters.items()),
                                       [d.joins_only for d in judgment.developments])
-            adopted: list[tuple[PendingRow, int]] = []
-            if any(isinstance(c, NewCluster) for c in choices):
+            adopted: list[tuple[PendingRow, int | NewCluster]] = []
+            if any(c is not None for c in choices):
                 pending = self.store.pending_developments(story.slug, except_article,
                                                           since=waited_since)
                 joins = adopt_pending([background.novel_terms(p.evidence) for p in pending],
@@ -520,12 +521,13 @@ class Ingestor:
                 log.info("event=flag kind=development story=%s development=%s url=%s "
                          "evidence=%r", story.slug, dev_id, article.url, dev.sentence[:200])
             report.flags += 1
-        for pending, n in plan.adopted:
+        for pending, joined in plan.adopted:
+            development_id = opened[joined.n] if isinstance(joined, NewCluster) else joined
             self.store.adopt_pending_development(story=story.slug, article_id=pending.article_id,
                                                  evidence=pending.evidence,
-                                                 development_id=opened[n], now=now)
+                                                 development_id=development_id, now=now)
             log.info("event=development_adopted story=%s development=%s article=%s",
-                     story.slug, opened[n], pending.article_id)
+                     story.slug, development_id, pending.article_id)
 
     def _queue_alert(self, *, kind: str, band: str, story: Story, article_id: int,
                      article: Article, evidence: str, score: float, now: str,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import lru_cache
 
@@ -23,10 +23,17 @@ from ..records import (
     Stance,
     Story,
 )
-from .developments import MIN_NOVEL_TERMS, Background, same_development, terms
+from .developments import MIN_NOVEL_TERMS, Background, overlap, same_development, terms
 from .reading import ClaimReader
 from .stance import StanceModel
-from .text import RELEVANCE_STOP_WORDS, plain_words, split_sentences, strip_dateline
+from .text import (
+    MODEL_STOP_WORDS,
+    RELEVANCE_STOP_WORDS,
+    plain_words,
+    split_sentences,
+    stem,
+    strip_dateline,
+)
 
 __all__ = ["judge", "relevance", "story_background", "StoryProfile"]
 
@@ -50,6 +57,18 @@ STORY_SENTENCE_TERMS = 3
 # both stories' dev splits relevant on-story articles have 0.21-1.00; the passing mentions of
 # tests/data/patterns 0.03 and 0.12.
 MIN_STORY_SHARE = 0.15
+# A piece longer than a wire brief whose story substance (sentences with STORY_SENTENCE_TERMS
+# of the seed's terms) is one passage after its lede, and which elsewhere names one party of
+# the story and no word of the story's title, recalls the story in passing: it is about that
+# party's other business (a product launch, a funding round of the company a story between a
+# department and a company names) or other news of the place a one-keyword story happened in.
+# Its keyword fills most of its sentences, so neither the share above nor the vocabulary tells
+# it from coverage. Keywords one of which the seed writes as the other's ("the company's
+# chatbot"), or a person the seed or the article names by a role in the other ("the company's
+# chief executive"), name one party. On both stories' dev splits it holds for 3 of the 8
+# off-story articles and for no on-story one.
+BRIEF_WORDS = 150
+RECAP_SPAN = 2  # consecutive sentences: one recap paragraph
 
 # Developments: a sentence about the story that is neither a claim nor the seed's background.
 DEVELOPMENT_MAX_SEED_SIMILARITY = 70.0
@@ -68,23 +87,59 @@ EVIDENCE_DEVELOPMENT_TERMS = MIN_NOVEL_TERMS + 3
 DEVELOPMENT_MIN_SCORE = 0.6
 # A sentence holding this share of a claim's content words speaks of that claim.
 DEVELOPMENT_CLAIM_COVER = 0.5
+# A word in this many of the story's claims is its subject, not one claim's content.
+DEVELOPMENT_SUBJECT_CLAIMS = 3
+# A sentence with this many novel terms is news even when a clause of it restates a claim
+# ("arrested eight people over the renovation contract, where the fire has killed at least 94").
+DEVELOPMENT_NEWS_TERMS = 12
 # An article reports one or two new things; a third candidate is mostly its detail, and on
 # real coverage such details joined unrelated developments.
 MAX_DEVELOPMENTS_PER_ARTICLE = 2
-# Besides those, up to this many sentences that do not name the story: each may join a
-# development other reports opened, and is dropped when it joins none.
-MAX_JOINING_PER_ARTICLE = 2
+# Besides those, up to this many sentences that do not name the story, or name it after the
+# first two: each may join a development other reports opened (a piece on a ruling recalls
+# the ban it blocks), and is dropped when it joins none.
+MAX_JOINING_PER_ARTICLE = 3
 LEDE_SENTENCES = 4  # news leads with the news: the first sentences weigh more
-# Verbs of events: a development is something that happened or was decided.
+# Verbs of events: a development is something that happened or was decided ("fired" as
+# dismissed: "fire" the noun is no event).
 _EVENT = re.compile(
     r"\b(?:designat|label|sign|su(?:e|ed|es|ing)\b|lawsuit|court|injunction|fil(?:ed|es|ing)\b|"
     r"announc|order|bar(?:s|red)?\b|ban(?:s|ned)?\b|drop|stop|halt|end(?:s|ed)?\b|cancel|"
-    r"terminat|award|approv|reject|den(?:y|ied|ies)|threat|warn|hire|resign|fire[ds]?\b|launch|"
+    r"terminat|award|approv|reject|den(?:y|ied|ies)|threat|warn|hire|resign|fired\b|launch|"
     r"agree|settl|investigat|subpoena|vot|block|suspend|remov|replac|withdr|pull|"
     r"blacklist|sanction|will\b|plans? to|move[sd]? to|arrest|charg|detain|indict|convict|"
     r"sentenc|appoint|elect)",
     re.IGNORECASE,
 )
+
+# A revised count ("the death toll has risen to 151", "teams found another five bodies") updates
+# a figure the story already reports: a contradiction of its claim, not a new event. Such a
+# sentence is no development unless it also reports an event ("... as police arrested three").
+_TALLY = re.compile(
+    r"\b(?:(?:death|casualty|fatality|final|official|confirmed)\s+(?:toll|count|tally|figure)|"
+    r"toll|tally|number\s+of\s+(?:the\s+)?(?:people\s+)?(?:dead|deaths|killed|died|missing|"
+    r"injured|hurt|victims|bodies|casualties|fatalities|unaccounted))\b"
+    r"|\b(?:another|further|additional|more)\s+(?:\d[\d,]*|two|three|four|five|six|seven|"
+    r"eight|nine|ten|dozen|dozens)\s+(?:bodies|dead|deaths|victims|people\s+(?:dead|died))\b"
+    r"|\b(?:\d[\d,]*|two|three|four|five|six|seven|eight|nine|ten)\s+more\s+(?:bodies|deaths|"
+    r"victims)\b",
+    re.IGNORECASE,
+)
+_FIGURE = re.compile(r"\d|\b(?:two|three|four|five|six|seven|eight|nine|ten|dozens?|hundreds?)\b",
+                     re.IGNORECASE)
+
+
+# A sentence that opens on a concession ("Even if the department follows through, officials
+# face a problem") weighs what would follow: commentary, not an event. ("If he refuses, they
+# have threatened to ..." may report a threat: a bare "if" is no sign.)
+_HYPOTHETICAL = re.compile(r"[\"'“‘(]?\s*even\s+(?:if|though|so)\b", re.IGNORECASE)
+
+
+def _revised_count(sentence: str) -> bool:
+    """The sentence gives a count of the story's toll and reports no event besides."""
+    return bool(_TALLY.search(sentence) and _FIGURE.search(sentence)
+                and not _EVENT.search(sentence))
+
 
 # A capitalised word (or one like "xAI"): a name, unless it is a common word at a sentence's
 # start, a weekday or a month.
@@ -102,12 +157,16 @@ class StoryProfile:
     """What is computed once per story: keyword patterns, the seed's salient terms and sentences."""
 
     keyword_patterns: tuple[re.Pattern[str], ...]
+    keywords: tuple[str, ...]
     salient_terms: frozenset[str]
     seed_sentences: tuple[str, ...]
     background: Background
     claim_terms: tuple[set[str], ...]
     seed_names: frozenset[str] = frozenset()  # names the seed repeats, besides the keywords
     story_terms: frozenset[str] = frozenset()  # the salient terms that are not the keywords'
+    # The keywords grouped by the party they name (indices into keyword_patterns).
+    parties: tuple[tuple[int, ...], ...] = ()
+    title_terms: frozenset[str] = frozenset()  # stems of the story title's words, not keywords'
 
 
 @lru_cache(maxsize=64)
@@ -128,14 +187,74 @@ def _profile(story: Story) -> StoryProfile:
     return StoryProfile(
         seed_names=frozenset(w for w, n in names.items() if n >= 2),
         keyword_patterns=patterns,
+        keywords=tuple(story.keywords),
         salient_terms=frozenset(salient),
         story_terms=frozenset(salient) - keyword_words,
+        parties=_parties(story),
+        title_terms=frozenset(stem(w) for w in _words(story.title) if w not in keyword_words),
         seed_sentences=tuple(split_sentences(story.seed_text)),
         background=Background.of(
             [story.seed_text, *(c.text for c in story.claims), *story.keywords]
         ),
         claim_terms=tuple(terms(c.text) for c in story.claims),
     )
+
+
+# Words that relate two parties rather than make one the other's ("the regulator's case
+# against Acme").
+_LINKING_WORDS = MODEL_STOP_WORDS | RELEVANCE_STOP_WORDS
+# A person's role in an organisation: "Acme chief executive Jane Doe" names one party.
+_ROLE = (r"(?:chief\s+executive(?:\s+officer)?|ceo|chief|co-?founder|founder|president|"
+         r"chair(?:man|woman)?|head|boss|spokes(?:person|man|woman))")
+
+
+def _parties(story: Story) -> tuple[tuple[int, ...], ...]:
+    """The story's keywords grouped by the party they name: two keywords are one party when the
+    story's own text writes one as the other's ("Acme's Widget", "Acme's new chatbot Widget",
+    "Acme chief executive Jane Doe"), not when a phrase only relates them ("the regulator's
+    case against Acme")."""
+    text = "\n".join([story.title, story.seed_text, *(c.text for c in story.claims)])
+    singles = tuple((i,) for i in range(len(story.keywords)))
+    return _joined(singles, story.keywords, text, possessive=True)
+
+
+def _joined(parties: tuple[tuple[int, ...], ...], keywords: Sequence[str], text: str, *,
+            possessive: bool) -> tuple[tuple[int, ...], ...]:
+    """``parties`` with those ``text`` writes as one joined: by a person's role ("Acme chief
+    executive Jane Doe", "Jane Doe, the chief executive of Acme") and, when ``possessive``, by
+    a possessive ("Acme's chatbot Widget"). An article's own possessives are not read: "the
+    regulator's Acme ban" relates two parties."""
+    party = {i: group[0] for group in parties for i in group}
+
+    def root(i: int) -> int:
+        while party[i] != i:
+            i = party[i]
+        return i
+
+    for i in party:
+        for j in party:
+            if root(i) != root(j) and _written_as_own(keywords[i], keywords[j], text, possessive):
+                party[root(j)] = root(i)
+    groups: dict[int, list[int]] = {}
+    for i in party:
+        groups.setdefault(root(i), []).append(i)
+    return tuple(tuple(g) for g in groups.values())
+
+
+def _written_as_own(owner: str, owned: str, text: str, possessive: bool) -> bool:
+    o, d = re.escape(owner), re.escape(owned)
+    roles = (
+        rf"\b{o}(?:'s|’s)?\s+{_ROLE}\s+(?-i:[A-Z][\w-]*\s+)?{d}\b",  # a first name only
+        rf"\b{d},\s+(?:the\s+)?(?:[\w-]+\s+)?{_ROLE}\s+(?:of|at)\s+{o}\b",
+        rf"\b{d},\s+{o}(?:'s|’s)?\s+(?:[\w-]+\s+)?{_ROLE}\b",
+    )
+    if any(re.search(r, text, re.IGNORECASE) for r in roles):
+        return True
+    if possessive:
+        pattern = rf"\b{o}(?:'s|’s)\s+((?:[\w-]+\s+){{0,2}}){d}\b"
+        return any(not _LINKING_WORDS.intersection(m.group(1).lower().split())
+                   for m in re.finditer(pattern, text, re.IGNORECASE))
+    return False
 
 
 def story_background(story: Story) -> Background:
@@ -153,6 +272,9 @@ def relevance(article: Article, story: Story) -> float:
     - Enough of its sentences must be about the story (:func:`_story_share`): a piece about
       something else that recalls the story in a sentence or two is not coverage, however
       many of the seed's terms that passage holds.
+    - A piece longer than a brief that, besides one recap passage after its lede, names one
+      party of the story and no word of the story's title (:func:`_recap_in_passing`) is not
+      coverage: a product launch of the company the story names is not news of the story.
     - It cannot have been published well before the story itself."""
     profile = _profile(story)
     if _before_story(article.published_at, story.published):
@@ -167,11 +289,13 @@ def relevance(article: Article, story: Story) -> float:
     if (mentions < 2 and len(text.split()) > LONG_ARTICLE_WORDS
             and not any(p.search(lede) for p in profile.keyword_patterns)):
         return 0.0
+    units = _units(article.title, sentences)
+    if _recap_in_passing(units, profile, sum(len(u.split()) for u in units)):
+        return 0.0
     room = min(len(profile.salient_terms), max(MIN_ROOM, len(words) // 2))
     overlap = len(words & profile.salient_terms) / max(1, room)
     score = min(1.0, 0.5 * overlap / RELEVANT_SEED_OVERLAP)
-    density = min(1.0, 0.5 * _story_share(_units(article.title, sentences), profile)
-                  / MIN_STORY_SHARE)
+    density = min(1.0, 0.5 * _story_share(units, profile) / MIN_STORY_SHARE)
     return round(min(score, density), 3)
 
 
@@ -181,6 +305,29 @@ def _story_share(units: Sequence[str], profile: StoryProfile) -> float:
     if not units:
         return 0.0
     return sum(_about_story(u, profile) for u in units) / len(units)
+
+
+def _recap_in_passing(units: Sequence[str], profile: StoryProfile, n_words: int) -> bool:
+    """Whether a piece longer than a brief speaks of the story only in one passage after its
+    lede (or nowhere), and elsewhere names one party of the story and none of the words of the
+    story's title: a product launch of the company the story names, or other news of the place
+    a story of one keyword happened in, which recalls the story in a paragraph."""
+    if n_words <= BRIEF_WORDS or (len(profile.parties) < 2 and not profile.title_terms):
+        return False
+    substance = [i for i, u in enumerate(units)
+                 if len(profile.story_terms.intersection(_words(u))) >= STORY_SENTENCE_TERMS]
+    if substance and (substance[0] <= LEDE_SENTENCES
+                      or substance[-1] - substance[0] >= RECAP_SPAN):
+        return False
+    rest = "\n".join(u for i, u in enumerate(units) if i not in substance)
+    if profile.title_terms.intersection(stem(w) for w in _words(rest)):
+        return False
+    named = [party for party in profile.parties
+             if any(profile.keyword_patterns[k].search(rest) for k in party)]
+    if len(named) >= 2:  # the company and its chief executive are one party
+        named = list(_joined(tuple(named), profile.keywords, "\n".join(units),
+                             possessive=False))
+    return len(named) <= 1
 
 
 def _units(title: str, sentences: list[str]) -> list[str]:
@@ -247,6 +394,36 @@ def _reader(story: Story, model: StanceModel) -> ClaimReader:
                        story.seed_text)
 
 
+def _speaks_of_claim(sentence_terms: set[str], story: Story, novel: int) -> bool:
+    """The sentence states a good share of a claim's own content: the claim's words but the
+    story's subject (its keywords, the names its seed repeats, words in several claims: "the
+    Harbour View fire" says nothing of which claim). Of a claim that is all subject, the
+    share of all its words, unless the sentence carries much news besides."""
+    profile = _profile(story)
+    subject = _claim_subject(story)
+    for ct in profile.claim_terms:
+        own = ct - subject
+        said = own & sentence_terms
+        if (own and len(said) >= min(2, len(own)) and novel < DEVELOPMENT_NEWS_TERMS
+                and len(said) >= DEVELOPMENT_CLAIM_COVER * len(own)):
+            return True
+        if (novel < EVIDENCE_DEVELOPMENT_TERMS
+                and len(ct & sentence_terms) >= DEVELOPMENT_CLAIM_COVER * len(ct)):
+            return True
+    return False
+
+
+@lru_cache(maxsize=64)
+def _claim_subject(story: Story) -> frozenset[str]:
+    profile = _profile(story)
+    seen: dict[str, int] = {}
+    for ct in profile.claim_terms:
+        for t in ct:
+            seen[t] = seen.get(t, 0) + 1
+    named = terms(" ".join([*profile.seed_names, *story.keywords]))
+    return frozenset(named | {t for t, n in seen.items() if n >= DEVELOPMENT_SUBJECT_CLAIMS})
+
+
 def _developments(
     article: Article, story: Story, judged: Sequence[ClaimJudgment]
 ) -> list[DevelopmentCandidate]:
@@ -277,9 +454,12 @@ def _developments(
         )
         if seed_sim >= DEVELOPMENT_MAX_SEED_SIMILARITY:
             continue  # a quote of the seed itself
+        if _HYPOTHETICAL.match(sentence):
+            continue  # commentary on what would follow, not an event
+        if _revised_count(sentence):
+            continue  # a revised figure: an update of a claim, not a new event
         sentence_terms = terms(sentence)
-        if any(len(ct & sentence_terms) >= DEVELOPMENT_CLAIM_COVER * len(ct)
-               for ct in profile.claim_terms):
+        if _speaks_of_claim(sentence_terms, story, len(novel)):
             continue  # it speaks of a claim: a confirmation or contradiction, not news
         score = round(
             0.4 * min(1.0, len(novel) / 10)
@@ -298,6 +478,19 @@ def _developments(
                 not picked[twin][0].joins_only, len(picked[twin][1])):
             picked[twin] = (candidate, novel)
     picked.sort(key=lambda p: -p[0].score)
-    opening = [c for c, _ in picked if not c.joins_only][:MAX_DEVELOPMENTS_PER_ARTICLE]
-    joining = [c for c, _ in picked if c.joins_only][:MAX_JOINING_PER_ARTICLE]
+    opening: list[DevelopmentCandidate] = []
+    for c, t in picked:
+        if c.joins_only or len(opening) == MAX_DEVELOPMENTS_PER_ARTICLE:
+            continue
+        # A second sentence sharing a new word with the first tells more of the same event
+        # ("the injunction only restores the status quo" after "a judge granted an
+        # injunction"); one that reports no event is background or comment ("The outcome will
+        # set the template for ..."): it opens nothing, and may still join a development
+        # others opened.
+        if not any(overlap(t, o.terms, 1) > 0 for o in opening) and (
+                not opening or _EVENT.search(c.sentence)):
+            opening.append(c)
+    # The rest may still report developments others opened: they join one or are dropped.
+    joining = [c if c.joins_only else replace(c, joins_only=True)
+               for c, _ in picked if c not in opening][:MAX_JOINING_PER_ARTICLE]
     return opening + joining

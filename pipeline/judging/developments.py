@@ -11,12 +11,17 @@ Only a sentence that names the story opens a development. Later reports often dr
 (one keyword, "Hong Kong", is not repeated in every sentence of a piece about the fire): such a
 sentence of an on-story article may join a development others opened, on more shared terms.
 One that comes before any report naming the story ("Police arrested two directors" a day
-before the first piece that names it) waits: a development opened later takes it in, on
+before the first piece that names it), or before one that tells in its words which known
+development it reports, waits: a later article's sentence of a development takes it in, on
 the same terms (:func:`adopt_pending`).
+
+Names count once: an official's name and title shared ("Security Secretary Alan Mok said
+...") are one term in common, since the same official speaks of many events.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
@@ -31,9 +36,11 @@ __all__ = [
     "PENDING_DAYS",
     "Background",
     "NewCluster",
+    "NovelTerms",
     "adopt_pending",
     "assign_clusters",
     "best_cluster",
+    "name_terms",
     "overlap",
     "same_development",
     "terms",
@@ -41,7 +48,7 @@ __all__ = [
 
 MIN_NOVEL_TERMS = 4  # a sentence with fewer new stems is background, not news
 MIN_SHARED_TERMS = 2  # two reports of one development share at least this many
-MIN_OVERLAP = 0.2  # ... and this share of the smaller set
+MIN_OVERLAP = 0.25  # ... and this share of the smaller set
 # A sentence that does not name the story (an on-story article's "Police arrested two
 # directors of the contractor") joins a development only on this many shared terms: without
 # the story's name, two shared words (a title, a verb) are too little to tell it is the same.
@@ -49,6 +56,40 @@ JOIN_MIN_SHARED_TERMS = 3
 # Such a sentence that came before any report naming the story waits this long for one: a
 # report of arrests a day before the first piece that names the story reports them.
 PENDING_DAYS = 7
+
+
+# A capitalised word that does not open the sentence: part of a name or a title ("Defense
+# Secretary Pete Hegseth", "Security Chief Alan Mok"). A word in capitals throughout is
+# emphasis ("EVERY Federal Agency"), unless short enough to be an acronym.
+_NAME_WORD = re.compile(r"(?<![\w'’-])(?:[a-z]?[A-Z][a-z][\w'’-]*|[A-Z]{2,5}s?)(?![\w'’-])")
+
+
+class NovelTerms(frozenset[str]):
+    """A sentence's novel terms, knowing which of them it wrote as names (``names``)."""
+
+    names: frozenset[str]
+
+    def __new__(cls, terms: Iterable[str], names: Iterable[str] = ()) -> NovelTerms:
+        self = super().__new__(cls, terms)
+        self.names = frozenset(names) & self
+        return self
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (NovelTerms, (frozenset(self), self.names))
+
+
+def name_terms(sentence: str) -> set[str]:
+    """The terms of the capitalised words of ``sentence``; its first word only when the next
+    is capitalised too ("Security Secretary Alan Mok said ...", not "Police said ...")."""
+    out: set[str] = set()
+    first = len(sentence) - len(sentence.lstrip(" \"'“‘("))
+    found = list(_NAME_WORD.finditer(sentence))
+    for i, m in enumerate(found):
+        if m.start() == first and not (
+                i + 1 < len(found) and not sentence[m.end():found[i + 1].start()].strip()):
+            continue  # the sentence's first word is capitalised whatever it is
+        out |= terms(m.group(0))
+    return out
 
 
 @dataclass(frozen=True)
@@ -64,8 +105,8 @@ class Background:
             known |= terms(text)
         return cls(frozenset(known))
 
-    def novel_terms(self, sentence: str) -> frozenset[str]:
-        return frozenset(terms(sentence) - self.known)
+    def novel_terms(self, sentence: str) -> NovelTerms:
+        return NovelTerms(terms(sentence) - self.known, name_terms(sentence))
 
 
 def overlap(a: frozenset[str] | set[str], b: frozenset[str] | set[str],
@@ -75,12 +116,19 @@ def overlap(a: frozenset[str] | set[str], b: frozenset[str] | set[str],
         return 0.0
     both = a & b
     # A hyphenated word shared with its parts ("high-rise", "rise") is one word shared.
-    shared = len(both) - sum(
-        1 for t in both
-        if "-" in t and any(development_stem(part) in both for part in t.split("-")))
+    dup = {t for t in both
+           if "-" in t and any(development_stem(part) in both for part in t.split("-"))}
+    # The names both write as names ("Defense Secretary Pete Hegseth") are one term shared:
+    # who speaks or acts is not what happened, and the same official speaks of many events.
+    named = (both - dup) & (_names(a) | _names(b))
+    shared = len(both - dup - named) + (1 if named else 0)
     if shared < min_shared:
         return 0.0
     return shared / min(len(a), len(b))
+
+
+def _names(t: frozenset[str] | set[str]) -> frozenset[str]:
+    return t.names if isinstance(t, NovelTerms) else frozenset()
 
 
 def same_development(a: frozenset[str], b: frozenset[str]) -> bool:
@@ -146,18 +194,20 @@ def adopt_pending(
     pending: Sequence[frozenset[str]],
     candidates: Sequence[frozenset[str]],
     choices: Sequence[int | NewCluster | None],
-) -> list[int | None]:
+) -> list[int | NewCluster | None]:
     """For each waiting sentence (novel terms of a candidate that did not name the story and
-    joined nothing when it came), the development opened now that it joins: ``n`` of the
-    :class:`NewCluster` among ``choices`` (:func:`assign_clusters` on ``candidates``), or None.
-    It joins as it would have, had the development been there: on
-    ``JOIN_MIN_SHARED_TERMS`` with one of the development's sentences of this article."""
-    opened: dict[int, list[frozenset[str]]] = {}
+    joined nothing when it came), the development this article reports that it joins: a
+    stored development's id or the :class:`NewCluster` among ``choices``
+    (:func:`assign_clusters` on ``candidates``), or None. It joins on
+    ``JOIN_MIN_SHARED_TERMS`` with one of this article's sentences of that development: a
+    report of arrests that came before the first piece naming the story, or before the one
+    that tells in its words which development it belongs to."""
+    reported: dict[int | NewCluster, list[frozenset[str]]] = {}
     for novel, choice in zip(candidates, choices, strict=True):
-        if isinstance(choice, NewCluster):
-            opened.setdefault(choice.n, []).append(novel)
-    if not opened:
+        if choice is not None:
+            reported.setdefault(choice, []).append(novel)
+    if not reported:
         return [None] * len(pending)
-    clusters = sorted(opened.items())
+    clusters = list(reported.items())
     return [best_cluster(novel, clusters, min_shared=JOIN_MIN_SHARED_TERMS)
             for novel in pending]

@@ -469,7 +469,7 @@ class _Cycle:
                                        extract_timeout=p.network.extract_timeout)
             self._put("page", (feed_id, entry, prepared))
 
-        self.dispatcher.submit(Task(host=host, fetch=fetch, after=after))
+        self.dispatcher.submit(Task(host=host, fetch=fetch, after=after, finishing=True))
 
     def _page_ready(self, feed_id: int, entry: FeedEntry, prepared: Prepared) -> None:
         p = self.p

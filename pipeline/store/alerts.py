@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict
 
 from .base import StoreBase
-from .rows import DueDeliveryRow, NewAlert, SendingDeliveryRow, _typed
+from .rows import DueDeliveryRow, NewAlert, SendingDeliveryRow, _plain, _typed
 
 
 class AlertsStore(StoreBase):
@@ -17,7 +16,7 @@ class AlertsStore(StoreBase):
         article's) transaction. None if this flag was queued before."""
         db = self._writing()
         subject = alert.claim_key if alert.claim_key is not None else alert.development_id
-        row = {**asdict(alert), "key": f"{alert.kind}/{alert.article_id}/{subject}"}
+        row = {**_plain(alert), "key": f"{alert.kind}/{alert.article_id}/{subject}"}
         cursor = db.execute(
             """INSERT OR IGNORE INTO alerts (key, kind, band, story, claim_key, development_id,
                       article_id, created_at, payload)

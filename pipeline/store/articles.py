@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict
 
 from .base import StoreBase, _insert_row
-from .rows import ArticleText, EntryRecord, NewArticle, RetryEntryRow, _typed
+from .rows import ArticleText, EntryRecord, NewArticle, RetryEntryRow, _plain, _typed
 
 # An entry's columns, in the order ``record_entry`` writes them.
 _ENTRY_COLUMNS = ("feed_id", "guid_key", "url", "title", "article_id", "first_seen_at",
@@ -77,7 +76,7 @@ class ArticlesStore(StoreBase):
         An entry seen before (one waiting for a retry) gets its new state; its
         ``first_seen_at`` stays."""
         db = self._writing()
-        row = {**asdict(entry), "feed_id": feed_id}
+        row = {**_plain(entry), "feed_id": feed_id}
         # An entry's article, once it has one, stays linked (a failed retry of its page
         # does not unlink the summary-only article).
         db.execute(
@@ -114,9 +113,9 @@ class ArticlesStore(StoreBase):
         transaction; its URL, site, feed and when it was fetched stay."""
         db = self._writing()
         db.table("articles").update(article_id, {
-            **asdict(text), "relevant_stories": _joined(text.relevant_stories)})
+            **_plain(text), "relevant_stories": _joined(text.relevant_stories)})
 
     def insert_article(self, article: NewArticle) -> int:
         """Store an article, inside the caller's transaction; its id."""
         return _insert_row(self._writing(), "articles", {
-            **asdict(article), "relevant_stories": _joined(article.relevant_stories)})
+            **_plain(article), "relevant_stories": _joined(article.relevant_stories)})

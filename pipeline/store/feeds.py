@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict
 from typing import Any
 
 from ..errors import CONNECTION_KINDS, StoreError
@@ -15,6 +14,7 @@ from .rows import (
     FeedProblemRow,
     FeedRow,
     PollRecord,
+    _plain,
     _typed,
 )
 
@@ -96,7 +96,7 @@ class FeedsStore(StoreBase):
             raise StoreError(f"update_feed: not a feed column a poll may change: {unknown}")
         with self.transaction() as db:
             db.table("feeds").update(feed_id, dict(changes))
-            db.table("poll_log").insert({"feed_id": feed_id, **asdict(poll)})
+            db.table("poll_log").insert({"feed_id": feed_id, **_plain(poll)})
 
     def mark_due(self, feed_ids: Sequence[int], now: str) -> None:
         with self.transaction() as db:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 from .base import StoreBase, _insert_row
-from .rows import EvidenceRow, NewMatch, PendingRow, _typed
+from .rows import EvidenceRow, NewMatch, PendingRow, _plain, _typed
 
 
 class JudgmentsStore(StoreBase):
@@ -66,7 +64,7 @@ class JudgmentsStore(StoreBase):
     def insert_match(self, match: NewMatch) -> None:
         """Store an article's judgment on a claim, inside the caller's transaction."""
         # One match per (article, claim): a new judgment replaces the old.
-        _insert_row(self._writing(), "matches", asdict(match), replace=True)
+        _insert_row(self._writing(), "matches", _plain(match), replace=True)
 
     def development_evidence(self, story: str,
                              except_article: int | None = None) -> list[EvidenceRow]:
