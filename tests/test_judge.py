@@ -137,6 +137,14 @@ def test_bounds_and_compound_words(sentence: str, verdict: str) -> None:
     assert _read(claim, [sentence])[0] == verdict
 
 
+@pytest.mark.parametrize("sentence", [
+    "The fire at the residential complex killed 151 people.",
+    "Flames spread across all eight blocks of the estate, with other residents trapped inside.",
+])
+def test_a_count_of_something_else_near_the_claims_words(sentence: str) -> None:
+    assert _read("About 4,600 people live in the estate.", [sentence])[0] != "contradicts"
+
+
 @pytest.mark.parametrize(
     ("sentence", "verdict"),
     [
@@ -172,6 +180,7 @@ def test_a_part_restated_without_its_whole() -> None:
         ("There are 29 people hospitalised after the fire.", "confirms"),
         ("The fire left 65 people dead and 76 injured in hospital.", "contradicts"),
         ("The fire sent 40 people to hospital.", "contradicts"),
+        ("The fire killed nine people at the scene, and four died in hospital.", "discusses"),
     ],
 )
 def test_in_hospital_reads_as_treated(sentence: str, verdict: str) -> None:

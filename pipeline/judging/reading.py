@@ -428,6 +428,17 @@ _RED_LINE = re.compile(r"\bred[\s-]+lines?\b", re.IGNORECASE)
 _IN_HOSPITAL = re.compile(r"\s(?:in|to|into)\s+(?:the\s+|a\s+)?hospitals?\b", re.IGNORECASE)
 
 
+_DEATH_BEFORE = re.compile(r"\b(?:died|dead|death|deaths|killed|bodies|body)\b[^,;.]{0,40}$",
+                           re.IGNORECASE)
+
+
+def _hospitalised(m: re.Match[str]) -> str:
+    """ "injured in hospital" is treated there; "died in hospital" is not."""
+    if _DEATH_BEFORE.search(m.string, max(0, m.start() - 60), m.start()):
+        return m.group(0)
+    return " hospitalised"
+
+
 def _as_read(text: str, claim: bool = False) -> str:
     """The text as the reader reads it: accents folded ("Nicolás" and "Nicolas" are one
     name; the tokenizer cuts a word at a letter outside ASCII), and idioms in plain words:
@@ -461,7 +472,7 @@ def _as_read(text: str, claim: bool = False) -> str:
     if not claim:
         # "76 injured in hospital", "taken to hospital": the idiom says treated there (read
         # so in the article only: a claim's "people in hospital" need not say treated).
-        text = _IN_HOSPITAL.sub(" hospitalised", text)
+        text = _IN_HOSPITAL.sub(_hospitalised, text)
     for m in reversed(list(_LIVES_LOST.finditer(text))):
         group = 1 if m.group(1) else 2
         text = text[:m.start(group)] + "people dead" + text[m.end(group):]
@@ -974,6 +985,14 @@ class ClaimReader:
                            if t in (present if counted and counted in _counted_phrase(unit, f)
                                     else _near(unit, f))) / total, f)
                       for f in stated if f.kind == q.kind and _same_measure(q, context, unit, f)
+                      # "4,600 people live" (no telling noun counted): a figure of the sentence
+                      # must stand near all the claim's words after its figure.
+                      # and count one of them: "all eight blocks ... with residents trapped"
+                      # counts blocks.
+                      and not (phrase and not counted
+                               and (not phrase <= _near(unit, f) | _counted_phrase(unit, f)
+                                    or bool(_counted_phrase(unit, f))
+                                    and not phrase & _counted_phrase(unit, f)))
                       and not (counted and (_counts_other(unit, f, context)
                                             or _counts_without(unit, f, counted)))
                       and not _SUBSET_BEFORE.search(unit, max(0, f.start - 30), f.start)]
