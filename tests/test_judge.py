@@ -172,6 +172,10 @@ def test_a_part_restated_without_its_whole() -> None:
                  )[0] == "contradicts"
     assert _read(claim, ["The fire affected seven of the eight blocks of the estate."]
                  )[0] == "confirms"
+    assert _read(claim, ["The fire gutted seven of the complex's eight 32-storey blocks."]
+                 )[0] == "confirms"
+    assert _read(claim, ["By morning, seven of the estate's eight towers were burning."]
+                 )[0] == "confirms"
 
 
 @pytest.mark.parametrize(

@@ -175,7 +175,8 @@ _PARAPHRASES: dict[str, tuple[str, ...]] = {
     "missing": ("unaccounted", "unaccounted-for", "unreachable"),
     "acquir": ("acquire", "acquisition", "buy", "purchase", "takeover"),
     "customer": ("user", "client", "account", "subscriber", "consumer"),
-    "affect": ("impact", "expose", "compromise", "engulf"),
+    "affect": ("impact", "expose", "compromise", "engulf", "damage", "ravage", "gut", "burn",
+               "burnt", "sweep", "swept", "hit"),
     "breach": ("hack", "cyberattack", "intrusion", "leak"),
     "arrest": ("detain", "detention", "custody"),
     "charge": ("indict", "indictment", "accuse"),
@@ -188,6 +189,7 @@ _PARAPHRASES: dict[str, tuple[str, ...]] = {
     "estate": ("complex", "compound"),
     "start": ("begin", "began", "begun", "erupt", "ignite"),
     "fire": ("blaze", "inferno"),
+    "raise": ("upgrade", "elevate"),
 }
 # Words whose inflections would meet unrelated words ("broke"/"broker"): mapped as written.
 _PARAPHRASE_WORDS = {"broke": "start"}
@@ -543,7 +545,10 @@ def _counted_phrase(text: str, q: Quantity) -> set[str]:
     if m is None:
         return set()
     out: set[str] = set()
-    for word in m.group(0).split():
+    words = m.group(0).split()
+    if words[0].lower() in ("others", "more"):
+        return {"other"}  # "12 others injured", "six more bodies": counted, but not the claim's
+    for word in words:
         tokens = [t for t in tokenize(word) if t not in _STOP and not t[:1].isdigit()]
         if not tokens and "-" not in word:
             break  # "in", "of", "were": the phrase has ended
@@ -971,6 +976,8 @@ class ClaimReader:
                 return None  # it counts something else ("83 people died" / "7 critical")
         states: list[str] = []
         best = 0.0
+        claim_parts = {q.start for q in claim.figures
+                       if _whole(claim.text, q, claim.figures) is not None}
         for q, context, counted, phrase in zip(claim.figures, claim.figure_contexts,
                                                claim.figure_counts, claim.figure_phrases,
                                                strict=True):
@@ -1002,6 +1009,12 @@ class ClaimReader:
             # ("a $200 million contract" for "the contract is worth about $200 million").
             need = FIGURE_CONTEXT_MIN * (MONEY_CONTEXT_FACTOR if q.kind == "money" else 1.0)
             related = [f for share, f in shares if share >= need and share == top]
+            if q.start in claim_parts and not any(
+                    same_value(f.value, q.value, q.kind) for f in related):
+                # "seven of the complex's eight blocks": the part restated beside its whole,
+                # which stands nearer the claim's words.
+                related = [f for share, f in shares if share >= need
+                           and same_value(f.value, q.value, q.kind)] or related
             best = max(best, top if related else 0.0)
             if len(related) > 1 and any(f.vague for f in related):
                 related = _nearest(unit, related, context)
