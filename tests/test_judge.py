@@ -206,6 +206,20 @@ def test_a_claimed_part_of_the_day(sentence: str, verdict: str) -> None:
     assert _read(claim, [sentence])[0] == verdict
 
 
+def test_a_figure_another_claim_gives_gainsays_no_claim() -> None:
+    from pipeline.judging.reading import ClaimReader
+    from tests.conftest import shipped_model
+
+    reader = ClaimReader(["The estate is made up of eight tower blocks.",
+                          "Seven of the estate's eight blocks were affected by the fire."],
+                         STORY.keywords, shipped_model().text_stats)
+    whole, part = reader.read("", ["Fires swept through seven high-rise towers in the "
+                                   "residential complex."])
+    assert (whole.stance, part.stance) == ("discusses", "confirms")
+    whole, part = reader.read("", ["The fire swept across all eight blocks of the estate."])
+    assert (whole.stance, part.stance) == ("confirms", "contradicts")
+
+
 def test_a_bound_is_read_near_its_value() -> None:
     from pipeline.judging.numbers import within_bound
 

@@ -620,6 +620,7 @@ def _counts_without(text: str, q: Quantity, counted: str) -> bool:
 
 # "all eight towers were affected": the whole, counted as the part ("seven of eight").
 _ALL_BEFORE = re.compile(r"\ball(?:\s+of)?(?:\s+the)?\s+$", re.IGNORECASE)
+_ALL_FIGURE = re.compile(r"\ball\s+(?:of\s+)?(?:the\s+)?" + _FIGURE_WORD + r"\b", re.IGNORECASE)
 # "the final two buildings", "another three blocks": a subset counted, not the whole.
 _SUBSET_BEFORE = re.compile(r"\b(?:final|last|remaining|other|another|additional|further|"
                             r"extra|first)\s+$", re.IGNORECASE)
@@ -900,6 +901,18 @@ class ClaimReader:
         figures = [quantities(u)[:MAX_FIGURES_PER_SENTENCE] for u in units]
         readings = [self._read_claim(c, units, analysed, figures, bool(title))
                     for c in self._claims]
+        # A sentence whose figure confirms one claim ("seven towers were engulfed" for "seven
+        # of the eight blocks were affected") does not also gainsay another claim counting
+        # the same thing ("the estate is made up of eight tower blocks"): its figure is the
+        # other claim's.
+        confirmed = {(r.evidence, n) for r, c in zip(readings, self._claims, strict=True)
+                     if r.stance == "confirms" and r.reason == "figure"
+                     for n in c.figure_counts if n}
+        readings = [replace(r, stance="discusses", band="none", reason="another claim's figure")
+                    if r.stance == "contradicts" and r.reason == "figure"
+                    and any((r.evidence, n) in confirmed for n in c.figure_counts if n)
+                    and not _ALL_FIGURE.search(r.evidence) else r
+                    for r, c in zip(readings, self._claims, strict=True)]
         # The evidence is quoted as the article wrote it.
         quoted = {u: o for u, o in zip(units, original, strict=True) if u != o}
         return [replace(r, evidence=quoted[r.evidence]) if r.evidence in quoted else r
