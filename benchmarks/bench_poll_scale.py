@@ -326,16 +326,20 @@ def _extract_one(args: tuple[bytes, str]):
 # reported as unreliable: on a shared machine the same extraction has taken 26 s and 39 s
 # within minutes.
 DRIFT_WARNING = 0.10
+# Below this share of the cores for the reference's processes, other work was running.
+SHARED_WARNING = 0.9
 
 
-def extraction_reference(args: argparse.Namespace) -> float:
+def extraction_reference(args: argparse.Namespace) -> tuple[float, float]:
     """Seconds to extract phase 1's pages with a process per core (warm-up excluded), in a
-    process of its own, so the pages it holds are not counted in the cycle's RSS."""
+    process of its own, so the pages it holds are not counted in the cycle's RSS; and the share
+    of the cores its processes had meanwhile (below 1 when other work ran on the machine)."""
     import subprocess
 
     out = subprocess.run([sys.executable, __file__, *sys.argv[1:], "--phase", "reference"],
                          check=True, capture_output=True, text=True).stdout
-    return float(out.strip().splitlines()[-1])
+    seconds, share = out.strip().splitlines()[-1].split()
+    return float(seconds), float(share)
 
 
 def run_reference(args: argparse.Namespace) -> None:
@@ -343,16 +347,23 @@ def run_reference(args: argparse.Namespace) -> None:
     corpus = load_pages()
     pages = [(unique_page(corpus, i, k, args.entries), f"http://{hosts[i % len(hosts)]}/a/{i}/{k}")
              for i in range(args.feeds) for k in range(args.entries)]
-    print(f"{_extract_all(pages):.3f}")
+    seconds, share = _extract_all(pages)
+    print(f"{seconds:.3f} {share:.3f}")
 
 
-def _extract_all(pages: list[tuple[bytes, str]]) -> float:
+def _extract_all(pages: list[tuple[bytes, str]]) -> tuple[float, float]:
+    """Wall seconds, and the CPU its workers had over that time as a share of all cores."""
     ctx = multiprocessing.get_context("spawn")
-    with ctx.Pool(os.cpu_count() or 1) as pool:
-        pool.map(_extract_one, pages[: 2 * (os.cpu_count() or 1)])  # imports, warm caches
+    cores = os.cpu_count() or 1
+    with ctx.Pool(cores) as pool:
+        pool.map(_extract_one, pages[: 2 * cores])  # imports, warm caches
+        pids = [p.pid for p in multiprocessing.active_children() if p.pid]
+        cpu0 = sum(_process_cpu(pid) for pid in pids)
         start = time.perf_counter()
         pool.map(_extract_one, pages, chunksize=4)
-        return time.perf_counter() - start
+        seconds = time.perf_counter() - start
+        cpu = sum(_process_cpu(pid) for pid in pids) - cpu0
+    return seconds, cpu / (seconds * cores)
 
 
 def run_small(args: argparse.Namespace) -> None:
@@ -366,7 +377,7 @@ def run_small(args: argparse.Namespace) -> None:
             host = hosts[i % len(hosts)]
             feeds.append((f"feed-{i}", f"http://{host}:{server.port}/f/{i}.xml"))
         n_pages = args.feeds * args.entries
-        reference = extraction_reference(args)
+        reference, share_before = extraction_reference(args)
         print(f"phase 1: {args.feeds} feeds x {args.entries} entries = {n_pages} pages on "
               f"{len(hosts)} hosts ({hosts[0]}..{hosts[-1]}), latency {args.latency * 1000:.0f} ms,"
               f" politeness 1 s/host, cores {os.cpu_count()}", flush=True)
@@ -386,9 +397,11 @@ def run_small(args: argparse.Namespace) -> None:
             db.close()
         print(f"  first cycle: {first_s:.1f} s; second {second_s:.1f} s", flush=True)
         # Measured again after the cycle: other work on a shared machine moves both figures.
-        after = extraction_reference(args)
-        print(f"  extraction alone, before the cycle {reference:.1f} s, after it {after:.1f} s",
-              flush=True)
+        after, share_after = extraction_reference(args)
+        print(f"  extraction alone, before the cycle {reference:.1f} s (its processes had "
+              f"{100 * share_before:.0f}% of the cores), after it {after:.1f} s "
+              f"({100 * share_after:.0f}%)", flush=True)
+        shared = min(share_before, share_after) < SHARED_WARNING
         drift = abs(reference - after) / min(reference, after)
         reference = (reference + after) / 2
     finally:
@@ -401,6 +414,9 @@ def run_small(args: argparse.Namespace) -> None:
     print(f"  extraction alone on {os.cpu_count()} cores, same {n_pages} pages: "
           f"{reference:.1f} s (mean of before and after)")
     print(f"  ratio first cycle / extraction alone: {first_s / reference:.2f} (target <= 1.5)")
+    if shared:
+        print("  WARNING: other work had part of the cores while the reference ran (see its "
+              "share above): the ratio is not reliable; run it again when the machine is quiet")
     if drift > DRIFT_WARNING:
         print(f"  WARNING: the machine's speed moved during this run (the two references differ "
               f"by {100 * drift:.0f}%): the ratio is not reliable; run it again when the "
