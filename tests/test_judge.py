@@ -407,3 +407,41 @@ def test_a_second_sentence_reporting_no_event_opens_no_development() -> None:
     found = _developments(news, STORY, [])
     assert [(d.joins_only, d.sentence[:8]) for d in found] == [
         (False, "Lockheed"), (True, "Analysts")]
+
+
+CITY_FIRE = load_story(REPO / "tests" / "data" / "patterns" / "city-fire.toml")
+
+
+def test_another_event_in_the_same_city_is_not_coverage_the_story_unnamed_in_its_lede_is() -> None:
+    other = [
+        "Flat fire at Port Marlow housing block kills one",
+        "A fire at Cedar House in Birch Hill Estate killed one man on Sunday, the Port Marlow "
+        "fire service said.",
+        "About 100 residents left the tower as 40 firefighters fought the blaze.",
+        "The flat was full of old boxes, an officer said.",
+        "Neighbours said the smoke filled the corridors within minutes.",
+        "The cause of the fire is under investigation.",
+        "The Linden Court fire in June killed at least 150 people.",
+    ]
+    # A wire brief of the story that names neither its estate nor another place in its lede.
+    brief = [
+        "Port Marlow fire toll rises to 150",
+        "The death toll from the housing estate fire in Port Marlow has risen to 150, officials "
+        "said on Friday, after search teams found more bodies in the burnt towers.",
+        "About 30 people are still missing, and 60 remain in hospital.",
+        "Officials said the fire spread along the scaffolding that covered the towers.",
+        "Police have arrested eight people over the repair work on the estate.",
+        "The search of the towers is expected to end next week.",
+        "Residents of Linden Court have been moved to hotels and hostels across the city.",
+    ]
+    assert relevance(Article(url="u", title=other[0], text="\n".join(other[1:]),
+                             published_at="2026-01-04"), CITY_FIRE) == 0.0
+    article = Article(url="u", title=brief[0], text="\n".join(brief[1:]),
+                      published_at="2025-06-06")
+    assert 60 <= len(f"{article.title} {article.text}".split()) <= 150
+    assert relevance(article, CITY_FIRE) >= 0.5
+    # The same other-event piece that names the story's estate in its lede is judged as usual.
+    named = [other[0], other[1].replace("Cedar House in Birch Hill Estate",
+                                        "Cedar House next to Linden Court"), *other[2:]]
+    assert relevance(Article(url="u", title=named[0], text="\n".join(named[1:]),
+                             published_at="2026-01-04"), CITY_FIRE) > 0.0

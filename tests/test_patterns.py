@@ -22,6 +22,7 @@ MANIFEST = json.loads((PATTERNS / "manifest.json").read_text(encoding="utf-8"))
 STORIES = {
     "pentagon-anthropic": REPO / "config" / "stories" / "pentagon-anthropic.toml",
     "harbour-fire": PATTERNS / "harbour-fire.toml",
+    "city-fire": PATTERNS / "city-fire.toml",
 }
 
 

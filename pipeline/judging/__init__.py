@@ -167,6 +167,9 @@ class StoryProfile:
     # The keywords grouped by the party they name (indices into keyword_patterns).
     parties: tuple[tuple[int, ...], ...] = ()
     title_terms: frozenset[str] = frozenset()  # stems of the story title's words, not keywords'
+    # The story's own names: those its title gives besides the keywords (not its first word),
+    # and those the seed repeats.
+    own_names: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=64)
@@ -184,8 +187,13 @@ def _profile(story: Story) -> StoryProfile:
         for w in _words(m.group(0)):
             if w not in keyword_words and w not in RELEVANCE_STOP_WORDS and w not in _NOT_NAMES:
                 names[w] = names.get(w, 0) + 1
+    seed_names = frozenset(w for w, n in names.items() if n >= 2)
+    title_names = {w for m in _NAME.finditer(story.title) if m.start() > 0
+                   for w in _words(m.group(0))
+                   if w not in keyword_words and w not in _NOT_NAMES}
     return StoryProfile(
-        seed_names=frozenset(w for w, n in names.items() if n >= 2),
+        seed_names=seed_names,
+        own_names=seed_names | title_names,
         keyword_patterns=patterns,
         keywords=tuple(story.keywords),
         salient_terms=frozenset(salient),
@@ -292,6 +300,8 @@ def relevance(article: Article, story: Story) -> float:
     units = _units(article.title, sentences)
     if _recap_in_passing(units, profile, sum(len(u.split()) for u in units)):
         return 0.0
+    if _other_event(units, profile):
+        return 0.0
     room = min(len(profile.salient_terms), max(MIN_ROOM, len(words) // 2))
     overlap = len(words & profile.salient_terms) / max(1, room)
     score = min(1.0, 0.5 * overlap / RELEVANT_SEED_OVERLAP)
@@ -328,6 +338,34 @@ def _recap_in_passing(units: Sequence[str], profile: StoryProfile, n_words: int)
         named = list(_joined(tuple(named), profile.keywords, "\n".join(units),
                              possessive=False))
     return len(named) <= 1
+
+
+# A place an article's lede puts its event at: a name of two or more capitalised words after
+# "at", "in" or "near" ("a fire at Elm Hill Estate in North Bay district").
+_PLACE = re.compile(r"\b(?:at|in|near)\s+((?:[A-Z][\w'’-]*\s+){1,3}[A-Z][\w'’-]*)")
+
+
+def _other_event(units: Sequence[str], profile: StoryProfile) -> bool:
+    """Whether the piece reports another event in the place a story of one keyword happened
+    in (another fire in the same city): its title and lede name none of the story's own names
+    (its estate, its district) but put the event at another named place, and the story's names
+    come up at most in one recap or comparison after the lede ("residents said it felt like
+    the fire at ..."). A story whose keywords name several parties is named by them, and one
+    without names of its own cannot be told from another event by them."""
+    if len(profile.parties) >= 2 or not profile.own_names:
+        return False
+    lede = units[:LEDE_SENTENCES + 1]
+    if any(profile.own_names.intersection(_words(u)) for u in lede):
+        return False
+    known = profile.own_names | {w for k in profile.keywords for w in _words(k)}
+    if not any(
+        not known.intersection(ws) and not _NOT_NAMES.intersection(ws)
+        for u in lede for m in _PLACE.finditer(u)
+        for ws in [plain_words(m.group(1))]
+    ):
+        return False
+    recap = [i for i, u in enumerate(units) if profile.own_names.intersection(_words(u))]
+    return not recap or recap[-1] - recap[0] <= RECAP_SPAN
 
 
 def _units(title: str, sentences: list[str]) -> list[str]:
