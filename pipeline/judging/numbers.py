@@ -235,9 +235,9 @@ def quantities(text: str) -> list[Quantity]:
         mid = (lo + (hi - lo) % 1440 // 2) % 1440
         out.append(Quantity("time", float(mid), m.start(), m.end(), span=(lo, hi)))
         taken.append((m.start(), m.end()))
-    for value, scale, m in _levels(text):
+    for value, rank_scale, m in _levels(text):
         if not any(a <= m.start() < b for a, b in taken):
-            out.append(Quantity("level", value, m.start(), m.end(), unit=scale))
+            out.append(Quantity("level", value, m.start(), m.end(), unit=rank_scale))
             taken.append((m.start(), m.end()))
     for m in _BARE.finditer(text):
         if any(a <= m.start() < b for a, b in taken):
