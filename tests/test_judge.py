@@ -445,3 +445,45 @@ def test_another_event_in_the_same_city_is_not_coverage_the_story_unnamed_in_its
                                         "Cedar House next to Linden Court"), *other[2:]]
     assert relevance(Article(url="u", title=named[0], text="\n".join(named[1:]),
                              published_at="2026-01-04"), CITY_FIRE) > 0.0
+
+
+@pytest.mark.parametrize(
+    ("text", "ranks"),
+    [
+        ("a No. 5 alarm fire", [(5.0, "alarm")]),
+        ("the No.5 Alarm Fire", [(5.0, "alarm")]),
+        ("a five-alarm fire and a 3-alarm blaze", [(5.0, "alarm"), (3.0, "alarm")]),
+        ("raised to a level five alarm", [(5.0, "alarm")]),
+        ("a category 4 hurricane", [(4.0, "hurricane")]),
+        ("a No 1 alarm fire, then No 4 by 3.34pm", [(1.0, "alarm"), (4.0, "alarm")]),
+        ("to the highest level, five, at dusk", [(5.0, "")]),
+        ("No one was hurt", []),  # "No" takes digits only
+        ("at that stage 30 people were trapped", []),  # ranks run low: a count
+    ],
+)
+def test_ranks_on_a_scale(text: str, ranks: list[tuple[float, str]]) -> None:
+    assert [(q.value, q.unit) for q in quantities(text) if q.kind == "level"] == ranks
+
+
+@pytest.mark.parametrize(
+    ("sentence", "verdict"),
+    [
+        ("Ten people died in the top-level No 5 alarm fire.", "confirms"),
+        ("The five-alarm fire gutted the tower.", "confirms"),
+        ("The blaze was a No 1 alarm fire at first but was raised to No 4 by 3.34pm and to "
+         "No 5 at 6.22pm.", "confirms"),
+        ("Crews upgraded the incident to a level 5 alarm, the city's highest.", "confirms"),
+        ("The fire was upgraded to a No. 4 alarm at 3.34pm.", "contradicts"),
+        ("A category 4 hurricane struck the coast.", "unrelated"),  # another scale
+        ("Typhoon signal No. 8 was hoisted.", "unrelated"),
+    ],
+)
+def test_a_rank_is_compared_as_a_value_of_its_scale(sentence: str, verdict: str) -> None:
+    claim = "The fire was raised to a level five alarm, the highest level in the city."
+    assert _read(claim, ["Unrelated opening sentence.", sentence])[0] == verdict
+
+
+def test_a_rank_between_a_tally_and_its_figure_is_no_count() -> None:
+    claim = "At least 36 people were killed in the fire."
+    assert _read(claim, ["The death toll in the No. 5 alarm fire rose to 44."]
+                 )[0] == "contradicts"

@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .text import MODEL_STOP_WORDS
+
 _SCALE = {"thousand": 1e3, "k": 1e3, "million": 1e6, "mln": 1e6, "m": 1e6, "billion": 1e9,
           "bn": 1e9, "b": 1e9, "trillion": 1e12, "tn": 1e12}
 # Never starting inside a run of digits: a search would otherwise retry from every digit of a
@@ -44,7 +46,9 @@ COUNT_TOLERANCE = 0.02
 
 @dataclass(frozen=True)
 class Quantity:
-    kind: str  # money | percent | time (minutes after midnight) | day | week | ... | count
+    # money | percent | time (minutes after midnight) | day | week | ... | count | level (a
+    # rank on a scale: "a No. 5 alarm", "category 4 hurricane", its scale in ``unit``)
+    kind: str
     value: float
     # Where the figure stands in the text it was read from (not part of its identity).
     start: int = field(default=0, compare=False)
@@ -147,6 +151,45 @@ _MONTH = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)
                     r"oct|nov|dec)[a-z]*\b", re.IGNORECASE)
 
 
+# A rank on a scale, as news writes it: "a No. 5 alarm", "No.8 typhoon signal", "a level
+# five alarm", "category 4 hurricane", "the highest level, five" (set off), "a three-alarm
+# fire". Its scale is the word after it ("alarm", "typhoon"); ranks run low, so a larger
+# number after "level" or "stage" is a count ("at that stage 30 people were trapped"). "No"
+# takes digits only ("No one was hurt").
+_RANK_NUMBER = r"(\d{1,2}|" + "|".join(WORD_NUMBERS) + r"|one)"
+_LEVEL = re.compile(
+    r"(?:\b(?:Nos?\.|No\b|no\.)\s*(\d{1,2})"
+    + r"|(?i:\b(?:level|category|cat\.|grade|tier|stage)\s*(?:[,\u2013\u2014-]\s*)?)"
+    + _RANK_NUMBER + r")(?![\w%.,:]\d|\w)(?:\s+([A-Za-z][a-z-]*))?"
+    r"|(?i:\b" + _RANK_NUMBER + r"-(alarms?)\b)")
+MAX_RANK = 10
+
+
+def _levels(text: str) -> list[tuple[float, str, re.Match[str]]]:
+    """Ranks on a scale, with their scale word ("" when none follows); a rank given without
+    one takes that of a rank beside it ("raised from No 1 alarm to No 4 by 3.34pm")."""
+    out: list[tuple[float, str, re.Match[str]]] = []
+    for m in _LEVEL.finditer(text):
+        number = (m.group(1) or m.group(2) or m.group(4)).lower()
+        value = float(number) if number.isdigit() else float(
+            1 if number == "one" else WORD_NUMBERS[number])
+        if not 1 <= value <= MAX_RANK:
+            continue
+        scale = "alarm" if m.group(5) else (m.group(3) or "").lower()
+        if scale in MODEL_STOP_WORDS:
+            scale = ""
+        out.append((value, scale, m))
+    scales = [scale for _, scale, _ in out if scale]
+    if scales:
+        out = [(v, s or scales[0], m) for v, s, m in out]
+    return out
+
+
+def rank_spans(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` gives ranks on a scale ("a No. 5 alarm"): not counts of anything."""
+    return [(m.start(), m.end()) for _, _, m in _levels(text)]
+
+
 def quantities(text: str) -> list[Quantity]:
     """Every figure in ``text``, in order: money, percentages, times of day, durations, and
     other counts ("36 people", "seven of the eight blocks", "the toll rose to 94"). Years and
@@ -192,6 +235,10 @@ def quantities(text: str) -> list[Quantity]:
         mid = (lo + (hi - lo) % 1440 // 2) % 1440
         out.append(Quantity("time", float(mid), m.start(), m.end(), span=(lo, hi)))
         taken.append((m.start(), m.end()))
+    for value, rank_scale, m in _levels(text):
+        if not any(a <= m.start() < b for a, b in taken):
+            out.append(Quantity("level", value, m.start(), m.end(), unit=rank_scale))
+            taken.append((m.start(), m.end()))
     for m in _BARE.finditer(text):
         if any(a <= m.start() < b for a, b in taken):
             continue

@@ -56,6 +56,7 @@ from .numbers import (
     Quantity,
     loose_time,
     quantities,
+    rank_spans,
     same_value,
     within_bound,
 )
@@ -503,7 +504,7 @@ def _near(text: str, q: Quantity) -> set[str]:
     # "The death toll from the apartment blaze has risen to 151": a tally names what the next
     # figure counts, however many words stand between them.
     tally = next(reversed(list(_TALLY.finditer(text, lo, q.start))), None)
-    if tally is not None and not _ANY_FIGURE.search(text, tally.end(), q.start):
+    if tally is not None and not _count_between(text, tally.end(), q.start):
         near |= {_canonical(tok) for tok in tokenize(tally.group(0)) if tok not in _STOP}
     return near
 
@@ -512,6 +513,14 @@ def _near(text: str, q: Quantity) -> set[str]:
 _TALLY = re.compile(r"\b(?:[a-z][\w-]*\s+)?(?:toll|tally|number|total)\b"
                     r"(?:\s+of\s+(?:the\s+)?[a-z][\w-]*(?:\s+[a-z][\w-]*)?)?")
 _ANY_FIGURE = re.compile(r"\d|\b(?:" + "|".join(WORD_NUMBERS) + r")\b", re.IGNORECASE)
+
+
+def _count_between(text: str, start: int, end: int) -> bool:
+    """A figure stands between ``start`` and ``end`` other than a rank ("the death toll in
+    the No. 5 alarm fire rose to 44": the toll is 44)."""
+    ranks = rank_spans(text)
+    return any(not any(a <= m.start() < b for a, b in ranks)
+               for m in _ANY_FIGURE.finditer(text, start, end))
 
 
 _NEXT_WORD = re.compile(r"\s+([a-z][\w'’-]*)")
@@ -982,7 +991,11 @@ class ClaimReader:
         least 94 people" / "at least 36 people were killed"), wherever else the sentence
         goes. The same value confirms; another value for the same fact contradicts."""
         content = claim.content - sum(claim.weights[t] for t in claim.whole_terms)
-        if content > 0:
+        # A rank on the claim's own scale ("a No. 4 alarm" for "raised to a level five
+        # alarm") states the claim's fact in those two words, whatever else the sentence says.
+        ranked = {(q.start, f.start) for q in claim.figures for f in stated
+                  if q.kind == f.kind == "level" and q.unit and q.unit == f.unit}
+        if content > 0 and not ranked:
             said = sum(w for t, w in claim.weights.items() if t in present
                        and t not in claim.names and t not in claim.whole_terms) / content
             if said < FIGURE_CONTENT_MIN:
@@ -1000,7 +1013,8 @@ class ClaimReader:
                 continue
             # The claim's words right after its figure, all right after the sentence's ("4,600
             # people live" / "4,000 residents"): the same measure, whatever else stands near.
-            shares = [(1.0 if phrase and phrase <= _counted_phrase(unit, f) else
+            shares = [(1.0 if phrase and phrase <= _counted_phrase(unit, f)
+                       or (q.start, f.start) in ranked else
                        sum(w for t, w in context.items()
                            if t in (present if counted and counted in _counted_phrase(unit, f)
                                     else _near(unit, f))) / total, f)
