@@ -109,8 +109,9 @@ def test_calls_from_two_threads_queue_in_one_child_and_each_gets_its_own_result(
     assert isinstance(first, tuple) and isinstance(second, tuple)
     assert (first[0], second[0]) == ("a", "b")
     assert first[1] == second[1]  # the same child
-    # The second was waiting in the pipe: it started as soon as the first was done.
-    assert 0.4 <= second[2] - first[2] < 0.6
+    # The second waited in the pipe and ran right after the first, in the same child (a
+    # generous bound: a loaded CI machine may deschedule the child for a moment).
+    assert 0.4 <= second[2] - first[2] < 1.0
     assert worker.pending == 0
 
 
