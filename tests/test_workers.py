@@ -159,7 +159,9 @@ def test_killing_a_worker_fails_every_queued_call_and_starts_no_child(
     worker.warm_up(worker_faults.nap, 0, "warm")
     killer = threading.Timer(0.5, worker.kill)
     killer.start()
-    results = _in_threads(*[lambda: worker.call(worker_faults.nap, 5, "x", timeout=30)] * 3)
+    # As many calls as a worker holds at once (a later one would start a fresh child).
+    results = _in_threads(*[lambda: worker.call(worker_faults.nap, 5, "x", timeout=30)]
+                          * workers.Worker.MAX_CALLS)
     killer.join()
     assert all(isinstance(r, workers.WorkerCrashed) for r in results), results
     assert worker.pending == 0
@@ -193,3 +195,89 @@ def test_the_pool_lends_the_least_busy_worker_and_at_most_depth_calls_each() -> 
         assert fifth.is_alive()  # all four slots are out
     fifth.join(5)
     assert not fifth.is_alive()  # a slot came back
+
+
+@pytest.mark.timeout(60)
+def test_a_call_given_up_by_its_thread_leaves_no_result_in_the_pipe(
+        worker: workers.Worker) -> None:
+    """A KeyboardInterrupt in the caller (here raised by a signal handler in the main thread)
+    must not leave its call queued: the call behind it still gets its own result, and the
+    worker serves later calls."""
+    worker.warm_up(worker_faults.nap, 0, "warm")
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGUSR1, interrupt)
+    results: dict[str, object] = {}
+
+    def follower() -> None:
+        try:
+            results["b"] = worker.call(worker_faults.nap, 0.1, "b", timeout=5)
+        except Exception as e:
+            results["b"] = e
+
+    main = threading.main_thread().ident or 0
+    try:
+        behind = threading.Timer(0.3, follower)
+        behind.start()
+        threading.Timer(0.8, signal.pthread_kill, (main, signal.SIGUSR1)).start()
+        with pytest.raises(KeyboardInterrupt):
+            worker.call(worker_faults.nap, 5, "a", timeout=10)
+        behind.join(10)
+    finally:
+        signal.signal(signal.SIGUSR1, previous)
+    assert not behind.is_alive()
+    answer = results["b"]
+    assert isinstance(answer, tuple) and answer[0] == "b", answer
+    assert worker.pending == 0
+    assert worker.call(worker_faults.nap, 0, "later", timeout=30)[0] == "later"
+
+
+@pytest.mark.timeout(60)
+def test_a_third_caller_waits_its_turn_and_large_results_never_deadlock_a_restart(
+        worker: workers.Worker) -> None:
+    worker.warm_up(worker_faults.nap, 0, "warm")
+    big = b"x" * (4 * 2**20)
+    started = time.monotonic()
+    stuck, first, second = _in_threads(
+        lambda: worker.call(worker_faults.nap, 30, "stuck", timeout=1),
+        lambda: worker.call(worker_faults.echo, big, timeout=10),
+        lambda: worker.call(worker_faults.echo, big, timeout=10))
+    assert isinstance(stuck, workers.WorkerTimeout)
+    assert first == big and second == big
+    assert time.monotonic() - started < 20
+
+
+@pytest.mark.timeout(60)
+def test_closing_a_busy_worker_does_not_wait_for_the_document_in_hand(
+        worker: workers.Worker) -> None:
+    worker.warm_up(worker_faults.nap, 0, "warm")
+    big = b"x" * (4 * 2**20)  # its send blocks while the child is busy
+    results: list[object] = []
+
+    def call(fn: Callable[..., object], *args: object) -> None:
+        try:
+            results.append(worker.call(fn, *args, timeout=30))
+        except Exception as e:
+            results.append(e)
+
+    threads = [threading.Thread(target=call, args=(worker_faults.nap, 8, "a")),
+               threading.Thread(target=call, args=(worker_faults.echo, big))]
+    for t in threads:
+        t.start()
+        time.sleep(0.3)
+    started = time.monotonic()
+    worker.close()
+    assert time.monotonic() - started < 3
+    for t in threads:
+        t.join(10)
+        assert not t.is_alive()
+    assert all(isinstance(r, workers.WorkerCrashed) for r in results), results
+
+
+def test_a_closed_pool_lends_no_worker() -> None:
+    pool = workers.WorkerPool(1)
+    pool.close()
+    with pytest.raises(workers.WorkerCrashed, match="closed"), pool.worker():
+        pass

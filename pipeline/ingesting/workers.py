@@ -127,24 +127,32 @@ class _Job:
 class Worker:
     """One child process, shared by threads: calls are pipelined.
 
-    Up to ``WorkerPool``'s depth of calls wait in the child's pipe while it works on one, so
-    the child starts the next document the moment it has sent a result, instead of waiting for
-    a thread to wake up, pickle and send it (that gap was several percent of a busy cycle).
-    Calls run one at a time, in the order they were sent; each one's deadline starts when the
-    call before it has finished (or when it was sent, to an idle child). On a timeout or a
-    crash, the child is killed, the call at fault gets the error, and the calls queued behind
-    it are sent again, in order, to a fresh child: they did nothing wrong.
+    Up to ``MAX_CALLS`` calls wait in the child's pipe while it works on one, so the child
+    starts the next document the moment it has sent a result, instead of waiting for a thread
+    to wake up, pickle and send it (that gap was several percent of a busy cycle). Calls run
+    one at a time, in the order they were sent; each one's deadline starts when the call before
+    it has finished (or when it was sent, to an idle child). On a timeout or a crash, the child
+    is killed, the call at fault gets the error, and the call queued behind it is sent again to
+    a fresh child: it did nothing wrong. A call its thread gives up (KeyboardInterrupt, say)
+    takes the child down the same way, so that no result is left unread in the pipe.
 
-    Locks: ``_send_lock`` keeps the order of sends and of ``_pending`` the same (taken first),
-    ``_state`` guards ``_pending``, the child and its generation; the thread whose call is at
-    the head of ``_pending`` reads the pipe without either.
+    Invariant: the live child has been sent exactly the calls of ``_pending``, in order; every
+    change that breaks it (a failure, a call given up) kills that child and sends what is left
+    to a fresh one. Locks: ``_send_lock`` keeps the order of sends and of ``_pending`` the same
+    (taken first), ``_state`` guards ``_pending``, the child and ``_stopped``; the thread whose
+    call is at the head of ``_pending`` reads the pipe without either.
     """
+
+    # Two calls at most: a fresh child reads the one call re-sent to it at once, so a re-send
+    # never blocks on a full pipe while the locks are held (with more, it could).
+    MAX_CALLS = 2
 
     def __init__(self, *, memory_limit: int | None = MEMORY_LIMIT_BYTES):
         self._ctx = multiprocessing.get_context("spawn")
         self._memory_limit = memory_limit
         self._proc: Any = None
         self._conn: Connection | None = None
+        self._calls = threading.BoundedSemaphore(self.MAX_CALLS)
         self._send_lock = threading.Lock()
         self._state = threading.Condition()
         self._pending: deque[_Job] = deque()
@@ -170,27 +178,21 @@ class Worker:
         """Run ``fn(*args)`` in the child. Raises WorkerTimeout, WorkerCrashed, or what ``fn``
         raised (the child survives that): one of the project's errors as itself, with the
         child's traceback text as ``remote_traceback`` and as a note; any other exception as
-        ``RemoteError``. Thread-safe: calls from several threads queue in the child."""
+        ``RemoteError``. Thread-safe: calls from several threads queue in the child (a third
+        waits until one of two is answered)."""
         # Pickled here, outside the locks: a call that does not pickle fails alone, and the
         # next document is copied while the child works.
         job = _Job(bytes(ForkingPickler.dumps((fn, args))))
-        with self._send_lock:
-            with self._state:
-                if not self._pending:
-                    if self._proc is None or not self._proc.is_alive():
-                        self._discard_child()
-                        self._start()
-                    self._stopped = False
-                elif self._stopped:
-                    raise WorkerCrashed("worker stopped")
-                conn = self._conn
-                self._pending.append(job)
-            assert conn is not None
-            # If the child died under us (killed for the call ahead of ours, or crashed),
-            # whoever saw it die sends our call again to a fresh child, or fails it.
-            with suppress(OSError, ValueError):
-                conn.send_bytes(job.message)
-        self._wait_for_turn_and_read(job, timeout)
+        with self._calls:
+            try:
+                self._send(job)
+                self._wait_for_turn_and_read(job, timeout)
+            except BaseException:
+                if job.outcome is None and job.error is None:
+                    # Given up part-way (a KeyboardInterrupt in this thread): its message may
+                    # be half sent, its result would be read as the next call's.
+                    self._drop(job, WorkerCrashed("call given up by its caller"))
+                raise
         assert job.outcome is not None
         status, payload = job.outcome
         if status == "ok":
@@ -203,10 +205,29 @@ class Worker:
             raise error
         raise RemoteError(*payload)
 
+    def _send(self, job: _Job) -> None:
+        with self._send_lock:
+            with self._state:
+                if not self._pending:
+                    if self._proc is None or not self._proc.is_alive():
+                        self._discard_child()
+                        self._start()
+                    self._stopped = False
+                elif self._stopped:
+                    job.error = WorkerCrashed("worker stopped")
+                    raise job.error
+                conn = self._conn
+                self._pending.append(job)
+            assert conn is not None
+            # If the child died under us (killed for the call ahead of ours, or crashed),
+            # whoever saw it die sends our call again to a fresh child, or fails it.
+            with suppress(OSError, ValueError):
+                conn.send_bytes(job.message)
+
     def _wait_for_turn_and_read(self, job: _Job, timeout: float) -> None:
         with self._state:
             while job.outcome is None and job.error is None and self._pending[0] is not job:
-                self._state.wait()
+                self._state.wait(1.0)
             if job.error is not None:
                 raise job.error
             conn = self._conn
@@ -215,11 +236,11 @@ class Worker:
             if conn is None:
                 raise EOFError("no child")
             if not conn.poll(timeout):  # a fresh child's first call includes its start-up
-                self._fail_head(job, WorkerTimeout(f"no result within {timeout:.0f}s"))
+                self._drop(job, WorkerTimeout(f"no result within {timeout:.0f}s"))
             else:
                 job.outcome = conn.recv()
         except Exception as e:  # EOF, a closed pipe, a result that does not unpickle
-            self._fail_head(job, WorkerCrashed(f"worker died: {e or type(e).__name__}"))
+            self._drop(job, WorkerCrashed(f"worker died: {str(e) or type(e).__name__}"))
         with self._state:
             if self._pending and self._pending[0] is job:
                 self._pending.popleft()
@@ -227,35 +248,36 @@ class Worker:
         if job.error is not None:
             raise job.error
 
-    def _fail_head(self, job: _Job, error: Exception) -> None:
-        """Kill the child for the head call ``job``; send the calls behind it to a new child."""
+    def _drop(self, job: _Job, error: Exception) -> None:
+        """Fail ``job`` and kill the child; send the calls left to a fresh child, in order."""
         job.error = error
         self._kill_process()  # first, without a lock: it unblocks a send stuck on the pipe
         with self._send_lock, self._state:
-            if self._pending and self._pending[0] is job:
-                self._pending.popleft()
+            with suppress(ValueError):
+                self._pending.remove(job)
             self._discard_child()
-            behind = list(self._pending)
-            if not behind:
-                return
-            if self._stopped:
-                self._fail_all_pending(WorkerCrashed("worker stopped"))
-                return
             try:
-                self._start()
-                assert self._conn is not None
-                for queued in behind:
-                    self._conn.send_bytes(queued.message)
-            except Exception as e:  # could not start or feed a child: fail them all
-                log.warning("could not restart a worker: %s", e)
-                self._kill_process()
-                self._discard_child()
-                self._fail_all_pending(WorkerCrashed(f"worker could not be restarted: {e}"))
+                if not self._pending:
+                    return
+                if self._stopped:
+                    self._fail_all_pending(WorkerCrashed("worker stopped"))
+                    return
+                try:
+                    self._start()
+                    assert self._conn is not None
+                    for queued in self._pending:
+                        self._conn.send_bytes(queued.message)
+                except Exception as e:  # could not start or feed a child: fail them all
+                    log.warning("could not restart a worker: %s", e)
+                    self._kill_process()
+                    self._discard_child()
+                    self._fail_all_pending(WorkerCrashed(f"worker could not be restarted: {e}"))
+            finally:
+                self._state.notify_all()
 
     def _fail_all_pending(self, error: Exception) -> None:
         while self._pending:
             self._pending.popleft().error = error
-        self._state.notify_all()
 
     def _kill_process(self) -> None:
         proc = self._proc
@@ -271,23 +293,34 @@ class Worker:
 
     def kill(self) -> None:
         """Kill the child now; every call waiting in it fails with WorkerCrashed."""
-        self._kill_process()
+        self._kill_process()  # at once, without a lock: it unblocks a sender stuck on the pipe
         with self._state:
             self._stopped = True
+            self._kill_process()  # one a restart started meanwhile
             if not self._pending:
                 self._discard_child()
+            self._state.notify_all()
         # A thread reading the pipe sees the child die, fails its call and the calls behind it
         # (no fresh child while stopped) and cleans up.
 
     def close(self) -> None:
-        with self._send_lock, self._state:
-            proc, conn = self._proc, self._conn
-            if proc is not None and proc.is_alive() and conn is not None and not self._pending:
-                try:
-                    conn.send(None)
-                    proc.join(timeout=2)
-                except (OSError, BrokenPipeError):
-                    pass
+        """Stop the child: politely when it is idle, at once when calls are in flight (the
+        document in hand is not waited for)."""
+        with self._state:
+            busy = bool(self._pending)
+        if not busy and self._send_lock.acquire(blocking=False):
+            try:
+                with self._state:
+                    proc, conn = self._proc, self._conn
+                    if (not self._pending and proc is not None and proc.is_alive()
+                            and conn is not None):
+                        try:
+                            conn.send(None)
+                            proc.join(timeout=2)
+                        except (OSError, BrokenPipeError):
+                            pass
+            finally:
+                self._send_lock.release()
         self.kill()
 
     def warm_up(self, fn: Callable[..., Any], *args: Any, timeout: float = 60) -> None:
@@ -321,7 +354,7 @@ class WorkerPool:
     def __init__(self, size: int | None = None, *, depth: int = 2,
                  memory_limit: int | None = MEMORY_LIMIT_BYTES):
         self.size = size or default_pool_size()
-        self.depth = max(1, depth)
+        self.depth = max(1, min(depth, Worker.MAX_CALLS))
         self._all = [Worker(memory_limit=memory_limit) for _ in range(self.size)]
         self._lent = dict.fromkeys(range(self.size), 0)
         self._slots = threading.Semaphore(self.size * self.depth)
@@ -330,6 +363,10 @@ class WorkerPool:
 
     @contextmanager
     def worker(self) -> Iterator[Worker]:
+        """Lend a worker; WorkerCrashed once the pool is closed or killed (no child is started
+        again for a thread still at work after a stop)."""
+        if self._closed.is_set():
+            raise WorkerCrashed("worker pool closed")
         self._slots.acquire()
         with self._lock:
             index = min(self._lent, key=self._lent.__getitem__)
