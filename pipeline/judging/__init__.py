@@ -298,40 +298,46 @@ def relevance(article: Article, story: Story) -> float:
             and not any(p.search(lede) for p in profile.keyword_patterns)):
         return 0.0
     units = _units(article.title, sentences)
-    if _recap_in_passing(units, profile, sum(len(u.split()) for u in units)):
+    # Each sentence's words, read once for the three rules below.
+    unit_words = [frozenset(_words(u)) for u in units]
+    if _recap_in_passing(units, unit_words, profile, sum(len(u.split()) for u in units)):
         return 0.0
-    if _other_event(units, profile):
+    if _other_event(units, unit_words, profile):
         return 0.0
     room = min(len(profile.salient_terms), max(MIN_ROOM, len(words) // 2))
     overlap = len(words & profile.salient_terms) / max(1, room)
     score = min(1.0, 0.5 * overlap / RELEVANT_SEED_OVERLAP)
-    density = min(1.0, 0.5 * _story_share(units, profile) / MIN_STORY_SHARE)
+    density = min(1.0, 0.5 * _story_share(units, unit_words, profile) / MIN_STORY_SHARE)
     return round(min(score, density), 3)
 
 
-def _story_share(units: Sequence[str], profile: StoryProfile) -> float:
+def _story_share(units: Sequence[str], unit_words: Sequence[frozenset[str]],
+                 profile: StoryProfile) -> float:
     """0..1: the share of the article's sentences (its title among them) that are about the
     story (:func:`_about_story`)."""
     if not units:
         return 0.0
-    return sum(_about_story(u, profile) for u in units) / len(units)
+    about = sum(_about_story(u, ws, profile) for u, ws in zip(units, unit_words, strict=True))
+    return about / len(units)
 
 
-def _recap_in_passing(units: Sequence[str], profile: StoryProfile, n_words: int) -> bool:
+def _recap_in_passing(units: Sequence[str], unit_words: Sequence[frozenset[str]],
+                      profile: StoryProfile, n_words: int) -> bool:
     """Whether a piece longer than a brief speaks of the story only in one passage after its
     lede (or nowhere), and elsewhere names one party of the story and none of the words of the
     story's title: a product launch of the company the story names, or other news of the place
     a story of one keyword happened in, which recalls the story in a paragraph."""
     if n_words <= BRIEF_WORDS or (len(profile.parties) < 2 and not profile.title_terms):
         return False
-    substance = [i for i, u in enumerate(units)
-                 if len(profile.story_terms.intersection(_words(u))) >= STORY_SENTENCE_TERMS]
+    substance = [i for i, ws in enumerate(unit_words)
+                 if len(profile.story_terms & ws) >= STORY_SENTENCE_TERMS]
     if substance and (substance[0] <= LEDE_SENTENCES
                       or substance[-1] - substance[0] >= RECAP_SPAN):
         return False
-    rest = "\n".join(u for i, u in enumerate(units) if i not in substance)
-    if profile.title_terms.intersection(stem(w) for w in _words(rest)):
+    outside = [i for i in range(len(units)) if i not in substance]
+    if profile.title_terms.intersection(stem(w) for i in outside for w in unit_words[i]):
         return False
+    rest = "\n".join(units[i] for i in outside)
     named = [party for party in profile.parties
              if any(profile.keyword_patterns[k].search(rest) for k in party)]
     if len(named) >= 2:  # the company and its chief executive are one party
@@ -345,7 +351,8 @@ def _recap_in_passing(units: Sequence[str], profile: StoryProfile, n_words: int)
 _PLACE = re.compile(r"\b(?:at|in|near)\s+((?:[A-Z][\w'’-]*\s+){1,3}[A-Z][\w'’-]*)")
 
 
-def _other_event(units: Sequence[str], profile: StoryProfile) -> bool:
+def _other_event(units: Sequence[str], unit_words: Sequence[frozenset[str]],
+                 profile: StoryProfile) -> bool:
     """Whether the piece reports another event in the place a story of one keyword happened
     in (another fire in the same city): its title and lede name none of the story's own names
     (its estate, its district) but put the event at another named place, and the story's names
@@ -355,7 +362,7 @@ def _other_event(units: Sequence[str], profile: StoryProfile) -> bool:
     if len(profile.parties) >= 2 or not profile.own_names:
         return False
     lede = units[:LEDE_SENTENCES + 1]
-    if any(profile.own_names.intersection(_words(u)) for u in lede):
+    if any(profile.own_names & ws for ws in unit_words[:LEDE_SENTENCES + 1]):
         return False
     known = profile.own_names | {w for k in profile.keywords for w in _words(k)}
     if not any(
@@ -364,7 +371,7 @@ def _other_event(units: Sequence[str], profile: StoryProfile) -> bool:
         for ws in [plain_words(m.group(1))]
     ):
         return False
-    recap = [i for i, u in enumerate(units) if profile.own_names.intersection(_words(u))]
+    recap = [i for i, ws in enumerate(unit_words) if profile.own_names & ws]
     return not recap or recap[-1] - recap[0] <= RECAP_SPAN
 
 
@@ -374,9 +381,9 @@ def _units(title: str, sentences: list[str]) -> list[str]:
     return sentences
 
 
-def _about_story(sentence: str, profile: StoryProfile) -> bool:
+def _about_story(sentence: str, words: frozenset[str], profile: StoryProfile) -> bool:
     return any(p.search(sentence) for p in profile.keyword_patterns) or (
-        len(profile.story_terms.intersection(_words(sentence))) >= STORY_SENTENCE_TERMS)
+        len(profile.story_terms & words) >= STORY_SENTENCE_TERMS)
 
 
 def _before_story(published_at: str | None, story_published: str | None) -> bool:
