@@ -171,8 +171,9 @@ class Worker:
         )
         with _signals_held():
             proc.start()
+            # Recorded before a held signal can raise, so whoever cleans up can kill it.
+            self._proc, self._conn = proc, parent
         child.close()
-        self._proc, self._conn = proc, parent
 
     def call(self, fn: Callable[..., Any], *args: Any, timeout: float) -> Any:
         """Run ``fn(*args)`` in the child. Raises WorkerTimeout, WorkerCrashed, or what ``fn``
