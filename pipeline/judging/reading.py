@@ -719,15 +719,23 @@ def _modifier_pairs(claim: str, weights: dict[str, float],
 
 
 def _subject(claim: str, names: set[str], groups: tuple[frozenset[str], ...]) -> frozenset[str]:
-    """The first actor the claim names (with the rest of its list, if listed)."""
+    """The first actor the claim names (with the rest of its list, if listed, and every word
+    of its name: "Nicolás Maduro" is named by "Maduro")."""
     for tok in tokenize(claim):
         canon = _canonical(tok)
         if canon in names:
             for group in groups:
                 if canon in group:
                     return group
+            for m in _NAME_RUN.finditer(claim):
+                run = {_canonical(t) for t in tokenize(m.group(0))}
+                if canon in run:
+                    return frozenset(run & names) | {canon}
             return frozenset({canon})
     return frozenset()
+
+
+_NAME_RUN = re.compile(r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)+")
 
 
 def _actor_groups(claim: str) -> tuple[frozenset[str], ...]:
@@ -751,6 +759,12 @@ def _lacks_lead(claim: _PreparedClaim, present: set[str]) -> bool:
     return not claim.terms.has_refusal and not set(claim.terms.stems[:2]) & present
 
 
+def _lacks_scope(claim: _PreparedClaim, present: set[str]) -> bool:
+    """The claim says "first" or "last" and the sentence does not (nor "only"): "Claude's
+    models run on classified networks" does not say they were the first there."""
+    return any(t in claim.weights and t not in present for t in _SCOPE_WORDS)
+
+
 def _story_names(keywords: Sequence[str]) -> frozenset[str]:
     """The keywords' words that name someone ("Anthropic", "Claude", "Amodei"), not those that
     are common words or read as one ("Department", "Pentagon" read as "military"): a sentence
@@ -772,9 +786,10 @@ def _other_actor(claim: _PreparedClaim, unit: str, present: set[str]) -> bool:
     if not subject or subject & present:
         return False
     for i, m in enumerate(_CAPITALISED.finditer(unit)):
-        if i == 0 and m.start() == 0 and len(tokenize(m.group(0))) == 1 and \
-                _canonical(tokenize(m.group(0))[0]) in _COMMON_CAPITALISED:
-            continue
+        if i == 0 and m.start() == 0 and len(tokenize(m.group(0))) == 1 and (
+                _canonical(tokenize(m.group(0))[0]) in _COMMON_CAPITALISED
+                or _inflected(strip_possessive(m.group(0)))):
+            continue  # "The ...", "Negotiations collapsed ...": a common word opens it
         # A name the claim itself uses ("Pentagon" for its "US military") is no other actor.
         if any(_canonical(t) not in _COMMON_CAPITALISED and (
                 not claim.story_names or _canonical(t) not in claim.weights)
@@ -784,6 +799,13 @@ def _other_actor(claim: _PreparedClaim, unit: str, present: set[str]) -> bool:
 
 
 _CAPITALISED = re.compile(r"\b[a-z]?[A-Z][\w'’.-]*")  # "OpenAI", "xAI", "iPhone"
+
+
+def _inflected(word: str) -> bool:
+    """A word the stemmer or the paraphrases change ("Negotiations", "Critics"): a common
+    word, not a name, even where it opens a sentence."""
+    tokens = tokenize(word)
+    return len(tokens) == 1 and (tokens[0] != word.lower() or _canonical(tokens[0]) != tokens[0])
 
 
 def _names(claim: str, stats: TextStats) -> set[str]:
@@ -972,12 +994,18 @@ class ClaimReader:
                                    cover, cover_with_opposites, previous)
             if reading is None:
                 continue
-            if reading.band == "flag" and reading.reason != "denial" and not (
-                    reading.reason == "figure" and reading.stance == "confirms") and (
-                    self._lacks_heavy_term(claim, matched, opposite, present)
-                    or _other_actor(claim, unit, present)
-                    or _lacks_lead(claim, present | set(opposite))):
-                reading = replace(reading, band="review")
+            if reading.band != "none" and reading.reason != "denial" and not (
+                    reading.reason == "figure" and reading.stance == "confirms"):
+                if _other_actor(claim, unit, present) or _lacks_lead(
+                        claim, present | set(opposite)) or _lacks_scope(claim, present):
+                    # It speaks of someone else, or of something the claim only mentions, or
+                    # leaves out the "first" the claim asserts: a reader would not call it a
+                    # statement of the claim, nor look at it twice.
+                    reading = replace(reading, stance="discusses", band="none",
+                                      reason="not stated")
+                elif reading.band == "flag" and self._lacks_heavy_term(
+                        claim, matched, opposite, present):
+                    reading = replace(reading, band="review")
             candidates.append(reading)
         if not candidates:
             return _UNRELATED
