@@ -256,6 +256,9 @@ _NEGATORS = frozenset(tokenize("not never n't cannot nor neither"))
 _ABSENCE = frozenset(tokenize("no without"))
 _NEGATION_WINDOW = 4
 _REFUSAL_WINDOW = 6
+# A limit reaches further: "the restrictions Anthropic sought to impose around mass domestic
+# surveillance and autonomous weapons".
+_LIMIT_WINDOW = 8
 # Refusal verbs: in a claim they are part of its content, in a sentence they agree with it.
 _REFUSALS = frozenset(tokenize("refuse refused refusing reject rejected decline declined "
                                "won't wouldn't oppose opposed rebuff resist ban prohibit "
@@ -297,6 +300,7 @@ _HEDGE = re.compile(r"\b(?:may|might|could|if|possibly|potentially|reportedly co
                     r"weigh(?:s|ing)?|mull(?:s|ing)?|consider(?:s|ing)?|"
                     # intentions and efforts, not accomplished facts
                     r"urg(?:e|es|ed|ing)|push(?:es|ed|ing)? (?:for|to)|a push|in talks|"
+                    r"in negotiations|negotiat(?:es|ing) (?:with|over|for|to)|nears|nearing|"
                     r"seek(?:s|ing)?|pursu(?:e|es|ing)|plan(?:s|ned|ning)? to|aim(?:s|ing)? to|"
                     r"close to|getting .{0,30} ready|expected to|would gain|would get)\b",
                     re.IGNORECASE)
@@ -372,6 +376,8 @@ class _Terms:
     has_negation: bool
     has_refusal: bool
     refused: frozenset[str] = frozenset()  # stems within a refusal's reach ("bars ... use")
+    # stems within a limit's reach ("the restrictions it sought around mass surveillance")
+    limited: frozenset[str] = frozenset()
 
 
 _LIST_OF_NAMES = re.compile(
@@ -427,7 +433,9 @@ _BLOCKED = re.compile(r"\bblock(ed|ing)\b", re.IGNORECASE)
 _BLOCK_VERB = re.compile(r"(\b(?:that|which|who|to|will|would|could|can|cannot|may|might|must|"
                          r"not|n't|also)\s+)block(s?)\b", re.IGNORECASE)
 _TIED_TO = re.compile(r"\s(?:tied|linked)\s+to\b|-(?:tied|linked)\b", re.IGNORECASE)
-_RED_LINE = re.compile(r"\bred[\s-]+lines?\b", re.IGNORECASE)
+# "red lines", "drew a bright line around ...": a limit.
+_RED_LINE = re.compile(r"\bred[\s-]+lines?\b|\b(?:draw|draws|drawing|drawn|drew)\s+(?:a\s+|the\s+)?"
+                       r"(?:(?:bright|firm|hard|clear)\s+)?lines?\b", re.IGNORECASE)
 _IN_HOSPITAL = re.compile(r"\s(?:in|to|into)\s+(?:the\s+|a\s+)?hospitals?\b", re.IGNORECASE)
 
 
@@ -828,7 +836,8 @@ def _analyse(text: str) -> _Terms:
     stems: list[str] = []
     negated: set[str] = set()
     refused: set[str] = set()
-    reach = refusal_reach = 0
+    limited: set[str] = set()
+    reach = refusal_reach = limit_reach = 0
     has_negation = has_refusal = False
     for tok in raw:
         if tok in _NEGATORS or tok.endswith("n't"):
@@ -849,10 +858,15 @@ def _analyse(text: str) -> _Terms:
                 negated.add(term)
             if refusal_reach:
                 refused.add(term)
+            if limit_reach:
+                limited.add(term)
         reach = max(0, reach - 1)
         refusal_reach = max(0, refusal_reach - 1)
+        limit_reach = max(0, limit_reach - 1)
+        if _LIMITS & set(_terms(tok)):
+            limit_reach = _LIMIT_WINDOW
     return _Terms(tuple(stems), frozenset(negated), has_negation, has_refusal,
-                  frozenset(refused))
+                  frozenset(refused), frozenset(limited))
 
 
 class ClaimReader:
@@ -964,7 +978,8 @@ class ClaimReader:
                 # with systems ready for classified work").
                 present.add("first")
             if claim.terms.has_refusal and (
-                    (terms.negated | terms.refused) & (set(claim.weights) - _POLARITY_TERMS)):
+                    (terms.negated | terms.refused | terms.limited)
+                    & (set(claim.weights) - _POLARITY_TERMS - claim.names)):
                 # "refuses to allow" is stated by a refusal or negation that reaches the claim's
                 # content: "insisted it not be used for", "will not let", "bars its use for".
                 present |= _POLARITY_TERMS
@@ -973,6 +988,12 @@ class ClaimReader:
                 if by_figure is not None:
                     candidates.append(by_figure)
                     continue
+            if claim.terms.has_refusal and not present & _REFUSING:
+                # A refusal claim is stated by a refusal, a negation or a limit that reaches
+                # its content ("will not let ...", "barring ...", "the restrictions it sought
+                # around ..."), or a refusal named ("its refusal to ..."): "the conflict
+                # revolves around autonomous weapons" says what is at stake, not who refuses.
+                continue
             matched = [t for t in claim.weights if t in present]
             # "surveillance" is not "mass surveillance": a head word without its modifier
             # earns half its weight.
@@ -1178,11 +1199,21 @@ class ClaimReader:
                 claim.opposites[t] in reached for t in opposite) and not _PUSHING.search(unit):
             # A changed state is asserted only by a plain statement of it: an effort, a plan
             # or a condition anywhere in the sentence leaves it to a person.
-            unsure = bool(_HEDGE.search(unit) or _NON_ASSERTIVE.search(unit))
+            if _HEDGE.search(unit) or _NON_ASSERTIVE.search(unit):
+                # "in talks to deploy Gemini inside classified systems": the state is sought,
+                # not reached; the claim stands until it is.
+                return ClaimReading("discusses", _score(cover_opp), "none", unit, source,
+                                    "opposite sought")
             return ClaimReading("contradicts", _score(cover_opp),
-                                "flag" if cover_opp >= ANTONYM_FLAG and not unsure else "review",
+                                "flag" if cover_opp >= ANTONYM_FLAG else "review",
                                 unit, source, "antonym")
         if cover < ALIGN_MIN:
+            return None
+        if opposite and claim.content and sum(
+                claim.weights[t] for t in matched if t not in claim.names
+        ) / claim.content < CONTENT_MIN:
+            # What it says of the claim's actors is the opposite of the claim, left unasserted
+            # (pushed towards, negated): it never confirms the claim.
             return None
         if any(q.span is None for q in claim.figures):
             # A claim about a figure is asserted only by its figure (read above); a part of
@@ -1326,6 +1357,14 @@ def _deed_for_intention(claim: _PreparedClaim, matched: list[str], unit: str) ->
     done = [w for w in _WORD.findall(unit)
             if (t := tokenize(w)) and _canonical(t[0]) == deed and not w.lower().endswith("ing")]
     return bool(done)
+# What states a refusal claim's stance besides a refusal, negation or limit that reaches its
+# content: a refusal or prevention named ("its refusal to ...", "its attempt to prevent ..."),
+# or the objection it rests on ("has qualms with ...").
+_REFUSING = frozenset(_canonical(t) for w in ("refuse", "prevent", "prevents", "preventing",
+                                              "qualm", "qualms", "objection", "objections",
+                                              "object")
+                      for t in tokenize(w))
+_LIMITS = frozenset(_canonical(t) for w in ("limit", "ban") for t in tokenize(w))
 _POLARITY_TERMS = frozenset(_canonical(t) for w in ("refuse", "allow", "ban")
                             for t in tokenize(w))
 # Capitalised words that name no actor: titles, months, days, sentence openers.
