@@ -760,11 +760,15 @@ def _actor_groups(claim: str) -> tuple[frozenset[str], ...]:
 
 def _lacks_lead(claim: _PreparedClaim, present: set[str]) -> bool:
     """The sentence names neither of the claim's first two terms, its subject and what it
-    does ("The fire spread through the scaffolding that covered the buildings"): it speaks of
-    something the claim mentions ("the building was wrapped in bamboo scaffolding"), not of
-    what the claim asserts. A refusal's subject and verb are read as its polarity instead
-    ("will not let Claude be used for ..."), so a refusal claim is not held to them."""
-    return not claim.terms.has_refusal and not set(claim.terms.stems[:2]) & present
+    does ("The fire spread through the scaffolding that covered the buildings"), the story's
+    own subject ("fire") left aside: it speaks of something the claim mentions ("the
+    building was wrapped in bamboo scaffolding"), not of what the claim asserts. A refusal's
+    subject and verb are read as its polarity instead ("will not let Claude be used for
+    ..."), so a refusal claim is not held to them."""
+    lead = set(claim.lead)
+    if lead <= claim.story_names:
+        lead |= claim.story_names  # the actor alone leads: any of its names ("Anthropic's AI")
+    return not claim.terms.has_refusal and not lead & present
 
 
 def _lacks_scope(claim: _PreparedClaim, present: set[str]) -> bool:
@@ -890,15 +894,17 @@ class ClaimReader:
         in_seed: dict[str, int] = {}
         for t in _analyse(seed).stems:
             in_seed[t] = in_seed.get(t, 0) + 1
-        common |= {t for t, n in in_seed.items() if n >= SEED_SUBJECT_COUNT}
+        subject = {t for t, n in in_seed.items() if n >= SEED_SUBJECT_COUNT}
+        common |= subject
         self._claims = [
-            self._prepare(c, t, keyword_stems, common, stats, self._keywords)
+            self._prepare(c, t, keyword_stems, common, stats, self._keywords, subject)
             for c, t in zip(claims, analysed, strict=True)
         ]
 
     @staticmethod
     def _prepare(claim: str, terms: _Terms, keyword_stems: set[str], common: set[str],
-                 stats: TextStats, keywords: Sequence[str] = ()) -> _PreparedClaim:
+                 stats: TextStats, keywords: Sequence[str] = (),
+                 subject: set[str] | frozenset[str] = frozenset()) -> _PreparedClaim:
         weights: dict[str, float] = {}
         idf: dict[str, float] = {}
         for t in dict.fromkeys(terms.stems):
@@ -936,7 +942,10 @@ class ClaimReader:
                               _counted_nouns(claim, figures, contexts, idf),
                               tuple(_figure_phrase(claim, q, weights) for q in figures),
                               whole_terms=_whole_terms(claim, figures, terms),
-                              story_names=story_names)
+                              story_names=story_names,
+                              lead=tuple(t for t in terms.stems[:2]
+                                         if t not in subject or t in keyword_stems)
+                              or terms.stems[:2])
 
     def read(self, title: str, sentences: Sequence[str]) -> list[ClaimReading]:
         """One reading per claim, in the claims' order."""
@@ -1280,6 +1289,9 @@ class _PreparedClaim:
     # When the first-named actor is one of the story's keywords: those keywords, any of which
     # names the story's actors ("the company", "Claude", its chief executive).
     story_names: frozenset[str] = frozenset()
+    # Its first two terms, its subject and what it does, less the story's subject ("fire" in
+    # a fire story's "The fire spread through ..."): which fact, not which story.
+    lead: tuple[str, ...] = ()
 
 
 def _score(cover: float) -> float:
