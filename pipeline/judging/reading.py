@@ -771,6 +771,24 @@ def _lacks_lead(claim: _PreparedClaim, present: set[str]) -> bool:
     return not claim.terms.has_refusal and not lead & present
 
 
+# A line for review states at least this share of what the claim says of its actors.
+REVIEW_CONTENT = 0.5
+
+
+def _says_little(claim: _PreparedClaim, matched: list[str], opposite: list[str],
+                 present: set[str]) -> bool:
+    """The sentence states less than half of what the claim says of its actors, a head word
+    without its modifier counting half ("surveillance" for "mass surveillance"): "the usage
+    policies forbid using Claude to ... conduct surveillance" is not worth a reader's look
+    for "refuses to allow its AI to be used for mass surveillance of Americans"."""
+    if not claim.content:
+        return False
+    said = sum(claim.weights[t] for t in (*matched, *opposite) if t not in claim.names)
+    said -= sum(claim.weights[head] / 2 for mod, head in claim.modified
+                if head in present and mod not in present)
+    return said / claim.content < REVIEW_CONTENT
+
+
 def _lacks_scope(claim: _PreparedClaim, present: set[str]) -> bool:
     """The claim says "first" or "last" and the sentence does not (nor "only"): "Claude's
     models run on classified networks" does not say they were the first there."""
@@ -1036,6 +1054,9 @@ class ClaimReader:
                 elif reading.band == "flag" and self._lacks_heavy_term(
                         claim, matched, opposite, present):
                     reading = replace(reading, band="review")
+                if reading.band == "review" and _says_little(claim, matched, opposite, present):
+                    reading = replace(reading, stance="discusses", band="none",
+                                      reason="not stated")
             candidates.append(reading)
         if not candidates:
             return _UNRELATED
@@ -1233,7 +1254,9 @@ class ClaimReader:
         # A negation reaching one of the claim's terms that the claim itself leaves positive.
         reversed_terms = [t for t in matched if t in terms.negated and t not in
                           claim.terms.negated]
-        if reversed_terms and not claim.terms.has_negation and not claim.terms.has_refusal:
+        if reversed_terms and not claim.terms.has_negation and not claim.terms.has_refusal \
+                and not _CONDITION.search(_bearing(unit, set(reversed_terms))):
+            # ("if Anthropic does not allow ...": a condition, not a reversal)
             weight = sum(claim.weights[t] for t in reversed_terms) / claim.total
             if weight >= 0.15:
                 return ClaimReading("contradicts", _score(cover), "review", unit, source,
@@ -1314,6 +1337,7 @@ _SCOPE_WORDS = frozenset({"first", "last"})
 # What a claim says is intended, not done: "threatened to cut ties", "plans to sue".
 _INTENTIONS = frozenset(_canonical(t) for w in ("threaten", "plan", "propose", "vow", "promise")
                         for t in tokenize(w))
+_CONDITION = re.compile(r"\b(?:if|unless)\b", re.IGNORECASE)
 _CONTEMPLATES = re.compile(r"\bcontemplat\w*", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z][\w'’-]*")
 
