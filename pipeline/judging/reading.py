@@ -789,6 +789,18 @@ def _says_little(claim: _PreparedClaim, matched: list[str], opposite: list[str],
     return said / claim.content < REVIEW_CONTENT
 
 
+def _lacks_phrase(claim: _PreparedClaim, present: set[str]) -> bool:
+    """The sentence has neither word of a phrase of the claim that carries a good share of
+    what the claim says ("remains committed", "usual safeguards"): the heavy-term rule, for
+    two words that carry the weight together. "Anthropic has said it was the first frontier
+    AI company ... for national security customers" does not state that it "remains
+    committed to using frontier AI in support of US national security"."""
+    if not claim.content:
+        return False
+    return any((claim.weights[m] + claim.weights[h]) / claim.content >= HEAVY_SHARE
+               and m not in present and h not in present for m, h in claim.modified)
+
+
 def _lacks_scope(claim: _PreparedClaim, present: set[str]) -> bool:
     """The claim says "first" or "last" and the sentence does not (nor "only"): "Claude's
     models run on classified networks" does not say they were the first there."""
@@ -1051,8 +1063,9 @@ class ClaimReader:
                     # statement of the claim, nor look at it twice.
                     reading = replace(reading, stance="discusses", band="none",
                                       reason="not stated")
-                elif reading.band == "flag" and self._lacks_heavy_term(
-                        claim, matched, opposite, present):
+                elif reading.band == "flag" and (self._lacks_heavy_term(
+                        claim, matched, opposite, present) or _lacks_phrase(
+                        claim, present | set(opposite))):
                     reading = replace(reading, band="review")
                 if reading.band == "review" and _says_little(claim, matched, opposite, present):
                     reading = replace(reading, stance="discusses", band="none",
