@@ -436,6 +436,12 @@ _TIED_TO = re.compile(r"\s(?:tied|linked)\s+to\b|-(?:tied|linked)\b", re.IGNOREC
 # "red lines", "drew a bright line around ...": a limit.
 _RED_LINE = re.compile(r"\bred[\s-]+lines?\b|\b(?:draw|draws|drawing|drawn|drew)\s+(?:a\s+|the\s+)?"
                        r"(?:(?:bright|firm|hard|clear)\s+)?lines?\b", re.IGNORECASE)
+# "stop working with", "end its relationship with": ties cut, said the long way.
+_STOP_WORKING = re.compile(
+    r"\b(?:stop|stops|stopped|stopping|end|ends|ended|ending|cease|ceases|ceased|ceasing|halt|"
+    r"halts|halted|halting)\s+(?:(?:doing\s+business|working|work)\s+with|"
+    r"(?:its|their|the|all)\s+(?:relationship|relationships|ties|partnership|work)\s+with)\b",
+    re.IGNORECASE)
 _IN_HOSPITAL = re.compile(r"\s(?:in|to|into)\s+(?:the\s+|a\s+)?hospitals?\b", re.IGNORECASE)
 
 
@@ -474,6 +480,7 @@ def _as_read(text: str, claim: bool = False) -> str:
     # refusal, which stays (it still reverses "agreed to drop their safeguards").
     text = _KEEPS.sub(r"\g<0> insisting", text)
     text = _RED_LINE.sub("redline", text)
+    text = _STOP_WORKING.sub("cut ties with", text)
     # "uses tied to weapons", "military-linked businesses": related to, not a relationship.
     text = _TIED_TO.sub(lambda m: "-related" if m.group(0).startswith("-") else " related to",
                         text)
