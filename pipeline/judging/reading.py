@@ -300,7 +300,7 @@ _HEDGE = re.compile(r"\b(?:may|might|could|if|possibly|potentially|reportedly co
                     r"weigh(?:s|ing)?|mull(?:s|ing)?|consider(?:s|ing)?|"
                     # intentions and efforts, not accomplished facts
                     r"urg(?:e|es|ed|ing)|push(?:es|ed|ing)? (?:for|to)|a push|in talks|"
-                    r"in negotiations|negotiat(?:es|ing) (?:with|over|for|to)|nears|nearing|"
+                    r"in negotiations|negotiat(?:es|ing)\b|nears|nearing|"
                     r"seek(?:s|ing)?|pursu(?:e|es|ing)|plan(?:s|ned|ning)? to|aim(?:s|ing)? to|"
                     r"close to|getting .{0,30} ready|expected to|would gain|would get)\b",
                     re.IGNORECASE)
@@ -809,9 +809,11 @@ def _lacks_phrase(claim: _PreparedClaim, present: set[str]) -> bool:
 
 
 def _lacks_scope(claim: _PreparedClaim, present: set[str]) -> bool:
-    """The claim says "first" or "last" and the sentence does not (nor "only"): "Claude's
-    models run on classified networks" does not say they were the first there."""
-    return any(t in claim.weights and t not in present for t in _SCOPE_WORDS)
+    """The claim says "first", "last" or "only" and the sentence does not (for "first", nor
+    "only"): "Claude's models run on classified networks" does not say they were the first
+    there, nor "Gemini was made available on unclassified networks" that it is used only
+    there. (The opposite state gainsays the claim without them.)"""
+    return any(t in claim.weights and t not in present for t in _CONFIRMED_SCOPE)
 
 
 def _story_names(keywords: Sequence[str]) -> frozenset[str]:
@@ -1064,7 +1066,8 @@ class ClaimReader:
             if reading.band != "none" and reading.reason != "denial" and not (
                     reading.reason == "figure" and reading.stance == "confirms"):
                 if _other_actor(claim, unit, present) or _lacks_lead(
-                        claim, present | set(opposite)) or _lacks_scope(claim, present):
+                        claim, present | set(opposite)) or (
+                        reading.stance == "confirms" and _lacks_scope(claim, present)):
                     # It speaks of someone else, or of something the claim only mentions, or
                     # leaves out the "first" the claim asserts: a reader would not call it a
                     # statement of the claim, nor look at it twice.
@@ -1354,6 +1357,8 @@ _BAND_RANK = {"flag": 2, "review": 1, "none": 0}
 _DECISIVE = {"figure", "denial"}
 # What a claim asserts by one word: a sentence without it does not state the claim.
 _SCOPE_WORDS = frozenset({"first", "last"})
+# ... and what a confirmation must repeat, besides: "only unclassified" is not "unclassified".
+_CONFIRMED_SCOPE = _SCOPE_WORDS | {"only"}
 # What a claim says is intended, not done: "threatened to cut ties", "plans to sue".
 _INTENTIONS = frozenset(_canonical(t) for w in ("threaten", "plan", "propose", "vow", "promise")
                         for t in tokenize(w))
@@ -1406,13 +1411,22 @@ def _deed_for_intention(claim: _PreparedClaim, matched: list[str], unit: str) ->
     if not intended or intended[0] + 1 >= len(stems) or stems[intended[0]] in matched:
         return False
     deed = stems[intended[0] + 1]
-    if deed not in matched or _HEDGE.search(unit) or _NON_ASSERTIVE.search(unit) or \
-            _CONTEMPLATES.search(unit):
+    if deed not in matched:
         return False
-    # "severed", "cut off": done; "close to cutting ties": still to come.
-    done = [w for w in _WORD.findall(unit)
-            if (t := tokenize(w)) and _canonical(t[0]) == deed and not w.lower().endswith("ing")]
+    # "severed", "cut off", "began cutting": done; "close to cutting ties": still to come;
+    # a possibility before the deed ("could cut ties", "contemplates severing") leaves it
+    # undone, one after it ("... after concluding it could not be trusted") does not.
+    done = [m for m in _WORD.finditer(unit)
+            if (t := tokenize(m.group(0))) and _canonical(t[0]) == deed and (
+                not m.group(0).lower().endswith("ing")
+                or _BEGUN.search(unit, max(0, m.start() - 20), m.start()))
+            and not (_HEDGE.search(unit, 0, m.start()) or _NON_ASSERTIVE.search(unit)
+                     or _CONTEMPLATES.search(unit, 0, m.start()))]
     return bool(done)
+
+
+_BEGUN = re.compile(r"\b(?:began|begun|begins|started|starts|has\s+been|have\s+been|is|are|"
+                    r"was|were)\s+$", re.IGNORECASE)
 # What states a refusal claim's stance besides a refusal, negation or limit that reaches its
 # content: a refusal or prevention named ("its refusal to ...", "its attempt to prevent ..."),
 # or the objection it rests on ("has qualms with ...").
