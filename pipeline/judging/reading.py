@@ -497,6 +497,33 @@ def _as_read(text: str, claim: bool = False) -> str:
     return text
 
 
+_JOINED = re.compile(r"\b(?:and|while|but|with|whereas)\b", re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=64)
+def _figures_of(text: str) -> tuple[Quantity, ...]:
+    return tuple(quantities(text)[:MAX_FIGURES_PER_SENTENCE])
+
+
+def _said_of_previous(text: str, q: Quantity, lo: int) -> tuple[int, int]:
+    """The span of what the figure before ``q`` in its clause is said to be, after the noun
+    it counts: "dead" in "36 people dead and 279 missing" ("people" may be said of both).
+    (0, 0) when there is none."""
+    prior = [f for f in _figures_of(text) if lo <= f.start and f.end <= q.start]
+    if not prior:
+        return 0, 0
+    words = []
+    for tok, pos in _spans(text):
+        if pos < prior[-1].end:
+            continue
+        if pos >= q.start or tok in _STOP or tok[:1].isdigit():
+            break
+        words.append((pos, pos + len(tok)))
+    if len(words) < 2:
+        return 0, 0
+    return words[1][0], words[-1][1]
+
+
 def _near(text: str, q: Quantity) -> set[str]:
     """Canonical content words among the ``FIGURE_WINDOW`` nearest on each side of a figure."""
     # Names ("the Harbour View towers") stand between a figure and what it counts without
@@ -510,9 +537,16 @@ def _near(text: str, q: Quantity) -> set[str]:
         # A figure set off alone ("raised to the highest level, five, at 18:22") gives the
         # value of the words just before it.
         lo = max((m.end() for m in _CLAUSE.finditer(text, 0, lo - 1)), default=0)
+    # "36 people dead and 279 remain unaccounted for": what another figure before it is said
+    # to be ("dead") is that figure's, not this one's; and what follows the next figure,
+    # joined to this one ("... and 279 are missing"), is the next figure's.
+    said_start, said_end = _said_of_previous(text, q, lo)
+    hi = min([hi, *(f.start for f in _figures_of(text) if q.end <= f.start < hi
+                    and _JOINED.search(text, q.end, f.start))])
     spans = [(tok, pos) for tok, pos in _spans(text)
              if lo <= pos < hi and tok not in _STOP and not q.start <= pos < q.end
-             and not tok[:1].isdigit() and not text[pos].isupper()]
+             and not tok[:1].isdigit() and not text[pos].isupper()
+             and not said_start <= pos < said_end]
     cut = sum(1 for _, pos in spans if pos < q.start)
     near = {term for tok, _ in spans[max(0, cut - FIGURE_WINDOW):cut + FIGURE_WINDOW]
             for term in _terms(tok)}
