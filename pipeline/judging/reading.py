@@ -715,6 +715,14 @@ def _counts_other(text: str, q: Quantity, context: dict[str, float]) -> bool:
     return bool(phrase) and not phrase & context.keys()
 
 
+def _counts_group(text: str, q: Quantity, context: dict[str, float]) -> bool:
+    """The figure counts a group named in two words or more, none of them the claim's ("12
+    migrant workers were still missing" against "279 people were unaccounted for"): a part
+    of those the claim counts, or others."""
+    phrase = _counted_phrase(text, q)
+    return len(phrase) >= 2 and not phrase & context.keys()
+
+
 _PARTITIVE = re.compile(r"\s+of\s+(?:the\s+|its\s+|their\s+)?(?:[\w'’-]+\s+){0,2}$")
 
 
@@ -1165,6 +1173,7 @@ class ClaimReader:
                                     and not phrase & _counted_phrase(unit, f)))
                       and not (counted and (_counts_other(unit, f, context)
                                             or _counts_without(unit, f, counted)))
+                      and not (not counted and _counts_group(unit, f, context))
                       and not _SUBSET_BEFORE.search(unit, max(0, f.start - 30), f.start)]
             top = max((share for share, _ in shares), default=0.0)
             # Of several figures, those standing among the claim's words count.
