@@ -34,7 +34,9 @@ our users ask: does this article say the claim is so, say it is not so, or only 
      claim's matched words must come after it; an effort ("the push for ...") states a claim
      that reports the wish;
    - a claim about one of the story's named actors, read in a sentence that names none of
-     them and names someone else, is about that someone: at most "needs review".
+     them and names someone else, is about that someone: discussed, not sent to review; nor
+     is a line for review one that states less than half of what the claim says of its
+     actors.
 3. The strongest decision wins: a contradiction from a figure or a governing denial over a
    confirmation from a weaker sentence; otherwise the best-aligned sentence.
 
@@ -1048,6 +1050,11 @@ class ClaimReader:
                     and any((r.evidence, n) in confirmed for n in c.figure_counts if n)
                     and not _ALL_FIGURE.search(r.evidence) else r
                     for r, c in zip(readings, self._claims, strict=True)]
+        # A line for review is shown "below the confidence needed for a flag": its score is
+        # scaled under the lowest flag's, keeping the order of review lines among themselves
+        # (a hedged sentence that holds every word of the claim scored 0.99 there).
+        readings = [replace(r, score=_score(r.score * FLAG_COVER)) if r.band == "review" else r
+                    for r in readings]
         # The evidence is quoted as the article wrote it.
         quoted = {u: o for u, o in zip(units, original, strict=True) if u != o}
         return [replace(r, evidence=quoted[r.evidence]) if r.evidence in quoted else r
