@@ -1116,15 +1116,16 @@ class ClaimReader:
                     reading.reason == "figure" and reading.stance == "confirms"):
                 if _other_actor(claim, unit, present) or _lacks_lead(
                         claim, present | set(opposite)) or (
-                        reading.stance == "confirms" and _lacks_scope(claim, present)):
+                        reading.stance == "confirms" and _lacks_scope(claim, present)) or (
+                        reading.stance == "confirms" and _lacks_phrase(claim, present)):
                     # It speaks of someone else, or of something the claim only mentions, or
-                    # leaves out the "first" the claim asserts: a reader would not call it a
-                    # statement of the claim, nor look at it twice.
+                    # leaves out the "first" the claim asserts, or a phrase that carries much
+                    # of it ("remains committed"): a reader would not call it a statement of
+                    # the claim, nor look at it twice.
                     reading = replace(reading, stance="discusses", band="none",
                                       reason="not stated")
-                elif reading.band == "flag" and (self._lacks_heavy_term(
-                        claim, matched, opposite, present) or _lacks_phrase(
-                        claim, present | set(opposite))):
+                elif reading.band == "flag" and self._lacks_heavy_term(
+                        claim, matched, opposite, present):
                     reading = replace(reading, band="review")
                 if reading.band == "review" and _says_little(claim, matched, opposite, present):
                     reading = replace(reading, stance="discusses", band="none",
