@@ -1485,7 +1485,8 @@ _REFUSING = frozenset(_canonical(t) for w in ("refuse", "prevent", "prevents", "
                                               "qualm", "qualms", "objection", "objections",
                                               "object")
                       for t in tokenize(w))
-_LIMITS = frozenset(_canonical(t) for w in ("limit", "ban") for t in tokenize(w))
+_LIMITS = frozenset(_canonical(t) for w in ("limit", "ban", "exception", "exceptions")
+                   for t in tokenize(w))
 _POLARITY_TERMS = frozenset(_canonical(t) for w in ("refuse", "allow", "ban")
                             for t in tokenize(w))
 # Capitalised words that name no actor: titles, months, days, sentence openers.
