@@ -252,7 +252,7 @@ def _canonical(token: str) -> str:
 _ANTONYM_PREFIXES = ("un", "non", "non-")
 
 # Words that reverse what follows them.
-_NEGATORS = frozenset(tokenize("not never n't cannot nor neither"))
+_NEGATORS = frozenset(tokenize("not never n't cannot nor neither unable"))
 # "no restrictions", "without safeguards": an absence, read like a refusal (it agrees with a
 # refusal claim) rather than as a reversal of what follows.
 _ABSENCE = frozenset(tokenize("no without"))
