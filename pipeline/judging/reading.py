@@ -725,6 +725,7 @@ def _counts_group(text: str, q: Quantity, context: dict[str, float]) -> bool:
     return len(phrase) >= 2 and not phrase & context.keys()
 
 
+_EACH = re.compile(r"\b(?:each|apiece)\b", re.IGNORECASE)
 _PARTITIVE = re.compile(r"\s+of\s+(?:the\s+|its\s+|their\s+)?(?:[\w'’-]+\s+){0,2}$")
 
 
@@ -1244,8 +1245,15 @@ class ClaimReader:
         wanted = {t for context in claim.figure_contexts for t in context}
         hedged = unit.rstrip().endswith("?") or bool(
             _NON_ASSERTIVE.search(_bearing(unit, wanted)))
-        return ClaimReading(stance, _score(best), "review" if hedged else "flag", unit, source,
-                            reason)
+        # "The agreements, each worth up to $200 million": one of several's figure, and the
+        # claim's actor is not among those named.
+        actor = claim.subject or claim.story_names
+        shared = stance == "confirms" and bool(actor) and not actor & present and any(
+            _EACH.search(unit, max(0, f.start - 25), min(len(unit), f.end + 8))
+            for f in stated for q in claim.figures
+            if f.kind == q.kind and same_value(f.value, q.value, q.kind))
+        return ClaimReading(stance, _score(best), "review" if hedged or shared else "flag",
+                            unit, source, reason)
 
     @staticmethod
     def _lacks_heavy_term(claim: _PreparedClaim, matched: list[str], opposite: list[str],
