@@ -79,3 +79,15 @@ def test_a_line_for_review_is_scored_below_every_flag() -> None:
     assert (stance, band) == ("confirms", "review")
     from pipeline.judging.reading import FLAG_COVER
     assert score < FLAG_COVER
+
+
+def test_a_phrase_carrying_the_claim_must_be_there() -> None:
+    committed = "Anthropic says it remains committed to using frontier AI in support of US " \
+                "national security."
+    assert _read(committed, "Anthropic has said it was the first frontier AI company to serve "
+                            "national security customers.")[1] == "none"
+    dropped = "OpenAI, Google and xAI agreed to drop their usual safeguards for work with the " \
+              "Pentagon."
+    # "safety measures" are safeguards: the phrase is there
+    assert _read(dropped, "OpenAI, Google and xAI have agreed to remove their safety measures "
+                          "for Pentagon work.")[:2] == ("confirms", "flag")

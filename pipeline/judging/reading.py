@@ -444,6 +444,8 @@ _STOP_WORKING = re.compile(
     r"halts|halted|halting)\s+(?:(?:doing\s+business|working|work)\s+with|"
     r"(?:its|their|the|all)\s+(?:relationship|relationships|ties|partnership|work)\s+with)\b",
     re.IGNORECASE)
+_SAFETY_MEASURES = re.compile(r"\bsafety\s+(?:measures|rules|features|mechanisms|"
+                              r"provisions|protocols)\b", re.IGNORECASE)
 _IN_HOSPITAL = re.compile(r"\s(?:in|to|into)\s+(?:the\s+|a\s+)?hospitals?\b", re.IGNORECASE)
 
 
@@ -483,6 +485,8 @@ def _as_read(text: str, claim: bool = False) -> str:
     text = _KEEPS.sub(r"\g<0> insisting", text)
     text = _RED_LINE.sub("redline", text)
     text = _STOP_WORKING.sub("cut ties with", text)
+    # "safety measures", "safety rules": safeguards, said in two words.
+    text = _SAFETY_MEASURES.sub("safeguards", text)
     # "uses tied to weapons", "military-linked businesses": related to, not a relationship.
     text = _TIED_TO.sub(lambda m: "-related" if m.group(0).startswith("-") else " related to",
                         text)
