@@ -81,11 +81,21 @@ def test_a_line_for_review_is_scored_below_every_flag() -> None:
     assert score < FLAG_COVER
 
 
+def _read_in_story(key: str, sentence: str) -> tuple[str, str]:
+    """As the judge reads it: with all the story's claims and its seed (their shared words
+    weigh less)."""
+    from pipeline.judging import _reader
+    from tests.conftest import shipped_model
+
+    reader = _reader(STORY, shipped_model())
+    reading = reader.read("", [sentence])[[c.key for c in STORY.claims].index(key)]
+    return reading.stance, reading.band
+
+
 def test_a_phrase_carrying_the_claim_must_be_there() -> None:
-    committed = "Anthropic says it remains committed to using frontier AI in support of US " \
-                "national security."
-    assert _read(committed, "Anthropic has said it was the first frontier AI company to serve "
-                            "national security customers.")[1] == "none"
+    assert _read_in_story("committed-to-national-security", (
+        "Anthropic has said it was the first frontier AI company to serve national security "
+        "customers."))[1] == "none"
     dropped = "OpenAI, Google and xAI agreed to drop their usual safeguards for work with the " \
               "Pentagon."
     # "safety measures" are safeguards: the phrase is there
