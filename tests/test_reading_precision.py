@@ -78,7 +78,7 @@ def test_a_line_for_review_is_scored_below_every_flag() -> None:
                                        "with Anthropic.")
     assert (stance, band) == ("confirms", "review")
     from pipeline.judging.reading import FLAG_COVER
-    assert score < FLAG_COVER
+    assert round(score, 2) < FLAG_COVER  # as the digest shows it
 
 
 def _read_in_story(key: str, sentence: str) -> tuple[str, str]:

@@ -92,6 +92,9 @@ HEDGE_BEARS = 0.5
 # A confirmation with at least this coverage is a flag, above REVIEW_COVER it needs review.
 FLAG_COVER = 0.45
 REVIEW_COVER = 0.40
+# A line for review is scored at most this, below the lowest flag's FLAG_COVER as a reader
+# sees it (two decimals).
+REVIEW_SCORE_MAX = 0.44
 # A figure of a sentence speaks of a figure of the claim when this share of the words around
 # the claim's figure stand around it.
 FIGURE_WINDOW = 5
@@ -1058,8 +1061,8 @@ class ClaimReader:
         # A line for review is shown "below the confidence needed for a flag": its score is
         # scaled under the lowest flag's, keeping the order of review lines among themselves
         # (a hedged sentence that holds every word of the claim scored 0.99 there).
-        readings = [replace(r, score=_score(r.score * FLAG_COVER)) if r.band == "review" else r
-                    for r in readings]
+        readings = [replace(r, score=_score(r.score * REVIEW_SCORE_MAX)) if r.band == "review"
+                    else r for r in readings]
         # The evidence is quoted as the article wrote it.
         quoted = {u: o for u, o in zip(units, original, strict=True) if u != o}
         return [replace(r, evidence=quoted[r.evidence]) if r.evidence in quoted else r
