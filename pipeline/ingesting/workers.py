@@ -54,8 +54,8 @@ def _signals_held() -> Iterator[None]:
     - in the main thread, the Python-level handlers: a signal that arrives is noted, and sent
       again once the child is started. Blocking it in this thread's mask is not enough: the
       kernel gives a signal sent to the process to any thread that does not block it (numpy's
-      OpenBLAS starts one at import), and Python runs the handler in the main thread all the
-      same;
+      OpenBLAS and LightGBM's OpenMP start such threads), and Python runs the handler in the
+      main thread all the same;
     - this thread's signal mask, which the child inherits: a Ctrl-C sent to the process group
       while it boots waits until ``_child_main`` has set it to be ignored.
 
