@@ -219,6 +219,26 @@ def test_a_ctrl_c_while_a_worker_boots_neither_kills_it_nor_prints(delay: float,
     assert "Traceback" not in capfd.readouterr().err
 
 
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("delay", [0.0, 0.05, 0.2])
+def test_a_ctrl_c_while_a_worker_boots_from_another_thread_neither_kills_it_nor_prints(
+        delay: float, capfd: pytest.CaptureFixture[str]) -> None:
+    """The daemon's poll threads start fresh children too (after a timeout or a crash); a
+    child started there inherited no held mask, and a Ctrl-C to the process group while it
+    booted raised KeyboardInterrupt in it, a traceback in the daemon's log."""
+    worker = workers.Worker()
+    try:
+        starter = threading.Thread(target=worker._start)
+        starter.start()
+        starter.join(30)
+        time.sleep(delay)
+        os.kill(worker._proc.pid, signal.SIGINT)
+        assert worker.call(os.getpid, timeout=30) == worker._proc.pid
+    finally:
+        worker.close()
+    assert "Traceback" not in capfd.readouterr().err
+
+
 # Pipelined calls: several threads share one child; calls run in order, each with its own
 # deadline from the moment the call before it ended.
 
