@@ -100,7 +100,7 @@ def _handlers_deferred(signals: tuple[signal.Signals, ...]) -> Iterator[None]:
                 try:
                     signal.signal(signum, handler)
                     break
-                except BaseException as e:  # noqa: BLE001 (raised below)
+                except BaseException as e:  # raised below, once all are back
                     # A signal that came meanwhile, run by a handler put back before this one
                     # (signal() runs what is pending first): this one is put back all the same.
                     failure = failure or e
