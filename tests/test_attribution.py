@@ -25,7 +25,8 @@ from pipeline.judging.attribution import attributed_source, sources_in_context
          "Harbour City authorities"),
         ("The toll rose to 60 after DNA tests confirmed two more victims, police said.",
          "police"),
-        ("Residents of Elm Court say the alarms never sounded.", "Residents"),
+        ("Residents of Elm Court say the alarms never sounded.", "Residents of Elm Court"),
+        ("Elm Court residents say the alarms never sounded.", "Elm Court residents"),
         ("The City Fire Services Department said 700 firefighters were deployed.",
          "City Fire Services Department"),
         # Not attributions: an order, a sentence-opening word, a clause that only follows.
@@ -66,3 +67,19 @@ def test_a_title_cut_from_the_first_sentence_has_its_source() -> None:
     title = first[:70]
     assert sources_in_context([title, first], has_title=True) == ["Daily Courier"] * 2
     assert sources_in_context(["Army used system in raid", first], has_title=True)[0] == ""
+
+
+@pytest.mark.parametrize(
+    ("sentence", "source"),
+    [
+        ("The Information reported that the deal was signed.", "The Information"),
+        ("The deal was signed, according to The Information.", "The Information"),
+        ("Director of Fire Services Andy Yeung said the crews were inside.",
+         "Director of Fire Services Andy Yeung"),
+        ("Police said the search was over.", "police"),
+        ("Harbour City Security Chief Alan Mok Wing-kei said 40 were missing.",
+         "Harbour City Security Chief Alan Mok Wing-kei"),
+    ],
+)
+def test_a_source_keeps_its_whole_name(sentence: str, source: str) -> None:
+    assert attributed_source(sentence) == source

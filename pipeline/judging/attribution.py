@@ -25,9 +25,9 @@ import re
 __all__ = ["attributed_source", "sources_in_context"]
 
 _NAME = r"(?:[A-Z][\w&'’.-]*|[a-z]?[A-Z][\w&'’.-]*)"
-# Up to five capitalised words, allowing "of", "for", "and" and "the" inside a name ("Department
+# Up to seven capitalised words, allowing "of", "for", "and" and "the" inside a name ("Department
 # of War", "The Wall Street Journal").
-_PROPER = rf"{_NAME}(?:\s+(?:(?:of|for|and|the|de|al)\s+)?{_NAME}){{0,4}}"
+_PROPER = rf"{_NAME}(?:\s+(?:(?:of|for|and|the|de|al)\s+)?{_NAME}){{0,6}}"
 
 # Unnamed people: one official, several sources. Read as "official".
 _PERSON_NOUN = (r"officials?|spokes(?:person|man|woman)|sources?|people\s+familiar[\w ]*?|"
@@ -118,9 +118,15 @@ def _directive(text: str, verb_end: int) -> bool:
     return m is not None and not re.search(r"\bthat\b", m.group(1))
 
 
+# Outlets whose name without its article is a common word.
+_THE_NAME = re.compile(r"The\s+(?:Information|Verge|Hill|Atlantic|Economist|Independent|"
+                       r"Intercept|Conversation|Standard|Star|Sun|Times|Post)$")
+
+
 def _clean(who: str) -> str:
     who = who.strip().rstrip(".,;:")
-    who = _LEADING.sub("", who)
+    if not _THE_NAME.match(who):
+        who = _LEADING.sub("", who)
     who = re.sub(r"[’']s$", "", who)
     words = who.split()
     while len(words) > 1 and words[-1].lower().strip(".") in _NOT_A_SOURCE:
@@ -137,10 +143,11 @@ def _name(who: str) -> str:
     if _UNNAMED_PERSON.search(who) and not _OUTLET_WORD.search(who):
         return "official"
     body = _BODY.search(who)
-    if body is not None and not all(w[:1].isupper() for w in words):
+    if body is not None and not who[body.end():].strip() and (
+            len(words) == 1 or not all(w[:1].isupper() for w in words)):
         # "Hong Kong police", "the city's fire services": the body, with its proper nouns.
         head = [w for w in who[:body.start()].split() if w[:1].isupper()]
-        return " ".join([*head, body.group(0)]).strip()
+        return " ".join([*head, body.group(0).lower()]).strip()
     if len(who) < 2:
         return ""
     return who
@@ -156,7 +163,11 @@ def _in_sentence(text: str) -> str | None:
         if _OUTLET_WORD.search(who) and not _directive(text, m.end()):
             found.append((m.start(), who))
     for m in _ACCORDING.finditer(text):
-        found.append((m.start(), _name(m.group("who"))))
+        who = m.group("who").rstrip(".,;:")
+        if _THE_NAME.match("The " + who) and text[:m.start("who")].rstrip().lower().endswith(
+                "the"):
+            who = "The " + who  # "according to The Information"
+        found.append((m.start(), _name(who)))
     for m in _SAID_SUBJECT.finditer(text):
         found.append((m.start(), _name(m.group("who"))))
     for m in _SUBJECT_SAID.finditer(text):
