@@ -24,7 +24,10 @@ import re
 
 __all__ = ["attributed_source", "sources_in_context"]
 
-_NAME = r"(?:[A-Z][\w&'’.-]*|[a-z]?[A-Z][\w&'’.-]*)"
+# Beyond this, a "sentence" is no sentence (a list, a page's furniture): only its start is read.
+MAX_CHARS = 2000
+
+_NAME = r"[a-z]?[A-Z][\w&'’.-]*"
 # Up to seven capitalised words, allowing "of", "for", "and" and "the" inside a name ("Department
 # of War", "The Wall Street Journal").
 _PROPER = rf"{_NAME}(?:\s+(?:(?:of|for|and|the|de|al)\s+)?{_NAME}){{0,6}}"
@@ -156,6 +159,7 @@ def _name(who: str) -> str:
 def _in_sentence(text: str) -> str | None:
     """The source the sentence names, "" when it names a pronoun or a report (whoever the
     sentence before names), None when it has no attribution at all."""
+    text = text[:MAX_CHARS]
     found: list[tuple[int, str]] = []
     back = {m.start() for m in _BACK_REFERENCE.finditer(text)}
     for m in _TO_OUTLET.finditer(text):
@@ -173,10 +177,10 @@ def _in_sentence(text: str) -> str | None:
     for m in _SUBJECT_SAID.finditer(text):
         if m.group("verb").startswith("told") and _directive(text, m.end("verb")):
             continue
-        before = text[:m.start()]
-        if _OBJECT.search(before):
+        before = text[max(0, m.start() - 200):m.start()]
+        if _OBJECT.search(before[-12:]):
             continue  # "residents of Wang Fuk Court say": the court is not the speaker
-        if _SUBORDINATE.search(before) and len(before.split()) >= 6:
+        if _SUBORDINATE.search(before[-12:]) and len(before.split()) >= 6:
             # "The dispute escalated as an official said that ...": the official speaks only
             # for the clause that follows; the sentence's main clause is the article's own.
             found.append((m.start(), ""))

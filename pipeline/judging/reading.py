@@ -888,9 +888,13 @@ class ClaimReader:
         quoted = {u: o for u, o in zip(units, original, strict=True) if u != o}
         readings = [replace(r, evidence=quoted[r.evidence]) if r.evidence in quoted else r
                     for r in readings]
-        if any(r.stance in ("confirms", "contradicts") for r in readings):
-            in_context = sources_in_context(original, has_title=bool(title))
-            sources = dict(zip(reversed(original), reversed(in_context), strict=True))
+        cited = {r.evidence for r in readings if r.stance in ("confirms", "contradicts")}
+        if cited:
+            # Read up to the last sentence cited: what follows it cannot name its source.
+            upto = max(i for i, o in enumerate(original) if o in cited) + 1 if any(
+                o in cited for o in original) else 0
+            in_context = sources_in_context(original[:upto], has_title=bool(title))
+            sources = dict(zip(reversed(original[:upto]), reversed(in_context), strict=True))
             readings = [replace(r, source=sources[r.evidence])
                         if r.stance in ("confirms", "contradicts") and r.evidence in sources
                         else r for r in readings]
