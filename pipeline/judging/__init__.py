@@ -170,6 +170,9 @@ class StoryProfile:
     # The story's own names: those its title gives besides the keywords (not its first word),
     # and those the seed repeats.
     own_names: frozenset[str] = frozenset()
+    # The names of two or more words the story's title gives besides the keywords ("Linden
+    # Court", "Elm Bay" in "Deadly fire at Linden Court estate in Elm Bay, Port Marlow").
+    title_name_patterns: tuple[re.Pattern[str], ...] = ()
 
 
 @lru_cache(maxsize=64)
@@ -194,6 +197,7 @@ def _profile(story: Story) -> StoryProfile:
     return StoryProfile(
         seed_names=seed_names,
         own_names=seed_names | title_names,
+        title_name_patterns=_title_name_patterns(story.title, story.keywords),
         keyword_patterns=patterns,
         keywords=tuple(story.keywords),
         salient_terms=frozenset(salient),
@@ -205,6 +209,22 @@ def _profile(story: Story) -> StoryProfile:
             [story.seed_text, *(c.text for c in story.claims), *story.keywords]
         ),
         claim_terms=tuple(terms(c.text) for c in story.claims),
+    )
+
+
+# A name of two or more capitalised words ("Linden Court", "Elm Bay").
+_TITLE_NAME = re.compile(r"(?:[A-Z][\w'’-]*\s+)+[A-Z][\w'’-]*")
+
+
+def _title_name_patterns(title: str, keywords: Sequence[str]) -> tuple[re.Pattern[str], ...]:
+    """The names of two or more words in ``title`` that share no word with a keyword, its
+    opening words aside: the place or thing the story is about, which a local outlet names
+    without the city a one-keyword story is filed under."""
+    keyword_words = {w.lower() for k in keywords for w in k.split()}
+    return tuple(
+        re.compile(r"\b" + re.escape(m.group(0)) + r"\b")
+        for m in _TITLE_NAME.finditer(title)
+        if m.start() > 0 and not keyword_words.intersection(w.lower() for w in m.group(0).split())
     )
 
 
@@ -273,8 +293,10 @@ def story_background(story: Story) -> Background:
 def relevance(article: Article, story: Story) -> float:
     """0..1: how clearly the article is about the story; 0.5 is the bar.
 
-    - It must name the story (a keyword); a long piece must name it prominently (in the title
-      or lede, or more than once): one mention in passing is not coverage.
+    - It must name the story (a keyword, or a name of two or more words its title gives: a
+      local outlet names the estate, not the city it is in); a long piece must name it
+      prominently (in the title or lede, or more than once): one mention in passing is not
+      coverage.
     - It must share the seed's vocabulary, measured against what an article of its length can
       hold: a 100-word wire brief cannot use sixty of the seed's terms.
     - Enough of its sentences must be about the story (:func:`_story_share`): a piece about
@@ -290,12 +312,14 @@ def relevance(article: Article, story: Story) -> float:
     text = f"{article.title}\n{article.text}"
     sentences = split_sentences(article.text)
     lede = "\n".join([article.title, *sentences[:LEDE_SENTENCES]])
-    mentions = sum(len(p.findall(text)) for p in profile.keyword_patterns)
+    mentions = sum(len(p.findall(text))
+                   for p in (*profile.keyword_patterns, *profile.title_name_patterns))
     if mentions == 0:
         return 0.0
     words = set(_words(text))
     if (mentions < 2 and len(text.split()) > LONG_ARTICLE_WORDS
-            and not any(p.search(lede) for p in profile.keyword_patterns)):
+            and not any(p.search(lede) for p in (*profile.keyword_patterns,
+                                                 *profile.title_name_patterns))):
         return 0.0
     units = _units(article.title, sentences)
     # Each sentence's words, read once for the three rules below.
@@ -488,7 +512,8 @@ def _developments(
         sentence = strip_dateline(raw)
         if len(_words(sentence)) < DEVELOPMENT_MIN_WORDS:
             continue
-        names_story = any(p.search(sentence) for p in profile.keyword_patterns)
+        names_story = any(p.search(sentence)
+                          for p in (*profile.keyword_patterns, *profile.title_name_patterns))
         novel = profile.background.novel_terms(sentence)
         if len(novel) < MIN_NOVEL_TERMS:
             continue
