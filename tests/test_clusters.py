@@ -47,10 +47,17 @@ def test_a_sentence_not_naming_the_story_joins_on_more_shared_terms() -> None:
 def test_a_sentence_not_naming_the_story_opens_nothing() -> None:
     assert assign_clusters([TITLE_ONLY], [(4, [ARREST])], [True]) == [None]
     assert assign_clusters([ARREST_NAME_DROPPED], [], [True]) == [None]
-    # Two shared terms would link two reports naming the story, not this one.
     two_shared = frozenset({"chief", "secretary", "arrest", "director"})
     assert assign_clusters([two_shared], [(4, [ARREST])], [True]) == [None]
-    assert assign_clusters([two_shared], [(4, [ARREST])]) == [4]
+
+
+def test_two_shared_terms_link_no_two_reports() -> None:
+    # A verb and a title ("arrested", "director") come up in many events of one story: a
+    # report naming the story that shares only those opens its own development.
+    two_shared = frozenset({"chief", "secretary", "arrest", "director"})
+    assert assign_clusters([two_shared], [(4, [ARREST])]) == [NewCluster(0)]
+    three_shared = two_shared | {"contractor"}
+    assert assign_clusters([three_shared], [(4, [ARREST])]) == [4]
 
 
 def test_a_sentence_not_naming_the_story_joins_one_the_article_opens() -> None:

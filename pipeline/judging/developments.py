@@ -47,11 +47,16 @@ __all__ = [
 ]
 
 MIN_NOVEL_TERMS = 4  # a sentence with fewer new stems is background, not news
-MIN_SHARED_TERMS = 2  # two reports of one development share at least this many
+# Two reports of one development share at least this many terms: two (a verb and a title,
+# "arrested", "director") come up in many events of one story. With two, on both stories' dev
+# splits, developments chained unrelated reports (an official's briefing on the search for
+# bodies joined the investigation of the fire's cause on "authorities", "investigation").
+MIN_SHARED_TERMS = 3
 MIN_OVERLAP = 0.25  # ... and this share of the smaller set
 # A sentence that does not name the story (an on-story article's "Police arrested two
 # directors of the contractor") joins a development only on this many shared terms: without
-# the story's name, two shared words (a title, a verb) are too little to tell it is the same.
+# the story's name, two shared words (a title, a verb) are too little to tell it is the same
+# (today as many as any two reports share; kept apart so either can move).
 JOIN_MIN_SHARED_TERMS = 3
 # Such a sentence that came before any report naming the story waits this long for one: a
 # report of arrests a day before the first piece that names the story reports them.
