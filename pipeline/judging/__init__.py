@@ -95,20 +95,23 @@ DEVELOPMENT_NEWS_TERMS = 12
 # An article reports one or two new things; a third candidate is mostly its detail, and on
 # real coverage such details joined unrelated developments.
 MAX_DEVELOPMENTS_PER_ARTICLE = 2
-# Besides those, up to this many sentences that do not name the story, or name it after the
-# first two: each may join a development other reports opened (a piece on a ruling recalls
-# the ban it blocks), and is dropped when it joins none.
-MAX_JOINING_PER_ARTICLE = 3
+# Besides those, up to this many sentences that do not name the story, name it after the
+# first two, or tell an event in few new words past the lede: each may join a development
+# other reports opened (a piece on a ruling recalls the ban it blocks; a piece on the inquiry
+# recalls the arrests), and is dropped when it joins none. Articles carry several events: with
+# 3, on the second story's dev split most of its articles' later events were held by none.
+MAX_JOINING_PER_ARTICLE = 6
 LEDE_SENTENCES = 4  # news leads with the news: the first sentences weigh more
 # Verbs of events: a development is something that happened or was decided ("fired" as
-# dismissed: "fire" the noun is no event).
+# dismissed: "fire" the noun is no event), or what a leader said of it (condolences, urging,
+# a pledge), and rites held for the dead.
 _EVENT = re.compile(
     r"\b(?:designat|label|sign|su(?:e|ed|es|ing)\b|lawsuit|court|injunction|fil(?:ed|es|ing)\b|"
     r"announc|order|bar(?:s|red)?\b|ban(?:s|ned)?\b|drop|stop|halt|end(?:s|ed)?\b|cancel|"
     r"terminat|award|approv|reject|den(?:y|ied|ies)|threat|warn|hire|resign|fired\b|launch|"
     r"agree|settl|investigat|subpoena|vot|block|suspend|remov|replac|withdr|pull|"
     r"blacklist|sanction|will\b|plans? to|move[sd]? to|arrest|charg|detain|indict|convict|"
-    r"sentenc|appoint|elect)",
+    r"sentenc|appoint|elect|urg(?:e|ed|es|ing)\b|pledg|vow|condolenc|funeral|mourn)",
     re.IGNORECASE,
 )
 
@@ -531,16 +534,20 @@ def _developments(
         sentence_terms = terms(sentence)
         if _speaks_of_claim(sentence_terms, story, len(novel)):
             continue  # it speaks of a claim: a confirmation or contradiction, not news
+        event = bool(_EVENT.search(sentence))
         score = round(
             0.4 * min(1.0, len(novel) / 10)
             + 0.3 * (index < LEDE_SENTENCES)
-            + 0.3 * bool(_EVENT.search(sentence)),
+            + 0.3 * event,
             4,
         )
-        if score < DEVELOPMENT_MIN_SCORE:
+        if score < DEVELOPMENT_MIN_SCORE and not event:
             continue
-        candidate = DevelopmentCandidate(sentence=sentence, score=score, terms=novel,
-                                         joins_only=not names_story)
+        # An event told past the lede in few new words ("Police have since arrested 13
+        # people") is too thin to open a development, not to join one others opened.
+        candidate = DevelopmentCandidate(
+            sentence=sentence, score=score, terms=novel,
+            joins_only=not names_story or score < DEVELOPMENT_MIN_SCORE)
         twin = next((i for i, (_, t) in enumerate(picked) if same_development(novel, t)), None)
         if twin is None:
             picked.append((candidate, novel))
