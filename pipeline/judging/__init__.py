@@ -409,7 +409,8 @@ def _units(title: str, sentences: list[str]) -> list[str]:
 
 
 def _about_story(sentence: str, words: frozenset[str], profile: StoryProfile) -> bool:
-    return any(p.search(sentence) for p in profile.keyword_patterns) or (
+    return any(p.search(sentence)
+               for p in (*profile.keyword_patterns, *profile.title_name_patterns)) or (
         len(profile.story_terms & words) >= STORY_SENTENCE_TERMS)
 
 
