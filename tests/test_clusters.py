@@ -102,7 +102,7 @@ def test_a_waiting_sentence_joins_nothing_when_the_article_reports_nothing() -> 
     assert adopt_pending([], [ARREST], [NewCluster(0)]) == []
 
 
-def test_an_officials_name_and_title_shared_are_one_term_shared() -> None:
+def test_an_officials_name_and_title_shared_are_two_terms_shared() -> None:
     bg = Background.of(["A fire broke out at the Harbour View estate."])
     search = bg.novel_terms("Security Secretary Alan Mok said the search of the towers "
                             "had ended.")
@@ -116,6 +116,15 @@ def test_an_officials_name_and_title_shared_are_one_term_shared() -> None:
     assert assign_clusters([arrests], [(1, [search])]) == [NewCluster(0)]
     # ... but what he speaks of does, with his name or without it.
     assert assign_clusters([arrests_again], [(1, [search]), (2, [arrests])]) == [2]
+
+
+def test_a_name_and_a_word_of_the_act_shared_are_one_development() -> None:
+    bg = Background.of(["A fire broke out at the Harbour View estate."])
+    condolences = bg.novel_terms("Chinese President Xi Jinping expressed condolences to the "
+                                 "families of the victims.")
+    again = bg.novel_terms("President Xi Jinping sent his condolences on Wednesday night and "
+                           "urged rescuers on.")
+    assert assign_clusters([again], [(1, [condolences])]) == [1]
 
 
 def test_a_name_is_a_capitalised_word_not_the_sentence_opening() -> None:
