@@ -542,10 +542,11 @@ def _developments(
             + 0.3 * event,
             4,
         )
-        if score < DEVELOPMENT_MIN_SCORE and not event:
+        if score < DEVELOPMENT_MIN_SCORE and not (event or index < LEDE_SENTENCES):
             continue
         # An event told past the lede in few new words ("Police have since arrested 13
-        # people") is too thin to open a development, not to join one others opened.
+        # people"), or in the lede without a verb of an event ("Residents said they heard no
+        # alarm"), is too thin to open a development, not to join one others opened.
         candidate = DevelopmentCandidate(
             sentence=sentence, score=score, terms=novel,
             joins_only=not names_story or score < DEVELOPMENT_MIN_SCORE)
