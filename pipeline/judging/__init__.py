@@ -43,10 +43,11 @@ __all__ = ["judge", "relevance", "story_background", "StoryProfile"]
 RELEVANT_SEED_OVERLAP = 0.2
 # An article whose title or lede names the story as the story's title does (two of the title's
 # names, or one with the title's word for the event: "the Tai Po fire", "the Pentagon's fight
-# with Anthropic"; see _named_as_titled) is about the story even when its vocabulary has moved
-# on from the first report's (an inquiry, a funeral, an election held in the fire's wake): it
-# needs half the share. On both stories' dev splits such on-story follow-ups hold 0.13-0.18 of
-# the seed's terms; off-story pages that share a keyword name no two of the title's names.
+# with Anthropic"), and which comes back to it in another sentence (see _named_as_titled), is
+# about the story even when its vocabulary has moved on from the first report's (an inquiry, a
+# funeral, an election held in the fire's wake): it needs half the share. On both stories' dev
+# splits 12 on-story follow-ups held 0.13-0.18 of the seed's terms and were dropped; no
+# off-story page that shares a keyword names the story so.
 ANCHORED_SEED_OVERLAP = 0.1
 # The vocabulary is measured against at most half an article's distinct words, at least this
 # many: a brief of 60 words is measured against 15 to 30 terms, not 60.
@@ -320,7 +321,9 @@ def relevance(article: Article, story: Story) -> float:
       prominently (in the title or lede, or more than once): one mention in passing is not
       coverage.
     - It must share the seed's vocabulary, measured against what an article of its length can
-      hold: a 100-word wire brief cannot use sixty of the seed's terms.
+      hold: a 100-word wire brief cannot use sixty of the seed's terms. A follow-up that names
+      the story as the story's title does (:func:`_named_as_titled`) needs half as many: its
+      subject is the story's aftermath, told in words the first report had no use for.
     - Enough of its sentences must be about the story (:func:`_story_share`): a piece about
       something else that recalls the story in a sentence or two is not coverage, however
       many of the seed's terms that passage holds.
@@ -361,16 +364,30 @@ def relevance(article: Article, story: Story) -> float:
 
 def _named_as_titled(units: Sequence[str], unit_words: Sequence[frozenset[str]],
                      profile: StoryProfile) -> bool:
-    """Whether a sentence of the article's title or lede names the story as the story's title
-    does: two of the title's names (two parties it names by their keywords, a party and a
-    place the title names, two such places), or one of them with a word the title gives the
-    event ("Tai Po fire", "the deadly blaze at Linden Court")."""
-    for u, ws in zip(units[:LEDE_SENTENCES + 1], unit_words, strict=False):
-        names = sum(any(profile.keyword_patterns[k].search(u) for k in profile.parties[i])
-                    for i in profile.title_parties)
-        names += sum(bool(p.search(u)) for p in profile.title_name_patterns)
-        if names >= 2 or (names == 1 and profile.title_event_terms.intersection(
-                stem(w) for w in ws)):
+    """Whether the article is about the story as its title names it: a sentence of its title or
+    lede names the story as the story's title does (two of the title's names: two parties it
+    names by their keywords, a party and a place the title names, two such places; or one of
+    them with a word the title gives the event: "Tai Po fire", "the deadly blaze at Linden
+    Court"), and another sentence comes back to it. A piece about something else that names
+    the story in a clause of its lede ("three weeks after the deadly fire at ...") names it once.
+    """
+    anchored = False
+    naming = 0
+    several = len(profile.title_parties) >= 2
+    for i, (u, ws) in enumerate(zip(units, unit_words, strict=True)):
+        names = sum(any(profile.keyword_patterns[k].search(u) for k in profile.parties[p])
+                    for p in profile.title_parties)
+        places = sum(bool(p.search(u)) for p in profile.title_name_patterns)
+        event = bool(profile.title_event_terms.intersection(stem(w) for w in ws))
+        if i <= LEDE_SENTENCES and (names + places >= 2 or (names + places == 1 and event)):
+            anchored = True
+        # A sentence comes back to the story by one of the title's own names or its word for
+        # the event, or by a party the title names beside another (a one-keyword story's
+        # keyword names the city, and any news of it), or by the seed's terms.
+        if (places or event or (several and names)
+                or len(profile.story_terms & ws) >= STORY_SENTENCE_TERMS):
+            naming += 1
+        if anchored and naming >= 2:
             return True
     return False
 
