@@ -368,8 +368,10 @@ def _named_as_titled(units: Sequence[str], unit_words: Sequence[frozenset[str]],
     lede names the story as the story's title does (two of the title's names: two parties it
     names by their keywords, a party and a place the title names, two such places; or one of
     them with a word the title gives the event: "Tai Po fire", "the deadly blaze at Linden
-    Court"), and another sentence comes back to it. A piece about something else that names
-    the story in a clause of its lede ("three weeks after the deadly fire at ...") names it once.
+    Court"), and another sentence comes back to it. A story between parties is named by two of
+    them: one party with the title's verb ("Acme cuts prices") is that party's other news. A
+    piece about something else that names the story in a clause of its lede ("three weeks after
+    the deadly fire at ...") names it once.
     """
     anchored = False
     naming = 0
@@ -379,7 +381,8 @@ def _named_as_titled(units: Sequence[str], unit_words: Sequence[frozenset[str]],
                     for p in profile.title_parties)
         places = sum(bool(p.search(u)) for p in profile.title_name_patterns)
         event = bool(profile.title_event_terms.intersection(stem(w) for w in ws))
-        if i <= LEDE_SENTENCES and (names + places >= 2 or (names + places == 1 and event)):
+        if i <= LEDE_SENTENCES and (names + places >= 2
+                                    or (names + places == 1 and event and not several)):
             anchored = True
         # A sentence comes back to the story by one of the title's own names or its word for
         # the event, or by a party the title names beside another (a one-keyword story's
