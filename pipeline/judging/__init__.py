@@ -368,7 +368,7 @@ def _named_as_titled(units: Sequence[str], unit_words: Sequence[frozenset[str]],
     lede names the story as the story's title does (two of the title's names: two parties it
     names by their keywords, a party and a place the title names, two such places; or one of
     them with a word the title gives the event: "Tai Po fire", "the deadly blaze at Linden
-    Court"), and another sentence comes back to it. A story between parties is named by two of
+    Court"), and other sentences come back to it, one in seven at least. A story between parties is named by two of
     them: one party with the title's verb ("Acme cuts prices") is that party's other news. A
     piece about something else that names the story in a clause of its lede ("three weeks after
     the deadly fire at ...") names it once.
@@ -390,9 +390,9 @@ def _named_as_titled(units: Sequence[str], unit_words: Sequence[frozenset[str]],
         if (places or event or (several and names)
                 or len(profile.story_terms & ws) >= STORY_SENTENCE_TERMS):
             naming += 1
-        if anchored and naming >= 2:
-            return True
-    return False
+    # ... and often enough for the story to be its subject: a long piece on the city's politics
+    # that recalls the fire in its lede and once more is about its politics.
+    return anchored and naming >= max(2, MIN_STORY_SHARE * len(units))
 
 
 def _story_share(units: Sequence[str], unit_words: Sequence[frozenset[str]],
