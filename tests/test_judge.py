@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.config import load_story
-from pipeline.judging import _developments, _parties, relevance
+from pipeline.judging import _developments, _parties, _profile, relevance
 from pipeline.judging.developments import Background, overlap, same_development, terms
 from pipeline.judging.numbers import Quantity, quantities
 from pipeline.records import Article, Claim, Story
@@ -255,6 +255,21 @@ def test_keywords_one_of_which_the_story_writes_as_the_others_name_one_party() -
     )
     named = {tuple(story.keywords[i] for i in party) for party in _parties(story)}
     assert named == {("Acme", "Widget", "Jane Doe"), ("Regulator", "Jones")}
+
+
+def test_the_title_words_for_the_event_leave_out_what_its_names_are() -> None:
+    # "housing estate" says what Linden Court is: news of the city's housing estates is not
+    # news of the fire. A verb after a name ("Acme fines ...") is no such word.
+    def event_terms(title: str, keywords: tuple[str, ...]) -> frozenset[str]:
+        story = Story(slug="s", title=title, published=None, keywords=keywords,
+                      seed_text="x", claims=())
+        return _profile(story).title_event_terms
+
+    assert event_terms("Deadly fire at Linden Court housing estate in Elm Bay, Port Marlow",
+                       ("Port Marlow",)) == {"deadly", "fire"}
+    assert event_terms("Fire at the Harbour View towers", ("Harbour View",)) == {"fire"}
+    assert event_terms("Regulator fines Acme over chatbot", ("Acme", "Regulator")) == {
+        "fine", "chatbot"}
 
 
 def test_background_is_not_a_development_and_news_is() -> None:

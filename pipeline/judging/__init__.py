@@ -226,8 +226,10 @@ def _profile(story: Story) -> StoryProfile:
         title_name_patterns=title_name_patterns,
         title_parties=tuple(i for i, party in enumerate(parties)
                             if any(patterns[k].search(story.title) for k in party)),
-        title_event_terms=frozenset(stem(w) for w in _words(story.title)
-                                    if w not in keyword_words and w not in in_names),
+        title_event_terms=frozenset(
+            stem(w) for w in _words(story.title)
+            if w not in keyword_words and w not in in_names
+            and w not in _kinds(story.title, (*story.keywords, *title_name_list))),
         keyword_patterns=patterns,
         keywords=tuple(story.keywords),
         salient_terms=frozenset(salient),
@@ -256,6 +258,33 @@ def _title_names(title: str, keywords: Sequence[str]) -> tuple[str, ...]:
         m.group(0) for m in _TITLE_NAME.finditer(title)
         if m.start() > 0 and not keyword_words.intersection(w.lower() for w in m.group(0).split())
     )
+
+
+def _kinds(title: str, names: Sequence[str]) -> set[str]:
+    """The words that say what a name in ``title`` is ("housing estate" in "fire at Linden
+    Court housing estate in Elm Bay", "towers" in "fire at the Harbour View towers"): up to
+    three lower-case words, none a function word, right after it and ending at a place's
+    preposition, a comma or the title's end. They describe the place, not what happened there.
+    """
+    out: set[str] = set()
+    for name in names:
+        for m in re.finditer(re.escape(name), title):
+            run: list[str] = []
+            for w in _TITLE_WORD.finditer(title, m.end()):
+                if w.group(1) or w.group(2) in _PLACE_PREPOSITIONS:
+                    out.update(run)
+                    break
+                if len(run) == 3 or not w.group(2).islower() or w.group(2) in _LINKING_WORDS:
+                    break
+                run.append(w.group(2))
+            else:
+                out.update(run)
+    return out
+
+
+# The title's next word after a name (group 2), or a comma or colon (group 1).
+_TITLE_WORD = re.compile(r"\s*(?:([,;:])|([\w'’-]+))")
+_PLACE_PREPOSITIONS = frozenset({"in", "at", "near", "on", "of", "off"})
 
 
 # Words that relate two parties rather than make one the other's ("the regulator's case
