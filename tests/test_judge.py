@@ -7,7 +7,15 @@ from pathlib import Path
 import pytest
 
 from pipeline.config import load_story
-from pipeline.judging import _developments, _parties, relevance
+from pipeline.judging import (
+    _developments,
+    _named_as_titled,
+    _parties,
+    _profile,
+    _units,
+    _words,
+    relevance,
+)
 from pipeline.judging.developments import Background, overlap, same_development, terms
 from pipeline.judging.numbers import Quantity, quantities
 from pipeline.records import Article, Claim, Story
@@ -255,6 +263,41 @@ def test_keywords_one_of_which_the_story_writes_as_the_others_name_one_party() -
     )
     named = {tuple(story.keywords[i] for i in party) for party in _parties(story)}
     assert named == {("Acme", "Widget", "Jane Doe"), ("Regulator", "Jones")}
+
+
+def test_the_title_words_for_the_event_leave_out_what_its_names_are() -> None:
+    # "housing estate" says what Linden Court is: news of the city's housing estates is not
+    # news of the fire. A verb after a name ("Acme fines ...") is no such word.
+    def event_terms(title: str, keywords: tuple[str, ...]) -> frozenset[str]:
+        story = Story(slug="s", title=title, published=None, keywords=keywords,
+                      seed_text="x", claims=())
+        return _profile(story).title_event_terms
+
+    assert event_terms("Deadly fire at Linden Court housing estate in Elm Bay, Port Marlow",
+                       ("Port Marlow",)) == {"deadly", "fire"}
+    assert event_terms("Fire at the Harbour View towers", ("Harbour View",)) == {"fire"}
+    assert event_terms("Regulator fines Acme over chatbot", ("Acme", "Regulator")) == {
+        "fine", "chatbot"}
+
+
+def test_a_follow_up_names_the_story_as_its_title_does_and_comes_back_to_it() -> None:
+    story = Story(slug="s", title="Regulator fines Acme over chatbot", published=None,
+                  keywords=("Acme", "Regulator"), seed_text="The Regulator fined Acme.",
+                  claims=())
+
+    def named(title: str, *sentences: str) -> bool:
+        units = _units(title, list(sentences))
+        return _named_as_titled(units, [frozenset(_words(u)) for u in units], _profile(story))
+
+    # Both parties in the title, and the company again below: a follow-up.
+    assert named("Acme appeals the Regulator's fine", "Acme filed its appeal on Monday.",
+                 "Its lawyers said Acme would win.")
+    # One party with the title's verb is that party's other news.
+    assert not named("Acme fines its own staff", "Acme said staff who were late paid a fine.",
+                     "Acme has 200 staff.")
+    # Named so in the lede but not come back to: a feature on something else.
+    assert not named("Acme and the Regulator", "Acme met the Regulator on Monday.",
+                     *(["The weather in Lyon was mild and sunny all week."] * 12))
 
 
 def test_background_is_not_a_development_and_news_is() -> None:
