@@ -170,6 +170,29 @@ class StoryProfile:
     # The story's own names: those its title gives besides the keywords (not its first word),
     # and those the seed repeats.
     own_names: frozenset[str] = frozenset()
+    # The names of two or more words the story's title gives besides its keywords ("Elm Hill
+    # Estate", "North Bay"): local press names the place, not the city a keyword names.
+    name_patterns: tuple[re.Pattern[str], ...] = ()
+
+
+# A run of capitalised words: a name of several words ("Elm Hill Estate").
+_NAME_RUN = re.compile(r"\b[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)+")
+
+
+def _title_names(title: str, keywords: Sequence[str]) -> tuple[re.Pattern[str], ...]:
+    """The story title's names of two or more words that are no keyword and hold none (not
+    its first word: a title starts with a capital)."""
+    out = []
+    for m in _NAME_RUN.finditer(title):
+        name = m.group(0)
+        if m.start() == 0:
+            name = name.split(None, 1)[1]
+            if " " not in name:
+                continue
+        if any(k.lower() in name.lower() or name.lower() in k.lower() for k in keywords):
+            continue
+        out.append(re.compile(r"\b" + re.escape(name) + r"\b", re.IGNORECASE))
+    return tuple(out)
 
 
 @lru_cache(maxsize=64)
@@ -195,6 +218,7 @@ def _profile(story: Story) -> StoryProfile:
         seed_names=seed_names,
         own_names=seed_names | title_names,
         keyword_patterns=patterns,
+        name_patterns=_title_names(story.title, story.keywords),
         keywords=tuple(story.keywords),
         salient_terms=frozenset(salient),
         story_terms=frozenset(salient) - keyword_words,
@@ -290,12 +314,14 @@ def relevance(article: Article, story: Story) -> float:
     text = f"{article.title}\n{article.text}"
     sentences = split_sentences(article.text)
     lede = "\n".join([article.title, *sentences[:LEDE_SENTENCES]])
-    mentions = sum(len(p.findall(text)) for p in profile.keyword_patterns)
+    # The story's own names ("Elm Hill Estate") name it as its keywords do.
+    naming = profile.keyword_patterns + profile.name_patterns
+    mentions = sum(len(p.findall(text)) for p in naming)
     if mentions == 0:
         return 0.0
     words = set(_words(text))
     if (mentions < 2 and len(text.split()) > LONG_ARTICLE_WORDS
-            and not any(p.search(lede) for p in profile.keyword_patterns)):
+            and not any(p.search(lede) for p in naming)):
         return 0.0
     units = _units(article.title, sentences)
     # Each sentence's words, read once for the three rules below.
@@ -382,7 +408,7 @@ def _units(title: str, sentences: list[str]) -> list[str]:
 
 
 def _about_story(sentence: str, words: frozenset[str], profile: StoryProfile) -> bool:
-    return any(p.search(sentence) for p in profile.keyword_patterns) or (
+    return any(p.search(sentence) for p in profile.keyword_patterns + profile.name_patterns) or (
         len(profile.story_terms & words) >= STORY_SENTENCE_TERMS)
 
 
