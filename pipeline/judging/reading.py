@@ -429,6 +429,13 @@ _BLOCK_VERB = re.compile(r"(\b(?:that|which|who|to|will|would|could|can|cannot|m
 _TIED_TO = re.compile(r"\s(?:tied|linked)\s+to\b|-(?:tied|linked)\b", re.IGNORECASE)
 _RED_LINE = re.compile(r"\bred[\s-]+lines?\b", re.IGNORECASE)
 _IN_HOSPITAL = re.compile(r"\s(?:in|to|into)\s+(?:the\s+|a\s+)?hospitals?\b", re.IGNORECASE)
+# "spread to seven of the eight blocks", "tore through seven buildings": a fire (or a flood, an
+# outbreak) that went through that many of them affected them.
+_WENT_THROUGH = re.compile(
+    r"\b(?:spread(?:s|ing)?|t(?:ore|ears|earing|orn)|rip(?:s|ped|ping)|rac(?:ed|es|ing)|"
+    r"sw(?:ept|eeps?|eeping)|engulf(?:s|ed|ing)?)\s+(?:through|across|to|into|over)\s+"
+    r"(?=(?:all\s+)?(?:the\s+|its\s+)?(?:\d|(?:" + "|".join(WORD_NUMBERS) + r")\b))",
+    re.IGNORECASE)
 
 
 _DEATH_BEFORE = re.compile(r"\b(?:died|dead|death|deaths|killed|bodies|body)\b[^,;.]{0,40}$",
@@ -476,6 +483,7 @@ def _as_read(text: str, claim: bool = False) -> str:
         # "76 injured in hospital", "taken to hospital": the idiom says treated there (read
         # so in the article only: a claim's "people in hospital" need not say treated).
         text = _IN_HOSPITAL.sub(_hospitalised, text)
+        text = _WENT_THROUGH.sub("affected ", text)
     for m in reversed(list(_LIVES_LOST.finditer(text))):
         group = 1 if m.group(1) else 2
         text = text[:m.start(group)] + "people dead" + text[m.end(group):]
