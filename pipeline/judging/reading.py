@@ -759,6 +759,24 @@ def _lacks_lead(claim: _PreparedClaim, present: set[str]) -> bool:
     return not claim.terms.has_refusal and not set(claim.terms.stems[:2]) & present
 
 
+# "the Elm Court estate": an article, a name, then a noun (not "Jane Doe estimated").
+_NAME_AND_NOUN = re.compile(r"\b[Tt]he\s+((?:[A-Z][\w'’-]*\s+)+)([a-z][\w-]*)\b")
+
+
+def _named_nouns(claim: str, names: set[str],
+                 weights: dict[str, float]) -> tuple[tuple[frozenset[str], str], ...]:
+    """The claim's nouns that a name of its own (not a story keyword) stands before, with the
+    name's terms: "The Elm Court estate is made up of eight towers" names the estate "Elm
+    Court", so "the eight towers of Elm Court" speaks of the estate."""
+    out = []
+    for m in _NAME_AND_NOUN.finditer(claim):
+        name = frozenset(c for t in tokenize(m.group(1)) if (c := _canonical(t)) in names)
+        nouns = [_canonical(t) for t in tokenize(m.group(2))]
+        if name and len(nouns) == 1 and nouns[0] in weights and nouns[0] not in names:
+            out.append((name, nouns[0]))
+    return tuple(out)
+
+
 def _story_names(keywords: Sequence[str]) -> frozenset[str]:
     """The keywords' words that name someone ("Anthropic", "Claude", "Amodei"), not those that
     are common words or read as one ("Department", "Pentagon" read as "military"): a sentence
@@ -908,7 +926,8 @@ class ClaimReader:
                               _counted_nouns(claim, figures, contexts, idf),
                               tuple(_figure_phrase(claim, q, weights) for q in figures),
                               whole_terms=_whole_terms(claim, figures, terms),
-                              story_names=story_names)
+                              story_names=story_names,
+                              named_nouns=_named_nouns(claim, names - keyword_stems, weights))
 
     def read(self, title: str, sentences: Sequence[str]) -> list[ClaimReading]:
         """One reading per claim, in the claims' order."""
@@ -994,6 +1013,19 @@ class ClaimReader:
     @staticmethod
     def _read_figures(claim: _PreparedClaim, unit: str, stated: list[Quantity],
                       present: set[str]) -> ClaimReading | None:
+        """:meth:`_figures`, reading the claim's own names for the nouns they stand before
+        ("all eight blocks of Elm Court" for "the Elm Court estate is made up of eight
+        towers"); to confirm only: "seven blocks at Elm Court" may count the burnt ones, and
+        "200 Elm Court residents" some of them, not the estate's."""
+        named = {noun for name, noun in claim.named_nouns if name <= present} - present
+        reading = ClaimReader._figures(claim, unit, stated, present | named)
+        if named and reading is not None and reading.stance != "confirms":
+            return ClaimReader._figures(claim, unit, stated, present)
+        return reading
+
+    @staticmethod
+    def _figures(claim: _PreparedClaim, unit: str, stated: list[Quantity],
+                 present: set[str]) -> ClaimReading | None:
         """Figures compared as values. A figure of the sentence speaks of a figure of the
         claim when the words around it are the claim's words around its own ("killed at
         least 94 people" / "at least 36 people were killed"), wherever else the sentence
@@ -1229,6 +1261,9 @@ class _PreparedClaim:
     # When the first-named actor is one of the story's keywords: those keywords, any of which
     # names the story's actors ("the company", "Claude", its chief executive).
     story_names: frozenset[str] = frozenset()
+    # The claim's nouns a name of its own stands before ("the Elm Court estate"), with that
+    # name's terms: the name says the noun ("eight blocks of Elm Court" are the estate's).
+    named_nouns: tuple[tuple[frozenset[str], str], ...] = ()
 
 
 def _score(cover: float) -> float:
