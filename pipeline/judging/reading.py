@@ -183,6 +183,8 @@ _PARAPHRASES: dict[str, tuple[str, ...]] = {
     "charge": ("indict", "indictment", "accuse"),
     "resign": ("quit", "resignation"),
     "sue": ("lawsuit", "litigation", "suit"),
+    "dispute": ("standoff", "clash", "feud", "spat", "rift", "disagreement",
+                "quarrel", "wrangle", "tussle", "showdown", "confrontation", "tension"),
     "launch": ("unveil", "release", "introduce", "debut"),
     "say": ("state", "tell", "claim"),
     "first": ("sole", "earliest", "pioneer"),
@@ -429,6 +431,10 @@ _BLOCK_VERB = re.compile(r"(\b(?:that|which|who|to|will|would|could|can|cannot|m
 _TIED_TO = re.compile(r"\s(?:tied|linked)\s+to\b|-(?:tied|linked)\b", re.IGNORECASE)
 _RED_LINE = re.compile(r"\bred[\s-]+lines?\b", re.IGNORECASE)
 _IN_HOSPITAL = re.compile(r"\s(?:in|to|into)\s+(?:the\s+|a\s+)?hospitals?\b", re.IGNORECASE)
+# A refusal of unrestricted use ("anyuse", read above).
+_REFUSES_USE = re.compile(
+    r"\b(?:refus\w*|declin\w*|reject\w*|resist\w*|won't|will\s+not|would\s+not|wouldn't|"
+    r"cannot)\b[^.;:?!]{0,60}?\banyuse\b", re.IGNORECASE)
 # "spread to seven of the eight blocks", "tore through seven buildings": a fire (or a flood, an
 # outbreak) that went through that many of them affected them.
 _WENT_THROUGH = re.compile(
@@ -484,6 +490,8 @@ def _as_read(text: str, claim: bool = False) -> str:
         # so in the article only: a claim's "people in hospital" need not say treated).
         text = _IN_HOSPITAL.sub(_hospitalised, text)
         text = _WENT_THROUGH.sub("affected ", text)
+        # "refused the military unrestricted use": insisting on limits on its use.
+        text = _REFUSES_USE.sub(r"\g<0> insisting on limits", text)
     for m in reversed(list(_LIVES_LOST.finditer(text))):
         group = 1 if m.group(1) else 2
         text = text[:m.start(group)] + "people dead" + text[m.end(group):]
@@ -1215,9 +1223,11 @@ class ClaimReader:
             # The claim holds a refusal; the sentence reports it given up.
             return ClaimReading("contradicts", _score(cover), "review", unit, source,
                                 "reversal")
-        if _GAVE_WAY.search(claim.text) and not _GAVE_WAY.search(unit) and _REFUSED.search(
-                unit):
-            # The claim says they agreed to it; the sentence says they refused.
+        if _GAVE_WAY.search(claim.text) and _REFUSED.search(unit) and not any(
+                not _REFUSED.search(unit, max(0, m.start() - 25), m.start())
+                for m in _GAVE_WAY.finditer(unit)):
+            # The claim says they agreed to it; the sentence says they refused ("refused to
+            # accept" is no acceptance).
             return ClaimReading("contradicts", _score(cover), "review", unit, source,
                                 "reversal")
         if claim.terms.has_negation and not (terms.has_negation or terms.has_refusal):
