@@ -1304,13 +1304,23 @@ def _hedge_in(claim: _PreparedClaim) -> Callable[[str], re.Match[str] | None]:
     """The first hedge of a text, as read for this claim: a claim that reports a wish ("wants
     AI companies to allow ...") is stated by the effort that pursues it ("the push for ..."),
     so efforts do not hedge it."""
-    if not _WISH.search(claim.text):
+    wish = bool(_WISH.search(claim.text))
+    if not wish and not claim.terms.has_refusal:
         return _HEDGE.search
 
     def search(text: str) -> re.Match[str] | None:
-        return next((m for m in _HEDGE.finditer(text) if not _EFFORT.fullmatch(m.group(0))),
+        return next((m for m in _HEDGE.finditer(text)
+                     if not (wish and _EFFORT.fullmatch(m.group(0)))
+                     and not (claim.terms.has_refusal and _WORRY.search(text, 0, m.start()))),
                     None)
     return search
+
+
+# A refusal's reason, in the clause before a hedge: "concerns that its tools could be used for
+# mass surveillance" states what the company refuses; the "could" is the worry's, not the
+# article's.
+_WORRY = re.compile(r"\b(?:concern(?:s|ed)?|fears?|feared|worr(?:y|ies|ied))\b[^,;:.—–()]{0,80}$",
+                    re.IGNORECASE)
 
 
 _EFFORT = re.compile(r"(?:urg|push|seek|pursu|press|a push)\w*(?: (?:for|to))?", re.IGNORECASE)
