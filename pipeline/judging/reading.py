@@ -701,14 +701,24 @@ def _unit_term(q: Quantity) -> str:
 
 
 def _same_measure(claim_figure: Quantity, claim_context: dict[str, float], unit: str,
-                  stated: Quantity) -> bool:
+                  stated: Quantity, claim: str = "") -> bool:
     """A number hyphenated to what it measures ("31-storey towers", "a 48-page filing") speaks
     of that measure only: it can stand for the claim's figure only where the claim's figure
-    is near that word too, and the other way round."""
+    is near that word too, and the other way round. A rank named by the claim's own rank word
+    without a scale ("to the highest level, five") is on the claim's scale."""
     stated_unit, claim_unit = _unit_term(stated), _unit_term(claim_figure)
     if stated_unit and stated_unit not in claim_context and stated_unit != claim_unit:
         return False
+    if stated.kind == "level" and not stated_unit and claim and \
+            _rank_word(unit, stated) == _rank_word(claim, claim_figure) != "":
+        return True
     return not claim_unit or claim_unit == stated_unit or claim_unit in _near(unit, stated)
+
+
+def _rank_word(text: str, q: Quantity) -> str:
+    """The word a rank is given by ("level" of "level five"), lower-case; "" for none."""
+    m = _WORD.match(text, q.start)
+    return m.group(0).lower() if m and not m.group(0)[:1].isdigit() else ""
 
 
 _INFINITIVE = re.compile(r"\bto\s+$")
@@ -1042,7 +1052,8 @@ class ClaimReader:
         # A rank on the claim's own scale ("a No. 4 alarm" for "raised to a level five
         # alarm") states the claim's fact in those two words, whatever else the sentence says.
         ranked = {(q.start, f.start) for q in claim.figures for f in stated
-                  if q.kind == f.kind == "level" and q.unit and q.unit == f.unit}
+                  if q.kind == f.kind == "level" and q.unit and (q.unit == f.unit or not f.unit
+                  and _rank_word(unit, f) == _rank_word(claim.text, q) != "")}
         if content > 0 and not ranked:
             said = sum(w for t, w in claim.weights.items() if t in present
                        and t not in claim.names and t not in claim.whole_terms) / content
@@ -1066,7 +1077,8 @@ class ClaimReader:
                        sum(w for t, w in context.items()
                            if t in (present if counted and counted in _counted_phrase(unit, f)
                                     else _near(unit, f))) / total, f)
-                      for f in stated if f.kind == q.kind and _same_measure(q, context, unit, f)
+                      for f in stated if f.kind == q.kind
+                      and _same_measure(q, context, unit, f, claim.text)
                       # "4,600 people live" (no telling noun counted): a figure of the sentence
                       # must stand near all the claim's words after its figure.
                       # and count one of them: "all eight blocks ... with residents trapped"
