@@ -450,8 +450,9 @@ _DEATH_BEFORE = re.compile(r"\b(?:died|dead|death|deaths|killed|bodies|body)\b[^
 
 def _hospitalised(m: re.Match[str]) -> str:
     """ "injured in hospital" is treated there; "died in hospital" is not."""
-    if _DEATH_BEFORE.search(m.string, max(0, m.start() - 60), m.start()):
-        return m.group(0)
+    death = _DEATH_BEFORE.search(m.string, max(0, m.start() - 60), m.start())
+    if death and not _AND_FIGURE.search(m.string, death.start(), m.start()):
+        return m.group(0)  # not "65 dead and 76 injured in hospital"
     return " hospitalised"
 
 
@@ -511,8 +512,21 @@ def _near(text: str, q: Quantity) -> set[str]:
         # A figure set off alone ("raised to the highest level, five, at 18:22") gives the
         # value of the words just before it.
         lo = max((m.end() for m in _CLAUSE.finditer(text, 0, lo - 1)), default=0)
+    # "36 lives were lost and 279 remain unaccounted for": two figures joined by "and" each
+    # count what stands on their side of it.
+    joined = _AND_FIGURE.search(text, q.end, hi)
+    if joined is not None:
+        hi = joined.start()
+    # The words before the first ("The fire left") are the second's too.
+    skip = (0, 0)
+    before = _AND_BEFORE.search(text, lo, q.start)
+    if before is not None:
+        other = list(_ANY_FIGURE.finditer(text, lo, before.start()))
+        if other:
+            skip = (other[-1].start(), before.start())
     spans = [(tok, pos) for tok, pos in _spans(text)
              if lo <= pos < hi and tok not in _STOP and not q.start <= pos < q.end
+             and not skip[0] <= pos < skip[1]
              and not tok[:1].isdigit() and not text[pos].isupper()]
     cut = sum(1 for _, pos in spans if pos < q.start)
     near = {term for tok, _ in spans[max(0, cut - FIGURE_WINDOW):cut + FIGURE_WINDOW]
@@ -529,6 +543,12 @@ def _near(text: str, q: Quantity) -> set[str]:
 _TALLY = re.compile(r"\b(?:[a-z][\w-]*\s+)?(?:toll|tally|number|total)\b"
                     r"(?:\s+of\s+(?:the\s+)?[a-z][\w-]*(?:\s+[a-z][\w-]*)?)?")
 _ANY_FIGURE = re.compile(r"\d|\b(?:" + "|".join(WORD_NUMBERS) + r")\b", re.IGNORECASE)
+
+
+_BOUNDS = r"(?:(?:at least|more than|over|about|around|nearly|almost|some|another)\s+)*"
+_AND_FIGURE = re.compile(r"\band\s+" + _BOUNDS + r"(?=(?:" + _FIGURE_WORD
+                         + r"|dozens|hundreds|thousands|scores)\b)", re.IGNORECASE)
+_AND_BEFORE = re.compile(r"\band\s+" + _BOUNDS + r"$", re.IGNORECASE)
 
 
 def _count_between(text: str, start: int, end: int) -> bool:
