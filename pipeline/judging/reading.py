@@ -414,7 +414,7 @@ _REPORTED_AT = re.compile(
     r"\b(was|were)\s+(?:first\s+)?reported\s+at\s+(?=\d{1,2}[:.]?\d*\s*[ap]\.?m)",
     re.IGNORECASE)
 _ANY_USE = re.compile(
-    r"\b(?:all|any)\s+(?:lawful|legal)\s+(?:\w+\s+)?(?:purposes?|uses?)\b|"
+    r"\b(?:all|any)\s+(?:lawful|legal|legitimate)\s+(?:\w+\s+)?(?:purposes?|uses?)\b|"
     r"\b(?:unrestricted|unlimited|unconditional|unfettered)\b|"
     r"\b(?:in\s+)?any\s+way\s+(?:it|they|\w+)\s+(?:deems?|considers?|sees?\s+fit)"
     r"(?:\s+(?:lawful|legal|appropriate|necessary))?", re.IGNORECASE)
