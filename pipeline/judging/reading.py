@@ -163,7 +163,7 @@ _PARAPHRASES: dict[str, tuple[str, ...]] = {
     "capture": ("seize", "seizure", "raid", "abduct", "nab", "apprehend"),
     "commit": ("commitment", "dedicated", "pledge"),
     "insist": ("demand", "require", "insistence", "requirement", "maintain"),
-    "model": ("tool", "system", "technology", "chatbot", "product", "ai"),
+    "model": ("tool", "system", "technology", "chatbot", "product", "ai", "software"),
     "government": ("administration", "federal"),
     "agree": ("accept", "consent", "agreement"),
     "drop": ("abandon", "waive", "forgo", "forego", "remove", "lift", "loosen", "relax",
@@ -435,7 +435,7 @@ _IN_HOSPITAL = re.compile(r"\s(?:in|to|into)\s+(?:the\s+|a\s+)?hospitals?\b", re
 # A refusal of unrestricted use ("anyuse", read above).
 _REFUSES_USE = re.compile(
     r"\b(?:refus\w*|declin\w*|reject\w*|resist\w*|won't|will\s+not|would\s+not|wouldn't|"
-    r"cannot)\b[^.;:?!]{0,60}?\banyuse\b", re.IGNORECASE)
+    r"cannot)\b[^;:?!]{0,60}?\banyuse\b", re.IGNORECASE)
 # "spread to seven of the eight blocks", "tore through seven buildings": a fire (or a flood, an
 # outbreak) that went through that many of them affected them.
 _WENT_THROUGH = re.compile(
