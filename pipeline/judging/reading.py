@@ -34,7 +34,8 @@ our users ask: does this article say the claim is so, say it is not so, or only 
      claim's matched words must come after it; an effort ("the push for ...") states a claim
      that reports the wish;
    - a claim about one of the story's named actors, read in a sentence that names none of
-     them and names someone else, is about that someone: at most "needs review".
+     them and names someone else, is about that someone: at most "needs review" (a common
+     plural opening the sentence, "Negotiations ended ...", names no one).
 3. The strongest decision wins: a contradiction from a figure or a governing denial over a
    confirmation from a weaker sentence; otherwise the best-aligned sentence.
 
@@ -46,7 +47,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from .features import STOP_STEMS, TextStats
@@ -829,16 +830,19 @@ def _story_names(keywords: Sequence[str]) -> frozenset[str]:
     return frozenset(out)
 
 
-def _other_actor(claim: _PreparedClaim, unit: str, present: set[str]) -> bool:
+def _other_actor(claim: _PreparedClaim, unit: str, present: set[str],
+                 idf: Mapping[str, float] | None = None) -> bool:
     """The sentence leaves out whom the claim is about (its first-named actor) and names
     someone else: it speaks of another actor ("OpenAI's models are now on classified networks"
-    against "Claude was the first model on classified networks")."""
+    against "Claude was the first model on classified networks"). A common plural opening the
+    sentence ("Negotiations collapsed ...", "Reports say ...") names no one."""
     subject = claim.subject or claim.story_names
     if not subject or subject & present:
         return False
     for i, m in enumerate(_CAPITALISED.finditer(unit)):
-        if i == 0 and m.start() == 0 and len(tokenize(m.group(0))) == 1 and \
-                _canonical(tokenize(m.group(0))[0]) in _COMMON_CAPITALISED:
+        if i == 0 and m.start() == 0 and len(tokenize(m.group(0))) == 1 and (
+                _canonical(tokenize(m.group(0))[0]) in _COMMON_CAPITALISED
+                or _common_plural(m.group(0), idf or {})):
             continue
         # A name the claim itself uses ("Pentagon" for its "US military") is no other actor.
         if any(_canonical(t) not in _COMMON_CAPITALISED and (
@@ -849,6 +853,14 @@ def _other_actor(claim: _PreparedClaim, unit: str, present: set[str]) -> bool:
 
 
 _CAPITALISED = re.compile(r"\b[a-z]?[A-Z][\w'’.-]*")  # "OpenAI", "xAI", "iPhone"
+
+
+def _common_plural(word: str, idf: Mapping[str, float]) -> bool:
+    """A plural of a common word ("Negotiations", "Reports"): its singular is in the IDF table
+    of news bodies and the word is not written in capitals ("NATO", "CEOs")."""
+    token = tokenize(word)
+    return (len(token) == 1 and word.lower().endswith("s") and not word[1:].isupper()
+            and token[0] != word.lower() and token[0] in idf)
 
 
 def _names(claim: str, stats: TextStats) -> set[str]:
@@ -906,6 +918,7 @@ class ClaimReader:
                  seed: str = ""):
         keyword_stems = {_canonical(t) for k in keywords for t in tokenize(k)}
         self._keywords = tuple(keywords)
+        self._idf = stats.idf
         claims = [_as_read(c, claim=True) for c in claims]
         analysed = [_analyse(c) for c in claims]
         # A term in many of the story's claims ("AI" in an AI story) tells them apart poorly.
@@ -1041,7 +1054,7 @@ class ClaimReader:
             if reading.band == "flag" and reading.reason != "denial" and not (
                     reading.reason == "figure" and reading.stance == "confirms") and (
                     self._lacks_heavy_term(claim, matched, opposite, present)
-                    or _other_actor(claim, unit, present)
+                    or _other_actor(claim, unit, present, self._idf)
                     or _lacks_lead(claim, present | set(opposite))):
                 reading = replace(reading, band="review")
             candidates.append(reading)
