@@ -767,14 +767,20 @@ def _modifier_pairs(claim: str, weights: dict[str, float],
 
 
 def _subject(claim: str, names: set[str], groups: tuple[frozenset[str], ...]) -> frozenset[str]:
-    """The first actor the claim names (with the rest of its list, if listed)."""
-    for tok in tokenize(claim):
-        canon = _canonical(tok)
+    """The first actor the claim names (with the rest of its list, if listed), every word of
+    its name: "Nicolás Maduro" is named by "Maduro" alone."""
+    tokens = [_canonical(tok) for tok in tokenize(claim)]
+    for i, canon in enumerate(tokens):
         if canon in names:
             for group in groups:
                 if canon in group:
                     return group
-            return frozenset({canon})
+            name = {canon}
+            for nxt in tokens[i + 1:]:
+                if nxt not in names:
+                    break
+                name.add(nxt)
+            return frozenset(name)
     return frozenset()
 
 
