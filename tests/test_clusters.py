@@ -47,10 +47,17 @@ def test_a_sentence_not_naming_the_story_joins_on_more_shared_terms() -> None:
 def test_a_sentence_not_naming_the_story_opens_nothing() -> None:
     assert assign_clusters([TITLE_ONLY], [(4, [ARREST])], [True]) == [None]
     assert assign_clusters([ARREST_NAME_DROPPED], [], [True]) == [None]
-    # Two shared terms would link two reports naming the story, not this one.
     two_shared = frozenset({"chief", "secretary", "arrest", "director"})
     assert assign_clusters([two_shared], [(4, [ARREST])], [True]) == [None]
-    assert assign_clusters([two_shared], [(4, [ARREST])]) == [4]
+
+
+def test_two_shared_terms_link_no_two_reports() -> None:
+    # A verb and a title ("arrested", "director") come up in many events of one story: a
+    # report naming the story that shares only those opens its own development.
+    two_shared = frozenset({"chief", "secretary", "arrest", "director"})
+    assert assign_clusters([two_shared], [(4, [ARREST])]) == [NewCluster(0)]
+    three_shared = two_shared | {"contractor"}
+    assert assign_clusters([three_shared], [(4, [ARREST])]) == [4]
 
 
 def test_a_sentence_not_naming_the_story_joins_one_the_article_opens() -> None:
@@ -95,7 +102,7 @@ def test_a_waiting_sentence_joins_nothing_when_the_article_reports_nothing() -> 
     assert adopt_pending([], [ARREST], [NewCluster(0)]) == []
 
 
-def test_an_officials_name_and_title_shared_are_one_term_shared() -> None:
+def test_an_officials_name_and_title_shared_are_two_terms_shared() -> None:
     bg = Background.of(["A fire broke out at the Harbour View estate."])
     search = bg.novel_terms("Security Secretary Alan Mok said the search of the towers "
                             "had ended.")
@@ -109,6 +116,15 @@ def test_an_officials_name_and_title_shared_are_one_term_shared() -> None:
     assert assign_clusters([arrests], [(1, [search])]) == [NewCluster(0)]
     # ... but what he speaks of does, with his name or without it.
     assert assign_clusters([arrests_again], [(1, [search]), (2, [arrests])]) == [2]
+
+
+def test_a_name_and_a_word_of_the_act_shared_are_one_development() -> None:
+    bg = Background.of(["A fire broke out at the Harbour View estate."])
+    condolences = bg.novel_terms("Chinese President Xi Jinping expressed condolences to the "
+                                 "families of the victims.")
+    again = bg.novel_terms("President Xi Jinping sent his condolences on Wednesday night and "
+                           "urged rescuers on.")
+    assert assign_clusters([again], [(1, [condolences])]) == [1]
 
 
 def test_a_name_is_a_capitalised_word_not_the_sentence_opening() -> None:

@@ -152,3 +152,15 @@ def test_the_clusters_are_listed_with_their_articles_events_and_sentences(
     assert "    d [OFF] A camp opened." in lines
     # "ban" is reported by a and b, held by two developments: listed as split.
     assert lines[-2:] == ["events not held by one development:", "    ban: a:D7 b:D8"]
+
+
+def test_a_source_agrees_with_its_label_by_kind_and_by_name(scorer: ModuleType) -> None:
+    same = scorer.same_source
+    assert same("own voice", "")
+    assert not same("own voice", "Axios")
+    assert not same("Axios", "")
+    assert same("The Wall Street Journal", "Wall Street Journal")
+    assert same("police", "Hong Kong police")
+    assert same("authorities", "official") and same("official sources", "official")
+    assert not same("police", "official")
+    assert not same("Axios", "Reuters")

@@ -53,13 +53,13 @@ def test_entity_expansion_is_not_performed() -> None:
             b'<!ENTITY x SYSTEM "file:///etc/passwd">]>'
             b'<rss version="2.0"><channel><title>&c;&x;</title><item><title>t</title>'
             b'<guid>1</guid></item></channel></rss>')
-    start = time.monotonic()
+    start = time.process_time()  # the parser's own work: other load on the machine is not it
     try:
         feed = parse_feed(bomb, {}, "https://f.example/rss")
         assert "root:" not in feed.title and len(feed.title) < 10_000
     except ParseError:
         pass  # refusing the document is as good
-    assert time.monotonic() - start < 2
+    assert time.process_time() - start < 2
 
 
 def test_latin1_feed_declared_utf8_is_read() -> None:
@@ -144,14 +144,14 @@ def test_a_bigger_entity_expansion_bomb_is_refused_or_defused_fast() -> None:
     bomb = (f'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY e0 "lol">{levels}]>'
             f'<rss version="2.0"><channel><title>&e11;</title><item><title>&e11;</title>'
             f"<guid>1</guid></item></channel></rss>").encode()
-    start = time.monotonic()
+    start = time.process_time()  # the parser's own work: other load on the machine is not it
     try:
         feed = parse_feed(bomb, {}, "https://f.example/rss")
         assert len(feed.title) < 10_000
         assert all(len(e.title) < 10_000 for e in feed.entries)
     except ParseError:
         pass
-    assert time.monotonic() - start < 2
+    assert time.process_time() - start < 2
 
 
 @pytest.mark.parametrize("body", [

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 import pickle
+import select
 import signal
+import socket
 import threading
 import time
-from collections.abc import Callable
-from contextlib import ExitStack
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
@@ -43,6 +45,147 @@ def test_a_stop_signal_waits_until_the_child_is_started() -> None:
         signal.signal(signal.SIGTERM, previous)
 
 
+class _Stop(BaseException):
+    """What the CLI's start-up handler raises (``_StopRequested``)."""
+
+
+def _thread_that_takes_signals() -> tuple[threading.Thread, threading.Event]:
+    """A thread started before anything is held, as numpy's OpenBLAS starts one at import: the
+    kernel hands a signal sent to the process to it while the main thread holds the signal."""
+    done = threading.Event()
+    other = threading.Thread(target=done.wait, daemon=True)
+    other.start()
+    return other, done
+
+
+@contextmanager
+def _signal_taken() -> Iterator[Callable[[], None]]:
+    """A function that returns once a signal has reached the C-level handler, in whichever
+    thread took it (``set_wakeup_fd``): the Python-level handler is then pending, and runs at
+    the main thread's next bytecode unless something holds it."""
+    reader, writer = socket.socketpair()
+    writer.setblocking(False)
+    previous = signal.set_wakeup_fd(writer.fileno(), warn_on_full_buffer=False)
+
+    def wait() -> None:
+        assert select.select([reader], [], [], 30)[0], "no signal reached the handler"
+        reader.recv(64)
+
+    try:
+        yield wait
+    finally:
+        signal.set_wakeup_fd(previous)
+        reader.close()
+        writer.close()
+
+
+def test_a_stop_signal_taken_by_another_thread_still_waits_until_the_child_is_started() -> None:
+    """Python runs every handler in the main thread, whichever thread the signal came to: the
+    main thread's mask alone did not hold back a SIGTERM that the kernel gave to OpenBLAS's
+    thread, and the CLI's handler raised in the middle of Process.start()."""
+    seen: list[int] = []
+    other, done = _thread_that_takes_signals()
+
+    def handler(signum: int, frame: object) -> None:
+        seen.append(signum)
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        with _signal_taken() as wait_until_taken, workers._signals_held():
+            signal.pthread_kill(other.ident or 0, signal.SIGTERM)
+            wait_until_taken()
+            for _ in range(1000):  # bytecodes: where a pending handler runs
+                time.monotonic()
+            assert seen == []  # held back
+        assert seen == [signal.SIGTERM]  # and delivered once released, once
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        done.set()
+
+
+@pytest.mark.timeout(60)
+def test_a_stop_signal_during_a_childs_start_leaves_no_child_and_no_traceback(
+        monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]) -> None:
+    """SIGTERM right after the child was spawned, before its start-up data was written,
+    taken by another thread: the handler raised inside Process.start(), the child (never
+    recorded, so never killed) read a cut-short pipe and printed an EOFError traceback from
+    spawn_main into the daemon's log (a CI run of test_audit's SIGTERM test under load)."""
+    import multiprocessing.util
+
+    other, done = _thread_that_takes_signals()
+    spawned: list[int] = []
+    spawn = multiprocessing.util.spawnv_passfds
+
+    def spawn_then_signal(path: str, args: list[str], passfds: object) -> int:
+        pid = spawn(path, args, passfds)  # type: ignore[arg-type]
+        if "--multiprocessing-fork" not in args:  # the resource tracker, started first
+            return pid
+        spawned.append(pid)
+        signal.pthread_kill(other.ident or 0, signal.SIGTERM)
+        wait_until_taken()  # the Python-level handler is pending: it runs on return, if not held
+        return pid
+
+    def handler(signum: int, frame: object) -> None:
+        raise _Stop
+
+    monkeypatch.setattr(multiprocessing.util, "spawnv_passfds", spawn_then_signal)
+    previous = signal.signal(signal.SIGTERM, handler)
+    worker = workers.Worker()
+    try:
+        with _signal_taken() as wait_until_taken, pytest.raises(_Stop):
+            worker.call(os.getpid, timeout=30)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        monkeypatch.undo()
+        worker.kill()
+        done.set()
+    assert len(spawned) == 1
+    assert worker._proc is None  # the child was killed and reaped, not left behind
+    # Had it been left behind, it is ours to reap: wait for what it prints before it exits.
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if os.waitpid(spawned[0], os.WNOHANG)[0]:
+                break
+        except ChildProcessError:  # reaped already, by the worker
+            break
+        time.sleep(0.05)
+    err = capfd.readouterr().err
+    assert "Traceback" not in err and "EOFError" not in err, err
+
+
+_FIRST_START = """
+import multiprocessing.util, os, signal
+from pipeline.ingesting import workers
+masks = []
+spawn = multiprocessing.util.spawnv_passfds
+def spy(path, args, passfds):
+    if "--multiprocessing-fork" in args:
+        masks.append(signal.pthread_sigmask(signal.SIG_BLOCK, []))
+    return spawn(path, args, passfds)
+multiprocessing.util.spawnv_passfds = spy
+worker = workers.Worker()
+worker._start()
+worker.kill()
+print(sorted(int(s) for s in masks[0]))
+"""
+
+
+@pytest.mark.timeout(60)
+def test_the_first_child_of_a_process_is_started_with_the_signals_still_held() -> None:
+    """The first start in a process starts multiprocessing's resource tracker, which unblocked
+    SIGINT and SIGTERM (CPython 3.11): the rest of that start, spawning the child and writing
+    its start-up data, ran with nothing held, and the child inherited no mask."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", _FIRST_START], capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parent.parent, timeout=60)
+    assert done.returncode == 0, done.stderr
+    held = {int(s) for s in done.stdout.strip().strip("[]").split(",") if s.strip()}
+    assert {int(signal.SIGINT), int(signal.SIGTERM)} <= held, done.stdout
+
+
 @pytest.mark.timeout(60)
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs /proc")
 def test_a_worker_does_not_inherit_the_held_signals() -> None:
@@ -68,6 +211,26 @@ def test_a_ctrl_c_while_a_worker_boots_neither_kills_it_nor_prints(delay: float,
     worker = workers.Worker()
     try:
         worker._start()
+        time.sleep(delay)
+        os.kill(worker._proc.pid, signal.SIGINT)
+        assert worker.call(os.getpid, timeout=30) == worker._proc.pid
+    finally:
+        worker.close()
+    assert "Traceback" not in capfd.readouterr().err
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("delay", [0.0, 0.05, 0.2])
+def test_a_ctrl_c_while_a_worker_boots_from_another_thread_neither_kills_it_nor_prints(
+        delay: float, capfd: pytest.CaptureFixture[str]) -> None:
+    """The daemon's poll threads start fresh children too (after a timeout or a crash); a
+    child started there inherited no held mask, and a Ctrl-C to the process group while it
+    booted raised KeyboardInterrupt in it, a traceback in the daemon's log."""
+    worker = workers.Worker()
+    try:
+        starter = threading.Thread(target=worker._start)
+        starter.start()
+        starter.join(30)
         time.sleep(delay)
         os.kill(worker._proc.pid, signal.SIGINT)
         assert worker.call(os.getpid, timeout=30) == worker._proc.pid

@@ -20,7 +20,8 @@ import threading
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager, nullcontext, suppress
+from multiprocessing import resource_tracker
 from multiprocessing.connection import Connection
 from multiprocessing.reduction import ForkingPickler
 from typing import Any
@@ -43,23 +44,70 @@ class WorkerCrashed(Exception):
 
 @contextmanager
 def _signals_held() -> Iterator[None]:
-    """Hold SIGINT and SIGTERM back (they arrive right after) while a child is started.
+    """Hold SIGINT and SIGTERM back while a child is started; they take effect right after.
 
-    The CLI's handler raises during start-up to stop it; raised in the middle of
-    ``Process.start()`` it cut the child's start-up data short, and the child printed an
-    EOFError traceback on the terminal it shares with us. Only the main thread runs signal
-    handlers, so only there is anything held (a signal sent to the process could still be taken
-    by another thread that does not hold it; start-up, where the handler raises, has none).
+    The CLI's start-up handler raises to stop start-up. Raised inside ``Process.start()``,
+    after the child was spawned but before its start-up data was written, it left a child that
+    nobody knew of reading a cut-short pipe: an EOFError traceback from ``spawn_main`` in the
+    log of a clean stop. Two things are held, for two reasons:
+
+    - in the main thread, the Python-level handlers: a signal that arrives is noted, and sent
+      again once the child is started. Blocking it in this thread's mask is not enough: the
+      kernel gives a signal sent to the process to any thread that does not block it (numpy's
+      OpenBLAS and LightGBM's OpenMP start such threads), and Python runs the handler in the
+      main thread all the same;
+    - this thread's signal mask, which the child inherits: a Ctrl-C sent to the process group
+      while it boots waits until ``_child_main`` has set it to be ignored.
+
+    multiprocessing's resource tracker is started first, before the mask: the first start in a
+    process starts it, and doing so unblocks SIGINT and SIGTERM in this thread instead of
+    restoring the mask it found (CPython gh-110844, fixed by gh-127586 after 3.11's last bug-fix
+    release).
     """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    held = {signal.SIGINT, signal.SIGTERM}
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    held = (signal.SIGINT, signal.SIGTERM)
+    in_main = threading.current_thread() is threading.main_thread()
+    with _handlers_deferred(held) if in_main else nullcontext():
+        resource_tracker.ensure_running()
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+        try:
+            yield
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+@contextmanager
+def _handlers_deferred(signals: tuple[signal.Signals, ...]) -> Iterator[None]:
+    """Main thread only: each of ``signals`` that arrives is noted instead of handled, and
+    raised again once the handlers are back (the first whose handler raises ends that)."""
+    arrived: list[int] = []
+
+    def note(signum: int, frame: object) -> None:
+        arrived.append(signum)
+
+    previous: dict[int, Any] = {}
     try:
+        for sig in signals:
+            handler = signal.getsignal(sig)
+            if handler is None:  # installed from C: could not be put back, so left alone
+                continue
+            signal.signal(sig, note)
+            previous[sig] = handler
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        failure: BaseException | None = None
+        for signum, handler in previous.items():
+            while True:
+                try:
+                    signal.signal(signum, handler)
+                    break
+                except BaseException as e:  # raised below, once all are back
+                    # A signal that came meanwhile, run by a handler put back before this one
+                    # (signal() runs what is pending first): this one is put back all the same.
+                    failure = failure or e
+        if failure is not None:
+            raise failure
+        for again in dict.fromkeys(arrived):
+            signal.raise_signal(again)
 
 
 def _child_main(conn: Connection, memory_limit: int | None) -> None:

@@ -95,20 +95,23 @@ DEVELOPMENT_NEWS_TERMS = 12
 # An article reports one or two new things; a third candidate is mostly its detail, and on
 # real coverage such details joined unrelated developments.
 MAX_DEVELOPMENTS_PER_ARTICLE = 2
-# Besides those, up to this many sentences that do not name the story, or name it after the
-# first two: each may join a development other reports opened (a piece on a ruling recalls
-# the ban it blocks), and is dropped when it joins none.
-MAX_JOINING_PER_ARTICLE = 3
+# Besides those, up to this many sentences that do not name the story, name it after the
+# first two, or tell an event in few new words past the lede: each may join a development
+# other reports opened (a piece on a ruling recalls the ban it blocks; a piece on the inquiry
+# recalls the arrests), and is dropped when it joins none. Articles carry several events: with
+# 3, on the second story's dev split most of its articles' later events were held by none.
+MAX_JOINING_PER_ARTICLE = 6
 LEDE_SENTENCES = 4  # news leads with the news: the first sentences weigh more
 # Verbs of events: a development is something that happened or was decided ("fired" as
-# dismissed: "fire" the noun is no event).
+# dismissed: "fire" the noun is no event), or what a leader said of it (condolences, urging,
+# a pledge), and rites held for the dead.
 _EVENT = re.compile(
     r"\b(?:designat|label|sign|su(?:e|ed|es|ing)\b|lawsuit|court|injunction|fil(?:ed|es|ing)\b|"
     r"announc|order|bar(?:s|red)?\b|ban(?:s|ned)?\b|drop|stop|halt|end(?:s|ed)?\b|cancel|"
     r"terminat|award|approv|reject|den(?:y|ied|ies)|threat|warn|hire|resign|fired\b|launch|"
     r"agree|settl|investigat|subpoena|vot|block|suspend|remov|replac|withdr|pull|"
     r"blacklist|sanction|will\b|plans? to|move[sd]? to|arrest|charg|detain|indict|convict|"
-    r"sentenc|appoint|elect)",
+    r"sentenc|appoint|elect|urg(?:e|ed|es|ing)\b|pledg|vow|condolenc|funeral|mourn)",
     re.IGNORECASE,
 )
 
@@ -170,29 +173,9 @@ class StoryProfile:
     # The story's own names: those its title gives besides the keywords (not its first word),
     # and those the seed repeats.
     own_names: frozenset[str] = frozenset()
-    # The names of two or more words the story's title gives besides its keywords ("Elm Hill
-    # Estate", "North Bay"): local press names the place, not the city a keyword names.
-    name_patterns: tuple[re.Pattern[str], ...] = ()
-
-
-# A run of capitalised words: a name of several words ("Elm Hill Estate").
-_NAME_RUN = re.compile(r"\b[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)+")
-
-
-def _title_names(title: str, keywords: Sequence[str]) -> tuple[re.Pattern[str], ...]:
-    """The story title's names of two or more words that are no keyword and hold none (not
-    its first word: a title starts with a capital)."""
-    out = []
-    for m in _NAME_RUN.finditer(title):
-        name = m.group(0)
-        if m.start() == 0:
-            name = name.split(None, 1)[1]
-            if " " not in name:
-                continue
-        if any(k.lower() in name.lower() or name.lower() in k.lower() for k in keywords):
-            continue
-        out.append(re.compile(r"\b" + re.escape(name) + r"\b", re.IGNORECASE))
-    return tuple(out)
+    # The names of two or more words the story's title gives besides the keywords ("Linden
+    # Court", "Elm Bay" in "Deadly fire at Linden Court estate in Elm Bay, Port Marlow").
+    title_name_patterns: tuple[re.Pattern[str], ...] = ()
 
 
 @lru_cache(maxsize=64)
@@ -217,8 +200,8 @@ def _profile(story: Story) -> StoryProfile:
     return StoryProfile(
         seed_names=seed_names,
         own_names=seed_names | title_names,
+        title_name_patterns=_title_name_patterns(story.title, story.keywords),
         keyword_patterns=patterns,
-        name_patterns=_title_names(story.title, story.keywords),
         keywords=tuple(story.keywords),
         salient_terms=frozenset(salient),
         story_terms=frozenset(salient) - keyword_words,
@@ -229,6 +212,22 @@ def _profile(story: Story) -> StoryProfile:
             [story.seed_text, *(c.text for c in story.claims), *story.keywords]
         ),
         claim_terms=tuple(terms(c.text) for c in story.claims),
+    )
+
+
+# A name of two or more capitalised words ("Linden Court", "Elm Bay").
+_TITLE_NAME = re.compile(r"(?:[A-Z][\w'’-]*\s+)+[A-Z][\w'’-]*")
+
+
+def _title_name_patterns(title: str, keywords: Sequence[str]) -> tuple[re.Pattern[str], ...]:
+    """The names of two or more words in ``title`` that share no word with a keyword, its
+    opening words aside: the place or thing the story is about, which a local outlet names
+    without the city a one-keyword story is filed under."""
+    keyword_words = {w.lower() for k in keywords for w in k.split()}
+    return tuple(
+        re.compile(r"\b" + re.escape(m.group(0)) + r"\b")
+        for m in _TITLE_NAME.finditer(title)
+        if m.start() > 0 and not keyword_words.intersection(w.lower() for w in m.group(0).split())
     )
 
 
@@ -297,8 +296,10 @@ def story_background(story: Story) -> Background:
 def relevance(article: Article, story: Story) -> float:
     """0..1: how clearly the article is about the story; 0.5 is the bar.
 
-    - It must name the story (a keyword); a long piece must name it prominently (in the title
-      or lede, or more than once): one mention in passing is not coverage.
+    - It must name the story (a keyword, or a name of two or more words its title gives: a
+      local outlet names the estate, not the city it is in); a long piece must name it
+      prominently (in the title or lede, or more than once): one mention in passing is not
+      coverage.
     - It must share the seed's vocabulary, measured against what an article of its length can
       hold: a 100-word wire brief cannot use sixty of the seed's terms.
     - Enough of its sentences must be about the story (:func:`_story_share`): a piece about
@@ -314,14 +315,14 @@ def relevance(article: Article, story: Story) -> float:
     text = f"{article.title}\n{article.text}"
     sentences = split_sentences(article.text)
     lede = "\n".join([article.title, *sentences[:LEDE_SENTENCES]])
-    # The story's own names ("Elm Hill Estate") name it as its keywords do.
-    naming = profile.keyword_patterns + profile.name_patterns
-    mentions = sum(len(p.findall(text)) for p in naming)
+    mentions = sum(len(p.findall(text))
+                   for p in (*profile.keyword_patterns, *profile.title_name_patterns))
     if mentions == 0:
         return 0.0
     words = set(_words(text))
     if (mentions < 2 and len(text.split()) > LONG_ARTICLE_WORDS
-            and not any(p.search(lede) for p in naming)):
+            and not any(p.search(lede) for p in (*profile.keyword_patterns,
+                                                 *profile.title_name_patterns))):
         return 0.0
     units = _units(article.title, sentences)
     # Each sentence's words, read once for the three rules below.
@@ -408,7 +409,8 @@ def _units(title: str, sentences: list[str]) -> list[str]:
 
 
 def _about_story(sentence: str, words: frozenset[str], profile: StoryProfile) -> bool:
-    return any(p.search(sentence) for p in profile.keyword_patterns + profile.name_patterns) or (
+    return any(p.search(sentence)
+               for p in (*profile.keyword_patterns, *profile.title_name_patterns)) or (
         len(profile.story_terms & words) >= STORY_SENTENCE_TERMS)
 
 
@@ -514,7 +516,8 @@ def _developments(
         sentence = strip_dateline(raw)
         if len(_words(sentence)) < DEVELOPMENT_MIN_WORDS:
             continue
-        names_story = any(p.search(sentence) for p in profile.keyword_patterns)
+        names_story = any(p.search(sentence)
+                          for p in (*profile.keyword_patterns, *profile.title_name_patterns))
         novel = profile.background.novel_terms(sentence)
         if len(novel) < MIN_NOVEL_TERMS:
             continue
@@ -532,16 +535,21 @@ def _developments(
         sentence_terms = terms(sentence)
         if _speaks_of_claim(sentence_terms, story, len(novel)):
             continue  # it speaks of a claim: a confirmation or contradiction, not news
+        event = bool(_EVENT.search(sentence))
         score = round(
             0.4 * min(1.0, len(novel) / 10)
             + 0.3 * (index < LEDE_SENTENCES)
-            + 0.3 * bool(_EVENT.search(sentence)),
+            + 0.3 * event,
             4,
         )
-        if score < DEVELOPMENT_MIN_SCORE:
+        if score < DEVELOPMENT_MIN_SCORE and not (event or index < LEDE_SENTENCES):
             continue
-        candidate = DevelopmentCandidate(sentence=sentence, score=score, terms=novel,
-                                         joins_only=not names_story)
+        # An event told past the lede in few new words ("Police have since arrested 13
+        # people"), or in the lede without a verb of an event ("Residents said they heard no
+        # alarm"), is too thin to open a development, not to join one others opened.
+        candidate = DevelopmentCandidate(
+            sentence=sentence, score=score, terms=novel,
+            joins_only=not names_story or score < DEVELOPMENT_MIN_SCORE)
         twin = next((i for i, (_, t) in enumerate(picked) if same_development(novel, t)), None)
         if twin is None:
             picked.append((candidate, novel))

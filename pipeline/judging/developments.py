@@ -15,8 +15,9 @@ before the first piece that names it), or before one that tells in its words whi
 development it reports, waits: a later article's sentence of a development takes it in, on
 the same terms (:func:`adopt_pending`).
 
-Names count once: an official's name and title shared ("Security Secretary Alan Mok said
-...") are one term in common, since the same official speaks of many events.
+Names count at most twice: an official's name and title shared ("Security Secretary Alan Mok
+said ...") are two terms in common, not four, since the same official speaks of many events;
+two reports need a word of what happened besides (``MIN_SHARED_TERMS``).
 """
 
 from __future__ import annotations
@@ -47,11 +48,18 @@ __all__ = [
 ]
 
 MIN_NOVEL_TERMS = 4  # a sentence with fewer new stems is background, not news
-MIN_SHARED_TERMS = 2  # two reports of one development share at least this many
+# Two reports of one development share at least this many terms: two (a verb and a title,
+# "arrested", "director") come up in many events of one story. With two, on both stories' dev
+# splits, developments chained unrelated reports (an official's briefing on the search for
+# bodies joined the investigation of the fire's cause on "authorities", "investigation").
+MIN_SHARED_TERMS = 3
 MIN_OVERLAP = 0.25  # ... and this share of the smaller set
+# Names shared count at most this many terms (see overlap).
+MAX_SHARED_NAME_TERMS = 2
 # A sentence that does not name the story (an on-story article's "Police arrested two
 # directors of the contractor") joins a development only on this many shared terms: without
-# the story's name, two shared words (a title, a verb) are too little to tell it is the same.
+# the story's name, two shared words (a title, a verb) are too little to tell it is the same
+# (today as many as any two reports share; kept apart so either can move).
 JOIN_MIN_SHARED_TERMS = 3
 # Such a sentence that came before any report naming the story waits this long for one: a
 # report of arrests a day before the first piece that names the story reports them.
@@ -118,10 +126,11 @@ def overlap(a: frozenset[str] | set[str], b: frozenset[str] | set[str],
     # A hyphenated word shared with its parts ("high-rise", "rise") is one word shared.
     dup = {t for t in both
            if "-" in t and any(development_stem(part) in both for part in t.split("-"))}
-    # The names both write as names ("Defense Secretary Pete Hegseth") are one term shared:
-    # who speaks or acts is not what happened, and the same official speaks of many events.
+    # The names both write as names ("Defense Secretary Pete Hegseth") are at most two terms
+    # shared: who speaks or acts is not what happened, and the same official speaks of many
+    # events; with one word of the act besides ("condolences") they tell the event.
     named = (both - dup) & (_names(a) | _names(b))
-    shared = len(both - dup - named) + (1 if named else 0)
+    shared = len(both - dup - named) + min(MAX_SHARED_NAME_TERMS, len(named))
     if shared < min_shared:
         return 0.0
     return shared / min(len(a), len(b))

@@ -50,6 +50,7 @@ import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from .attribution import attributed_source, sources_in_context
 from .features import STOP_STEMS, TextStats
 from .numbers import (
     CORRECTION,
@@ -314,45 +315,6 @@ _PUSHING = re.compile(r"\b(?:push|press|urg)(?:es|ed|ing|e)?\b[^.;:]{0,80}?\bto\
 # the pressing that carries it out.
 _WISH = re.compile(r"\b(?:want|wants|wanted|wish\w*|seek\w*|sought|push\w*|press\w*|urg\w*|"
                    r"demand\w*|ask\w*)\b", re.IGNORECASE)
-
-# Attribution: who the sentence says it is from.
-_ACCORDING = re.compile(
-    r"\b(?i:according to) (?:a |an |the )?((?:[A-Z][\w&'’.-]*\s?){1,5}|"
-    r"(?:senior |defen[cs]e |administration |government |company |two |three |several |"
-    r"U\.S\. |US |people |sources? )*(?:official|officials|sources?|people|spokesperson|"
-    r"spokesman|spokeswoman|report|documents?|filing))",
-)
-_SAID_BY = re.compile(
-    r"\b((?:The |the )?(?:[A-Z][\w&'’.-]+\s?){1,4}|(?:an? |the )?(?:senior |top |defen[cs]e |"
-    r"administration |government |Pentagon |military |company |White House )*(?:official|"
-    r"officials|spokesperson|spokesman|spokeswoman|sources?|people familiar[\w ]*))"
-    r"(?: \w+)?\s+(?:said|says|told|reported|reports|confirmed|announced|wrote|stated|described|"
-    r"first reported|has reported|had reported)\b"
-)
-_OFFICIAL = re.compile(r"\b(?:official|officials|spokesperson|spokesman|spokeswoman|"
-                       r"sources?|people familiar)\b", re.IGNORECASE)
-_NOT_A_SOURCE = frozenset({"it", "he", "she", "they", "we", "i", "this", "that", "the report",
-                           "the company", "the statement", "report", "statement"})
-
-
-def attributed_source(sentence: str, previous: str = "") -> str:
-    """Whom the sentence attributes its statement to: a named outlet, person or organisation,
-    "official" for an unnamed official or source, or "" for the article's own voice. A sentence
-    that only says "the report said" takes its source from the sentence before it."""
-    for text in (sentence, previous):
-        m = _ACCORDING.search(text)
-        if m is None:
-            m = _SAID_BY.search(text)
-        if m is None:
-            return ""  # no attribution: the article's own voice
-        who = m.group(1).strip().rstrip(".,")
-        if _OFFICIAL.search(who):
-            return "official"
-        if who.lower() in _NOT_A_SOURCE or len(who) < 2:
-            continue  # "it said", "the report said": whoever the sentence before names
-        return re.sub(r"^(?:The|the)\s+", "", who)
-    return ""
-
 
 @dataclass(frozen=True)
 class ClaimReading:
@@ -1007,10 +969,21 @@ class ClaimReader:
                     and any((r.evidence, n) in confirmed for n in c.figure_counts if n)
                     and not _ALL_FIGURE.search(r.evidence) else r
                     for r, c in zip(readings, self._claims, strict=True)]
-        # The evidence is quoted as the article wrote it.
+        # The evidence is quoted as the article wrote it, with its source read in context.
         quoted = {u: o for u, o in zip(units, original, strict=True) if u != o}
-        return [replace(r, evidence=quoted[r.evidence]) if r.evidence in quoted else r
-                for r in readings]
+        readings = [replace(r, evidence=quoted[r.evidence]) if r.evidence in quoted else r
+                    for r in readings]
+        cited = {r.evidence for r in readings if r.stance in ("confirms", "contradicts")}
+        if cited:
+            # Read up to the last sentence cited: what follows it cannot name its source.
+            upto = max(i for i, o in enumerate(original) if o in cited) + 1 if any(
+                o in cited for o in original) else 0
+            in_context = sources_in_context(original[:upto], has_title=bool(title))
+            sources = dict(zip(reversed(original[:upto]), reversed(in_context), strict=True))
+            readings = [replace(r, source=sources[r.evidence])
+                        if r.stance in ("confirms", "contradicts") and r.evidence in sources
+                        else r for r in readings]
+        return readings
 
     def _read_claim(self, claim: _PreparedClaim, units: Sequence[str],
                     analysed: Sequence[_Terms], figures: Sequence[list],
