@@ -635,6 +635,21 @@ _SUBSET_BEFORE = re.compile(r"\b(?:final|last|remaining|other|another|additional
                             r"extra|first)\s+$", re.IGNORECASE)
 
 
+_ANOTHER_BEFORE = re.compile(r"\banother\s+$", re.IGNORECASE)
+
+
+def _besides(text: str, q: Quantity, context: dict[str, float], previous: str) -> bool:
+    """ "Another 279 people are missing" after "36 people were killed": another count besides
+    the one before it, not more of the same ("another six bodies" after the toll). So when the
+    sentence before gives a figure and leaves out the claim's weightiest word around its
+    figure, which this figure stands near."""
+    if not _ANOTHER_BEFORE.search(text, max(0, q.start - 30), q.start) or not context:
+        return False
+    top = max(context, key=lambda t: context[t])
+    before = {term for tok in tokenize(previous) for term in _terms(tok)}
+    return bool(quantities(previous)) and top not in before and top in _near(text, q)
+
+
 def _whole(claim: str, q: Quantity, figures: Sequence[Quantity]) -> Quantity | None:
     """The whole ``q`` is a part of ("Seven of the estate's eight blocks"), or None."""
     after = [f for f in figures if f.start >= q.end]
@@ -1005,7 +1020,8 @@ class ClaimReader:
                 # content: "insisted it not be used for", "will not let", "bars its use for".
                 present |= _POLARITY_TERMS
             if claim.figures:
-                by_figure = self._read_figures(claim, unit, figures[i], present)
+                by_figure = self._read_figures(claim, unit, figures[i], present,
+                                               units[i - 1] if i else "")
                 if by_figure is not None:
                     candidates.append(by_figure)
                     continue
@@ -1043,20 +1059,20 @@ class ClaimReader:
 
     @staticmethod
     def _read_figures(claim: _PreparedClaim, unit: str, stated: list[Quantity],
-                      present: set[str]) -> ClaimReading | None:
+                      present: set[str], previous: str = "") -> ClaimReading | None:
         """:meth:`_figures`, reading the claim's own names for the nouns they stand before
         ("all eight blocks of Elm Court" for "the Elm Court estate is made up of eight
         towers"); to confirm only: "seven blocks at Elm Court" may count the burnt ones, and
         "200 Elm Court residents" some of them, not the estate's."""
         named = {noun for name, noun in claim.named_nouns if name <= present} - present
-        reading = ClaimReader._figures(claim, unit, stated, present | named)
+        reading = ClaimReader._figures(claim, unit, stated, present | named, previous)
         if named and reading is not None and reading.stance != "confirms":
-            return ClaimReader._figures(claim, unit, stated, present)
+            return ClaimReader._figures(claim, unit, stated, present, previous)
         return reading
 
     @staticmethod
     def _figures(claim: _PreparedClaim, unit: str, stated: list[Quantity],
-                 present: set[str]) -> ClaimReading | None:
+                 present: set[str], previous: str = "") -> ClaimReading | None:
         """Figures compared as values. A figure of the sentence speaks of a figure of the
         claim when the words around it are the claim's words around its own ("killed at
         least 94 people" / "at least 36 people were killed"), wherever else the sentence
@@ -1102,7 +1118,8 @@ class ClaimReader:
                                     and not phrase & _counted_phrase(unit, f)))
                       and not (counted and (_counts_other(unit, f, context)
                                             or _counts_without(unit, f, counted)))
-                      and not _SUBSET_BEFORE.search(unit, max(0, f.start - 30), f.start)]
+                      and not (_SUBSET_BEFORE.search(unit, max(0, f.start - 30), f.start)
+                               and not _besides(unit, f, context, previous))]
             top = max((share for share, _ in shares), default=0.0)
             # Of several figures, those standing among the claim's words count.
             # A sum of money is specific enough to need fewer of the claim's words around it
