@@ -98,3 +98,19 @@ def test_a_huge_sentence_of_names_and_speech_verbs_is_read_fast() -> None:
         attributed_source(text)
     sources_in_context(hostile * 10)
     assert time.process_time() - start < 1.0
+
+
+def test_a_kind_of_speaker_keeps_its_modifier() -> None:
+    assert attributed_source("Policy experts said the gap may be one of definitions.") == \
+        "Policy experts"
+
+
+@pytest.mark.parametrize(
+    ("source", "reads"),
+    [("official", "an official"), ("company", "the company"), ("AI company", "the AI company"),
+     ("police", "police"), ("Hong Kong police", "Hong Kong police"), ("residents", "residents"),
+     ("reports", "unnamed reports"), ("Axios", "Axios"), ("The Information", "The Information")],
+)
+def test_a_source_reads_well_after_citing(source: str, reads: str) -> None:
+    from pipeline.outputs.digest import cited
+    assert cited(source) == reads

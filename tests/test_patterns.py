@@ -1,6 +1,7 @@
 """Regression articles: one short article, written for the project, per way the judge was found
 wrong on real coverage (see tests/data/patterns/manifest.json). Each states which claims it
-must flag, and how; nothing else may be flagged. A pattern the judge does not yet get right
+must flag, and how; nothing else may be flagged (and, where it says so, which lines go to
+review). A pattern the judge does not yet get right
 carries its reason under "xfail": the test then fails until it is fixed (strict)."""
 
 from __future__ import annotations
@@ -42,6 +43,9 @@ def test_pattern(name: str, model: StanceModel) -> None:
     got = {c.claim_key: (c.stance.value, c.band) for c in judgment.claims
            if c.band == "flag"}
     assert got == {k: tuple(v) for k, v in case["expect"].items()}
+    if "review" in case:  # the lines sent to review, when the case names them: stance by claim
+        review = {c.claim_key: c.stance.value for c in judgment.claims if c.band == "review"}
+        assert review == case["review"]
     for key, source in case.get("source", {}).items():
         assert next(c.source for c in judgment.claims if c.claim_key == key) == source
     # Developments listed as [words of the sentence, whether it may only join a known one].

@@ -506,7 +506,7 @@ def _developments(
     Sentences that pass all but naming the story come after them, marked ``joins_only``."""
     profile = _profile(story)
     evidence = {j.evidence for j in judged if j.evidence and j.stance is not Stance.UNRELATED}
-    picked: list[tuple[DevelopmentCandidate, frozenset[str]]] = []
+    picked: list[tuple[DevelopmentCandidate, frozenset[str], int]] = []
     sentences = split_sentences(article.text)
     if article.title and sentences[:1] != [article.title]:
         sentences = [article.title, *sentences]  # a headline names the news
@@ -550,15 +550,17 @@ def _developments(
         candidate = DevelopmentCandidate(
             sentence=sentence, score=score, terms=novel,
             joins_only=not names_story or score < DEVELOPMENT_MIN_SCORE)
-        twin = next((i for i, (_, t) in enumerate(picked) if same_development(novel, t)), None)
+        twin = next((i for i, (_, t, _) in enumerate(picked) if same_development(novel, t)),
+                    None)
         if twin is None:
-            picked.append((candidate, novel))
+            picked.append((candidate, novel, index))
         elif (not candidate.joins_only, len(novel)) > (
                 not picked[twin][0].joins_only, len(picked[twin][1])):
-            picked[twin] = (candidate, novel)
+            picked[twin] = (candidate, novel, index)
     picked.sort(key=lambda p: -p[0].score)
     opening: list[DevelopmentCandidate] = []
-    for c, t in picked:
+    opened_at: list[int] = []
+    for c, t, at in picked:
         if c.joins_only or len(opening) == MAX_DEVELOPMENTS_PER_ARTICLE:
             continue
         # A second sentence sharing a new word with the first tells more of the same event
@@ -566,10 +568,14 @@ def _developments(
         # injunction"); one that reports no event is background or comment ("The outcome will
         # set the template for ..."): it opens nothing, and may still join a development
         # others opened.
+        # The sentence right after another that opened one elaborates it ("In a letter sent
+        # on Friday, its lawyers said ..." after "X has told Y it will sue").
         if not any(overlap(t, o.terms, 1) > 0 for o in opening) and (
-                not opening or _EVENT.search(c.sentence)):
+                not opening or _EVENT.search(c.sentence)) and not any(
+                abs(at - o) == 1 for o in opened_at):
             opening.append(c)
+            opened_at.append(at)
     # The rest may still report developments others opened: they join one or are dropped.
     joining = [c if c.joins_only else replace(c, joins_only=True)
-               for c, _ in picked if c not in opening][:MAX_JOINING_PER_ARTICLE]
+               for c, _, _ in picked if c not in opening][:MAX_JOINING_PER_ARTICLE]
     return opening + joining

@@ -106,6 +106,10 @@ _NOT_A_SOURCE = frozenset(
 _BACK_REFERENCE = re.compile(
     r"\b(?i:it|he|she|they|the\s+report|the\s+statement|the\s+filing)(?=\s+(?:\w+\s+)?"
     r"(?:said|says|told|added|noted|wrote|stated|reported|confirmed|argued|claimed)\b)")
+_WHEN = frozenset(
+    "today yesterday tonight monday tuesday wednesday thursday friday saturday sunday january "
+    "february march april may june july august september october november december jan feb "
+    "mar apr jun jul aug sep sept oct nov dec".split())
 _LEADING = re.compile(r"^(?:the|an?|its|his|her|their)\s+", re.IGNORECASE)
 
 
@@ -132,7 +136,7 @@ def _clean(who: str) -> str:
         who = _LEADING.sub("", who)
     who = re.sub(r"[’']s$", "", who)
     words = who.split()
-    while len(words) > 1 and words[-1].lower().strip(".") in _NOT_A_SOURCE:
+    while len(words) > 1 and words[-1].lower().strip(".") in _WHEN:
         words.pop()  # "told Axios Monday"
     return " ".join(words)
 

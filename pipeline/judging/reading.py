@@ -34,8 +34,9 @@ our users ask: does this article say the claim is so, say it is not so, or only 
      claim's matched words must come after it; an effort ("the push for ...") states a claim
      that reports the wish;
    - a claim about one of the story's named actors, read in a sentence that names none of
-     them and names someone else, is about that someone: at most "needs review" (a common
-     plural opening the sentence, "Negotiations ended ...", names no one).
+     them and names someone else, is about that someone: discussed, not sent to review (a
+     common plural opening the sentence, "Negotiations ended ...", names no one); nor is a
+     line for review one that states less than half of what the claim says of its actors.
 3. The strongest decision wins: a contradiction from a figure or a governing denial over a
    confirmation from a weaker sentence; otherwise the best-aligned sentence.
 
@@ -47,7 +48,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from .attribution import attributed_source, sources_in_context
@@ -92,6 +93,9 @@ HEDGE_BEARS = 0.5
 # A confirmation with at least this coverage is a flag, above REVIEW_COVER it needs review.
 FLAG_COVER = 0.45
 REVIEW_COVER = 0.40
+# A line for review is scored at most this, below the lowest flag's FLAG_COVER as a reader
+# sees it (two decimals).
+REVIEW_SCORE_MAX = 0.44
 # A figure of a sentence speaks of a figure of the claim when this share of the words around
 # the claim's figure stand around it.
 FIGURE_WINDOW = 5
@@ -255,12 +259,15 @@ def _canonical(token: str) -> str:
 _ANTONYM_PREFIXES = ("un", "non", "non-")
 
 # Words that reverse what follows them.
-_NEGATORS = frozenset(tokenize("not never n't cannot nor neither"))
+_NEGATORS = frozenset(tokenize("not never n't cannot nor neither unable"))
 # "no restrictions", "without safeguards": an absence, read like a refusal (it agrees with a
 # refusal claim) rather than as a reversal of what follows.
 _ABSENCE = frozenset(tokenize("no without"))
 _NEGATION_WINDOW = 4
 _REFUSAL_WINDOW = 6
+# A limit reaches further: "the restrictions Anthropic sought to impose around mass domestic
+# surveillance and autonomous weapons".
+_LIMIT_WINDOW = 8
 # Refusal verbs: in a claim they are part of its content, in a sentence they agree with it.
 _REFUSALS = frozenset(tokenize("refuse refused refusing reject rejected decline declined "
                                "won't wouldn't oppose opposed rebuff resist ban prohibit "
@@ -302,6 +309,7 @@ _HEDGE = re.compile(r"\b(?:may|might|could|if|possibly|potentially|reportedly co
                     r"weigh(?:s|ing)?|mull(?:s|ing)?|consider(?:s|ing)?|"
                     # intentions and efforts, not accomplished facts
                     r"urg(?:e|es|ed|ing)|push(?:es|ed|ing)? (?:for|to)|a push|in talks|"
+                    r"in negotiations|negotiat(?:es|ing)\b|nears|nearing|"
                     r"seek(?:s|ing)?|pursu(?:e|es|ing)|plan(?:s|ned|ning)? to|aim(?:s|ing)? to|"
                     r"close to|getting .{0,30} ready|expected to|would gain|would get)\b",
                     re.IGNORECASE)
@@ -338,6 +346,8 @@ class _Terms:
     has_negation: bool
     has_refusal: bool
     refused: frozenset[str] = frozenset()  # stems within a refusal's reach ("bars ... use")
+    # stems within a limit's reach ("the restrictions it sought around mass surveillance")
+    limited: frozenset[str] = frozenset()
 
 
 _LIST_OF_NAMES = re.compile(
@@ -393,7 +403,17 @@ _BLOCKED = re.compile(r"\bblock(ed|ing)\b", re.IGNORECASE)
 _BLOCK_VERB = re.compile(r"(\b(?:that|which|who|to|will|would|could|can|cannot|may|might|must|"
                          r"not|n't|also)\s+)block(s?)\b", re.IGNORECASE)
 _TIED_TO = re.compile(r"\s(?:tied|linked)\s+to\b|-(?:tied|linked)\b", re.IGNORECASE)
-_RED_LINE = re.compile(r"\bred[\s-]+lines?\b", re.IGNORECASE)
+# "red lines", "drew a bright line around ...": a limit.
+_RED_LINE = re.compile(r"\bred[\s-]+lines?\b|\b(?:draw|draws|drawing|drawn|drew)\s+(?:a\s+|the\s+)?"
+                       r"(?:(?:bright|firm|hard|clear)\s+)?lines?\b", re.IGNORECASE)
+# "stop working with", "end its relationship with": ties cut, said the long way.
+_STOP_WORKING = re.compile(
+    r"\b(?:stop|stops|stopped|stopping|end|ends|ended|ending|cease|ceases|ceased|ceasing|halt|"
+    r"halts|halted|halting)\s+(?:(?:doing\s+business|working|work)\s+with|"
+    r"(?:its|their|the|all)\s+(?:relationship|relationships|ties|partnership|work)\s+with)\b",
+    re.IGNORECASE)
+_SAFETY_MEASURES = re.compile(r"\bsafety\s+(?:measures|rules|features|mechanisms|"
+                              r"provisions|protocols)\b", re.IGNORECASE)
 _IN_HOSPITAL = re.compile(r"\s(?:in|to|into)\s+(?:the\s+|a\s+)?hospitals?\b", re.IGNORECASE)
 # A refusal of unrestricted use ("anyuse", read above).
 _REFUSES_USE = re.compile(
@@ -408,6 +428,11 @@ _WENT_THROUGH = re.compile(
     re.IGNORECASE)
 
 
+# "and" opening another figure ("65 dead and 76 injured in hospital"): what stands before it
+# is said of the figure before.
+_BOUNDS = r"(?:(?:at least|more than|over|about|around|nearly|almost|some|another)\s+)*"
+_AND_FIGURE = re.compile(r"\band\s+" + _BOUNDS + r"(?=(?:" + _FIGURE_WORD
+                         + r"|dozens|hundreds|thousands|scores)\b)", re.IGNORECASE)
 _DEATH_BEFORE = re.compile(r"\b(?:died|dead|death|deaths|killed|bodies|body)\b[^,;.]{0,40}$",
                            re.IGNORECASE)
 
@@ -444,6 +469,9 @@ def _as_read(text: str, claim: bool = False) -> str:
     # refusal, which stays (it still reverses "agreed to drop their safeguards").
     text = _KEEPS.sub(r"\g<0> insisting", text)
     text = _RED_LINE.sub("redline", text)
+    text = _STOP_WORKING.sub("cut ties with", text)
+    # "safety measures", "safety rules": safeguards, said in two words.
+    text = _SAFETY_MEASURES.sub("safeguards", text)
     # "uses tied to weapons", "military-linked businesses": related to, not a relationship.
     text = _TIED_TO.sub(lambda m: "-related" if m.group(0).startswith("-") else " related to",
                         text)
@@ -463,6 +491,33 @@ def _as_read(text: str, claim: bool = False) -> str:
     return text
 
 
+_JOINED = re.compile(r"\b(?:and|while|but|with|whereas)\b", re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=64)
+def _figures_of(text: str) -> tuple[Quantity, ...]:
+    return tuple(quantities(text)[:MAX_FIGURES_PER_SENTENCE])
+
+
+def _said_of_previous(text: str, q: Quantity, lo: int) -> tuple[int, int]:
+    """The span of what the figure before ``q`` in its clause is said to be, after the noun
+    it counts: "dead" in "36 people dead and 279 missing" ("people" may be said of both).
+    (0, 0) when there is none."""
+    prior = [f for f in _figures_of(text) if lo <= f.start and f.end <= q.start]
+    if not prior:
+        return 0, 0
+    words = []
+    for tok, pos in _spans(text):
+        if pos < prior[-1].end:
+            continue
+        if pos >= q.start or tok in _STOP or tok[:1].isdigit():
+            break
+        words.append((pos, pos + len(tok)))
+    if len(words) < 2:
+        return 0, 0
+    return words[1][0], words[-1][1]
+
+
 def _near(text: str, q: Quantity) -> set[str]:
     """Canonical content words among the ``FIGURE_WINDOW`` nearest on each side of a figure."""
     # Names ("the Harbour View towers") stand between a figure and what it counts without
@@ -476,22 +531,16 @@ def _near(text: str, q: Quantity) -> set[str]:
         # A figure set off alone ("raised to the highest level, five, at 18:22") gives the
         # value of the words just before it.
         lo = max((m.end() for m in _CLAUSE.finditer(text, 0, lo - 1)), default=0)
-    # "36 lives were lost and 279 remain unaccounted for": two figures joined by "and" each
-    # count what stands on their side of it.
-    joined = _AND_FIGURE.search(text, q.end, hi)
-    if joined is not None:
-        hi = joined.start()
-    # The words before the first ("The fire left") are the second's too.
-    skip = (0, 0)
-    before = _AND_BEFORE.search(text, lo, q.start)
-    if before is not None:
-        other = list(_ANY_FIGURE.finditer(text, lo, before.start()))
-        if other:
-            skip = (other[-1].start(), before.start())
+    # "36 people dead and 279 remain unaccounted for": what another figure before it is said
+    # to be ("dead") is that figure's, not this one's; and what follows the next figure,
+    # joined to this one ("... and 279 are missing"), is the next figure's.
+    said_start, said_end = _said_of_previous(text, q, lo)
+    hi = min([hi, *(f.start for f in _figures_of(text) if q.end <= f.start < hi
+                    and _JOINED.search(text, q.end, f.start))])
     spans = [(tok, pos) for tok, pos in _spans(text)
              if lo <= pos < hi and tok not in _STOP and not q.start <= pos < q.end
-             and not skip[0] <= pos < skip[1]
-             and not tok[:1].isdigit() and not text[pos].isupper()]
+             and not tok[:1].isdigit() and not text[pos].isupper()
+             and not said_start <= pos < said_end]
     cut = sum(1 for _, pos in spans if pos < q.start)
     near = {term for tok, _ in spans[max(0, cut - FIGURE_WINDOW):cut + FIGURE_WINDOW]
             for term in _terms(tok)}
@@ -507,12 +556,6 @@ def _near(text: str, q: Quantity) -> set[str]:
 _TALLY = re.compile(r"\b(?:[a-z][\w-]*\s+)?(?:toll|tally|number|total)\b"
                     r"(?:\s+of\s+(?:the\s+)?[a-z][\w-]*(?:\s+[a-z][\w-]*)?)?")
 _ANY_FIGURE = re.compile(r"\d|\b(?:" + "|".join(WORD_NUMBERS) + r")\b", re.IGNORECASE)
-
-
-_BOUNDS = r"(?:(?:at least|more than|over|about|around|nearly|almost|some|another)\s+)*"
-_AND_FIGURE = re.compile(r"\band\s+" + _BOUNDS + r"(?=(?:" + _FIGURE_WORD
-                         + r"|dozens|hundreds|thousands|scores)\b)", re.IGNORECASE)
-_AND_BEFORE = re.compile(r"\band\s+" + _BOUNDS + r"$", re.IGNORECASE)
 
 
 def _count_between(text: str, start: int, end: int) -> bool:
@@ -681,6 +724,15 @@ def _counts_other(text: str, q: Quantity, context: dict[str, float]) -> bool:
     return bool(phrase) and not phrase & context.keys()
 
 
+def _counts_group(text: str, q: Quantity, context: dict[str, float]) -> bool:
+    """The figure counts a group named in two words or more, none of them the claim's ("12
+    migrant workers were still missing" against "279 people were unaccounted for"): a part
+    of those the claim counts, or others."""
+    phrase = _counted_phrase(text, q)
+    return len(phrase) >= 2 and not phrase & context.keys()
+
+
+_EACH = re.compile(r"\b(?:each|apiece)\b", re.IGNORECASE)
 _PARTITIVE = re.compile(r"\s+of\s+(?:the\s+|its\s+|their\s+)?(?:[\w'’-]+\s+){0,2}$")
 
 
@@ -744,21 +796,23 @@ def _modifier_pairs(claim: str, weights: dict[str, float],
 
 
 def _subject(claim: str, names: set[str], groups: tuple[frozenset[str], ...]) -> frozenset[str]:
-    """The first actor the claim names (with the rest of its list, if listed), every word of
-    its name: "Nicolás Maduro" is named by "Maduro" alone."""
-    tokens = [_canonical(tok) for tok in tokenize(claim)]
-    for i, canon in enumerate(tokens):
+    """The first actor the claim names (with the rest of its list, if listed, and every word
+    of its name: "Nicolás Maduro" is named by "Maduro")."""
+    for tok in tokenize(claim):
+        canon = _canonical(tok)
         if canon in names:
             for group in groups:
                 if canon in group:
                     return group
-            name = {canon}
-            for nxt in tokens[i + 1:]:
-                if nxt not in names:
-                    break
-                name.add(nxt)
-            return frozenset(name)
+            for m in _NAME_RUN.finditer(claim):
+                run = {_canonical(t) for t in tokenize(m.group(0))}
+                if canon in run:
+                    return frozenset(run & names) | {canon}
+            return frozenset({canon})
     return frozenset()
+
+
+_NAME_RUN = re.compile(r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)+")
 
 
 def _actor_groups(claim: str) -> tuple[frozenset[str], ...]:
@@ -775,11 +829,53 @@ def _actor_groups(claim: str) -> tuple[frozenset[str], ...]:
 
 def _lacks_lead(claim: _PreparedClaim, present: set[str]) -> bool:
     """The sentence names neither of the claim's first two terms, its subject and what it
-    does ("The fire spread through the scaffolding that covered the buildings"): it speaks of
-    something the claim mentions ("the building was wrapped in bamboo scaffolding"), not of
-    what the claim asserts. A refusal's subject and verb are read as its polarity instead
-    ("will not let Claude be used for ..."), so a refusal claim is not held to them."""
-    return not claim.terms.has_refusal and not set(claim.terms.stems[:2]) & present
+    does ("The fire spread through the scaffolding that covered the buildings"), the story's
+    own subject ("fire") left aside: it speaks of something the claim mentions ("the
+    building was wrapped in bamboo scaffolding"), not of what the claim asserts. A refusal's
+    subject and verb are read as its polarity instead ("will not let Claude be used for
+    ..."), so a refusal claim is not held to them."""
+    lead = set(claim.lead)
+    if lead <= claim.story_names:
+        lead |= claim.story_names  # the actor alone leads: any of its names ("Anthropic's AI")
+    return not claim.terms.has_refusal and not lead & present
+
+
+# A line for review states at least this share of what the claim says of its actors.
+REVIEW_CONTENT = 0.5
+
+
+def _says_little(claim: _PreparedClaim, matched: list[str], opposite: list[str],
+                 present: set[str]) -> bool:
+    """The sentence states less than half of what the claim says of its actors, a head word
+    without its modifier counting half ("surveillance" for "mass surveillance"): "the usage
+    policies forbid using Claude to ... conduct surveillance" is not worth a reader's look
+    for "refuses to allow its AI to be used for mass surveillance of Americans"."""
+    if not claim.content:
+        return False
+    said = sum(claim.weights[t] for t in (*matched, *opposite) if t not in claim.names)
+    said -= sum(claim.weights[head] / 2 for mod, head in claim.modified
+                if head in present and mod not in present)
+    return said / claim.content < REVIEW_CONTENT
+
+
+def _lacks_phrase(claim: _PreparedClaim, present: set[str]) -> bool:
+    """The sentence has neither word of a phrase of the claim that carries a good share of
+    what the claim says ("remains committed", "usual safeguards"): the heavy-term rule, for
+    two words that carry the weight together. "Anthropic has said it was the first frontier
+    AI company ... for national security customers" does not state that it "remains
+    committed to using frontier AI in support of US national security"."""
+    if not claim.content:
+        return False
+    return any((claim.weights[m] + claim.weights[h]) / claim.content >= HEAVY_SHARE
+               and m not in present and h not in present for m, h in claim.modified)
+
+
+def _lacks_scope(claim: _PreparedClaim, present: set[str]) -> bool:
+    """The claim says "first", "last" or "only" and the sentence does not (for "first", nor
+    "only"): "Claude's models run on classified networks" does not say they were the first
+    there, nor "Gemini was made available on unclassified networks" that it is used only
+    there. (The opposite state gainsays the claim without them.)"""
+    return any(t in claim.weights and t not in present for t in _CONFIRMED_SCOPE)
 
 
 # "the Elm Court estate": an article, a name, then a noun (not "Jane Doe estimated").
@@ -813,8 +909,7 @@ def _story_names(keywords: Sequence[str]) -> frozenset[str]:
     return frozenset(out)
 
 
-def _other_actor(claim: _PreparedClaim, unit: str, present: set[str],
-                 idf: Mapping[str, float] | None = None) -> bool:
+def _other_actor(claim: _PreparedClaim, unit: str, present: set[str]) -> bool:
     """The sentence leaves out whom the claim is about (its first-named actor) and names
     someone else: it speaks of another actor ("OpenAI's models are now on classified networks"
     against "Claude was the first model on classified networks"). A common plural opening the
@@ -825,8 +920,8 @@ def _other_actor(claim: _PreparedClaim, unit: str, present: set[str],
     for i, m in enumerate(_CAPITALISED.finditer(unit)):
         if i == 0 and m.start() == 0 and len(tokenize(m.group(0))) == 1 and (
                 _canonical(tokenize(m.group(0))[0]) in _COMMON_CAPITALISED
-                or _common_plural(m.group(0), idf or {})):
-            continue
+                or _inflected(strip_possessive(m.group(0)))):
+            continue  # "The ...", "Negotiations collapsed ...": a common word opens it
         # A name the claim itself uses ("Pentagon" for its "US military") is no other actor.
         if any(_canonical(t) not in _COMMON_CAPITALISED and (
                 not claim.story_names or _canonical(t) not in claim.weights)
@@ -838,12 +933,11 @@ def _other_actor(claim: _PreparedClaim, unit: str, present: set[str],
 _CAPITALISED = re.compile(r"\b[a-z]?[A-Z][\w'’.-]*")  # "OpenAI", "xAI", "iPhone"
 
 
-def _common_plural(word: str, idf: Mapping[str, float]) -> bool:
-    """A plural of a common word ("Negotiations", "Reports"): its singular is in the IDF table
-    of news bodies and the word is not written in capitals ("NATO", "CEOs")."""
-    token = tokenize(word)
-    return (len(token) == 1 and word.lower().endswith("s") and not word[1:].isupper()
-            and token[0] != word.lower() and token[0] in idf)
+def _inflected(word: str) -> bool:
+    """A word the stemmer or the paraphrases change ("Negotiations", "Critics"): a common
+    word, not a name, even where it opens a sentence."""
+    tokens = tokenize(word)
+    return len(tokens) == 1 and (tokens[0] != word.lower() or _canonical(tokens[0]) != tokens[0])
 
 
 def _names(claim: str, stats: TextStats) -> set[str]:
@@ -866,7 +960,8 @@ def _analyse(text: str) -> _Terms:
     stems: list[str] = []
     negated: set[str] = set()
     refused: set[str] = set()
-    reach = refusal_reach = 0
+    limited: set[str] = set()
+    reach = refusal_reach = limit_reach = 0
     has_negation = has_refusal = False
     for tok in raw:
         if tok in _NEGATORS or tok.endswith("n't"):
@@ -887,10 +982,15 @@ def _analyse(text: str) -> _Terms:
                 negated.add(term)
             if refusal_reach:
                 refused.add(term)
+            if limit_reach:
+                limited.add(term)
         reach = max(0, reach - 1)
         refusal_reach = max(0, refusal_reach - 1)
+        limit_reach = max(0, limit_reach - 1)
+        if _LIMITS & set(_terms(tok)):
+            limit_reach = _LIMIT_WINDOW
     return _Terms(tuple(stems), frozenset(negated), has_negation, has_refusal,
-                  frozenset(refused))
+                  frozenset(refused), frozenset(limited))
 
 
 class ClaimReader:
@@ -901,7 +1001,6 @@ class ClaimReader:
                  seed: str = ""):
         keyword_stems = {_canonical(t) for k in keywords for t in tokenize(k)}
         self._keywords = tuple(keywords)
-        self._idf = stats.idf
         claims = [_as_read(c, claim=True) for c in claims]
         analysed = [_analyse(c) for c in claims]
         # A term in many of the story's claims ("AI" in an AI story) tells them apart poorly.
@@ -915,15 +1014,17 @@ class ClaimReader:
         in_seed: dict[str, int] = {}
         for t in _analyse(seed).stems:
             in_seed[t] = in_seed.get(t, 0) + 1
-        common |= {t for t, n in in_seed.items() if n >= SEED_SUBJECT_COUNT}
+        subject = {t for t, n in in_seed.items() if n >= SEED_SUBJECT_COUNT}
+        common |= subject
         self._claims = [
-            self._prepare(c, t, keyword_stems, common, stats, self._keywords)
+            self._prepare(c, t, keyword_stems, common, stats, self._keywords, subject)
             for c, t in zip(claims, analysed, strict=True)
         ]
 
     @staticmethod
     def _prepare(claim: str, terms: _Terms, keyword_stems: set[str], common: set[str],
-                 stats: TextStats, keywords: Sequence[str] = ()) -> _PreparedClaim:
+                 stats: TextStats, keywords: Sequence[str] = (),
+                 subject: set[str] | frozenset[str] = frozenset()) -> _PreparedClaim:
         weights: dict[str, float] = {}
         idf: dict[str, float] = {}
         for t in dict.fromkeys(terms.stems):
@@ -962,7 +1063,10 @@ class ClaimReader:
                               tuple(_figure_phrase(claim, q, weights) for q in figures),
                               whole_terms=_whole_terms(claim, figures, terms),
                               story_names=story_names,
-                              named_nouns=_named_nouns(claim, names - keyword_stems, weights))
+                              named_nouns=_named_nouns(claim, names - keyword_stems, weights),
+                              lead=tuple(t for t in terms.stems[:2]
+                                         if t not in subject or t in keyword_stems)
+                              or terms.stems[:2])
 
     def read(self, title: str, sentences: Sequence[str]) -> list[ClaimReading]:
         """One reading per claim, in the claims' order."""
@@ -984,6 +1088,11 @@ class ClaimReader:
                     and any((r.evidence, n) in confirmed for n in c.figure_counts if n)
                     and not _ALL_FIGURE.search(r.evidence) else r
                     for r, c in zip(readings, self._claims, strict=True)]
+        # A line for review is shown "below the confidence needed for a flag": its score is
+        # scaled under the lowest flag's, keeping the order of review lines among themselves
+        # (a hedged sentence that holds every word of the claim scored 0.99 there).
+        readings = [replace(r, score=_score(r.score * REVIEW_SCORE_MAX)) if r.band == "review"
+                    else r for r in readings]
         # The evidence is quoted as the article wrote it, with its source read in context.
         quoted = {u: o for u, o in zip(units, original, strict=True) if u != o}
         readings = [replace(r, evidence=quoted[r.evidence]) if r.evidence in quoted else r
@@ -1015,7 +1124,8 @@ class ClaimReader:
                 # with systems ready for classified work").
                 present.add("first")
             if claim.terms.has_refusal and (
-                    (terms.negated | terms.refused) & (set(claim.weights) - _POLARITY_TERMS)):
+                    (terms.negated | terms.refused | terms.limited)
+                    & (set(claim.weights) - _POLARITY_TERMS - claim.names)):
                 # "refuses to allow" is stated by a refusal or negation that reaches the claim's
                 # content: "insisted it not be used for", "will not let", "bars its use for".
                 present |= _POLARITY_TERMS
@@ -1025,6 +1135,14 @@ class ClaimReader:
                 if by_figure is not None:
                     candidates.append(by_figure)
                     continue
+            if claim.terms.has_refusal and not present & _REFUSING and not \
+                    _CONCERNS.search(unit):
+                # A refusal claim is stated by a refusal, a negation or a limit that reaches
+                # its content ("will not let ...", "barring ...", "the restrictions it sought
+                # around ..."), a refusal named ("its refusal to ..."), or the concerns it
+                # rests on: "the conflict revolves around autonomous weapons" says what is at
+                # stake, not who refuses.
+                continue
             matched = [t for t in claim.weights if t in present]
             # "surveillance" is not "mass surveillance": a head word without its modifier
             # earns half its weight.
@@ -1046,12 +1164,24 @@ class ClaimReader:
                                    cover, cover_with_opposites, previous)
             if reading is None:
                 continue
-            if reading.band == "flag" and reading.reason != "denial" and not (
-                    reading.reason == "figure" and reading.stance == "confirms") and (
-                    self._lacks_heavy_term(claim, matched, opposite, present)
-                    or _other_actor(claim, unit, present, self._idf)
-                    or _lacks_lead(claim, present | set(opposite))):
-                reading = replace(reading, band="review")
+            if reading.band != "none" and reading.reason != "denial" and not (
+                    reading.reason == "figure" and reading.stance == "confirms"):
+                if _other_actor(claim, unit, present) or _lacks_lead(
+                        claim, present | set(opposite)) or (
+                        reading.stance == "confirms" and _lacks_scope(claim, present)) or (
+                        reading.stance == "confirms" and _lacks_phrase(claim, present)):
+                    # It speaks of someone else, or of something the claim only mentions, or
+                    # leaves out the "first" the claim asserts, or a phrase that carries much
+                    # of it ("remains committed"): a reader would not call it a statement of
+                    # the claim, nor look at it twice.
+                    reading = replace(reading, stance="discusses", band="none",
+                                      reason="not stated")
+                elif reading.band == "flag" and self._lacks_heavy_term(
+                        claim, matched, opposite, present):
+                    reading = replace(reading, band="review")
+                if reading.band == "review" and _says_little(claim, matched, opposite, present):
+                    reading = replace(reading, stance="discusses", band="none",
+                                      reason="not stated")
             candidates.append(reading)
         if not candidates:
             return _UNRELATED
@@ -1118,6 +1248,7 @@ class ClaimReader:
                                     and not phrase & _counted_phrase(unit, f)))
                       and not (counted and (_counts_other(unit, f, context)
                                             or _counts_without(unit, f, counted)))
+                      and not (not counted and _counts_group(unit, f, context))
                       and not (_SUBSET_BEFORE.search(unit, max(0, f.start - 30), f.start)
                                and not _besides(unit, f, context, previous))]
             top = max((share for share, _ in shares), default=0.0)
@@ -1181,8 +1312,15 @@ class ClaimReader:
         wanted = {t for context in claim.figure_contexts for t in context}
         hedged = unit.rstrip().endswith("?") or bool(
             _NON_ASSERTIVE.search(_bearing(unit, wanted)))
-        return ClaimReading(stance, _score(best), "review" if hedged else "flag", unit, source,
-                            reason)
+        # "The agreements, each worth up to $200 million": one of several's figure, and the
+        # claim's actor is not among those named.
+        actor = claim.subject or claim.story_names
+        shared = stance == "confirms" and bool(actor) and not actor & present and any(
+            _EACH.search(unit, max(0, f.start - 25), min(len(unit), f.end + 8))
+            for f in stated for q in claim.figures
+            if f.kind == q.kind and same_value(f.value, q.value, q.kind))
+        return ClaimReading(stance, _score(best), "review" if hedged or shared else "flag",
+                            unit, source, reason)
 
     @staticmethod
     def _lacks_heavy_term(claim: _PreparedClaim, matched: list[str], opposite: list[str],
@@ -1240,11 +1378,21 @@ class ClaimReader:
                 claim.opposites[t] in reached for t in opposite) and not _PUSHING.search(unit):
             # A changed state is asserted only by a plain statement of it: an effort, a plan
             # or a condition anywhere in the sentence leaves it to a person.
-            unsure = bool(_HEDGE.search(unit) or _NON_ASSERTIVE.search(unit))
+            if _HEDGE.search(unit) or _NON_ASSERTIVE.search(unit):
+                # "in talks to deploy Gemini inside classified systems": the state is sought,
+                # not reached; the claim stands until it is.
+                return ClaimReading("discusses", _score(cover_opp), "none", unit, source,
+                                    "opposite sought")
             return ClaimReading("contradicts", _score(cover_opp),
-                                "flag" if cover_opp >= ANTONYM_FLAG and not unsure else "review",
+                                "flag" if cover_opp >= ANTONYM_FLAG else "review",
                                 unit, source, "antonym")
         if cover < ALIGN_MIN:
+            return None
+        if opposite and claim.content and sum(
+                claim.weights[t] for t in matched if t not in claim.names
+        ) / claim.content < CONTENT_MIN:
+            # What it says of the claim's actors is the opposite of the claim, left unasserted
+            # (pushed towards, negated): it never confirms the claim.
             return None
         if any(q.span is None for q in claim.figures):
             # A claim about a figure is asserted only by its figure (read above); a part of
@@ -1255,7 +1403,9 @@ class ClaimReader:
         # A negation reaching one of the claim's terms that the claim itself leaves positive.
         reversed_terms = [t for t in matched if t in terms.negated and t not in
                           claim.terms.negated]
-        if reversed_terms and not claim.terms.has_negation and not claim.terms.has_refusal:
+        if reversed_terms and not claim.terms.has_negation and not claim.terms.has_refusal \
+                and not _CONDITION.search(_bearing(unit, set(reversed_terms))):
+            # ("if Anthropic does not allow ...": a condition, not a reversal)
             weight = sum(claim.weights[t] for t in reversed_terms) / claim.total
             if weight >= 0.15:
                 return ClaimReading("contradicts", _score(cover), "review", unit, source,
@@ -1316,6 +1466,9 @@ class _PreparedClaim:
     # The claim's nouns a name of its own stands before ("the Elm Court estate"), with that
     # name's terms: the name says the noun ("eight blocks of Elm Court" are the estate's).
     named_nouns: tuple[tuple[frozenset[str], str], ...] = ()
+    # Its first two terms, its subject and what it does, less the story's subject ("fire" in
+    # a fire story's "The fire spread through ..."): which fact, not which story.
+    lead: tuple[str, ...] = ()
 
 
 def _score(cover: float) -> float:
@@ -1335,9 +1488,12 @@ _BAND_RANK = {"flag": 2, "review": 1, "none": 0}
 _DECISIVE = {"figure", "denial"}
 # What a claim asserts by one word: a sentence without it does not state the claim.
 _SCOPE_WORDS = frozenset({"first", "last"})
+# ... and what a confirmation must repeat, besides: "only unclassified" is not "unclassified".
+_CONFIRMED_SCOPE = _SCOPE_WORDS | {"only"}
 # What a claim says is intended, not done: "threatened to cut ties", "plans to sue".
 _INTENTIONS = frozenset(_canonical(t) for w in ("threaten", "plan", "propose", "vow", "promise")
                         for t in tokenize(w))
+_CONDITION = re.compile(r"\b(?:if|unless)\b", re.IGNORECASE)
 _CONTEMPLATES = re.compile(r"\bcontemplat\w*", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z][\w'’-]*")
 
@@ -1396,13 +1552,36 @@ def _deed_for_intention(claim: _PreparedClaim, matched: list[str], unit: str) ->
     if not intended or intended[0] + 1 >= len(stems) or stems[intended[0]] in matched:
         return False
     deed = stems[intended[0] + 1]
-    if deed not in matched or _HEDGE.search(unit) or _NON_ASSERTIVE.search(unit) or \
-            _CONTEMPLATES.search(unit):
+    if deed not in matched:
         return False
-    # "severed", "cut off": done; "close to cutting ties": still to come.
-    done = [w for w in _WORD.findall(unit)
-            if (t := tokenize(w)) and _canonical(t[0]) == deed and not w.lower().endswith("ing")]
+    # "severed", "cut off", "began cutting": done; "close to cutting ties": still to come;
+    # a possibility before the deed ("could cut ties", "contemplates severing") leaves it
+    # undone, one after it ("... after concluding it could not be trusted") does not.
+    done = [m for m in _WORD.finditer(unit)
+            if (t := tokenize(m.group(0))) and _canonical(t[0]) == deed and (
+                not m.group(0).lower().endswith("ing")
+                or _BEGUN.search(unit, max(0, m.start() - 20), m.start()))
+            and not (_HEDGE.search(unit, 0, m.start()) or _NON_ASSERTIVE.search(unit)
+                     or _CONTEMPLATES.search(unit, 0, m.start()))]
     return bool(done)
+
+
+_BEGUN = re.compile(r"\b(?:began|begun|begins|started|starts|has\s+been|have\s+been|is|are|"
+                    r"was|were)\s+$", re.IGNORECASE)
+# What states a refusal claim's stance besides a refusal, negation or limit that reaches its
+# content: a refusal or prevention named ("its refusal to ...", "its attempt to prevent ..."),
+# or the objection it rests on ("has qualms with ...").
+_REFUSING = frozenset(_canonical(t) for w in ("refuse", "prevent", "prevents", "preventing",
+                                              "qualm", "qualms", "objection", "objections",
+                                              "object")
+                      for t in tokenize(w))
+# ... or the worries it rests on, named ("raised concerns that its tools could be used for ...",
+# "the company's concerns that ...", "over these concerns, which included ..."): an objection.
+# Not one felt ("I am concerned that the department ...", "I worry that ..."): anyone's.
+_CONCERNS = re.compile(r"\b(?:concerns?|fears|worries)\b,?\s+(?:that|over|about|regarding|which)\b",
+                       re.IGNORECASE)
+_LIMITS = frozenset(_canonical(t) for w in ("limit", "ban", "exception", "exceptions")
+                   for t in tokenize(w))
 _POLARITY_TERMS = frozenset(_canonical(t) for w in ("refuse", "allow", "ban")
                             for t in tokenize(w))
 # Capitalised words that name no actor: titles, months, days, sentence openers.

@@ -272,8 +272,26 @@ def md_link(link: Link) -> str:
 _URL_SAFE = "-._~:/?#@!$&'*+,;=%"
 
 
+# Kinds of source that read as they are after "citing": "citing police", "citing residents".
+_BARE_KINDS = frozenset({"police", "media", "reports"})
+
+
+def cited(source: str) -> str:
+    """A recorded source as it reads after "citing": "an official", "the company", "police",
+    "Axios". The store keeps the bare kind ("official", "company") for counting."""
+    if source == "official":
+        return "an official"
+    if source == "reports":
+        return "unnamed reports"
+    last = source.split()[-1] if source.split() else ""
+    if last.islower() and not last.endswith("s") and last not in _BARE_KINDS:
+        return "the " + source  # "the company", "the AI company", "the department"
+    return source
+
+
 def render_markdown(digest: Digest) -> str:
     env = _TEMPLATES.overlay(autoescape=False)
+    env.filters["cited"] = cited
     env.filters["md"] = md_escape
     env.filters["mdlink"] = md_link
     env.filters["strip"] = text_strip
@@ -287,6 +305,7 @@ def _svg(timeline: Timeline) -> Markup:
 
 def render_html(digest: Digest) -> str:
     env = _TEMPLATES.overlay()
+    env.filters["cited"] = cited
     env.filters["svg"] = _svg
     return env.get_template("digest.html.j2").render(d=digest)
 
