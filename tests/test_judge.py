@@ -519,6 +519,8 @@ def test_ranks_on_a_scale(text: str, ranks: list[tuple[float, str]]) -> None:
         ("The fire was upgraded to a No. 4 alarm at 3.34pm.", "contradicts"),
         ("A category 4 hurricane struck the coast.", "unrelated"),  # another scale
         ("Typhoon signal No. 8 was hoisted.", "unrelated"),
+        ("It was raised again, to the highest level, five, at dusk.", "confirms"),
+        ("Typhoon signal No. 8 was raised at dusk.", "unrelated"),
     ],
 )
 def test_a_rank_is_compared_as_a_value_of_its_scale(sentence: str, verdict: str) -> None:

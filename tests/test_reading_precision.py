@@ -34,6 +34,11 @@ def _read(claim: str, sentence: str) -> tuple[str, str, float]:
         # a refusal that reaches only the claim's actor
         ("Officials discussed the mass surveillance of Americans, days after barring Anthropic.",
          "none"),
+        # the concerns the refusal rests on, named; not a worry felt by someone else
+        ("Anthropic walked away, citing concerns that Claude could be used for the mass "
+         "surveillance of Americans.", "flag"),
+        ("I am deeply concerned that officials want tools for the mass surveillance of "
+         "Americans.", "none"),
     ],
 )
 def test_a_refusal_claim_needs_a_refusal(sentence: str, band: str) -> None:

@@ -34,9 +34,9 @@ our users ask: does this article say the claim is so, say it is not so, or only 
      claim's matched words must come after it; an effort ("the push for ...") states a claim
      that reports the wish;
    - a claim about one of the story's named actors, read in a sentence that names none of
-     them and names someone else, is about that someone: discussed, not sent to review; nor
-     is a line for review one that states less than half of what the claim says of its
-     actors.
+     them and names someone else, is about that someone: discussed, not sent to review (a
+     common plural opening the sentence, "Negotiations ended ...", names no one); nor is a
+     line for review one that states less than half of what the claim says of its actors.
 3. The strongest decision wins: a contradiction from a figure or a governing denial over a
    confirmation from a weaker sentence; otherwise the best-aligned sentence.
 
@@ -169,7 +169,7 @@ _PARAPHRASES: dict[str, tuple[str, ...]] = {
     "capture": ("seize", "seizure", "raid", "abduct", "nab", "apprehend"),
     "commit": ("commitment", "dedicated", "pledge"),
     "insist": ("demand", "require", "insistence", "requirement", "maintain"),
-    "model": ("tool", "system", "technology", "chatbot", "product", "ai"),
+    "model": ("tool", "system", "technology", "chatbot", "product", "ai", "software"),
     "government": ("administration", "federal"),
     "agree": ("accept", "consent", "agreement"),
     "drop": ("abandon", "waive", "forgo", "forego", "remove", "lift", "loosen", "relax",
@@ -183,16 +183,19 @@ _PARAPHRASES: dict[str, tuple[str, ...]] = {
     "acquir": ("acquire", "acquisition", "buy", "purchase", "takeover"),
     "customer": ("user", "client", "account", "subscriber", "consumer"),
     "affect": ("impact", "expose", "compromise", "engulf", "damage", "ravage", "gut", "burn",
-               "burnt", "sweep", "swept", "hit"),
+               "burnt", "sweep", "swept", "hit", "stricken"),
+    "unable": ("impossible",),
     "breach": ("hack", "cyberattack", "intrusion", "leak"),
     "arrest": ("detain", "detention", "custody"),
     "charge": ("indict", "indictment", "accuse"),
     "resign": ("quit", "resignation"),
     "sue": ("lawsuit", "litigation", "suit"),
+    "dispute": ("standoff", "clash", "feud", "spat", "rift", "disagreement",
+                "quarrel", "wrangle", "tussle", "showdown", "confrontation", "tension"),
     "launch": ("unveil", "release", "introduce", "debut"),
     "say": ("state", "tell", "claim"),
     "first": ("sole", "earliest", "pioneer"),
-    "building": ("tower", "block", "structure"),
+    "building": ("tower", "block", "structure", "highrise"),
     "estate": ("complex", "compound"),
     "start": ("begin", "began", "begun", "erupt", "ignite"),
     "fire": ("blaze", "inferno"),
@@ -384,7 +387,7 @@ _REPORTED_AT = re.compile(
     r"\b(was|were)\s+(?:first\s+)?reported\s+at\s+(?=\d{1,2}[:.]?\d*\s*[ap]\.?m)",
     re.IGNORECASE)
 _ANY_USE = re.compile(
-    r"\b(?:all|any)\s+(?:lawful|legal)\s+(?:\w+\s+)?(?:purposes?|uses?)\b|"
+    r"\b(?:all|any)\s+(?:lawful|legal|legitimate)\s+(?:\w+\s+)?(?:purposes?|uses?)\b|"
     r"\b(?:unrestricted|unlimited|unconditional|unfettered)\b|"
     r"\b(?:in\s+)?any\s+way\s+(?:it|they|\w+)\s+(?:deems?|considers?|sees?\s+fit)"
     r"(?:\s+(?:lawful|legal|appropriate|necessary))?", re.IGNORECASE)
@@ -412,16 +415,33 @@ _STOP_WORKING = re.compile(
 _SAFETY_MEASURES = re.compile(r"\bsafety\s+(?:measures|rules|features|mechanisms|"
                               r"provisions|protocols)\b", re.IGNORECASE)
 _IN_HOSPITAL = re.compile(r"\s(?:in|to|into)\s+(?:the\s+|a\s+)?hospitals?\b", re.IGNORECASE)
+# A refusal of unrestricted use ("anyuse", read above).
+_REFUSES_USE = re.compile(
+    r"\b(?:refus\w*|declin\w*|reject\w*|resist\w*|won't|will\s+not|would\s+not|wouldn't|"
+    r"cannot)\b[^;:?!]{0,60}?\banyuse\b", re.IGNORECASE)
+# "spread to seven of the eight blocks", "tore through seven buildings": a fire (or a flood, an
+# outbreak) that went through that many of them affected them.
+_WENT_THROUGH = re.compile(
+    r"\b(?:spread(?:s|ing)?|t(?:ore|ears|earing|orn)|rip(?:s|ped|ping)|rac(?:ed|es|ing)|"
+    r"sw(?:ept|eeps?|eeping)|engulf(?:s|ed|ing)?)\s+(?:through|across|to|into|over)\s+"
+    r"(?=(?:all\s+)?(?:the\s+|its\s+)?(?:\d|(?:" + "|".join(WORD_NUMBERS) + r")\b))",
+    re.IGNORECASE)
 
 
+# "and" opening another figure ("65 dead and 76 injured in hospital"): what stands before it
+# is said of the figure before.
+_BOUNDS = r"(?:(?:at least|more than|over|about|around|nearly|almost|some|another)\s+)*"
+_AND_FIGURE = re.compile(r"\band\s+" + _BOUNDS + r"(?=(?:" + _FIGURE_WORD
+                         + r"|dozens|hundreds|thousands|scores)\b)", re.IGNORECASE)
 _DEATH_BEFORE = re.compile(r"\b(?:died|dead|death|deaths|killed|bodies|body)\b[^,;.]{0,40}$",
                            re.IGNORECASE)
 
 
 def _hospitalised(m: re.Match[str]) -> str:
     """ "injured in hospital" is treated there; "died in hospital" is not."""
-    if _DEATH_BEFORE.search(m.string, max(0, m.start() - 60), m.start()):
-        return m.group(0)
+    death = _DEATH_BEFORE.search(m.string, max(0, m.start() - 60), m.start())
+    if death and not _AND_FIGURE.search(m.string, death.start(), m.start()):
+        return m.group(0)  # not "65 dead and 76 injured in hospital"
     return " hospitalised"
 
 
@@ -462,6 +482,9 @@ def _as_read(text: str, claim: bool = False) -> str:
         # "76 injured in hospital", "taken to hospital": the idiom says treated there (read
         # so in the article only: a claim's "people in hospital" need not say treated).
         text = _IN_HOSPITAL.sub(_hospitalised, text)
+        text = _WENT_THROUGH.sub("affected ", text)
+        # "refused the military unrestricted use": insisting on limits on its use.
+        text = _REFUSES_USE.sub(r"\g<0> insisting on limits", text)
     for m in reversed(list(_LIVES_LOST.finditer(text))):
         group = 1 if m.group(1) else 2
         text = text[:m.start(group)] + "people dead" + text[m.end(group):]
@@ -655,6 +678,21 @@ _SUBSET_BEFORE = re.compile(r"\b(?:final|last|remaining|other|another|additional
                             r"extra|first)\s+$", re.IGNORECASE)
 
 
+_ANOTHER_BEFORE = re.compile(r"\banother\s+$", re.IGNORECASE)
+
+
+def _besides(text: str, q: Quantity, context: dict[str, float], previous: str) -> bool:
+    """ "Another 279 people are missing" after "36 people were killed": another count besides
+    the one before it, not more of the same ("another six bodies" after the toll). So when the
+    sentence before gives a figure and leaves out the claim's weightiest word around its
+    figure, which this figure stands near."""
+    if not _ANOTHER_BEFORE.search(text, max(0, q.start - 30), q.start) or not context:
+        return False
+    top = max(context, key=lambda t: context[t])
+    before = {term for tok in tokenize(previous) for term in _terms(tok)}
+    return bool(quantities(previous)) and top not in before and top in _near(text, q)
+
+
 def _whole(claim: str, q: Quantity, figures: Sequence[Quantity]) -> Quantity | None:
     """The whole ``q`` is a part of ("Seven of the estate's eight blocks"), or None."""
     after = [f for f in figures if f.start >= q.end]
@@ -714,14 +752,24 @@ def _unit_term(q: Quantity) -> str:
 
 
 def _same_measure(claim_figure: Quantity, claim_context: dict[str, float], unit: str,
-                  stated: Quantity) -> bool:
+                  stated: Quantity, claim: str = "") -> bool:
     """A number hyphenated to what it measures ("31-storey towers", "a 48-page filing") speaks
     of that measure only: it can stand for the claim's figure only where the claim's figure
-    is near that word too, and the other way round."""
+    is near that word too, and the other way round. A rank named by the claim's own rank word
+    without a scale ("to the highest level, five") is on the claim's scale."""
     stated_unit, claim_unit = _unit_term(stated), _unit_term(claim_figure)
     if stated_unit and stated_unit not in claim_context and stated_unit != claim_unit:
         return False
+    if stated.kind == "level" and not stated_unit and claim and \
+            _rank_word(unit, stated) == _rank_word(claim, claim_figure) != "":
+        return True
     return not claim_unit or claim_unit == stated_unit or claim_unit in _near(unit, stated)
+
+
+def _rank_word(text: str, q: Quantity) -> str:
+    """The word a rank is given by ("level" of "level five"), lower-case; "" for none."""
+    m = _WORD.match(text, q.start)
+    return m.group(0).lower() if m and not m.group(0)[:1].isdigit() else ""
 
 
 _INFINITIVE = re.compile(r"\bto\s+$")
@@ -830,6 +878,24 @@ def _lacks_scope(claim: _PreparedClaim, present: set[str]) -> bool:
     return any(t in claim.weights and t not in present for t in _CONFIRMED_SCOPE)
 
 
+# "the Elm Court estate": an article, a name, then a noun (not "Jane Doe estimated").
+_NAME_AND_NOUN = re.compile(r"\b[Tt]he\s+((?:[A-Z][\w'’-]*\s+)+)([a-z][\w-]*)\b")
+
+
+def _named_nouns(claim: str, names: set[str],
+                 weights: dict[str, float]) -> tuple[tuple[frozenset[str], str], ...]:
+    """The claim's nouns that a name of its own (not a story keyword) stands before, with the
+    name's terms: "The Elm Court estate is made up of eight towers" names the estate "Elm
+    Court", so "the eight towers of Elm Court" speaks of the estate."""
+    out = []
+    for m in _NAME_AND_NOUN.finditer(claim):
+        name = frozenset(c for t in tokenize(m.group(1)) if (c := _canonical(t)) in names)
+        nouns = [_canonical(t) for t in tokenize(m.group(2))]
+        if name and len(nouns) == 1 and nouns[0] in weights and nouns[0] not in names:
+            out.append((name, nouns[0]))
+    return tuple(out)
+
+
 def _story_names(keywords: Sequence[str]) -> frozenset[str]:
     """The keywords' words that name someone ("Anthropic", "Claude", "Amodei"), not those that
     are common words or read as one ("Department", "Pentagon" read as "military"): a sentence
@@ -846,7 +912,8 @@ def _story_names(keywords: Sequence[str]) -> frozenset[str]:
 def _other_actor(claim: _PreparedClaim, unit: str, present: set[str]) -> bool:
     """The sentence leaves out whom the claim is about (its first-named actor) and names
     someone else: it speaks of another actor ("OpenAI's models are now on classified networks"
-    against "Claude was the first model on classified networks")."""
+    against "Claude was the first model on classified networks"). A common plural opening the
+    sentence ("Negotiations collapsed ...", "Reports say ...") names no one."""
     subject = claim.subject or claim.story_names
     if not subject or subject & present:
         return False
@@ -996,6 +1063,7 @@ class ClaimReader:
                               tuple(_figure_phrase(claim, q, weights) for q in figures),
                               whole_terms=_whole_terms(claim, figures, terms),
                               story_names=story_names,
+                              named_nouns=_named_nouns(claim, names - keyword_stems, weights),
                               lead=tuple(t for t in terms.stems[:2]
                                          if t not in subject or t in keyword_stems)
                               or terms.stems[:2])
@@ -1062,15 +1130,18 @@ class ClaimReader:
                 # content: "insisted it not be used for", "will not let", "bars its use for".
                 present |= _POLARITY_TERMS
             if claim.figures:
-                by_figure = self._read_figures(claim, unit, figures[i], present)
+                by_figure = self._read_figures(claim, unit, figures[i], present,
+                                               units[i - 1] if i else "")
                 if by_figure is not None:
                     candidates.append(by_figure)
                     continue
-            if claim.terms.has_refusal and not present & _REFUSING:
+            if claim.terms.has_refusal and not present & _REFUSING and not \
+                    _CONCERNS.search(unit):
                 # A refusal claim is stated by a refusal, a negation or a limit that reaches
                 # its content ("will not let ...", "barring ...", "the restrictions it sought
-                # around ..."), or a refusal named ("its refusal to ..."): "the conflict
-                # revolves around autonomous weapons" says what is at stake, not who refuses.
+                # around ..."), a refusal named ("its refusal to ..."), or the concerns it
+                # rests on: "the conflict revolves around autonomous weapons" says what is at
+                # stake, not who refuses.
                 continue
             matched = [t for t in claim.weights if t in present]
             # "surveillance" is not "mass surveillance": a head word without its modifier
@@ -1118,7 +1189,20 @@ class ClaimReader:
 
     @staticmethod
     def _read_figures(claim: _PreparedClaim, unit: str, stated: list[Quantity],
-                      present: set[str]) -> ClaimReading | None:
+                      present: set[str], previous: str = "") -> ClaimReading | None:
+        """:meth:`_figures`, reading the claim's own names for the nouns they stand before
+        ("all eight blocks of Elm Court" for "the Elm Court estate is made up of eight
+        towers"); to confirm only: "seven blocks at Elm Court" may count the burnt ones, and
+        "200 Elm Court residents" some of them, not the estate's."""
+        named = {noun for name, noun in claim.named_nouns if name <= present} - present
+        reading = ClaimReader._figures(claim, unit, stated, present | named, previous)
+        if named and reading is not None and reading.stance != "confirms":
+            return ClaimReader._figures(claim, unit, stated, present, previous)
+        return reading
+
+    @staticmethod
+    def _figures(claim: _PreparedClaim, unit: str, stated: list[Quantity],
+                 present: set[str], previous: str = "") -> ClaimReading | None:
         """Figures compared as values. A figure of the sentence speaks of a figure of the
         claim when the words around it are the claim's words around its own ("killed at
         least 94 people" / "at least 36 people were killed"), wherever else the sentence
@@ -1127,7 +1211,8 @@ class ClaimReader:
         # A rank on the claim's own scale ("a No. 4 alarm" for "raised to a level five
         # alarm") states the claim's fact in those two words, whatever else the sentence says.
         ranked = {(q.start, f.start) for q in claim.figures for f in stated
-                  if q.kind == f.kind == "level" and q.unit and q.unit == f.unit}
+                  if q.kind == f.kind == "level" and q.unit and (q.unit == f.unit or not f.unit
+                  and _rank_word(unit, f) == _rank_word(claim.text, q) != "")}
         if content > 0 and not ranked:
             said = sum(w for t, w in claim.weights.items() if t in present
                        and t not in claim.names and t not in claim.whole_terms) / content
@@ -1151,7 +1236,8 @@ class ClaimReader:
                        sum(w for t, w in context.items()
                            if t in (present if counted and counted in _counted_phrase(unit, f)
                                     else _near(unit, f))) / total, f)
-                      for f in stated if f.kind == q.kind and _same_measure(q, context, unit, f)
+                      for f in stated if f.kind == q.kind
+                      and _same_measure(q, context, unit, f, claim.text)
                       # "4,600 people live" (no telling noun counted): a figure of the sentence
                       # must stand near all the claim's words after its figure.
                       # and count one of them: "all eight blocks ... with residents trapped"
@@ -1163,7 +1249,8 @@ class ClaimReader:
                       and not (counted and (_counts_other(unit, f, context)
                                             or _counts_without(unit, f, counted)))
                       and not (not counted and _counts_group(unit, f, context))
-                      and not _SUBSET_BEFORE.search(unit, max(0, f.start - 30), f.start)]
+                      and not (_SUBSET_BEFORE.search(unit, max(0, f.start - 30), f.start)
+                               and not _besides(unit, f, context, previous))]
             top = max((share for share, _ in shares), default=0.0)
             # Of several figures, those standing among the claim's words count.
             # A sum of money is specific enough to need fewer of the claim's words around it
@@ -1328,9 +1415,11 @@ class ClaimReader:
             # The claim holds a refusal; the sentence reports it given up.
             return ClaimReading("contradicts", _score(cover), "review", unit, source,
                                 "reversal")
-        if _GAVE_WAY.search(claim.text) and not _GAVE_WAY.search(unit) and _REFUSED.search(
-                unit):
-            # The claim says they agreed to it; the sentence says they refused.
+        if _GAVE_WAY.search(claim.text) and _REFUSED.search(unit) and not any(
+                not _REFUSED.search(unit, max(0, m.start() - 25), m.start())
+                for m in _GAVE_WAY.finditer(unit)):
+            # The claim says they agreed to it; the sentence says they refused ("refused to
+            # accept" is no acceptance).
             return ClaimReading("contradicts", _score(cover), "review", unit, source,
                                 "reversal")
         if claim.terms.has_negation and not (terms.has_negation or terms.has_refusal):
@@ -1374,6 +1463,9 @@ class _PreparedClaim:
     # When the first-named actor is one of the story's keywords: those keywords, any of which
     # names the story's actors ("the company", "Claude", its chief executive).
     story_names: frozenset[str] = frozenset()
+    # The claim's nouns a name of its own stands before ("the Elm Court estate"), with that
+    # name's terms: the name says the noun ("eight blocks of Elm Court" are the estate's).
+    named_nouns: tuple[tuple[frozenset[str], str], ...] = ()
     # Its first two terms, its subject and what it does, less the story's subject ("fire" in
     # a fire story's "The fire spread through ..."): which fact, not which story.
     lead: tuple[str, ...] = ()
@@ -1410,13 +1502,23 @@ def _hedge_in(claim: _PreparedClaim) -> Callable[[str], re.Match[str] | None]:
     """The first hedge of a text, as read for this claim: a claim that reports a wish ("wants
     AI companies to allow ...") is stated by the effort that pursues it ("the push for ..."),
     so efforts do not hedge it."""
-    if not _WISH.search(claim.text):
+    wish = bool(_WISH.search(claim.text))
+    if not wish and not claim.terms.has_refusal:
         return _HEDGE.search
 
     def search(text: str) -> re.Match[str] | None:
-        return next((m for m in _HEDGE.finditer(text) if not _EFFORT.fullmatch(m.group(0))),
+        return next((m for m in _HEDGE.finditer(text)
+                     if not (wish and _EFFORT.fullmatch(m.group(0)))
+                     and not (claim.terms.has_refusal and _WORRY.search(text, 0, m.start()))),
                     None)
     return search
+
+
+# A refusal's reason, in the clause before a hedge: "concerns that its tools could be used for
+# mass surveillance" states what the company refuses; the "could" is the worry's, not the
+# article's.
+_WORRY = re.compile(r"\b(?:concern(?:s|ed)?|fears?|feared|worr(?:y|ies|ied))\b[^,;:.—–()]{0,80}$",
+                    re.IGNORECASE)
 
 
 _EFFORT = re.compile(r"(?:urg|push|seek|pursu|press|a push)\w*(?: (?:for|to))?", re.IGNORECASE)
@@ -1473,6 +1575,11 @@ _REFUSING = frozenset(_canonical(t) for w in ("refuse", "prevent", "prevents", "
                                               "qualm", "qualms", "objection", "objections",
                                               "object")
                       for t in tokenize(w))
+# ... or the worries it rests on, named ("raised concerns that its tools could be used for ...",
+# "the company's concerns that ...", "over these concerns, which included ..."): an objection.
+# Not one felt ("I am concerned that the department ...", "I worry that ..."): anyone's.
+_CONCERNS = re.compile(r"\b(?:concerns?|fears|worries)\b,?\s+(?:that|over|about|regarding|which)\b",
+                       re.IGNORECASE)
 _LIMITS = frozenset(_canonical(t) for w in ("limit", "ban", "exception", "exceptions")
                    for t in tokenize(w))
 _POLARITY_TERMS = frozenset(_canonical(t) for w in ("refuse", "allow", "ban")
