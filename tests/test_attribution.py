@@ -114,3 +114,9 @@ def test_a_kind_of_speaker_keeps_its_modifier() -> None:
 def test_a_source_reads_well_after_citing(source: str, reads: str) -> None:
     from pipeline.outputs.digest import cited
     assert cited(source) == reads
+
+
+def test_a_stance_taken_is_not_a_statement() -> None:
+    assert attributed_source("The firm has insisted on keeping some limits in place.") == ""
+    assert attributed_source("The mayor argued for a ban on bamboo scaffolding.") == ""
+    assert attributed_source("The firm insisted it would keep its limits.") == "firm"

@@ -181,6 +181,9 @@ def _in_sentence(text: str) -> str | None:
     for m in _SUBJECT_SAID.finditer(text):
         if m.group("verb").startswith("told") and _directive(text, m.end("verb")):
             continue
+        if m.group("verb") in ("insisted", "argued") and re.match(
+                r"\s+(?:on|for|against)\b", text[m.end("verb"):]):
+            continue  # "insisted on limits", "argued for a ban": a stance taken, not a statement
         before = text[max(0, m.start() - 200):m.start()]
         if _OBJECT.search(before[-12:]):
             continue  # "residents of Wang Fuk Court say": the court is not the speaker
