@@ -72,6 +72,13 @@ PENDING_DAYS = 7
 _NAME_WORD = re.compile(r"(?<![\w'’-])(?:[a-z]?[A-Z][a-z][\w'’-]*|[A-Z]{2,5}s?)(?![\w'’-])")
 
 
+_SHORT_NAME = re.compile(r"[A-Z][a-z]")
+# Two-letter words written capitalised that are no names: a sentence's first word, titles.
+_SHORT_WORDS = frozenset(
+    """am an as at be by do go he hi if in is it me my no of oh ok on or so to up us we ye
+    mr ms dr st jr sr co""".split())
+
+
 class NovelTerms(frozenset[str]):
     """A sentence's novel terms, knowing which of them it wrote as names (``names``)."""
 
@@ -88,7 +95,8 @@ class NovelTerms(frozenset[str]):
 
 def name_terms(sentence: str) -> set[str]:
     """The terms of the capitalised words of ``sentence``; its first word only when the next
-    is capitalised too ("Security Secretary Alan Mok said ...", not "Police said ...")."""
+    is capitalised too ("Security Secretary Alan Mok said ...", not "Police said ..."). A
+    name of two letters ("Xi", "Ho", "Li") is a term here, though a word that short is not."""
     out: set[str] = set()
     first = len(sentence) - len(sentence.lstrip(" \"'“‘("))
     found = list(_NAME_WORD.finditer(sentence))
@@ -97,6 +105,22 @@ def name_terms(sentence: str) -> set[str]:
                 i + 1 < len(found) and not sentence[m.end():found[i + 1].start()].strip()):
             continue  # the sentence's first word is capitalised whatever it is
         out |= terms(m.group(0))
+        out |= _short_name(m.group(0))
+    return out
+
+
+def _short_name(word: str) -> set[str]:
+    """A two-letter name ("Xi", "Ho"; not "He", "In", nor an acronym such as "US")."""
+    if _SHORT_NAME.fullmatch(word) and word.lower() not in _SHORT_WORDS:
+        return {word.lower()}
+    return set()
+
+
+def short_names(sentence: str) -> set[str]:
+    """The two-letter names of ``sentence`` (:func:`name_terms`), wherever they stand."""
+    out: set[str] = set()
+    for m in _NAME_WORD.finditer(sentence):
+        out |= _short_name(m.group(0))
     return out
 
 
@@ -110,11 +134,13 @@ class Background:
     def of(cls, texts: Iterable[str]) -> Background:
         known: set[str] = set()
         for text in texts:
-            known |= terms(text)
+            known |= terms(text) | short_names(text)
         return cls(frozenset(known))
 
     def novel_terms(self, sentence: str) -> NovelTerms:
-        return NovelTerms(terms(sentence) - self.known, name_terms(sentence))
+        names = name_terms(sentence)
+        return NovelTerms((terms(sentence) | (names & short_names(sentence))) - self.known,
+                          names)
 
 
 def overlap(a: frozenset[str] | set[str], b: frozenset[str] | set[str],
@@ -136,6 +162,12 @@ def overlap(a: frozenset[str] | set[str], b: frozenset[str] | set[str],
     return shared / min(len(a), len(b))
 
 
+def _size(t: frozenset[str] | set[str]) -> int:
+    """The terms of ``t``, its names counting at most as many as two reports can share."""
+    named = _names(t)
+    return len(t) - len(named) + min(MAX_SHARED_NAME_TERMS, len(named))
+
+
 def _names(t: frozenset[str] | set[str]) -> frozenset[str]:
     return t.names if isinstance(t, NovelTerms) else frozenset()
 
@@ -146,14 +178,14 @@ def same_development(a: frozenset[str], b: frozenset[str]) -> bool:
 
 def best_cluster(novel: frozenset[str],
                  clusters: Sequence[tuple[K, Sequence[frozenset[str]]]],
-                 min_shared: int = MIN_SHARED_TERMS) -> K | None:
+                 min_shared: int = MIN_SHARED_TERMS, min_overlap: float = MIN_OVERLAP) -> K | None:
     """The id of the cluster whose closest member is most similar to ``novel``, if any
     member is close enough (the first such cluster on a tie)."""
     best_id: K | None = None
     best = 0.0
     for cluster_id, members in clusters:
         score = max((overlap(novel, m, min_shared) for m in members), default=0.0)
-        if score >= MIN_OVERLAP and score > best:
+        if score >= min_overlap and score > best:
             best_id, best = cluster_id, score
     return best_id
 
@@ -189,6 +221,10 @@ def assign_clusters(
         choice: int | NewCluster | None = best_cluster(
             novel, list(members.items()),
             min_shared=JOIN_MIN_SHARED_TERMS if joiner else MIN_SHARED_TERMS)
+        import os
+        if choice is None and joiner and os.environ.get("THIN2"):
+            choice = best_cluster(novel, list(members.items()), min_shared=2,
+                                  min_overlap=float(os.environ["THIN2"]))
         if choice is None and not joiner:
             choice = NewCluster(opened)
             opened += 1
