@@ -144,11 +144,17 @@ class Background:
 
 
 def overlap(a: frozenset[str] | set[str], b: frozenset[str] | set[str],
-            min_shared: int = MIN_SHARED_TERMS) -> float:
+            min_shared: int = MIN_SHARED_TERMS, common: frozenset[str] = frozenset()) -> float:
     """Overlap coefficient, 0 when fewer than ``min_shared`` words are shared."""
     if not a or not b:
         return 0.0
     both = a & b
+    if common:
+        import os
+        w = float(os.environ.get("CW", "0.5"))
+        n_common = len(both & common)
+        if len(both) - n_common + w * n_common < min_shared:
+            return 0.0
     # A hyphenated word shared with its parts ("high-rise", "rise") is one word shared.
     dup = {t for t in both
            if "-" in t and any(development_stem(part) in both for part in t.split("-"))}
@@ -178,13 +184,14 @@ def same_development(a: frozenset[str], b: frozenset[str]) -> bool:
 
 def best_cluster(novel: frozenset[str],
                  clusters: Sequence[tuple[K, Sequence[frozenset[str]]]],
-                 min_shared: int = MIN_SHARED_TERMS, min_overlap: float = MIN_OVERLAP) -> K | None:
+                 min_shared: int = MIN_SHARED_TERMS, min_overlap: float = MIN_OVERLAP,
+                 common: frozenset[str] = frozenset()) -> K | None:
     """The id of the cluster whose closest member is most similar to ``novel``, if any
     member is close enough (the first such cluster on a tie)."""
     best_id: K | None = None
     best = 0.0
     for cluster_id, members in clusters:
-        score = max((overlap(novel, m, min_shared) for m in members), default=0.0)
+        score = max((overlap(novel, m, min_shared, common) for m in members), default=0.0)
         if score >= min_overlap and score > best:
             best_id, best = cluster_id, score
     return best_id
@@ -214,13 +221,23 @@ def assign_clusters(
     """
     members: dict[int | NewCluster, list[frozenset[str]]] = {
         cluster_id: list(reports) for cluster_id, reports in clusters}
+    import os
+    df: dict[str, int] = {}
+    for _, reports in clusters:
+        for t in set().union(*reports) if reports else ():
+            df[t] = df.get(t, 0) + 1
+    k = int(os.environ.get("DF", "0"))
+    common = frozenset(t for t, n in df.items() if n >= k) if k else frozenset()
     choices: list[int | NewCluster | None] = []
     opened = 0
     for i, novel in enumerate(candidates):
         joiner = i < len(joins_only) and joins_only[i]
         choice: int | NewCluster | None = best_cluster(
             novel, list(members.items()),
-            min_shared=JOIN_MIN_SHARED_TERMS if joiner else MIN_SHARED_TERMS)
+            min_shared=(int(os.environ["THIN"]) if getattr(novel, "thin", False) else JOIN_MIN_SHARED_TERMS) if joiner else MIN_SHARED_TERMS, common=common)
+        if choice is None and getattr(novel, "thin", False):
+            choices.append(None)
+            continue
         import os
         if choice is None and joiner and os.environ.get("THIN2"):
             choice = best_cluster(novel, list(members.items()), min_shared=2,
