@@ -641,10 +641,7 @@ def _developments(
             4,
         )
         if score < DEVELOPMENT_MIN_SCORE and not (event or index < LEDE_SENTENCES):
-            import os
-            if not os.environ.get("THIN"):
-                continue
-            novel.thin = True  # type: ignore[attr-defined]
+            continue
         # An event told past the lede in few new words ("Police have since arrested 13
         # people"), or in the lede without a verb of an event ("Residents said they heard no
         # alarm"), is too thin to open a development, not to join one others opened.

@@ -73,9 +73,9 @@ _NAME_WORD = re.compile(r"(?<![\w'’-])(?:[a-z]?[A-Z][a-z][\w'’-]*|[A-Z]{2,5}
 
 
 _SHORT_NAME = re.compile(r"[A-Z][a-z]")
-# Two-letter words written capitalised that are no names: a sentence's first word, titles.
+# Two-letter words written capitalised that are no names (a sentence's first word, a title).
 _SHORT_WORDS = frozenset(
-    """am an as at be by do go he hi if in is it me my no of oh ok on or so to up us we ye
+    """am an as at be by do go he hi if in is it me my no of oh ok on or so to up us we
     mr ms dr st jr sr co""".split())
 
 
@@ -96,7 +96,7 @@ class NovelTerms(frozenset[str]):
 def name_terms(sentence: str) -> set[str]:
     """The terms of the capitalised words of ``sentence``; its first word only when the next
     is capitalised too ("Security Secretary Alan Mok said ...", not "Police said ..."). A
-    name of two letters ("Xi", "Ho", "Li") is a term here, though a word that short is not."""
+    name of two letters ("Xi", "Ho") is a term here, though a common word that short is not."""
     out: set[str] = set()
     first = len(sentence) - len(sentence.lstrip(" \"'“‘("))
     found = list(_NAME_WORD.finditer(sentence))
@@ -104,22 +104,21 @@ def name_terms(sentence: str) -> set[str]:
         if m.start() == first and not (
                 i + 1 < len(found) and not sentence[m.end():found[i + 1].start()].strip()):
             continue  # the sentence's first word is capitalised whatever it is
-        out |= terms(m.group(0))
-        out |= _short_name(m.group(0))
+        out |= terms(m.group(0)) | _short_name(m.group(0))
     return out
 
 
 def _short_name(word: str) -> set[str]:
-    """A two-letter name ("Xi", "Ho"; not "He", "In", nor an acronym such as "US")."""
+    """``word`` as a two-letter name ("Xi", "Ho"; not "He", "In", nor an acronym, "US")."""
     if _SHORT_NAME.fullmatch(word) and word.lower() not in _SHORT_WORDS:
         return {word.lower()}
     return set()
 
 
-def short_names(sentence: str) -> set[str]:
-    """The two-letter names of ``sentence`` (:func:`name_terms`), wherever they stand."""
+def short_names(text: str) -> set[str]:
+    """The two-letter names of ``text``, wherever they stand."""
     out: set[str] = set()
-    for m in _NAME_WORD.finditer(sentence):
+    for m in _NAME_WORD.finditer(text):
         out |= _short_name(m.group(0))
     return out
 
@@ -144,17 +143,11 @@ class Background:
 
 
 def overlap(a: frozenset[str] | set[str], b: frozenset[str] | set[str],
-            min_shared: int = MIN_SHARED_TERMS, common: frozenset[str] = frozenset()) -> float:
+            min_shared: int = MIN_SHARED_TERMS) -> float:
     """Overlap coefficient, 0 when fewer than ``min_shared`` words are shared."""
     if not a or not b:
         return 0.0
     both = a & b
-    if common:
-        import os
-        w = float(os.environ.get("CW", "0.5"))
-        n_common = len(both & common)
-        if len(both) - n_common + w * n_common < min_shared:
-            return 0.0
     # A hyphenated word shared with its parts ("high-rise", "rise") is one word shared.
     dup = {t for t in both
            if "-" in t and any(development_stem(part) in both for part in t.split("-"))}
@@ -168,12 +161,6 @@ def overlap(a: frozenset[str] | set[str], b: frozenset[str] | set[str],
     return shared / min(len(a), len(b))
 
 
-def _size(t: frozenset[str] | set[str]) -> int:
-    """The terms of ``t``, its names counting at most as many as two reports can share."""
-    named = _names(t)
-    return len(t) - len(named) + min(MAX_SHARED_NAME_TERMS, len(named))
-
-
 def _names(t: frozenset[str] | set[str]) -> frozenset[str]:
     return t.names if isinstance(t, NovelTerms) else frozenset()
 
@@ -184,15 +171,14 @@ def same_development(a: frozenset[str], b: frozenset[str]) -> bool:
 
 def best_cluster(novel: frozenset[str],
                  clusters: Sequence[tuple[K, Sequence[frozenset[str]]]],
-                 min_shared: int = MIN_SHARED_TERMS, min_overlap: float = MIN_OVERLAP,
-                 common: frozenset[str] = frozenset()) -> K | None:
+                 min_shared: int = MIN_SHARED_TERMS) -> K | None:
     """The id of the cluster whose closest member is most similar to ``novel``, if any
     member is close enough (the first such cluster on a tie)."""
     best_id: K | None = None
     best = 0.0
     for cluster_id, members in clusters:
-        score = max((overlap(novel, m, min_shared, common) for m in members), default=0.0)
-        if score >= min_overlap and score > best:
+        score = max((overlap(novel, m, min_shared) for m in members), default=0.0)
+        if score >= MIN_OVERLAP and score > best:
             best_id, best = cluster_id, score
     return best_id
 
@@ -221,27 +207,13 @@ def assign_clusters(
     """
     members: dict[int | NewCluster, list[frozenset[str]]] = {
         cluster_id: list(reports) for cluster_id, reports in clusters}
-    import os
-    df: dict[str, int] = {}
-    for _, reports in clusters:
-        for t in set().union(*reports) if reports else ():
-            df[t] = df.get(t, 0) + 1
-    k = int(os.environ.get("DF", "0"))
-    common = frozenset(t for t, n in df.items() if n >= k) if k else frozenset()
     choices: list[int | NewCluster | None] = []
     opened = 0
     for i, novel in enumerate(candidates):
         joiner = i < len(joins_only) and joins_only[i]
         choice: int | NewCluster | None = best_cluster(
             novel, list(members.items()),
-            min_shared=(int(os.environ["THIN"]) if getattr(novel, "thin", False) else JOIN_MIN_SHARED_TERMS) if joiner else MIN_SHARED_TERMS, common=common)
-        if choice is None and getattr(novel, "thin", False):
-            choices.append(None)
-            continue
-        import os
-        if choice is None and joiner and os.environ.get("THIN2"):
-            choice = best_cluster(novel, list(members.items()), min_shared=2,
-                                  min_overlap=float(os.environ["THIN2"]))
+            min_shared=JOIN_MIN_SHARED_TERMS if joiner else MIN_SHARED_TERMS)
         if choice is None and not joiner:
             choice = NewCluster(opened)
             opened += 1
