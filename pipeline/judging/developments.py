@@ -138,8 +138,9 @@ class Background:
 
     def novel_terms(self, sentence: str) -> NovelTerms:
         names = name_terms(sentence)
-        return NovelTerms((terms(sentence) | (names & short_names(sentence))) - self.known,
-                          names)
+        # A term of two letters is a name's (:func:`name_terms`): no other is that short.
+        short = {t for t in names if len(t) == 2}
+        return NovelTerms((terms(sentence) | short) - self.known, names)
 
 
 def overlap(a: frozenset[str] | set[str], b: frozenset[str] | set[str],
