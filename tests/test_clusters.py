@@ -161,3 +161,14 @@ def test_a_two_letter_name_is_a_term() -> None:
     second = bg.novel_terms("Li Qiang sent condolences and urged rescuers on.")
     assert {"li", "qiang", "condolenc"} <= first & second
     assert assign_clusters([second], [(1, [first])]) == [1]
+
+
+def test_two_long_reports_of_one_event_need_not_share_a_quarter_of_all_their_words() -> None:
+    long_a = frozenset({"arrest", "manslaughter", "director", "scaffold",
+                        *(f"detail{i}" for i in range(16))})
+    long_b = frozenset({"arrest", "manslaughter", "director", "scaffold",
+                        *(f"other{i}" for i in range(16))})
+    # Four words of the act shared of twenty each: a quarter of sixteen, not of twenty.
+    assert same_development(long_a, long_b)
+    # Three of them are still too few.
+    assert not same_development(long_a, long_b - {"scaffold"})

@@ -54,6 +54,9 @@ MIN_NOVEL_TERMS = 4  # a sentence with fewer new stems is background, not news
 # bodies joined the investigation of the fire's cause on "authorities", "investigation").
 MIN_SHARED_TERMS = 3
 MIN_OVERLAP = 0.25  # ... and this share of the smaller set
+# ... counted on at most this many terms: two long reports of one event, each with much detail
+# of its own (names, places, figures), share four words of the act, not a quarter of thirty.
+OVERLAP_BASE_CAP = 16
 # Names shared count at most this many terms (see overlap).
 MAX_SHARED_NAME_TERMS = 2
 # A sentence that does not name the story (an on-story article's "Police arrested two
@@ -159,7 +162,7 @@ def overlap(a: frozenset[str] | set[str], b: frozenset[str] | set[str],
     shared = len(both - dup - named) + min(MAX_SHARED_NAME_TERMS, len(named))
     if shared < min_shared:
         return 0.0
-    return shared / min(len(a), len(b))
+    return shared / min(len(a), len(b), OVERLAP_BASE_CAP)
 
 
 def _names(t: frozenset[str] | set[str]) -> frozenset[str]:
