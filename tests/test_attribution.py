@@ -18,6 +18,8 @@ from pipeline.judging.attribution import attributed_source, sources_in_context
         ('"We will make them pay," the official said to Axios.', "Axios"),
         ("The firm said in a statement to CNBC that it would go to court.", "CNBC"),
         ("As first reported by Reuters, the agency wants broader use.", "Reuters"),
+        ("It was the first model on the network, according to current and former officials.",
+         "official"),
         # A speaker, however the sentence orders it.
         ("Nine people are in hospital, said Mayor Jane Doe at a briefing.", "Mayor Jane Doe"),
         ("Maria Lopez, the agency's chief spokeswoman, said the review continues.",

@@ -44,7 +44,7 @@ _BODY_NOUN = (r"residents|witnesses|survivors|families|relatives|lawmakers|exper
 _MODIFIER = (r"(?:senior|top|former|current|two|three|four|several|some|other|defen[cs]e|"
              r"administration|government|military|company|industry|U\.S\.|US|local|federal|"
              r"state|city|anonymous|unnamed|knowledgeable|[A-Z][\w&'’.-]*)")
-_COMMON = rf"(?:(?:an?|the|two|three|several)\s+)?(?:{_MODIFIER}\s+){{0,4}}"
+_COMMON = rf"(?:(?:an?|the|two|three|several)\s+)?(?:{_MODIFIER}(?:,?\s+(?:and|or))?\s+){{0,4}}"
 
 _SPEECH = (r"said|says|say|told|tells|reported|reports|confirmed|confirms|announced|announces|"
            r"wrote|writes|stated|states|added|noted|warned|argued|claimed|insisted|alleged|"
