@@ -835,9 +835,16 @@ def _lacks_lead(claim: _PreparedClaim, present: set[str]) -> bool:
     subject and verb are read as its polarity instead ("will not let Claude be used for
     ..."), so a refusal claim is not held to them."""
     lead = set(claim.lead)
-    if lead <= claim.story_names:
-        lead |= claim.story_names  # the actor alone leads: any of its names ("Anthropic's AI")
+    if lead <= claim.story_names or lead & claim.story_names - _COMMON_NAMED:
+        # The actor leads: any of its names says it ("Anthropic's AI", its chief executive
+        # "Dario Amodei said the company refused ...").
+        lead |= claim.story_names
     return not claim.terms.has_refusal and not lead & present
+
+
+# Names that read as a common word ("Pentagon" as "military"): one of them leading a claim is
+# not said by the story's other names.
+_COMMON_NAMED = frozenset(_PARAPHRASES)
 
 
 # A line for review states at least this share of what the claim says of its actors.
@@ -964,7 +971,8 @@ def _analyse(text: str) -> _Terms:
     reach = refusal_reach = limit_reach = 0
     has_negation = has_refusal = False
     for tok in raw:
-        if tok in _NEGATORS or tok.endswith("n't"):
+        if tok in _NEGATORS or tok.endswith("n't") or _CANON.get(tok) in _NEGATORS:
+            # ... or a word that says the negation itself ("impossible": unable)
             has_negation = True
             reach = _NEGATION_WINDOW
             continue
