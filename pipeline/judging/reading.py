@@ -760,8 +760,10 @@ def _same_measure(claim_figure: Quantity, claim_context: dict[str, float], unit:
     stated_unit, claim_unit = _unit_term(stated), _unit_term(claim_figure)
     if stated_unit and stated_unit not in claim_context and stated_unit != claim_unit:
         return False
-    if stated.kind == "level" and not stated_unit and claim and \
-            _rank_word(unit, stated) == _rank_word(claim, claim_figure) != "":
+    if stated.kind == "level" and (not stated_unit or stated_unit in claim_context) and claim \
+            and _rank_word(unit, stated) == _rank_word(claim, claim_figure) != "":
+        # ... and so is one whose scale word is what the claim ranks ("a level one fire" for
+        # "the fire was raised to a level five alarm")
         return True
     return not claim_unit or claim_unit == stated_unit or claim_unit in _near(unit, stated)
 
@@ -769,7 +771,12 @@ def _same_measure(claim_figure: Quantity, claim_context: dict[str, float], unit:
 def _rank_word(text: str, q: Quantity) -> str:
     """The word a rank is given by ("level" of "level five"), lower-case; "" for none."""
     m = _WORD.match(text, q.start)
-    return m.group(0).lower() if m and not m.group(0)[:1].isdigit() else ""
+    word = m.group(0).lower() if m and not m.group(0)[:1].isdigit() else ""
+    # "category 5", "grade five", "tier 5": the same ranking, named another way.
+    return "level" if word in _RANK_WORDS else word
+
+
+_RANK_WORDS = frozenset({"level", "category", "cat", "grade", "tier", "no", "nos"})
 
 
 _INFINITIVE = re.compile(r"\bto\s+$")
@@ -1219,7 +1226,8 @@ class ClaimReader:
         # A rank on the claim's own scale ("a No. 4 alarm" for "raised to a level five
         # alarm") states the claim's fact in those two words, whatever else the sentence says.
         ranked = {(q.start, f.start) for q in claim.figures for f in stated
-                  if q.kind == f.kind == "level" and q.unit and (q.unit == f.unit or not f.unit
+                  if q.kind == f.kind == "level" and q.unit and (q.unit == f.unit or (
+                      not f.unit or _canonical(f.unit) in claim.weights)
                   and _rank_word(unit, f) == _rank_word(claim.text, q) != "")}
         if content > 0 and not ranked:
             said = sum(w for t, w in claim.weights.items() if t in present
