@@ -776,7 +776,7 @@ def _rank_word(text: str, q: Quantity) -> str:
     return "level" if word in _RANK_WORDS else word
 
 
-_RANK_WORDS = frozenset({"level", "category", "cat", "grade", "tier", "no", "nos"})
+_RANK_WORDS = frozenset({"level", "category", "cat", "grade", "tier"})
 
 
 _INFINITIVE = re.compile(r"\bto\s+$")
