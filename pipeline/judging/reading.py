@@ -977,7 +977,18 @@ def _analyse(text: str) -> _Terms:
     limited: set[str] = set()
     reach = refusal_reach = limit_reach = 0
     has_negation = has_refusal = False
-    for tok in raw:
+    for n, tok in enumerate(raw):
+        before = [t for t in raw[max(0, n - 5):n] if t not in _ADVERBS]
+        if before[-1:] == ["off"] and _canonical(tok) == "limit":
+            before = before[:-1]  # "off-limits"
+        if _canonical(tok) in _PASSIVE_REFUSAL and (
+                before[-1:] and before[-1] in _COPULAS and _canonical(tok) != "allow"
+                or before[-2:-1] and before[-2] in _COPULAS and before[-1] in _NEGATORS
+                and _canonical(tok) == "allow"):
+            # "mass surveillance and autonomous weapons are off-limits", "... were not
+            # allowed", "... is unacceptable": a refusal said after what it refuses.
+            has_refusal = True
+            refused.update(stems[-_REFUSAL_WINDOW:])
         if tok in _NEGATORS or tok.endswith("n't") or _CANON.get(tok) in _NEGATORS:
             # ... or a word that says the negation itself ("impossible": unable)
             has_negation = True
@@ -1006,6 +1017,16 @@ def _analyse(text: str) -> _Terms:
             limit_reach = _LIMIT_WINDOW
     return _Terms(tuple(stems), frozenset(negated), has_negation, has_refusal,
                   frozenset(refused), frozenset(limited))
+
+
+# Refusals said of what stands before them, after a copula: "are banned", "is off-limits",
+# "remain unacceptable", "were not allowed".
+_COPULAS = frozenset(tokenize("is are was were be been being remain remains remained"))
+_ADVERBS = frozenset(tokenize("also still strictly completely entirely simply clearly"))
+_PASSIVE_REFUSAL = frozenset(_canonical(t) for w in ("banned", "prohibited", "forbidden",
+                                                     "barred", "unacceptable", "limits",
+                                                     "allowed")
+                             for t in tokenize(w))
 
 
 class ClaimReader:
