@@ -251,7 +251,16 @@ def _canonical(token: str) -> str:
     token = strip_possessive(token)
     # The stemmer leaves "dropping" as "dropp" and "committed" as "committ".
     token = _DOUBLED.sub(r"\1", token)
+    if token in _CANON:
+        return _CANON[token]
+    # British and American spellings are one word: "specialised" / "specialized",
+    # "organisation" / "organization", "analysed" / "analyzed", "labour" / "labor".
+    token = _BRITISH_Z.sub(r"\1s", _BRITISH_OUR.sub("or", token))
     return _CANON.get(token, token)
+
+
+_BRITISH_Z = re.compile(r"(?<=[a-z]{2})([iy])z(?=(?:e|ed|es|ing|ation|ations|er|ers)?$)")
+_BRITISH_OUR = re.compile(r"(?<=[a-z]{3})our(?=s?$)")
 
 
 # A claim term with one of these prefixes is the opposite of the bare term ("unclassified" /
@@ -1435,7 +1444,7 @@ class ClaimReader:
             # A claim about a figure is asserted only by its figure (read above); a part of
             # the day ("on Wednesday afternoon") only gainsays, it need not be restated.
             return ClaimReading("discusses", _score(cover), "none", unit, source, "no figure")
-        if unit.rstrip().endswith("?") or _NON_ASSERTIVE.search(_bearing(unit, set(matched))):
+        if unit.rstrip().endswith("?") or _asks(claim, _bearing(unit, set(matched))):
             return ClaimReading("discusses", _score(cover), "none", unit, source, "hedge")
         # A negation reaching one of the claim's terms that the claim itself leaves positive.
         reversed_terms = [t for t in matched if t in terms.negated and t not in
@@ -1506,6 +1515,13 @@ class _PreparedClaim:
     # Its first two terms, its subject and what it does, less the story's subject ("fire" in
     # a fire story's "The fire spread through ..."): which fact, not which story.
     lead: tuple[str, ...] = ()
+
+
+def _asks(claim: _PreparedClaim, text: str) -> bool:
+    """``text`` holds a question, a doubt or a conditional that the claim does not hold
+    itself: "would be difficult" restates a claim that says "would be difficult"."""
+    said = claim.text.lower()
+    return any(m.group(0).lower() not in said for m in _NON_ASSERTIVE.finditer(text))
 
 
 def _score(cover: float) -> float:
