@@ -36,3 +36,9 @@ def test_a_refusal_after_its_object_reaches_back(sentence: str) -> None:
 def test_a_refusal_before_a_copula_does_not_reach_back() -> None:
     terms = _analyse("Mass surveillance of Americans worries the company, which is a target.")
     assert not terms.refused
+
+
+def test_a_negated_removal_keeps_what_it_would_remove() -> None:
+    terms = _analyse("It won't remove the safety guardrails on its models.")
+    assert "drop" in terms.negated
+    assert "limit" not in terms.negated

@@ -454,6 +454,9 @@ def _hospitalised(m: re.Match[str]) -> str:
     return " hospitalised"
 
 
+_CURLY_APOSTROPHE = re.compile(r"(?<=[A-Za-z])[’‘`](?=(?:t|s|re|ve|ll|d|m)\b)")
+
+
 def _as_read(text: str, claim: bool = False) -> str:
     """The text as the reader reads it: accents folded ("Nicolás" and "Nicolas" are one
     name; the tokenizer cuts a word at a letter outside ASCII), and idioms in plain words:
@@ -465,6 +468,8 @@ def _as_read(text: str, claim: bool = False) -> str:
         folded = unicodedata.normalize("NFKD", text)
         if folded != text:  # curly quotes and dashes stay as they are
             text = "".join(c for c in folded if not unicodedata.combining(c))
+    # "won’t", "didn’t": a typographic apostrophe is an apostrophe ("won't" is read alike).
+    text = _CURLY_APOSTROPHE.sub("'", text)
     # "at 2:51 pm local time": the zone of a time says where, not what happened.
     text = _LOCAL_TIME.sub(r"\1", text)
     # "The fire was first reported at 2.51pm": the time an incident started, as news gives it.
@@ -476,7 +481,7 @@ def _as_read(text: str, claim: bool = False) -> str:
     text = _NO_HUMAN.sub(" autonomous", text)
     # "refused to remove its safeguards" insists on them: the insistence is read beside the
     # refusal, which stays (it still reverses "agreed to drop their safeguards").
-    text = _KEEPS.sub(r"\g<0> insisting", text)
+    text = _KEEPS.sub(r"insisting \g<0>", text)
     text = _RED_LINE.sub("redline", text)
     text = _STOP_WORKING.sub("cut ties with", text)
     # "safety measures", "safety rules": safeguards, said in two words.
@@ -1019,7 +1024,9 @@ def _analyse(text: str) -> _Terms:
                 refused.add(term)
             if limit_reach:
                 limited.add(term)
-        reach = max(0, reach - 1)
+        # "won't remove safety guardrails": the negation ends at the removal it negates, and
+        # what would have been removed stays (it is kept, not reversed).
+        reach = 0 if reach and "drop" in _terms(tok) else max(0, reach - 1)
         refusal_reach = max(0, refusal_reach - 1)
         limit_reach = max(0, limit_reach - 1)
         if _LIMITS & set(_terms(tok)):
