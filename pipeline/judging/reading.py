@@ -1422,6 +1422,12 @@ class ClaimReader:
         # onto "classified networks").
         hedged = hedged or bool(_PUSHING.search(unit[:last])) and not _WISH.search(
             claim.text) and not opposite
+        if hedged and (claim.terms.has_refusal or "insist" in claim.weights) and \
+                _EFFORT_TO_LIMIT.search(unit[:last]):
+            # "Anthropic's push to bar the military from using Claude for ...", "it sought to
+            # restrict ...": pressing for a limit is insisting on it, the stance the claim
+            # reports, not a limit only hoped for.
+            hedged = False
         # "not classified" is no opposite; a refusal in another clause ("... on its classified
         # networks, while embedding safeguards that bar ...") leaves it one.
         # Nor is a state someone is pushing others towards ("pushing AI companies, including
@@ -1522,6 +1528,13 @@ class _PreparedClaim:
     # Its first two terms, its subject and what it does, less the story's subject ("fire" in
     # a fire story's "The fire spread through ..."): which fact, not which story.
     lead: tuple[str, ...] = ()
+
+
+_EFFORT_TO_LIMIT = re.compile(
+    r"\b(?:push\w*|seek\w*|sought|tr(?:y|ies|ied|ying)|want\w*|attempt\w*|efforts?|bid|"
+    r"aim\w*|insist\w*|press\w*)\s+(?:for\s+|to\s+)(?:\w+\s+)?"
+    r"(?:bar|ban|block|restrict|limit|prevent|prohibit|forbid|rule\s+out|impose|keep)\w*",
+    re.IGNORECASE)
 
 
 def _asks(claim: _PreparedClaim, text: str) -> bool:
