@@ -42,3 +42,10 @@ def test_a_negated_removal_keeps_what_it_would_remove() -> None:
     terms = _analyse("It won't remove the safety guardrails on its models.")
     assert "drop" in terms.negated
     assert "limit" not in terms.negated
+
+
+def test_the_seed_tells_which_names_are_companies() -> None:
+    from pipeline.judging.reading import _companies
+    seed = ("The regulator threatened chip maker Acme. Globex, a rival firm, said nothing. "
+            "Initech's minister spoke.")
+    assert _companies(seed, ["Acme", "Globex", "Initech"]) == {"acme", "globex"}

@@ -848,6 +848,23 @@ def _actor_groups(claim: str) -> tuple[frozenset[str], ...]:
     return tuple(groups)
 
 
+_COMPANY_NOUN = r"(?:company|firm|startup|start-up|lab|developer|maker)"
+# "the company", "the AI firm", "the San Francisco-based startup": a company named again.
+_THE_COMPANY = re.compile(r"\b[Tt]he\s+(?:[\w-]+\s+){0,3}?" + _COMPANY_NOUN + r"\b(?!['’])")
+
+
+def _companies(seed: str, keywords: Sequence[str]) -> frozenset[str]:
+    """The story's names its seed calls a company: "AI company Acme", "Acme, a chip maker",
+    "Acme is a startup"."""
+    out = set()
+    for name in _story_names(keywords):
+        n = re.escape(name)
+        if re.search(_COMPANY_NOUN + r"\s+" + n + r"\b|\b" + n + r"(?:,|\s+is)\s+(?:an?|the)\s+"
+                     r"(?:[\w-]+\s+){0,3}" + _COMPANY_NOUN + r"\b", seed, re.IGNORECASE):
+            out.add(name)
+    return frozenset(out)
+
+
 def _lacks_lead(claim: _PreparedClaim, present: set[str]) -> bool:
     """The sentence names neither of the claim's first two terms, its subject and what it
     does ("The fire spread through the scaffolding that covered the buildings"), the story's
@@ -945,6 +962,8 @@ def _other_actor(claim: _PreparedClaim, unit: str, present: set[str]) -> bool:
     subject = claim.subject or claim.story_names
     if not subject or subject & present:
         return False
+    # "the San Francisco-based company": where someone is based names no one else.
+    unit = _BASED.sub("based", unit)
     for i, m in enumerate(_CAPITALISED.finditer(unit)):
         if i == 0 and m.start() == 0 and len(tokenize(m.group(0))) == 1 and (
                 _canonical(tokenize(m.group(0))[0]) in _COMMON_CAPITALISED
@@ -959,6 +978,7 @@ def _other_actor(claim: _PreparedClaim, unit: str, present: set[str]) -> bool:
 
 
 _CAPITALISED = re.compile(r"\b[a-z]?[A-Z][\w'’.-]*")  # "OpenAI", "xAI", "iPhone"
+_BASED = re.compile(r"(?:\b[A-Z][\w.]*\s+){0,2}\b[A-Z][\w.]*-based\b")
 
 
 def _inflected(word: str) -> bool:
@@ -1072,6 +1092,11 @@ class ClaimReader:
             self._prepare(c, t, keyword_stems, common, stats, self._keywords, subject)
             for c, t in zip(claims, analysed, strict=True)
         ]
+        # The story's names its seed calls a company ("artificial intelligence company Acme",
+        # "Acme, a chip maker"): "the company", "the San Francisco-based firm" name them.
+        companies = _companies(seed, keywords)
+        self._claims = [replace(c, company=bool(set(c.lead) & companies))
+                        for c in self._claims]
 
     @staticmethod
     def _prepare(claim: str, terms: _Terms, keyword_stems: set[str], common: set[str],
@@ -1218,8 +1243,10 @@ class ClaimReader:
                 continue
             if reading.band != "none" and reading.reason != "denial" and not (
                     reading.reason == "figure" and reading.stance == "confirms"):
-                if _other_actor(claim, unit, present) or _lacks_lead(
-                        claim, present | set(opposite)) or (
+                named = present | set(opposite)
+                if claim.company and _THE_COMPANY.search(unit):
+                    named |= set(claim.lead)  # "the company", "the San Francisco-based firm"
+                if _other_actor(claim, unit, present) or _lacks_lead(claim, named) or (
                         reading.stance == "confirms" and _lacks_scope(claim, present)) or (
                         reading.stance == "confirms" and _lacks_phrase(claim, present)):
                     # It speaks of someone else, or of something the claim only mentions, or
@@ -1528,6 +1555,8 @@ class _PreparedClaim:
     # Its first two terms, its subject and what it does, less the story's subject ("fire" in
     # a fire story's "The fire spread through ..."): which fact, not which story.
     lead: tuple[str, ...] = ()
+    # Its lead actor is one the story's seed calls a company: "the company" names it.
+    company: bool = False
 
 
 _EFFORT_TO_LIMIT = re.compile(
