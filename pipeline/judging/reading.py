@@ -850,7 +850,10 @@ def _actor_groups(claim: str) -> tuple[frozenset[str], ...]:
 
 _COMPANY_NOUN = r"(?:company|firm|startup|start-up|lab|developer|maker)"
 # "the company", "the AI firm", "the San Francisco-based startup": a company named again.
-_THE_COMPANY = re.compile(r"\b[Tt]he\s+(?:[\w-]+\s+){0,3}?" + _COMPANY_NOUN + r"\b(?!['’])")
+# Only as the sentence's subject, at its start (after a short opening phrase, "Earlier this
+# week, the company ..."): elsewhere "the company" may be another one the sentence names.
+_THE_COMPANY = re.compile(r"^(?:[^,;:]{0,40},\s+)?[Tt]he\s+(?:[\w-]+\s+){0,3}?"
+                          + _COMPANY_NOUN + r"\b(?!['’])")
 
 
 def _companies(seed: str, keywords: Sequence[str]) -> frozenset[str]:
