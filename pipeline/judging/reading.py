@@ -513,6 +513,9 @@ def _figures_of(text: str) -> tuple[Quantity, ...]:
     return tuple(quantities(text)[:MAX_FIGURES_PER_SENTENCE])
 
 
+_AUXILIARIES = frozenset(tokenize("is are was were be been being has have had"))
+
+
 def _said_of_previous(text: str, q: Quantity, lo: int) -> tuple[int, int]:
     """The span of what the figure before ``q`` in its clause is said to be, after the noun
     it counts: "dead" in "36 people dead and 279 missing" ("people" may be said of both).
@@ -524,6 +527,8 @@ def _said_of_previous(text: str, q: Quantity, lo: int) -> tuple[int, int]:
     for tok, pos in _spans(text):
         if pos < prior[-1].end:
             continue
+        if tok in _AUXILIARIES and words and pos < q.start:
+            continue  # "36 people were killed and 279 ...": the verb's helper says nothing
         if pos >= q.start or tok in _STOP or tok[:1].isdigit():
             break
         words.append((pos, pos + len(tok)))
