@@ -523,7 +523,7 @@ def _said_of_previous(text: str, q: Quantity, lo: int) -> tuple[int, int]:
     prior = [f for f in _figures_of(text) if lo <= f.start and f.end <= q.start]
     if not prior:
         return 0, 0
-    words = []
+    words: list[tuple[int, int]] = []
     for tok, pos in _spans(text):
         if pos < prior[-1].end:
             continue
