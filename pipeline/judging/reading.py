@@ -437,6 +437,29 @@ _WENT_THROUGH = re.compile(
     re.IGNORECASE)
 
 
+# A fire (a flood, an outbreak) moving through something: it spread through it.
+_MOVED_THROUGH = re.compile(
+    r"\b(?:r(?:ip|ips|ipped|ipping)|t(?:ore|ear|ears|earing)|rac(?:ed|es|ing)|"
+    r"sw(?:ept|eeps?|eeping)|leap(?:t|ed|s|ing)|jump(?:ed|s|ing)|climb(?:ed|s|ing)|"
+    r"ascend(?:ed|s|ing)?)\s+(?:up\s+)?(?:through|across|along)\b", re.IGNORECASE)
+def _moved_through(m: re.Match[str]) -> str:
+    # What it went through: the words up to the first small word after them ("bamboo
+    # scaffolding on seven blocks" went through scaffolding).
+    phrase: list[str] = []
+    for t in tokenize(m.string[m.end():m.end() + 80]):
+        if t in _STOP:
+            if phrase:
+                break
+            continue
+        phrase.append(_canonical(t))
+    if {"building", "estate"} & set(phrase[:6]):
+        return "affected"
+    return "spread through"
+
+
+_FUELLED = re.compile(r"\b(?:fuel{1,2}ed|fanned|fed)\s+by\b", re.IGNORECASE)
+
+
 # "and" opening another figure ("65 dead and 76 injured in hospital"): what stands before it
 # is said of the figure before.
 _BOUNDS = r"(?:(?:at least|more than|over|about|around|nearly|almost|some|another)\s+)*"
@@ -497,6 +520,10 @@ def _as_read(text: str, claim: bool = False) -> str:
         # so in the article only: a claim's "people in hospital" need not say treated).
         text = _IN_HOSPITAL.sub(_hospitalised, text)
         text = _WENT_THROUGH.sub("affected ", text)
+        # "flames ripped through the scaffolding", "fuelled by the netting": spread.
+        # (through buildings, it affected them: "tore through the towers wrapped in ...")
+        text = _MOVED_THROUGH.sub(_moved_through, text)
+        text = _FUELLED.sub("spread by", text)
         # "refused the military unrestricted use": insisting on limits on its use.
         text = _REFUSES_USE.sub(r"\g<0> insisting on limits", text)
     for m in reversed(list(_LIVES_LOST.finditer(text))):
