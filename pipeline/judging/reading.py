@@ -453,7 +453,7 @@ def _moved_through(m: re.Match[str]) -> str:
             continue
         phrase.append(_canonical(t))
     if {"building", "estate"} & set(phrase[:6]):
-        return "affected"
+        return m.group(0)
     return "spread through"
 
 
@@ -521,7 +521,7 @@ def _as_read(text: str, claim: bool = False) -> str:
         text = _IN_HOSPITAL.sub(_hospitalised, text)
         text = _WENT_THROUGH.sub("affected ", text)
         # "flames ripped through the scaffolding", "fuelled by the netting": spread.
-        # (through buildings, it affected them: "tore through the towers wrapped in ...")
+        # (not through buildings: "tore through the towers wrapped in ..." went through them)
         text = _MOVED_THROUGH.sub(_moved_through, text)
         text = _FUELLED.sub("spread by", text)
         # "refused the military unrestricted use": insisting on limits on its use.
