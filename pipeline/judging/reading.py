@@ -54,6 +54,7 @@ from dataclasses import dataclass, replace
 from .attribution import attributed_source, sources_in_context
 from .features import STOP_STEMS, TextStats
 from .numbers import (
+    BOUND_REACH,
     CORRECTION,
     WORD_NUMBERS,
     Quantity,
@@ -200,6 +201,7 @@ _PARAPHRASES: dict[str, tuple[str, ...]] = {
     "start": ("begin", "began", "begun", "erupt", "ignite"),
     "fire": ("blaze", "inferno"),
     "raise": ("upgrade", "elevate"),
+    "fight": ("battle", "tackle", "combat"),
 }
 # Words whose inflections would meet unrelated words ("broke"/"broker"): mapped as written.
 _PARAPHRASE_WORDS = {"broke": "start"}
@@ -1398,6 +1400,13 @@ class ClaimReader:
                     CORRECTION.search(unit)
                     and any(not same_value(f.value, q.value, q.kind) for f in related)):
                 # Both figures quoted without a correction: the claim's still stands.
+                states.append("same")
+            elif q.kind == "count" and q.bound == "above" and q.value >= 100 and \
+                    q.value % 100 == 0 and all(
+                        q.value < f.value <= q.value * BOUND_REACH for f in related):
+                # A round threshold ("more than 700 firefighters") kept by a figure above it
+                # ("767 firefighters", "more than 800"): the claim holds. (A precise count,
+                # "at least 36 killed", is a figure revised, not a threshold kept.)
                 states.append("same")
             elif all(any(same_value(f.value, c.value, c.kind) for c in claim.figures)
                      and not _ALL_BEFORE.search(unit, max(0, f.start - 12), f.start)
