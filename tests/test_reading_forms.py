@@ -49,3 +49,13 @@ def test_the_seed_tells_which_names_are_companies() -> None:
     seed = ("The regulator threatened chip maker Acme. Globex, a rival firm, said nothing. "
             "Initech's minister spoke.")
     assert _companies(seed, ["Acme", "Globex", "Initech"]) == {"acme", "globex"}
+
+
+@pytest.mark.parametrize(("sentence", "insists"), [
+    ("The restrictions Anthropic sought to impose were dropped.", True),
+    ("It collapsed over the company's attempt to prevent such use.", True),
+    ("A judge suspended measures that sought to restrict its use.", False),
+])
+def test_a_party_pressing_for_a_limit_insists_on_it(sentence: str, insists: bool) -> None:
+    from pipeline.judging.reading import _as_read
+    assert ("insist" in _analyse(_as_read(sentence)).stems) == insists

@@ -526,6 +526,9 @@ def _as_read(text: str, claim: bool = False) -> str:
         # (not through buildings: "tore through the towers wrapped in ..." went through them)
         text = _MOVED_THROUGH.sub(_moved_through, text)
         text = _FUELLED.sub("spread by", text)
+        # "sought to impose restrictions", "its push to bar ...": pressing for a limit insists
+        # on it.
+        text = _EFFORT_TO_LIMIT.sub(_insisting, text)
         # "refused the military unrestricted use": insisting on limits on its use.
         text = _REFUSES_USE.sub(r"\g<0> insisting on limits", text)
     for m in reversed(list(_LIVES_LOST.finditer(text))):
@@ -1603,10 +1606,26 @@ class _PreparedClaim:
     company: bool = False
 
 
+def _insisting(m: re.Match[str]) -> str:
+    """An effort to limit read as insisting, when a party presses for it ("Anthropic sought
+    to impose", "the company's push to bar", "its attempt to prevent"), not a measure ("rules
+    that sought to restrict ...")."""
+    if _PARTY_BEFORE.search(m.string, max(0, m.start() - 40), m.start()):
+        return "insisting " + m.group(0)
+    return m.group(0)
+
+
+# A party just before an effort: a name, or a company or pronoun standing for one.
+_PARTY_BEFORE = re.compile(r"(?:\b[A-Z][\w.-]*(?:['’]s)?|\b(?:its|their|it|they|he|she|his|her|"
+                           r"company(?:['’]s)?|firm(?:['’]s)?|startup(?:['’]s)?))\s+"
+                           r"(?:[a-z][\w-]*\s+)?$")
+
+
 _EFFORT_TO_LIMIT = re.compile(
     r"\b(?:push\w*|seek\w*|sought|tr(?:y|ies|ied|ying)|want\w*|attempt\w*|efforts?|bid|"
     r"aim\w*|insist\w*|press\w*)\s+(?:for\s+|to\s+)(?:\w+\s+)?"
-    r"(?:bar|ban|block|restrict|limit|prevent|prohibit|forbid|rule\s+out|impose|keep)\w*",
+    r"(?:bar|ban|block|restrict|limit|prevent|prohibit|forbid|rule\s+out|impose|keep|"
+    r"redline|draw)\w*",
     re.IGNORECASE)
 
 
