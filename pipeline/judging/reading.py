@@ -1496,6 +1496,10 @@ class ClaimReader:
         # onto "classified networks").
         hedged = hedged or bool(_PUSHING.search(unit[:last])) and not _WISH.search(
             claim.text) and not opposite
+        if hedged and _WISH.search(claim.text) and _ULTIMATUM.search(unit):
+            # "... told Amodei that if Anthropic does not allow its AI to be used for ..., the
+            # Pentagon would cancel its contract": an ultimatum states the demand it makes.
+            hedged = False
         if hedged and (claim.terms.has_refusal or "insist" in claim.weights) and \
                 _EFFORT_TO_LIMIT.search(unit[:last]):
             # "Anthropic's push to bar the military from using Claude for ...", "it sought to
@@ -1621,6 +1625,12 @@ _PARTY_BEFORE = re.compile(r"(?:\b[A-Z][\w.-]*(?:['’]s)?|\b(?:its|their|it|the
                            r"(?:[a-z][\w-]*\s+)?$")
 
 
+# "if X does not ...", "unless X agrees ...", "if X fails to ...": a demand with a penalty.
+_ULTIMATUM = re.compile(r"\b(?:if\s+[^,;:]{0,60}?\b(?:does\s+not|doesn't|did\s+not|didn't|do\s+not|"
+                        r"don't|fails?\s+to|failed\s+to|refuses?\s+to|refused\s+to|won't|will\s+not|"
+                        r"would\s+not|wouldn't)|unless)\b", re.IGNORECASE)
+
+
 _EFFORT_TO_LIMIT = re.compile(
     r"\b(?:push\w*|seek\w*|sought|tr(?:y|ies|ied|ying)|want\w*|attempt\w*|efforts?|bid|"
     r"aim\w*|insist\w*|press\w*)\s+(?:for\s+|to\s+)(?:\w+\s+)?"
@@ -1633,7 +1643,10 @@ def _asks(claim: _PreparedClaim, text: str) -> bool:
     """``text`` holds a question, a doubt or a conditional that the claim does not hold
     itself: "would be difficult" restates a claim that says "would be difficult"."""
     said = claim.text.lower()
-    return any(m.group(0).lower() not in said for m in _NON_ASSERTIVE.finditer(text))
+    wish = bool(_WISH.search(claim.text))
+    return any(m.group(0).lower() not in said
+               and not (wish and _ULTIMATUM.match(text, m.start()))  # "if it does not ..."
+               for m in _NON_ASSERTIVE.finditer(text))
 
 
 def _score(cover: float) -> float:
