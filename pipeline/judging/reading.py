@@ -143,7 +143,7 @@ _SCALE_WORDS = frozenset(tokenize("thousand million billion trillion percent per
 # Common news paraphrases mapped onto one term (after stemming). General language only: no
 # story's names belong here.
 _PARAPHRASES: dict[str, tuple[str, ...]] = {
-    "cut": ("sever", "severing", "terminate", "scrap", "sunder"),
+    "cut": ("sever", "severing", "terminate", "scrap", "sunder", "cancel"),
     "tie": ("relationship", "relation", "link"),
     "threaten": ("threat", "warn", "warning"),
     "refuse": ("reject", "decline", "rebuff", "resist", "oppose", "refusal", "rejection"),
@@ -1644,9 +1644,16 @@ def _asks(claim: _PreparedClaim, text: str) -> bool:
     itself: "would be difficult" restates a claim that says "would be difficult"."""
     said = claim.text.lower()
     wish = bool(_WISH.search(claim.text))
+    # "threatened to cancel the contract if the company keeps its limits": a threat's
+    # condition is what the threat says, for a claim that reports the threat.
+    threat = bool(_THREAT.search(claim.text)) and bool(_THREAT.search(text))
     return any(m.group(0).lower() not in said
                and not (wish and _ULTIMATUM.match(text, m.start()))  # "if it does not ..."
+               and not (threat and m.group(0).lower().startswith("if"))
                for m in _NON_ASSERTIVE.finditer(text))
+
+
+_THREAT = re.compile(r"\b(?:threat\w*|warn\w*|ultimatum)\b", re.IGNORECASE)
 
 
 def _score(cover: float) -> float:
