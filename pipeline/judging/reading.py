@@ -1496,6 +1496,11 @@ class ClaimReader:
         # onto "classified networks").
         hedged = hedged or bool(_PUSHING.search(unit[:last])) and not _WISH.search(
             claim.text) and not opposite
+        if hedged and _THREAT.search(claim.text) and _THREAT.search(unit[:last]) and not \
+                _HEDGE.search(_CONDITION.sub("", unit[:last])):
+            # "He warned that if Anthropic didn't budge, the Pentagon would cancel ...": the
+            # only hedge is the threat's own condition.
+            hedged = False
         if hedged and _WISH.search(claim.text) and _ULTIMATUM.search(unit):
             # "... told Amodei that if Anthropic does not allow its AI to be used for ..., the
             # Pentagon would cancel its contract": an ultimatum states the demand it makes.
