@@ -1553,7 +1553,10 @@ class ClaimReader:
                 return ClaimReading("contradicts", _score(cover), "review", unit, source,
                                     "negation")
         if (claim.terms.has_refusal or claim.terms.has_negation) and not (
-                terms.has_refusal or terms.has_negation) and _GIVES_WAY.search(unit):
+                terms.has_refusal or terms.has_negation) and any(
+                not _TO_A_LIMIT.match(unit, m.end()) for m in _GIVES_WAY.finditer(unit)):
+            # ("asked officials to agree to guardrails that would restrict ...": agreeing to a
+            # limit gives no refusal up)
             # The claim holds a refusal; the sentence reports it given up.
             return ClaimReading("contradicts", _score(cover), "review", unit, source,
                                 "reversal")
@@ -1630,6 +1633,10 @@ _PARTY_BEFORE = re.compile(r"(?:\b[A-Z][\w.-]*(?:['’]s)?|\b(?:its|their|it|the
                            r"(?:[a-z][\w-]*\s+)?$")
 
 
+# What is agreed to is a limit: "agree to guardrails", "accepted the restrictions".
+_TO_A_LIMIT = re.compile(r"\s+(?:(?:the|its|their|new|some|strict|firm|such)\s+){0,2}"
+                         r"(?:guardrails?|safeguards?|limits?|restrictions?|limitations?|"
+                         r"protections?|red\s+lines?|conditions?)\b", re.IGNORECASE)
 # "if X does not ...", "unless X agrees ...", "if X fails to ...": a demand with a penalty.
 _ULTIMATUM = re.compile(r"\b(?:if\s+[^,;:]{0,60}?\b(?:does\s+not|doesn't|did\s+not|didn't|do\s+not|"
                         r"don't|fails?\s+to|failed\s+to|refuses?\s+to|refused\s+to|won't|will\s+not|"
