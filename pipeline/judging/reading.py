@@ -1737,7 +1737,18 @@ def _after_hedge(claim: _PreparedClaim, unit: str, matched: list[str]) -> float:
     # "OpenAI, Google and xAI") without being written.
     written = [t for t in matched if t in first]
     total = sum(claim.weights[t] for t in written) or 1.0
-    return sum(claim.weights[t] for t in written if first[t] > hedge.start()) / total
+    # A reason given for what is hedged is stated, not hedged: "considering cutting ties
+    # with Anthropic over the latter's insistence on restrictions".
+    # (unless what is hedged is the claim's own lead: "may have spread quickly due to ...")
+    reason = _REASON.search(unit, hedge.end())
+    end = reason.start() if reason and not any(
+        hedge.start() < first.get(t, -1) < reason.start()
+        for t in claim.lead if t not in claim.names) else len(unit)
+    return sum(claim.weights[t] for t in written if hedge.start() < first[t] < end) / total
+
+
+_REASON = re.compile(r"\b(?:over\s+(?:the|its|their|his|her|[A-Z][\w.-]*['’]s)\b|because\b|"
+                     r"due\s+to\b|amid\b)")
 
 
 def _deed_for_intention(claim: _PreparedClaim, matched: list[str], unit: str) -> bool:
