@@ -59,3 +59,9 @@ def test_the_seed_tells_which_names_are_companies() -> None:
 def test_a_party_pressing_for_a_limit_insists_on_it(sentence: str, insists: bool) -> None:
     from pipeline.judging.reading import _as_read
     assert ("insist" in _analyse(_as_read(sentence)).stems) == insists
+
+
+def test_a_negated_agreement_does_not_reach_its_object() -> None:
+    terms = _analyse("It would not agree to their demands today.")
+    assert "agree" in terms.negated
+    assert "insist" not in terms.negated

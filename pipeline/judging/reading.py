@@ -408,6 +408,11 @@ _NO_HUMAN = re.compile(
     r"judge?ment|decision|making\s+the\s+decision|approval))?\b", re.IGNORECASE)
 _KEEPS = re.compile(
     r"\b(?:refus\w*|declin\w*|reject\w*|won't|will\s+not|would\s+not|wouldn't|not)\s+"
+    # "would not agree to its demands to drop ...", "refused calls to remove ...": what is
+    # refused is the removal.
+    r"(?:(?:agree|accept|heed|meet)\s+(?:to\s+)?(?:(?:the|its|their|his|her|those|such)\s+)?"
+    r"(?:demands?|requests?|calls?|pressure)\s+|(?:the\s+|its\s+|their\s+)?"
+    r"(?:demands?|requests?|calls?|pressure)\s+)?"
     r"(?:to\s+)?(?:remove|relax|drop|lift|loosen|abandon|give\s+up|waive|weaken|budge\s+on|"
     r"back\s+down\s+on)\b", re.IGNORECASE)
 _BLOCKED = re.compile(r"\bblock(ed|ing)\b", re.IGNORECASE)
@@ -424,7 +429,7 @@ _STOP_WORKING = re.compile(
     r"(?:its|their|the|all)\s+(?:relationship|relationships|ties|partnership|work)\s+with)\b",
     re.IGNORECASE)
 _SAFETY_MEASURES = re.compile(r"\bsafety\s+(?:measures|rules|features|mechanisms|"
-                              r"provisions|protocols)\b", re.IGNORECASE)
+                              r"provisions|protocols|precautions|limits)\b", re.IGNORECASE)
 _IN_HOSPITAL = re.compile(r"\s(?:in|to|into)\s+(?:the\s+|a\s+)?hospitals?\b", re.IGNORECASE)
 # A refusal of unrestricted use ("anyuse", read above).
 _REFUSES_USE = re.compile(
@@ -1086,7 +1091,9 @@ def _analyse(text: str) -> _Terms:
                 limited.add(term)
         # "won't remove safety guardrails": the negation ends at the removal it negates, and
         # what would have been removed stays (it is kept, not reversed).
-        reach = 0 if reach and "drop" in _terms(tok) else max(0, reach - 1)
+        # Nor does it reach past an agreement it negates: "would not agree to its demands"
+        # denies the agreeing, not the demands.
+        reach = 0 if reach and {"drop", "agree"} & set(_terms(tok)) else max(0, reach - 1)
         refusal_reach = max(0, refusal_reach - 1)
         limit_reach = max(0, limit_reach - 1)
         if _LIMITS & set(_terms(tok)):
