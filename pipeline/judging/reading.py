@@ -1420,7 +1420,11 @@ class ClaimReader:
                 states.append("same")
             elif all(any(same_value(f.value, c.value, c.kind) for c in claim.figures)
                      and not _ALL_BEFORE.search(unit, max(0, f.start - 12), f.start)
-                     or within_bound(f, q.value) for f in related):
+                     or within_bound(f, q.value)
+                     # "at least three tower blocks engulfed": a floor the claim's seven keeps
+                     or f.bound == "above" and f.value < q.value and q.kind == "count"
+                     and bool(claim.figure_counts[claim.figures.index(q)])
+                     for f in related):
                 # Another of the claim's own figures ("seven" of "seven of eight blocks"),
                 # or a bound the claim's figure keeps ("over 4,000" for "about 4,600").
                 states.append("absent")
