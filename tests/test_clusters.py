@@ -132,3 +132,43 @@ def test_a_name_is_a_capitalised_word_not_the_sentence_opening() -> None:
     assert name_terms("“Security Chief Alan Mok said so") == {
         "security", "chief", "alan", "mok"}
     assert name_terms("Two men were held by the ICAC.") == {"icac"}
+
+
+def test_a_possessive_is_its_noun() -> None:
+    bg = Background.of(["A fire broke out at the Harbour View estate."])
+    unit = bg.novel_terms("The coroner's office said the firm's foreman had been questioned.")
+    assert {"coroner", "office", "firm", "foreman"} <= unit
+    assert not any("'" in t for t in unit)
+    plural = bg.novel_terms("The cleaners' union asked for the workers' wages to be paid.")
+    assert {"cleaner", "worker", "union"} <= plural
+
+
+def test_a_people_and_its_country_and_a_short_stem_meet() -> None:
+    bg = Background.of(["A fire broke out at the Harbour View estate."])
+    consulate = bg.novel_terms("The consulate said 140 Malaysian domestic workers lived in the "
+                               "towers.")
+    charity = bg.novel_terms("Some 200 domestic workers from Malaysia were living in the estate, "
+                             "a charity said.")
+    assert {"malaysia", "liv", "domestic", "worker"} <= consulate & charity
+    assert same_development(consulate, charity)
+
+
+def test_a_two_letter_name_is_a_term() -> None:
+    assert name_terms("Police said Li Qiang had resigned.") == {"li", "qiang"}
+    assert name_terms("In the end, He said it was US policy.") == set()
+    bg = Background.of(["A fire broke out at the Harbour View estate."])
+    first = bg.novel_terms("Premier Li Qiang expressed condolences to the families.")
+    second = bg.novel_terms("Li Qiang sent condolences and urged rescuers on.")
+    assert {"li", "qiang", "condolenc"} <= first & second
+    assert assign_clusters([second], [(1, [first])]) == [1]
+
+
+def test_two_long_reports_of_one_event_need_not_share_a_quarter_of_all_their_words() -> None:
+    long_a = frozenset({"arrest", "manslaughter", "director", "scaffold",
+                        *(f"detail{i}" for i in range(16))})
+    long_b = frozenset({"arrest", "manslaughter", "director", "scaffold",
+                        *(f"other{i}" for i in range(16))})
+    # Four words of the act shared of twenty each: a quarter of sixteen, not of twenty.
+    assert same_development(long_a, long_b)
+    # Three of them are still too few.
+    assert not same_development(long_a, long_b - {"scaffold"})

@@ -67,7 +67,7 @@ def test_development_terms_leave_out_years_and_dates_but_keep_figures() -> None:
 
 def test_development_terms_leave_out_the_framing_follow_ups_repeat() -> None:
     # An election report and an arrests report shared "worst ... nearly" and were one event.
-    assert development_terms("the city's worst fire in nearly 80 years") == {"city'", "fire"}
+    assert development_terms("the city's worst fire in nearly 80 years") == {"city", "fire"}
     assert development_terms("the deadliest blaze in decades, almost a century") == {"blaze"}
 
 

@@ -54,6 +54,9 @@ MIN_NOVEL_TERMS = 4  # a sentence with fewer new stems is background, not news
 # bodies joined the investigation of the fire's cause on "authorities", "investigation").
 MIN_SHARED_TERMS = 3
 MIN_OVERLAP = 0.25  # ... and this share of the smaller set
+# ... counted on at most this many terms: two long reports of one event, each with much detail
+# of its own (names, places, figures), share four words of the act, not a quarter of thirty.
+OVERLAP_BASE_CAP = 16
 # Names shared count at most this many terms (see overlap).
 MAX_SHARED_NAME_TERMS = 2
 # A sentence that does not name the story (an on-story article's "Police arrested two
@@ -72,6 +75,13 @@ PENDING_DAYS = 7
 _NAME_WORD = re.compile(r"(?<![\w'’-])(?:[a-z]?[A-Z][a-z][\w'’-]*|[A-Z]{2,5}s?)(?![\w'’-])")
 
 
+_SHORT_NAME = re.compile(r"[A-Z][a-z]")
+# Two-letter words written capitalised that are no names (a sentence's first word, a title).
+_SHORT_WORDS = frozenset(
+    """am an as at be by do go he hi if in is it me my no of oh ok on or so to up us we
+    mr ms dr st jr sr co""".split())
+
+
 class NovelTerms(frozenset[str]):
     """A sentence's novel terms, knowing which of them it wrote as names (``names``)."""
 
@@ -88,7 +98,8 @@ class NovelTerms(frozenset[str]):
 
 def name_terms(sentence: str) -> set[str]:
     """The terms of the capitalised words of ``sentence``; its first word only when the next
-    is capitalised too ("Security Secretary Alan Mok said ...", not "Police said ...")."""
+    is capitalised too ("Security Secretary Alan Mok said ...", not "Police said ..."). A
+    name of two letters ("Xi", "Ho") is a term here, though a common word that short is not."""
     out: set[str] = set()
     first = len(sentence) - len(sentence.lstrip(" \"'“‘("))
     found = list(_NAME_WORD.finditer(sentence))
@@ -96,7 +107,22 @@ def name_terms(sentence: str) -> set[str]:
         if m.start() == first and not (
                 i + 1 < len(found) and not sentence[m.end():found[i + 1].start()].strip()):
             continue  # the sentence's first word is capitalised whatever it is
-        out |= terms(m.group(0))
+        out |= terms(m.group(0)) | _short_name(m.group(0))
+    return out
+
+
+def _short_name(word: str) -> set[str]:
+    """``word`` as a two-letter name ("Xi", "Ho"; not "He", "In", nor an acronym, "US")."""
+    if _SHORT_NAME.fullmatch(word) and word.lower() not in _SHORT_WORDS:
+        return {word.lower()}
+    return set()
+
+
+def short_names(text: str) -> set[str]:
+    """The two-letter names of ``text``, wherever they stand."""
+    out: set[str] = set()
+    for m in _NAME_WORD.finditer(text):
+        out |= _short_name(m.group(0))
     return out
 
 
@@ -110,11 +136,14 @@ class Background:
     def of(cls, texts: Iterable[str]) -> Background:
         known: set[str] = set()
         for text in texts:
-            known |= terms(text)
+            known |= terms(text) | short_names(text)
         return cls(frozenset(known))
 
     def novel_terms(self, sentence: str) -> NovelTerms:
-        return NovelTerms(terms(sentence) - self.known, name_terms(sentence))
+        names = name_terms(sentence)
+        # A term of two letters is a name's (:func:`name_terms`): no other is that short.
+        short = {t for t in names if len(t) == 2}
+        return NovelTerms((terms(sentence) | short) - self.known, names)
 
 
 def overlap(a: frozenset[str] | set[str], b: frozenset[str] | set[str],
@@ -133,7 +162,7 @@ def overlap(a: frozenset[str] | set[str], b: frozenset[str] | set[str],
     shared = len(both - dup - named) + min(MAX_SHARED_NAME_TERMS, len(named))
     if shared < min_shared:
         return 0.0
-    return shared / min(len(a), len(b))
+    return shared / min(len(a), len(b), OVERLAP_BASE_CAP)
 
 
 def _names(t: frozenset[str] | set[str]) -> frozenset[str]:

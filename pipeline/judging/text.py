@@ -294,17 +294,31 @@ _SUFFIXES = ("ations", "ation", "ated", "ates", "ating", "ings", "ing", "ions", 
              "es", "s", "ly")
 
 
+# A possessive ("the police's", "the workers'") is its noun: "police's unit" meets "police".
+_POSSESSIVE = re.compile(r"'s?$")
+
+
 def development_stem(word: str) -> str:
+    stem = word
     for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return word[: -len(suffix)]
-    return word
+        # "lived" / "living" meet on a stem of three letters, a consonant last ("liv").
+        if not word.endswith(suffix):
+            continue
+        short = suffix in ("ed", "ing") and word[-len(suffix) - 1:-len(suffix)] not in "aeiou"
+        if len(word) - len(suffix) >= (3 if short else 4):
+            stem = word[: -len(suffix)]
+            break
+    # A people's name is its country's ("Indonesian" workers, workers from "Indonesia").
+    if stem.endswith("ian") and len(stem) >= 7:
+        stem = stem[:-1]
+    return stem
 
 
 def development_terms(text: str) -> set[str]:
     """Content-word stems of ``text`` (hyphenated words also count as their parts)."""
     out: set[str] = set()
     for word in _DEVELOPMENT_WORD.findall(text.lower().replace("’", "'")):
+        word = _POSSESSIVE.sub("", word)
         parts = [word, *word.split("-")] if "-" in word else [word]
         for part in parts:
             if (part in DEVELOPMENT_STOP_WORDS or len(part) < 3
