@@ -420,7 +420,12 @@ _BLOCK_VERB = re.compile(r"(\b(?:that|which|who|to|will|would|could|can|cannot|m
                          r"not|n't|also)\s+)block(s?)\b", re.IGNORECASE)
 _TIED_TO = re.compile(r"\s(?:tied|linked)\s+to\b|-(?:tied|linked)\b", re.IGNORECASE)
 # "red lines", "drew a bright line around ...": a limit.
-_RED_LINE = re.compile(r"\bred[\s-]+lines?\b|\b(?:draw|draws|drawing|drawn|drew)\s+(?:a\s+|the\s+)?"
+_RED_LINE = re.compile(r"\bred[\s-]+lines?\b|"
+                       # "held the line on ...", "stood firm on ...": a limit kept
+                       r"\b(?:h[oe]ld|holds|holding|st(?:and|ands|ood|anding))\s+(?:the\s+|its\s+|"
+                       r"their\s+|his\s+|her\s+)?(?:line|firm|fast)\b"
+                       r"(?=\s*(?:,[^,;]{0,40},\s*)?(?:on|over|against)\b)|"
+                       r"\b(?:draw|draws|drawing|drawn|drew)\s+(?:a\s+|the\s+)?"
                        r"(?:(?:bright|firm|hard|clear)\s+)?lines?\b", re.IGNORECASE)
 # "stop working with", "end its relationship with": ties cut, said the long way.
 _STOP_WORKING = re.compile(
