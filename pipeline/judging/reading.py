@@ -1678,7 +1678,16 @@ def _asks(claim: _PreparedClaim, text: str) -> bool:
     return any(m.group(0).lower() not in said
                and not (wish and _ULTIMATUM.match(text, m.start()))  # "if it does not ..."
                and not (threat and m.group(0).lower().startswith("if"))
+               # "a dispute over whether the military could ...": what the dispute is about,
+               # the dispute itself asserted
+               and not (m.group(0).lower() == "whether"
+                        and _DISPUTE_OVER.search(text, max(0, m.start() - 40), m.start()))
                for m in _NON_ASSERTIVE.finditer(text))
+
+
+_DISPUTE_OVER = re.compile(r"\b(?:disputes?|standoffs?|clash(?:es)?|feuds?|rows?|rifts?|"
+                           r"disagreements?|fights?|battles?)\s+(?:over|about|on)\s+$",
+                           re.IGNORECASE)
 
 
 _THREAT = re.compile(r"\b(?:threat\w*|warn\w*|ultimatum)\b", re.IGNORECASE)
