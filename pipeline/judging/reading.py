@@ -54,6 +54,7 @@ from dataclasses import dataclass, replace
 from .attribution import attributed_source, sources_in_context
 from .features import STOP_STEMS, TextStats
 from .numbers import (
+    BOUND_REACH,
     CORRECTION,
     WORD_NUMBERS,
     Quantity,
@@ -142,7 +143,7 @@ _SCALE_WORDS = frozenset(tokenize("thousand million billion trillion percent per
 # Common news paraphrases mapped onto one term (after stemming). General language only: no
 # story's names belong here.
 _PARAPHRASES: dict[str, tuple[str, ...]] = {
-    "cut": ("sever", "severing", "terminate", "scrap", "sunder"),
+    "cut": ("sever", "severing", "terminate", "scrap", "sunder", "cancel"),
     "tie": ("relationship", "relation", "link"),
     "threaten": ("threat", "warn", "warning"),
     "refuse": ("reject", "decline", "rebuff", "resist", "oppose", "refusal", "rejection"),
@@ -200,6 +201,7 @@ _PARAPHRASES: dict[str, tuple[str, ...]] = {
     "start": ("begin", "began", "begun", "erupt", "ignite"),
     "fire": ("blaze", "inferno"),
     "raise": ("upgrade", "elevate"),
+    "fight": ("battle", "tackle", "combat"),
 }
 # Words whose inflections would meet unrelated words ("broke"/"broker"): mapped as written.
 _PARAPHRASE_WORDS = {"broke": "start"}
@@ -251,7 +253,16 @@ def _canonical(token: str) -> str:
     token = strip_possessive(token)
     # The stemmer leaves "dropping" as "dropp" and "committed" as "committ".
     token = _DOUBLED.sub(r"\1", token)
+    if token in _CANON:
+        return _CANON[token]
+    # British and American spellings are one word: "specialised" / "specialized",
+    # "organisation" / "organization", "analysed" / "analyzed", "labour" / "labor".
+    token = _BRITISH_Z.sub(r"\1s", _BRITISH_OUR.sub("or", token))
     return _CANON.get(token, token)
+
+
+_BRITISH_Z = re.compile(r"(?<=[a-z]{2})([iy])z(?=(?:e|ed|es|ing|ation|ations|er|ers)?$)")
+_BRITISH_OUR = re.compile(r"(?<=[a-z]{3})our(?=s?$)")
 
 
 # A claim term with one of these prefixes is the opposite of the bare term ("unclassified" /
@@ -397,6 +408,11 @@ _NO_HUMAN = re.compile(
     r"judge?ment|decision|making\s+the\s+decision|approval))?\b", re.IGNORECASE)
 _KEEPS = re.compile(
     r"\b(?:refus\w*|declin\w*|reject\w*|won't|will\s+not|would\s+not|wouldn't|not)\s+"
+    # "would not agree to its demands to drop ...", "refused calls to remove ...": what is
+    # refused is the removal.
+    r"(?:(?:agree|accept|heed|meet)\s+(?:to\s+)?(?:(?:the|its|their|his|her|those|such)\s+)?"
+    r"(?:demands?|requests?|calls?|pressure)\s+|(?:the\s+|its\s+|their\s+)?"
+    r"(?:demands?|requests?|calls?|pressure)\s+)?"
     r"(?:to\s+)?(?:remove|relax|drop|lift|loosen|abandon|give\s+up|waive|weaken|budge\s+on|"
     r"back\s+down\s+on)\b", re.IGNORECASE)
 _BLOCKED = re.compile(r"\bblock(ed|ing)\b", re.IGNORECASE)
@@ -404,7 +420,12 @@ _BLOCK_VERB = re.compile(r"(\b(?:that|which|who|to|will|would|could|can|cannot|m
                          r"not|n't|also)\s+)block(s?)\b", re.IGNORECASE)
 _TIED_TO = re.compile(r"\s(?:tied|linked)\s+to\b|-(?:tied|linked)\b", re.IGNORECASE)
 # "red lines", "drew a bright line around ...": a limit.
-_RED_LINE = re.compile(r"\bred[\s-]+lines?\b|\b(?:draw|draws|drawing|drawn|drew)\s+(?:a\s+|the\s+)?"
+_RED_LINE = re.compile(r"\bred[\s-]+lines?\b|"
+                       # "held the line on ...", "stood firm on ...": a limit kept
+                       r"\b(?:h[oe]ld|holds|holding|st(?:and|ands|ood|anding))\s+(?:the\s+|its\s+|"
+                       r"their\s+|his\s+|her\s+)?(?:line|firm|fast)\b"
+                       r"(?=\s*(?:,[^,;]{0,40},\s*)?(?:on|over|against)\b)|"
+                       r"\b(?:draw|draws|drawing|drawn|drew)\s+(?:a\s+|the\s+)?"
                        r"(?:(?:bright|firm|hard|clear)\s+)?lines?\b", re.IGNORECASE)
 # "stop working with", "end its relationship with": ties cut, said the long way.
 _STOP_WORKING = re.compile(
@@ -413,7 +434,7 @@ _STOP_WORKING = re.compile(
     r"(?:its|their|the|all)\s+(?:relationship|relationships|ties|partnership|work)\s+with)\b",
     re.IGNORECASE)
 _SAFETY_MEASURES = re.compile(r"\bsafety\s+(?:measures|rules|features|mechanisms|"
-                              r"provisions|protocols)\b", re.IGNORECASE)
+                              r"provisions|protocols|precautions|limits)\b", re.IGNORECASE)
 _IN_HOSPITAL = re.compile(r"\s(?:in|to|into)\s+(?:the\s+|a\s+)?hospitals?\b", re.IGNORECASE)
 # A refusal of unrestricted use ("anyuse", read above).
 _REFUSES_USE = re.compile(
@@ -426,6 +447,29 @@ _WENT_THROUGH = re.compile(
     r"sw(?:ept|eeps?|eeping)|engulf(?:s|ed|ing)?)\s+(?:through|across|to|into|over)\s+"
     r"(?=(?:all\s+)?(?:the\s+|its\s+)?(?:\d|(?:" + "|".join(WORD_NUMBERS) + r")\b))",
     re.IGNORECASE)
+
+
+# A fire (a flood, an outbreak) moving through something: it spread through it.
+_MOVED_THROUGH = re.compile(
+    r"\b(?:r(?:ip|ips|ipped|ipping)|t(?:ore|ear|ears|earing)|rac(?:ed|es|ing)|"
+    r"sw(?:ept|eeps?|eeping)|leap(?:t|ed|s|ing)|jump(?:ed|s|ing)|climb(?:ed|s|ing)|"
+    r"ascend(?:ed|s|ing)?)\s+(?:up\s+)?(?:through|across|along)\b", re.IGNORECASE)
+def _moved_through(m: re.Match[str]) -> str:
+    # What it went through: the words up to the first small word after them ("bamboo
+    # scaffolding on seven blocks" went through scaffolding).
+    phrase: list[str] = []
+    for t in tokenize(m.string[m.end():m.end() + 80]):
+        if t in _STOP:
+            if phrase:
+                break
+            continue
+        phrase.append(_canonical(t))
+    if {"building", "estate"} & set(phrase[:6]):
+        return m.group(0)
+    return "spread through"
+
+
+_FUELLED = re.compile(r"\b(?:fuel{1,2}ed|fanned|fed)\s+by\b", re.IGNORECASE)
 
 
 # "and" opening another figure ("65 dead and 76 injured in hospital"): what stands before it
@@ -445,6 +489,9 @@ def _hospitalised(m: re.Match[str]) -> str:
     return " hospitalised"
 
 
+_CURLY_APOSTROPHE = re.compile(r"(?<=[A-Za-z])[’‘`](?=(?:t|s|re|ve|ll|d|m)\b)")
+
+
 def _as_read(text: str, claim: bool = False) -> str:
     """The text as the reader reads it: accents folded ("Nicolás" and "Nicolas" are one
     name; the tokenizer cuts a word at a letter outside ASCII), and idioms in plain words:
@@ -456,6 +503,8 @@ def _as_read(text: str, claim: bool = False) -> str:
         folded = unicodedata.normalize("NFKD", text)
         if folded != text:  # curly quotes and dashes stay as they are
             text = "".join(c for c in folded if not unicodedata.combining(c))
+    # "won’t", "didn’t": a typographic apostrophe is an apostrophe ("won't" is read alike).
+    text = _CURLY_APOSTROPHE.sub("'", text)
     # "at 2:51 pm local time": the zone of a time says where, not what happened.
     text = _LOCAL_TIME.sub(r"\1", text)
     # "The fire was first reported at 2.51pm": the time an incident started, as news gives it.
@@ -467,7 +516,7 @@ def _as_read(text: str, claim: bool = False) -> str:
     text = _NO_HUMAN.sub(" autonomous", text)
     # "refused to remove its safeguards" insists on them: the insistence is read beside the
     # refusal, which stays (it still reverses "agreed to drop their safeguards").
-    text = _KEEPS.sub(r"\g<0> insisting", text)
+    text = _KEEPS.sub(r"insisting \g<0>", text)
     text = _RED_LINE.sub("redline", text)
     text = _STOP_WORKING.sub("cut ties with", text)
     # "safety measures", "safety rules": safeguards, said in two words.
@@ -483,6 +532,13 @@ def _as_read(text: str, claim: bool = False) -> str:
         # so in the article only: a claim's "people in hospital" need not say treated).
         text = _IN_HOSPITAL.sub(_hospitalised, text)
         text = _WENT_THROUGH.sub("affected ", text)
+        # "flames ripped through the scaffolding", "fuelled by the netting": spread.
+        # (not through buildings: "tore through the towers wrapped in ..." went through them)
+        text = _MOVED_THROUGH.sub(_moved_through, text)
+        text = _FUELLED.sub("spread by", text)
+        # "sought to impose restrictions", "its push to bar ...": pressing for a limit insists
+        # on it.
+        text = _EFFORT_TO_LIMIT.sub(_insisting, text)
         # "refused the military unrestricted use": insisting on limits on its use.
         text = _REFUSES_USE.sub(r"\g<0> insisting on limits", text)
     for m in reversed(list(_LIVES_LOST.finditer(text))):
@@ -499,6 +555,9 @@ def _figures_of(text: str) -> tuple[Quantity, ...]:
     return tuple(quantities(text)[:MAX_FIGURES_PER_SENTENCE])
 
 
+_AUXILIARIES = frozenset(tokenize("is are was were be been being has have had"))
+
+
 def _said_of_previous(text: str, q: Quantity, lo: int) -> tuple[int, int]:
     """The span of what the figure before ``q`` in its clause is said to be, after the noun
     it counts: "dead" in "36 people dead and 279 missing" ("people" may be said of both).
@@ -506,10 +565,12 @@ def _said_of_previous(text: str, q: Quantity, lo: int) -> tuple[int, int]:
     prior = [f for f in _figures_of(text) if lo <= f.start and f.end <= q.start]
     if not prior:
         return 0, 0
-    words = []
+    words: list[tuple[int, int]] = []
     for tok, pos in _spans(text):
         if pos < prior[-1].end:
             continue
+        if tok in _AUXILIARIES and words and pos < q.start:
+            continue  # "36 people were killed and 279 ...": the verb's helper says nothing
         if pos >= q.start or tok in _STOP or tok[:1].isdigit():
             break
         words.append((pos, pos + len(tok)))
@@ -760,8 +821,10 @@ def _same_measure(claim_figure: Quantity, claim_context: dict[str, float], unit:
     stated_unit, claim_unit = _unit_term(stated), _unit_term(claim_figure)
     if stated_unit and stated_unit not in claim_context and stated_unit != claim_unit:
         return False
-    if stated.kind == "level" and not stated_unit and claim and \
-            _rank_word(unit, stated) == _rank_word(claim, claim_figure) != "":
+    if stated.kind == "level" and (not stated_unit or stated_unit in claim_context) and claim \
+            and _rank_word(unit, stated) == _rank_word(claim, claim_figure) != "":
+        # ... and so is one whose scale word is what the claim ranks ("a level one fire" for
+        # "the fire was raised to a level five alarm")
         return True
     return not claim_unit or claim_unit == stated_unit or claim_unit in _near(unit, stated)
 
@@ -769,7 +832,12 @@ def _same_measure(claim_figure: Quantity, claim_context: dict[str, float], unit:
 def _rank_word(text: str, q: Quantity) -> str:
     """The word a rank is given by ("level" of "level five"), lower-case; "" for none."""
     m = _WORD.match(text, q.start)
-    return m.group(0).lower() if m and not m.group(0)[:1].isdigit() else ""
+    word = m.group(0).lower() if m and not m.group(0)[:1].isdigit() else ""
+    # "category 5", "grade five", "tier 5": the same ranking, named another way.
+    return "level" if word in _RANK_WORDS else word
+
+
+_RANK_WORDS = frozenset({"level", "category", "cat", "grade", "tier"})
 
 
 _INFINITIVE = re.compile(r"\bto\s+$")
@@ -827,6 +895,26 @@ def _actor_groups(claim: str) -> tuple[frozenset[str], ...]:
     return tuple(groups)
 
 
+_COMPANY_NOUN = r"(?:company|firm|startup|start-up|lab|developer|maker)"
+# "the company", "the AI firm", "the San Francisco-based startup": a company named again.
+# Only as the sentence's subject, at its start (after a short opening phrase, "Earlier this
+# week, the company ..."): elsewhere "the company" may be another one the sentence names.
+_THE_COMPANY = re.compile(r"^(?:[^,;:]{0,40},\s+)?[Tt]he\s+(?:[\w-]+\s+){0,3}?"
+                          + _COMPANY_NOUN + r"\b(?!['’])")
+
+
+def _companies(seed: str, keywords: Sequence[str]) -> frozenset[str]:
+    """The story's names its seed calls a company: "AI company Acme", "Acme, a chip maker",
+    "Acme is a startup"."""
+    out = set()
+    for name in _story_names(keywords):
+        n = re.escape(name)
+        if re.search(_COMPANY_NOUN + r"\s+" + n + r"\b|\b" + n + r"(?:,|\s+is)\s+(?:an?|the)\s+"
+                     r"(?:[\w-]+\s+){0,3}" + _COMPANY_NOUN + r"\b", seed, re.IGNORECASE):
+            out.add(name)
+    return frozenset(out)
+
+
 def _lacks_lead(claim: _PreparedClaim, present: set[str]) -> bool:
     """The sentence names neither of the claim's first two terms, its subject and what it
     does ("The fire spread through the scaffolding that covered the buildings"), the story's
@@ -835,9 +923,16 @@ def _lacks_lead(claim: _PreparedClaim, present: set[str]) -> bool:
     subject and verb are read as its polarity instead ("will not let Claude be used for
     ..."), so a refusal claim is not held to them."""
     lead = set(claim.lead)
-    if lead <= claim.story_names:
-        lead |= claim.story_names  # the actor alone leads: any of its names ("Anthropic's AI")
+    if lead <= claim.story_names or lead & claim.story_names - _COMMON_NAMED:
+        # The actor leads: any of its names says it ("Anthropic's AI", its chief executive
+        # "Dario Amodei said the company refused ...").
+        lead |= claim.story_names
     return not claim.terms.has_refusal and not lead & present
+
+
+# Names that read as a common word ("Pentagon" as "military"): one of them leading a claim is
+# not said by the story's other names.
+_COMMON_NAMED = frozenset(_PARAPHRASES)
 
 
 # A line for review states at least this share of what the claim says of its actors.
@@ -917,6 +1012,8 @@ def _other_actor(claim: _PreparedClaim, unit: str, present: set[str]) -> bool:
     subject = claim.subject or claim.story_names
     if not subject or subject & present:
         return False
+    # "the San Francisco-based company": where someone is based names no one else.
+    unit = _BASED.sub("based", unit)
     for i, m in enumerate(_CAPITALISED.finditer(unit)):
         if i == 0 and m.start() == 0 and len(tokenize(m.group(0))) == 1 and (
                 _canonical(tokenize(m.group(0))[0]) in _COMMON_CAPITALISED
@@ -931,6 +1028,7 @@ def _other_actor(claim: _PreparedClaim, unit: str, present: set[str]) -> bool:
 
 
 _CAPITALISED = re.compile(r"\b[a-z]?[A-Z][\w'’.-]*")  # "OpenAI", "xAI", "iPhone"
+_BASED = re.compile(r"(?:\b[A-Z][\w.]*\s+){0,2}\b[A-Z][\w.]*-based\b")
 
 
 def _inflected(word: str) -> bool:
@@ -963,8 +1061,20 @@ def _analyse(text: str) -> _Terms:
     limited: set[str] = set()
     reach = refusal_reach = limit_reach = 0
     has_negation = has_refusal = False
-    for tok in raw:
-        if tok in _NEGATORS or tok.endswith("n't"):
+    for n, tok in enumerate(raw):
+        before = [t for t in raw[max(0, n - 5):n] if t not in _ADVERBS]
+        if before[-1:] == ["off"] and _canonical(tok) == "limit":
+            before = before[:-1]  # "off-limits"
+        if _canonical(tok) in _PASSIVE_REFUSAL and (
+                before[-1:] and before[-1] in _COPULAS and _canonical(tok) != "allow"
+                or before[-2:-1] and before[-2] in _COPULAS and before[-1] in _NEGATORS
+                and _canonical(tok) == "allow"):
+            # "mass surveillance and autonomous weapons are off-limits", "... were not
+            # allowed", "... is unacceptable": a refusal said after what it refuses.
+            has_refusal = True
+            refused.update(stems[-_REFUSAL_WINDOW:])
+        if tok in _NEGATORS or tok.endswith("n't") or _CANON.get(tok) in _NEGATORS:
+            # ... or a word that says the negation itself ("impossible": unable)
             has_negation = True
             reach = _NEGATION_WINDOW
             continue
@@ -984,13 +1094,27 @@ def _analyse(text: str) -> _Terms:
                 refused.add(term)
             if limit_reach:
                 limited.add(term)
-        reach = max(0, reach - 1)
+        # "won't remove safety guardrails": the negation ends at the removal it negates, and
+        # what would have been removed stays (it is kept, not reversed).
+        # Nor does it reach past an agreement it negates: "would not agree to its demands"
+        # denies the agreeing, not the demands.
+        reach = 0 if reach and {"drop", "agree"} & set(_terms(tok)) else max(0, reach - 1)
         refusal_reach = max(0, refusal_reach - 1)
         limit_reach = max(0, limit_reach - 1)
         if _LIMITS & set(_terms(tok)):
             limit_reach = _LIMIT_WINDOW
     return _Terms(tuple(stems), frozenset(negated), has_negation, has_refusal,
                   frozenset(refused), frozenset(limited))
+
+
+# Refusals said of what stands before them, after a copula: "are banned", "is off-limits",
+# "remain unacceptable", "were not allowed".
+_COPULAS = frozenset(tokenize("is are was were be been being remain remains remained"))
+_ADVERBS = frozenset(tokenize("also still strictly completely entirely simply clearly"))
+_PASSIVE_REFUSAL = frozenset(_canonical(t) for w in ("banned", "prohibited", "forbidden",
+                                                     "barred", "unacceptable", "limits",
+                                                     "allowed")
+                             for t in tokenize(w))
 
 
 class ClaimReader:
@@ -1020,6 +1144,11 @@ class ClaimReader:
             self._prepare(c, t, keyword_stems, common, stats, self._keywords, subject)
             for c, t in zip(claims, analysed, strict=True)
         ]
+        # The story's names its seed calls a company ("artificial intelligence company Acme",
+        # "Acme, a chip maker"): "the company", "the San Francisco-based firm" name them.
+        companies = _companies(seed, keywords)
+        self._claims = [replace(c, company=bool(set(c.lead) & companies))
+                        for c in self._claims]
 
     @staticmethod
     def _prepare(claim: str, terms: _Terms, keyword_stems: set[str], common: set[str],
@@ -1166,8 +1295,10 @@ class ClaimReader:
                 continue
             if reading.band != "none" and reading.reason != "denial" and not (
                     reading.reason == "figure" and reading.stance == "confirms"):
-                if _other_actor(claim, unit, present) or _lacks_lead(
-                        claim, present | set(opposite)) or (
+                named = present | set(opposite)
+                if claim.company and _THE_COMPANY.search(unit):
+                    named |= set(claim.lead)  # "the company", "the San Francisco-based firm"
+                if _other_actor(claim, unit, present) or _lacks_lead(claim, named) or (
                         reading.stance == "confirms" and _lacks_scope(claim, present)) or (
                         reading.stance == "confirms" and _lacks_phrase(claim, present)):
                     # It speaks of someone else, or of something the claim only mentions, or
@@ -1211,7 +1342,8 @@ class ClaimReader:
         # A rank on the claim's own scale ("a No. 4 alarm" for "raised to a level five
         # alarm") states the claim's fact in those two words, whatever else the sentence says.
         ranked = {(q.start, f.start) for q in claim.figures for f in stated
-                  if q.kind == f.kind == "level" and q.unit and (q.unit == f.unit or not f.unit
+                  if q.kind == f.kind == "level" and q.unit and (q.unit == f.unit or (
+                      not f.unit or _canonical(f.unit) in claim.weights)
                   and _rank_word(unit, f) == _rank_word(claim.text, q) != "")}
         if content > 0 and not ranked:
             said = sum(w for t, w in claim.weights.items() if t in present
@@ -1284,9 +1416,20 @@ class ClaimReader:
                     and any(not same_value(f.value, q.value, q.kind) for f in related)):
                 # Both figures quoted without a correction: the claim's still stands.
                 states.append("same")
+            elif q.kind == "count" and q.bound == "above" and q.value >= 100 and \
+                    q.value % 100 == 0 and all(
+                        q.value < f.value <= q.value * BOUND_REACH for f in related):
+                # A round threshold ("more than 700 firefighters") kept by a figure above it
+                # ("767 firefighters", "more than 800"): the claim holds. (A precise count,
+                # "at least 36 killed", is a figure revised, not a threshold kept.)
+                states.append("same")
             elif all(any(same_value(f.value, c.value, c.kind) for c in claim.figures)
                      and not _ALL_BEFORE.search(unit, max(0, f.start - 12), f.start)
-                     or within_bound(f, q.value) for f in related):
+                     or within_bound(f, q.value)
+                     # "at least three tower blocks engulfed": a floor the claim's seven keeps
+                     or f.bound == "above" and f.value < q.value and q.kind == "count"
+                     and bool(claim.figure_counts[claim.figures.index(q)])
+                     for f in related):
                 # Another of the claim's own figures ("seven" of "seven of eight blocks"),
                 # or a bound the claim's figure keeps ("over 4,000" for "about 4,600").
                 states.append("absent")
@@ -1369,6 +1512,21 @@ class ClaimReader:
         # onto "classified networks").
         hedged = hedged or bool(_PUSHING.search(unit[:last])) and not _WISH.search(
             claim.text) and not opposite
+        if hedged and _THREAT.search(claim.text) and _THREAT.search(unit[:last]) and not \
+                _HEDGE.search(_CONDITION.sub("", unit[:last])):
+            # "He warned that if Anthropic didn't budge, the Pentagon would cancel ...": the
+            # only hedge is the threat's own condition.
+            hedged = False
+        if hedged and _WISH.search(claim.text) and _ULTIMATUM.search(unit):
+            # "... told Amodei that if Anthropic does not allow its AI to be used for ..., the
+            # Pentagon would cancel its contract": an ultimatum states the demand it makes.
+            hedged = False
+        if hedged and (claim.terms.has_refusal or "insist" in claim.weights) and \
+                _EFFORT_TO_LIMIT.search(unit[:last]):
+            # "Anthropic's push to bar the military from using Claude for ...", "it sought to
+            # restrict ...": pressing for a limit is insisting on it, the stance the claim
+            # reports, not a limit only hoped for.
+            hedged = False
         # "not classified" is no opposite; a refusal in another clause ("... on its classified
         # networks, while embedding safeguards that bar ...") leaves it one.
         # Nor is a state someone is pushing others towards ("pushing AI companies, including
@@ -1398,7 +1556,7 @@ class ClaimReader:
             # A claim about a figure is asserted only by its figure (read above); a part of
             # the day ("on Wednesday afternoon") only gainsays, it need not be restated.
             return ClaimReading("discusses", _score(cover), "none", unit, source, "no figure")
-        if unit.rstrip().endswith("?") or _NON_ASSERTIVE.search(_bearing(unit, set(matched))):
+        if unit.rstrip().endswith("?") or _asks(claim, _bearing(unit, set(matched))):
             return ClaimReading("discusses", _score(cover), "none", unit, source, "hedge")
         # A negation reaching one of the claim's terms that the claim itself leaves positive.
         reversed_terms = [t for t in matched if t in terms.negated and t not in
@@ -1411,7 +1569,10 @@ class ClaimReader:
                 return ClaimReading("contradicts", _score(cover), "review", unit, source,
                                     "negation")
         if (claim.terms.has_refusal or claim.terms.has_negation) and not (
-                terms.has_refusal or terms.has_negation) and _GIVES_WAY.search(unit):
+                terms.has_refusal or terms.has_negation) and any(
+                not _TO_A_LIMIT.match(unit, m.end()) for m in _GIVES_WAY.finditer(unit)):
+            # ("asked officials to agree to guardrails that would restrict ...": agreeing to a
+            # limit gives no refusal up)
             # The claim holds a refusal; the sentence reports it given up.
             return ClaimReading("contradicts", _score(cover), "review", unit, source,
                                 "reversal")
@@ -1469,6 +1630,67 @@ class _PreparedClaim:
     # Its first two terms, its subject and what it does, less the story's subject ("fire" in
     # a fire story's "The fire spread through ..."): which fact, not which story.
     lead: tuple[str, ...] = ()
+    # Its lead actor is one the story's seed calls a company: "the company" names it.
+    company: bool = False
+
+
+def _insisting(m: re.Match[str]) -> str:
+    """An effort to limit read as insisting, when a party presses for it ("Anthropic sought
+    to impose", "the company's push to bar", "its attempt to prevent"), not a measure ("rules
+    that sought to restrict ...")."""
+    if _PARTY_BEFORE.search(m.string, max(0, m.start() - 40), m.start()):
+        return "insisting " + m.group(0)
+    return m.group(0)
+
+
+# A party just before an effort: a name, or a company or pronoun standing for one.
+_PARTY_BEFORE = re.compile(r"(?:\b[A-Z][\w.-]*(?:['’]s)?|\b(?:its|their|it|they|he|she|his|her|"
+                           r"company(?:['’]s)?|firm(?:['’]s)?|startup(?:['’]s)?))\s+"
+                           r"(?:[a-z][\w-]*\s+)?$")
+
+
+# What is agreed to is a limit: "agree to guardrails", "accepted the restrictions".
+_TO_A_LIMIT = re.compile(r"\s+(?:(?:the|its|their|new|some|strict|firm|such)\s+){0,2}"
+                         r"(?:guardrails?|safeguards?|limits?|restrictions?|limitations?|"
+                         r"protections?|red\s+lines?|conditions?)\b", re.IGNORECASE)
+# "if X does not ...", "unless X agrees ...", "if X fails to ...": a demand with a penalty.
+_ULTIMATUM = re.compile(r"\b(?:if\s+[^,;:]{0,60}?\b(?:does\s+not|doesn't|did\s+not|didn't|do\s+not|"
+                        r"don't|fails?\s+to|failed\s+to|refuses?\s+to|refused\s+to|won't|will\s+not|"
+                        r"would\s+not|wouldn't)|unless)\b", re.IGNORECASE)
+
+
+_EFFORT_TO_LIMIT = re.compile(
+    r"\b(?:push\w*|seek\w*|sought|tr(?:y|ies|ied|ying)|want\w*|attempt\w*|efforts?|bid|"
+    r"aim\w*|insist\w*|press\w*)\s+(?:for\s+|to\s+)(?:\w+\s+)?"
+    r"(?:bar|ban|block|restrict|limit|prevent|prohibit|forbid|rule\s+out|impose|keep|"
+    r"redline|draw)\w*",
+    re.IGNORECASE)
+
+
+def _asks(claim: _PreparedClaim, text: str) -> bool:
+    """``text`` holds a question, a doubt or a conditional that the claim does not hold
+    itself: "would be difficult" restates a claim that says "would be difficult"."""
+    said = claim.text.lower()
+    wish = bool(_WISH.search(claim.text))
+    # "threatened to cancel the contract if the company keeps its limits": a threat's
+    # condition is what the threat says, for a claim that reports the threat.
+    threat = bool(_THREAT.search(claim.text)) and bool(_THREAT.search(text))
+    return any(m.group(0).lower() not in said
+               and not (wish and _ULTIMATUM.match(text, m.start()))  # "if it does not ..."
+               and not (threat and m.group(0).lower().startswith("if"))
+               # "a dispute over whether the military could ...": what the dispute is about,
+               # the dispute itself asserted
+               and not (m.group(0).lower() == "whether"
+                        and _DISPUTE_OVER.search(text, max(0, m.start() - 40), m.start()))
+               for m in _NON_ASSERTIVE.finditer(text))
+
+
+_DISPUTE_OVER = re.compile(r"\b(?:disputes?|standoffs?|clash(?:es)?|feuds?|rows?|rifts?|"
+                           r"disagreements?|fights?|battles?)\s+(?:over|about|on)\s+$",
+                           re.IGNORECASE)
+
+
+_THREAT = re.compile(r"\b(?:threat\w*|warn\w*|ultimatum)\b", re.IGNORECASE)
 
 
 def _score(cover: float) -> float:
@@ -1540,7 +1762,18 @@ def _after_hedge(claim: _PreparedClaim, unit: str, matched: list[str]) -> float:
     # "OpenAI, Google and xAI") without being written.
     written = [t for t in matched if t in first]
     total = sum(claim.weights[t] for t in written) or 1.0
-    return sum(claim.weights[t] for t in written if first[t] > hedge.start()) / total
+    # A reason given for what is hedged is stated, not hedged: "considering cutting ties
+    # with Anthropic over the latter's insistence on restrictions".
+    # (unless what is hedged is the claim's own lead: "may have spread quickly due to ...")
+    reason = _REASON.search(unit, hedge.end())
+    end = reason.start() if reason and not any(
+        hedge.start() < first.get(t, -1) < reason.start()
+        for t in claim.lead if t not in claim.names) else len(unit)
+    return sum(claim.weights[t] for t in written if hedge.start() < first[t] < end) / total
+
+
+_REASON = re.compile(r"\b(?:over\s+(?:the|its|their|his|her|[A-Z][\w.-]*['’]s)\b|because\b|"
+                     r"due\s+to\b|amid\b)")
 
 
 def _deed_for_intention(claim: _PreparedClaim, matched: list[str], unit: str) -> bool:

@@ -1,0 +1,67 @@
+"""Forms of words the claim reader reads as one: spellings, and refusals said after what they
+refuse."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.judging.reading import _analyse, _canonical
+from pipeline.judging.text import tokenize
+
+
+@pytest.mark.parametrize(("british", "american"), [
+    ("specialised", "specialized"), ("organisation", "organization"), ("analysed", "analyzed"),
+    ("labour", "labor"), ("honours", "honors"),
+])
+def test_british_and_american_spellings_read_as_one_word(british: str, american: str) -> None:
+    assert _canonical(tokenize(british)[0]) == _canonical(tokenize(american)[0])
+
+
+@pytest.mark.parametrize("word", ["four", "hour", "your", "size", "tour"])
+def test_short_words_keep_their_spelling(word: str) -> None:
+    assert _canonical(tokenize(word)[0]) == tokenize(word)[0]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Mass surveillance of Americans is unacceptable, the company said.",
+    "Mass surveillance of Americans is also off-limits.",
+    "Mass surveillance of Americans was not allowed under the contract.",
+])
+def test_a_refusal_after_its_object_reaches_back(sentence: str) -> None:
+    terms = _analyse(sentence)
+    assert terms.has_refusal
+    assert {"mass", "surveillance"} <= terms.refused
+
+
+def test_a_refusal_before_a_copula_does_not_reach_back() -> None:
+    terms = _analyse("Mass surveillance of Americans worries the company, which is a target.")
+    assert not terms.refused
+
+
+def test_a_negated_removal_keeps_what_it_would_remove() -> None:
+    terms = _analyse("It won't remove the safety guardrails on its models.")
+    assert "drop" in terms.negated
+    assert "limit" not in terms.negated
+
+
+def test_the_seed_tells_which_names_are_companies() -> None:
+    from pipeline.judging.reading import _companies
+    seed = ("The regulator threatened chip maker Acme. Globex, a rival firm, said nothing. "
+            "Initech's minister spoke.")
+    assert _companies(seed, ["Acme", "Globex", "Initech"]) == {"acme", "globex"}
+
+
+@pytest.mark.parametrize(("sentence", "insists"), [
+    ("The restrictions Anthropic sought to impose were dropped.", True),
+    ("It collapsed over the company's attempt to prevent such use.", True),
+    ("A judge suspended measures that sought to restrict its use.", False),
+])
+def test_a_party_pressing_for_a_limit_insists_on_it(sentence: str, insists: bool) -> None:
+    from pipeline.judging.reading import _as_read
+    assert ("insist" in _analyse(_as_read(sentence)).stems) == insists
+
+
+def test_a_negated_agreement_does_not_reach_its_object() -> None:
+    terms = _analyse("It would not agree to their demands today.")
+    assert "agree" in terms.negated
+    assert "insist" not in terms.negated
