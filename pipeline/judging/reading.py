@@ -1451,7 +1451,7 @@ class ClaimReader:
                 stance, reason = "contradicts", "denial"
         else:
             return None
-        source = attributed_source(unit)
+        source = ""  # read in its article once every claim is read (``read``)
         wanted = {t for context in claim.figure_contexts for t in context}
         hedged = unit.rstrip().endswith("?") or bool(
             _NON_ASSERTIVE.search(_bearing(unit, wanted)))
@@ -1479,7 +1479,7 @@ class ClaimReader:
     def _decide(self, claim: _PreparedClaim, unit: str, terms: _Terms, figures: list,
                 matched: list[str], opposite: list[str], cover: float, cover_opp: float,
                 previous: str) -> ClaimReading | None:
-        source = attributed_source(unit, previous)
+        source = ""  # read in its article once every claim is read (``read``)
         denial = _DENIAL.search(unit)
         if denial is not None and not _DENIAL.search(claim.text) and claim.content:
             # Denied: the claim's content (what it says of its actors) follows the denial.
