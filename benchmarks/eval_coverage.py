@@ -15,10 +15,11 @@ A story folder holds:
 
 Articles are split once, by a hash of their URL (a syndicated copy goes with its original),
 into ``dev`` (about 60 %, for tuning) and ``test`` (about 40 %, held back). A labels file may
-instead name its split for all its articles (``"split": "holdout"``, or ``"holdout2"`` for the
-batch after it): a batch collected later and kept apart from every change, scored only to
-report. Each split is ingested on its own, in date order, so development clustering sees only
-that split.
+instead name its split for all its articles (``"split": "holdout"``, or ``"holdout2"``,
+``"holdout3"`` for the batches after it): a batch collected later and kept apart from every
+change, scored only to report. ``"dev4"`` names a development batch no rule has met yet: scored
+once as a first-contact check, then folded into ``dev``. Each split is ingested on its own,
+in date order, so development clustering sees only that split.
 
 Scores: confirmation and contradiction precision / recall / F1 over (article, claim) pairs,
 counting what a reader sees as a flag (band ``flag``); flags on off-story articles (any
@@ -55,7 +56,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 TEST_SHARE = 4  # of 10 hash buckets
-SPLITS = ("dev", "test", "holdout", "holdout2")
+SPLITS = ("dev", "test", "holdout", "holdout2", "holdout3", "dev4")
 
 
 @dataclass
