@@ -13,7 +13,7 @@ import pytest
 
 from pipeline.config import load_story
 from pipeline.judging import judge
-from pipeline.judging.reading import attributed_source
+from pipeline.judging.attribution import attributed_source
 from pipeline.judging.stance import StanceModel
 from pipeline.records import Article
 

@@ -94,22 +94,19 @@ _OUTLET_WORD = re.compile(
 _UNNAMED_PERSON = re.compile(rf"\b(?:{_PERSON_NOUN})\b", re.IGNORECASE)
 _BODY = re.compile(rf"\b(?:{_BODY_NOUN})\b", re.IGNORECASE)
 
-_NOT_A_SOURCE = frozenset(
-    "it he she they we i you this that these those there here who which what report reports "
-    "statement the a an as but and or so yet then now today yesterday tonight earlier later "
-    "initial initially meanwhile however also still separately previously first last next "
-    "monday tuesday wednesday thursday friday saturday sunday january february march april "
-    "may june july august september october november december jan feb mar apr jun jul aug "
-    "sep sept oct nov dec companies experts analysts critics observers many some "
-    "others both each all one two three".split())
-# A speaker named by reference to an earlier sentence: "It said", "the report says".
-_BACK_REFERENCE = re.compile(
-    r"\b(?i:it|he|she|they|the\s+report|the\s+statement|the\s+filing)(?=\s+(?:\w+\s+)?"
-    r"(?:said|says|told|added|noted|wrote|stated|reported|confirmed|argued|claimed)\b)")
 _WHEN = frozenset(
     "today yesterday tonight monday tuesday wednesday thursday friday saturday sunday january "
     "february march april may june july august september october november december jan feb "
     "mar apr jun jul aug sep sept oct nov dec".split())
+_NOT_A_SOURCE = _WHEN | frozenset(
+    "it he she they we i you this that these those there here who which what report reports "
+    "statement the a an as but and or so yet then now earlier later initial initially "
+    "meanwhile however also still separately previously first last next companies experts "
+    "analysts critics observers many some others both each all one two three".split())
+# A speaker named by reference to an earlier sentence: "It said", "the report says".
+_BACK_REFERENCE = re.compile(
+    r"\b(?i:it|he|she|they|the\s+report|the\s+statement|the\s+filing)(?=\s+(?:\w+\s+)?"
+    r"(?:said|says|told|added|noted|wrote|stated|reported|confirmed|argued|claimed)\b)")
 _LEADING = re.compile(r"^(?:the|an?|its|his|her|their)\s+", re.IGNORECASE)
 
 

@@ -51,7 +51,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from .attribution import attributed_source, sources_in_context
+from .attribution import sources_in_context
 from .features import STOP_STEMS, TextStats
 from .numbers import (
     BOUND_REACH,
@@ -66,7 +66,7 @@ from .numbers import (
 )
 from .text import token_spans, tokenize
 
-__all__ = ["ClaimReading", "ClaimReader", "attributed_source"]
+__all__ = ["ClaimReading", "ClaimReader"]
 
 
 @functools.lru_cache(maxsize=64)
@@ -551,7 +551,9 @@ _JOINED = re.compile(r"\b(?:and|while|but|with|whereas)\b", re.IGNORECASE)
 
 
 @functools.lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=256)
 def _figures_of(text: str) -> tuple[Quantity, ...]:
+    """The figures a sentence gives, read once for all the claims and figures that ask."""
     return tuple(quantities(text)[:MAX_FIGURES_PER_SENTENCE])
 
 
@@ -1202,7 +1204,7 @@ class ClaimReader:
         original = ([title] if title else []) + list(sentences)
         units = [_as_read(u) for u in original]
         analysed = [_analyse(u) for u in units]
-        figures = [quantities(u)[:MAX_FIGURES_PER_SENTENCE] for u in units]
+        figures = [list(_figures_of(u)) for u in units]
         readings = [self._read_claim(c, units, analysed, figures, bool(title))
                     for c in self._claims]
         # A sentence whose figure confirms one claim ("seven towers were engulfed" for "seven
@@ -1229,8 +1231,7 @@ class ClaimReader:
         cited = {r.evidence for r in readings if r.stance in ("confirms", "contradicts")}
         if cited:
             # Read up to the last sentence cited: what follows it cannot name its source.
-            upto = max(i for i, o in enumerate(original) if o in cited) + 1 if any(
-                o in cited for o in original) else 0
+            upto = max((i for i, o in enumerate(original) if o in cited), default=-1) + 1
             in_context = sources_in_context(original[:upto], has_title=bool(title))
             sources = dict(zip(reversed(original[:upto]), reversed(in_context), strict=True))
             readings = [replace(r, source=sources[r.evidence])
@@ -1288,9 +1289,8 @@ class ClaimReader:
                 said = sum(claim.weights[t] for t in (*matched, *opposite) if t not in claim.names)
                 if said / claim.content < CONTENT_MIN:
                     continue
-            previous = units[i - 1] if i > (1 if has_title else 0) else ""
             reading = self._decide(claim, unit, terms, figures[i], matched, opposite,
-                                   cover, cover_with_opposites, previous)
+                                   cover, cover_with_opposites)
             if reading is None:
                 continue
             if reading.band != "none" and reading.reason != "denial" and not (
@@ -1477,8 +1477,8 @@ class ClaimReader:
                    for t, w in claim.weights.items())
 
     def _decide(self, claim: _PreparedClaim, unit: str, terms: _Terms, figures: list,
-                matched: list[str], opposite: list[str], cover: float, cover_opp: float,
-                previous: str) -> ClaimReading | None:
+                matched: list[str], opposite: list[str], cover: float, cover_opp: float
+                ) -> ClaimReading | None:
         source = ""  # read in its article once every claim is read (``read``)
         denial = _DENIAL.search(unit)
         if denial is not None and not _DENIAL.search(claim.text) and claim.content:
