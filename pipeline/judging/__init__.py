@@ -28,6 +28,7 @@ from .reading import ClaimReader
 from .stance import StanceModel
 from .text import (
     MODEL_STOP_WORDS,
+    NAME_RUN,
     RELEVANCE_STOP_WORDS,
     plain_words,
     split_sentences,
@@ -246,7 +247,6 @@ def _profile(story: Story) -> StoryProfile:
 
 
 # A name of two or more capitalised words ("Linden Court", "Elm Bay").
-_TITLE_NAME = re.compile(r"(?:[A-Z][\w'’-]*\s+)+[A-Z][\w'’-]*")
 
 
 def _title_names(title: str, keywords: Sequence[str]) -> tuple[str, ...]:
@@ -255,7 +255,7 @@ def _title_names(title: str, keywords: Sequence[str]) -> tuple[str, ...]:
     without the city a one-keyword story is filed under."""
     keyword_words = {w.lower() for k in keywords for w in k.split()}
     return tuple(
-        m.group(0) for m in _TITLE_NAME.finditer(title)
+        m.group(0) for m in NAME_RUN.finditer(title)
         if m.start() > 0 and not keyword_words.intersection(w.lower() for w in m.group(0).split())
     )
 

@@ -64,7 +64,7 @@ from .numbers import (
     same_value,
     within_bound,
 )
-from .text import token_spans, tokenize
+from .text import NAME_RUN, token_spans, tokenize
 
 __all__ = ["ClaimReading", "ClaimReader"]
 
@@ -874,7 +874,7 @@ def _subject(claim: str, names: set[str], groups: tuple[frozenset[str], ...]) ->
             for group in groups:
                 if canon in group:
                     return group
-            for m in _NAME_RUN.finditer(claim):
+            for m in NAME_RUN.finditer(claim):
                 run = {_canonical(t) for t in tokenize(m.group(0))}
                 if canon in run:
                     return frozenset(run & names) | {canon}
@@ -882,7 +882,6 @@ def _subject(claim: str, names: set[str], groups: tuple[frozenset[str], ...]) ->
     return frozenset()
 
 
-_NAME_RUN = re.compile(r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)+")
 
 
 def _actor_groups(claim: str) -> tuple[frozenset[str], ...]:

@@ -326,3 +326,8 @@ def development_terms(text: str) -> set[str]:
                 continue
             out.add(development_stem(part))
     return out
+
+
+# A run of two or more capitalised words: a name as the title or a claim writes it ("Wang Fuk
+# Court", "Nicolás Maduro").
+NAME_RUN = re.compile(r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)+")
