@@ -18,7 +18,8 @@ into ``dev`` (about 60 %, for tuning) and ``test`` (about 40 %, held back). A la
 instead name its split for all its articles (``"split": "holdout"``, or ``"holdout2"``,
 ``"holdout3"`` for the batches after it): a batch collected later and kept apart from every
 change, scored only to report. ``"dev4"`` names a development batch no rule has met yet: scored
-once as a first-contact check, then folded into ``dev``. Each split is ingested on its own,
+once as a first-contact check, then folded into ``dev`` by changing its split (as
+``labels-dev4.json`` was, after session 6). Each split is ingested on its own,
 in date order, so development clustering sees only that split.
 
 Scores: confirmation and contradiction precision / recall / F1 over (article, claim) pairs,
