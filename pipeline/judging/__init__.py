@@ -366,6 +366,9 @@ def relevance(article: Article, story: Story) -> float:
     - A piece longer than a brief that, besides one recap passage after its lede, names one
       party of the story and no word of the story's title (:func:`_recap_in_passing`) is not
       coverage: a product launch of the company the story names is not news of the story.
+    - A piece whose lede says its own event is not linked to the story
+      (:func:`_disowns_story`), or which puts its event at another place and names the story
+      only in a recap (:func:`_other_event`), is about something else.
     - It cannot have been published well before the story itself."""
     profile = _profile(story)
     if _before_story(article.published_at, story.published):
@@ -387,7 +390,7 @@ def relevance(article: Article, story: Story) -> float:
     unit_words = [frozenset(_words(u)) for u in units]
     if _recap_in_passing(units, unit_words, profile, sum(len(u.split()) for u in units)):
         return 0.0
-    if _other_event(units, unit_words, profile):
+    if _other_event(units, unit_words, profile) or _disowns_story(units, profile):
         return 0.0
     room = min(len(profile.salient_terms), max(MIN_ROOM, len(words) // 2))
     overlap = len(words & profile.salient_terms) / max(1, room)
@@ -467,8 +470,14 @@ def _recap_in_passing(units: Sequence[str], unit_words: Sequence[frozenset[str]]
 
 
 # A place an article's lede puts its event at: a name of two or more capitalised words after
-# "at", "in" or "near" ("a fire at Elm Hill Estate in North Bay district").
+# "at", "in" or "near" ("a fire at Elm Hill Estate in North Bay district"), or, in its title or
+# first sentence, where news says where it happened, a name of one word ("a blaze in central
+# Ostrava"). A one-word name later in a lede is as often a country or a hospital ("rushed to
+# Prince of Wales", "the worst fire in China"), which does not tell another event.
 _PLACE = re.compile(r"\b(?:at|in|near)\s+((?:[A-Z][\w'’-]*\s+){1,3}[A-Z][\w'’-]*)")
+_TOWN = re.compile(
+    r"\b(?:at|in|near)\s+(?:(?:central|northern|southern|eastern|western|north|south|east|west|"
+    r"downtown)\s+)?([A-Z][a-z][\w'’-]*)\b")
 
 
 def _other_event(units: Sequence[str], unit_words: Sequence[frozenset[str]],
@@ -485,14 +494,43 @@ def _other_event(units: Sequence[str], unit_words: Sequence[frozenset[str]],
     if any(profile.own_names & ws for ws in unit_words[:LEDE_SENTENCES + 1]):
         return False
     known = profile.own_names | {w for k in profile.keywords for w in _words(k)}
+    places = [m.group(1) for u in lede for m in _PLACE.finditer(u)]
+    places += [m.group(1) for u in lede[:2] for m in _TOWN.finditer(u)]
     if not any(
         not known.intersection(ws) and not _NOT_NAMES.intersection(ws)
-        for u in lede for m in _PLACE.finditer(u)
-        for ws in [plain_words(m.group(1))]
+        for place in places for ws in [plain_words(place)]
     ):
         return False
     recap = [i for i, ws in enumerate(unit_words) if profile.own_names & ws]
     return not recap or recap[-1] - recap[0] <= RECAP_SPAN
+
+
+# "... are not directly linked to that fire", "unrelated to the blaze", "no known connection
+# with the ... case": followed, within a few words, by the story's name or its title's word for
+# the event.
+_DISOWNED = re.compile(
+    r"\b(?:not\s+(?:directly\s+|immediately\s+|officially\s+)?(?:linked|related|connected|"
+    r"tied)\s+(?:to|with)|unrelated\s+to|no\s+(?:known\s+|direct\s+)?(?:link|connection)\s+"
+    r"(?:to|with))\s+((?:[\w'’-]+\s+){0,5}[\w'’-]+)",
+    re.IGNORECASE)
+
+
+def _disowns_story(units: Sequence[str], profile: StoryProfile) -> bool:
+    """Whether the article's lede says its own event is not linked to the story ("the arrests
+    at two other estates are not directly linked to that fire"): news of the story's kind that
+    recalls it for context, however prominently it names it (in its title, even). A sentence
+    whose subject names the story ("the Linden Court fire is not linked to the one at ...")
+    tells the story apart from something else."""
+    for u in units[:LEDE_SENTENCES + 3]:
+        for m in _DISOWNED.finditer(u):
+            if profile.own_names.intersection(_words(u[:m.start()])):
+                continue
+            after = m.group(1)
+            if (profile.title_event_terms.intersection(stem(w) for w in _words(after))
+                    or any(p.search(after) for p in (*profile.keyword_patterns,
+                                                     *profile.title_name_patterns))):
+                return True
+    return False
 
 
 def _units(title: str, sentences: list[str]) -> list[str]:
