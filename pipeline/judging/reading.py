@@ -112,6 +112,9 @@ FIGURE_CONTENT_MIN = 0.5
 KEPT_WORD_IDF = 5.0
 # A term the seed uses this often is the story's subject, weighted like a widespread term.
 SEED_SUBJECT_COUNT = 6
+# ... and a word of the story's title that the seed uses this often ("crash" in a 300-word
+# first report of an air crash, which says "crash" three times).
+TITLE_SUBJECT_COUNT = 3
 # Weight of a refusal claim's "refuses"/"allow": what it refuses matters more.
 POLARITY_WEIGHT = 0.3
 # A term in at least this share of the story's claims weighs this much less.
@@ -1123,7 +1126,7 @@ class ClaimReader:
     weights are computed here), then call :meth:`read` per article."""
 
     def __init__(self, claims: Sequence[str], keywords: Sequence[str], stats: TextStats,
-                 seed: str = ""):
+                 seed: str = "", title: str = ""):
         keyword_stems = {_canonical(t) for k in keywords for t in tokenize(k)}
         self._keywords = tuple(keywords)
         claims = [_as_read(c, claim=True) for c in claims]
@@ -1140,6 +1143,8 @@ class ClaimReader:
         for t in _analyse(seed).stems:
             in_seed[t] = in_seed.get(t, 0) + 1
         subject = {t for t, n in in_seed.items() if n >= SEED_SUBJECT_COUNT}
+        subject |= {t for t in _analyse(title).stems
+                    if in_seed.get(t, 0) >= TITLE_SUBJECT_COUNT}
         common |= subject
         self._claims = [
             self._prepare(c, t, keyword_stems, common, stats, self._keywords, subject)
