@@ -472,8 +472,9 @@ def _recap_in_passing(units: Sequence[str], unit_words: Sequence[frozenset[str]]
 # A place an article's lede puts its event at: a name of two or more capitalised words after
 # "at", "in" or "near" ("a fire at Elm Hill Estate in North Bay district"), or, in its title or
 # first sentence, where news says where it happened, a name of one word ("a blaze in central
-# Ostrava"). A one-word name later in a lede is as often a country or a hospital ("rushed to
-# Prince of Wales", "the worst fire in China"), which does not tell another event.
+# Ostrava") when the lede does not name the story's keyword either. A one-word name is as often
+# the region or country the story happened in ("killed 270 people in Gujarat", "the worst fire
+# in China") or a hospital ("rushed to Prince of Wales"), which does not tell another event.
 _PLACE = re.compile(r"\b(?:at|in|near)\s+((?:[A-Z][\w'’-]*\s+){1,3}[A-Z][\w'’-]*)")
 _TOWN = re.compile(
     r"\b(?:at|in|near)\s+(?:(?:central|northern|southern|eastern|western|north|south|east|west|"
@@ -495,7 +496,8 @@ def _other_event(units: Sequence[str], unit_words: Sequence[frozenset[str]],
         return False
     known = profile.own_names | {w for k in profile.keywords for w in _words(k)}
     places = [m.group(1) for u in lede for m in _PLACE.finditer(u)]
-    places += [m.group(1) for u in lede[:2] for m in _TOWN.finditer(u)]
+    if not any(k.search(u) for k in profile.keyword_patterns for u in lede):
+        places += [m.group(1) for u in lede[:2] for m in _TOWN.finditer(u)]
     if not any(
         not known.intersection(ws) and not _NOT_NAMES.intersection(ws)
         for place in places for ws in [plain_words(place)]
