@@ -316,6 +316,10 @@ def development_stem(word: str) -> str:
     # A people's name is its country's ("Indonesian" workers, workers from "Indonesia").
     if stem.endswith("ian") and len(stem) >= 7:
         stem = stem[:-1]
+    # A verb in "-ify" is one stem in all its forms: "identify", "identifying" meet
+    # "identified", "identifies" (victims identified through DNA / identifying victims).
+    if stem.endswith("ify"):
+        stem = stem[:-1] + "i"
     return stem
 
 
