@@ -80,6 +80,15 @@ MIN_STORY_SHARE = 0.15
 # off-story articles and for no on-story one.
 BRIEF_WORDS = 150
 RECAP_SPAN = 2  # consecutive sentences: one recap paragraph
+# A story of one party (an airline, a ferry operator) is what happened to it: its other
+# business (another flight grounded, a route cancelled) names the party as often and shares
+# the seed's words (flight, passengers, airport), so neither the share nor the vocabulary tells
+# it from coverage. Coverage names the event itself, by the title's word for it ("crash",
+# "capsizes") or its own name (the flight number), in this many sentences when it is longer
+# than a brief (in one when it is a brief). On the third story's dev split the three pages on
+# the airline's other flights name the crash in one sentence at most (a recap: "the incident
+# comes days after ... crashed"); its 26 on-story pages in two or more.
+EVENT_SENTENCES = 2
 
 # Developments: a sentence about the story that is neither a claim nor the seed's background.
 DEVELOPMENT_MAX_SEED_SIMILARITY = 70.0
@@ -196,6 +205,12 @@ class StoryProfile:
     # title gives names of its own ("Linden Court" in "Deadly fire at Linden Court estate in
     # Elm Bay, Port Marlow"). Any news of that place names them.
     place_keywords: bool = False
+    # The title's words for what happened to the one party a story names (stems): "crash" and
+    # "ai171" in "Air India flight AI171 crash in Ahmedabad", "capsizes" in "Northwind Lines
+    # ferry capsizes near Osk"; not the party's own thing the word after its name says
+    # ("flight", "ferry"), not the title's places. Empty for a story of several parties or of
+    # a place (a keyword the title puts "at" or "in" something).
+    event_terms: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=64)
@@ -221,7 +236,11 @@ def _profile(story: Story) -> StoryProfile:
     title_name_patterns = tuple(re.compile(r"\b" + re.escape(n) + r"\b") for n in title_name_list)
     in_names = {w for n in title_name_list for w in _words(n)}
     parties = _parties(story)
+    place_keywords = len(parties) < 2 and bool(title_name_list)
     return StoryProfile(
+        event_terms=(frozenset() if len(parties) != 1 or place_keywords
+                     else _party_event_terms(story.title, story.keywords,
+                                             seed_names | title_names)),
         seed_names=seed_names,
         own_names=seed_names | title_names,
         title_name_patterns=title_name_patterns,
@@ -236,7 +255,7 @@ def _profile(story: Story) -> StoryProfile:
         salient_terms=frozenset(salient),
         story_terms=frozenset(salient) - keyword_words,
         parties=parties,
-        place_keywords=len(parties) < 2 and bool(title_name_list),
+        place_keywords=place_keywords,
         title_terms=frozenset(stem(w) for w in _words(story.title) if w not in keyword_words),
         seed_sentences=tuple(split_sentences(story.seed_text)),
         background=Background.of(
@@ -244,6 +263,31 @@ def _profile(story: Story) -> StoryProfile:
         ),
         claim_terms=tuple(terms(c.text) for c in story.claims),
     )
+
+
+def _party_event_terms(title: str, keywords: Sequence[str], names: set[str]) -> frozenset[str]:
+    """The stems of the words a story title of one party gives for what happened to it: not
+    the keyword's, not the places and names it gives (``names``), not a preposition, and not
+    the word right after the party's name, which says which of its things ("Air India flight",
+    "Northwind Lines ferry"): its other flights and ferries are named so too. None when the
+    title puts the keyword at or in something: the keyword names a place ("fire at the Harbour
+    View towers"), not a party."""
+    keyword_words = {w for k in keywords for w in _words(k)}
+    own: set[str] = set()
+    for k in keywords:
+        at = re.compile(r"\b(?:at|in|near|on)\s+(?:the\s+)?" + re.escape(k) + r"\b", re.IGNORECASE)
+        if at.search(title):
+            return frozenset()
+        for m in re.finditer(re.escape(k) + r"(?:'s|’s)?\s+([a-z][\w'’-]*)", title, re.IGNORECASE):
+            own.add(m.group(1).lower())
+    return frozenset(stem(w) for w in _words(title)
+                     if w not in keyword_words and w not in names and w not in own
+                     and w not in _PLACE_PREPOSITIONS)
+
+
+def _stem_match(a: str, b: str) -> bool:
+    """Two light stems of one word ("crashe" of "crashes", "crash"; "capsize", "capsiz")."""
+    return a == b or a.rstrip("e") == b.rstrip("e")
 
 
 # A name of two or more capitalised words ("Linden Court", "Elm Bay").
@@ -392,6 +436,8 @@ def relevance(article: Article, story: Story) -> float:
         return 0.0
     if _other_event(units, unit_words, profile) or _disowns_story(units, profile):
         return 0.0
+    if _party_event_unnamed(units, unit_words, profile, sum(len(u.split()) for u in units)):
+        return 0.0
     room = min(len(profile.salient_terms), max(MIN_ROOM, len(words) // 2))
     overlap = len(words & profile.salient_terms) / max(1, room)
     bar = (ANCHORED_SEED_OVERLAP if _named_as_titled(units, unit_words, profile)
@@ -467,6 +513,40 @@ def _recap_in_passing(units: Sequence[str], unit_words: Sequence[frozenset[str]]
         named = list(_joined(tuple(named), profile.keywords, "\n".join(units),
                              possessive=False))
     return len(named) <= 1
+
+
+def _party_event_unnamed(units: Sequence[str], unit_words: Sequence[frozenset[str]],
+                         profile: StoryProfile, n_words: int) -> bool:
+    """Whether a piece on the one party a story names leaves its event unnamed: fewer than
+    EVENT_SENTENCES of its sentences (one, for a brief) use a word the story's title gives for
+    what happened (:attr:`StoryProfile.event_terms`). It is about the party's other business
+    (another of its flights, delayed or grounded), however often it names the party, and at
+    most recalls the story in a sentence."""
+    if not profile.event_terms:
+        return False
+    start = 0
+    if len(units) > 1 and (units[1].startswith(units[0]) or units[0].startswith(units[1])):
+        start = 1  # a title that is the first sentence, or its start: one sentence
+    naming = [i for i, (u, ws) in enumerate(zip(units, unit_words, strict=True))
+              if i >= start and _names_event(u, ws, profile)]
+    if naming and naming[0] <= 1:
+        return False  # its title or first sentence leads with the story's event
+    return len(naming) < (EVENT_SENTENCES if n_words > BRIEF_WORDS else 1)
+
+
+def _names_event(sentence: str, words: frozenset[str], profile: StoryProfile) -> bool:
+    """Whether the sentence uses a word the title gives the event (a light stem of it), or
+    its code written with a space or hyphen ("AI-171", "AI 171" for "AI171")."""
+    if any(_stem_match(stem(w), e) for w in words for e in profile.event_terms):
+        return True
+    return any(p.search(sentence) for p in _code_patterns(profile.event_terms))
+
+
+@lru_cache(maxsize=64)
+def _code_patterns(event_terms: frozenset[str]) -> tuple[re.Pattern[str], ...]:
+    codes = (re.fullmatch(r"([a-z]+)(\d+)", e) for e in sorted(event_terms))
+    return tuple(re.compile(rf"\b{m.group(1)}[\s-]?{m.group(2)}\b", re.IGNORECASE)
+                 for m in codes if m)
 
 
 # A place an article's lede puts its event at: a name of two or more capitalised words after
