@@ -265,7 +265,8 @@ def _profile(story: Story) -> StoryProfile:
     )
 
 
-def _party_event_terms(title: str, keywords: Sequence[str], names: set[str]) -> frozenset[str]:
+def _party_event_terms(title: str, keywords: Sequence[str],
+                       names: frozenset[str]) -> frozenset[str]:
     """The stems of the words a story title of one party gives for what happened to it: not
     the keyword's, not the places and names it gives (``names``), not a preposition, and not
     the word right after the party's name, which says which of its things ("Air India flight",
