@@ -435,7 +435,8 @@ def relevance(article: Article, story: Story) -> float:
     unit_words = [frozenset(_words(u)) for u in units]
     if _recap_in_passing(units, unit_words, profile, sum(len(u.split()) for u in units)):
         return 0.0
-    if _other_event(units, unit_words, profile) or _disowns_story(units, profile):
+    if (_other_event(units, unit_words, profile)
+            or _disowns_story(units, unit_words, profile)):
         return 0.0
     if _party_event_unnamed(units, unit_words, profile, sum(len(u.split()) for u in units)):
         return 0.0
@@ -598,22 +599,47 @@ _DISOWNED = re.compile(
     re.IGNORECASE)
 
 
-def _disowns_story(units: Sequence[str], profile: StoryProfile) -> bool:
-    """Whether the article's lede says its own event is not linked to the story ("the arrests
-    at two other estates are not directly linked to that fire"): news of the story's kind that
-    recalls it for context, however prominently it names it (in its title, even). A sentence
-    whose subject names the story ("the Linden Court fire is not linked to the one at ...")
-    tells the story apart from something else."""
-    for u in units[:LEDE_SENTENCES + 3]:
+# "... unrelated to these recent events", "not linked to that dispute": a phrase pointing back
+# at what the sentences before told.
+_BACK_REFERENCE = re.compile(r"(?:these|those|this|that)\b", re.IGNORECASE)
+
+
+def _disowns_story(units: Sequence[str], unit_words: Sequence[frozenset[str]],
+                   profile: StoryProfile) -> bool:
+    """Whether the article says its own event is not linked to the story: in its lede ("the
+    arrests at two other estates are not directly linked to that fire"), news of the story's
+    kind that recalls it for context, however prominently it names it (in its title, even);
+    or anywhere, right after recalling the story, of the thing its lede is about ("the outage
+    is likely unrelated to these recent events" after a paragraph on the dispute, in a piece
+    on a chatbot's outage). A sentence whose subject names the story ("the Linden Court fire
+    is not linked to the one at ...", "Acme said ...") tells the story apart from something
+    else."""
+    story = {stem(w) for w in profile.salient_terms}
+    for i, u in enumerate(units):
         for m in _DISOWNED.finditer(u):
-            if profile.own_names.intersection(_words(u[:m.start()])):
+            subject = _words(u[:m.start()])
+            if profile.own_names.intersection(subject):
                 continue
             after = m.group(1)
-            if (profile.title_event_terms.intersection(stem(w) for w in _words(after))
+            if i < LEDE_SENTENCES + 3 and (
+                    profile.title_event_terms.intersection(stem(w) for w in _words(after))
                     or any(p.search(after) for p in (*profile.keyword_patterns,
                                                      *profile.title_name_patterns))):
                 return True
+            if (i > LEDE_SENTENCES and _BACK_REFERENCE.match(after)
+                    and not any(p.search(u[:m.start()]) for p in profile.keyword_patterns)
+                    and _about_story(units[i - 1], unit_words[i - 1], profile)
+                    and any(_own_topic(w, unit_words[:i], story) for w in subject)):
+                return True
     return False
+
+
+def _own_topic(word: str, before: Sequence[frozenset[str]], story: set[str]) -> bool:
+    """Whether ``word`` names what the article itself is about: no word of the story's seed nor
+    a common one, and in two of its sentences before (the outage a piece on an outage names)."""
+    if word in _LINKING_WORDS or stem(word) in story:
+        return False
+    return sum(any(stem(w) == stem(word) for w in ws) for ws in before) >= 2
 
 
 def _units(title: str, sentences: list[str]) -> list[str]:
