@@ -467,8 +467,11 @@ def _named_as_titled(units: Sequence[str], unit_words: Sequence[frozenset[str]],
         names = sum(any(profile.keyword_patterns[k].search(u) for k in profile.parties[p])
                     for p in profile.title_parties)
         places = sum(bool(p.search(u)) for p in profile.title_name_patterns)
-        event = bool(profile.title_event_terms.intersection(stem(w) for w in ws))
-        if i <= LEDE_SENTENCES and (names + places >= 2
+        # Of a story of one party, the title's words for what happened to it ("crash"), not
+        # the party's own thing ("flight"): any of its flights is named so.
+        event = (_names_event(u, ws, profile) if profile.event_terms
+                 else bool(profile.title_event_terms.intersection(stem(w) for w in ws)))
+        if (i <= LEDE_SENTENCES or profile.event_terms) and (names + places >= 2
                                     or (names + places == 1 and event and not several)):
             anchored = True
         # A sentence comes back to the story by one of the title's own names or its word for
@@ -655,6 +658,9 @@ def _about_story(sentence: str, words: frozenset[str], profile: StoryProfile) ->
             return True
     else:
         patterns = (*profile.keyword_patterns, *profile.title_name_patterns)
+        # "the capsizing", "this crash": of a story of one party, its event is the story
+        if profile.event_terms and _names_event(sentence, words, profile):
+            return True
     return any(p.search(sentence) for p in patterns) or (
         len(profile.story_terms & words) >= STORY_SENTENCE_TERMS)
 
