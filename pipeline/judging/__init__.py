@@ -211,6 +211,10 @@ class StoryProfile:
     # ("flight", "ferry"), not the title's places. Empty for a story of several parties or of
     # a place (a keyword the title puts "at" or "in" something).
     event_terms: frozenset[str] = frozenset()
+    # The codes the title of such a story gives its event's vehicle, as letters and number
+    # (("AI", "171") of "Air India flight AI171 crash"): the party's other flights, trains or
+    # ferries carry the same letters with another number.
+    codes: tuple[tuple[str, str], ...] = ()
 
 
 @lru_cache(maxsize=64)
@@ -237,10 +241,12 @@ def _profile(story: Story) -> StoryProfile:
     in_names = {w for n in title_name_list for w in _words(n)}
     parties = _parties(story)
     place_keywords = len(parties) < 2 and bool(title_name_list)
+    event_terms = (frozenset() if len(parties) != 1 or place_keywords
+                   else _party_event_terms(story.title, story.keywords, seed_names | title_names))
     return StoryProfile(
-        event_terms=(frozenset() if len(parties) != 1 or place_keywords
-                     else _party_event_terms(story.title, story.keywords,
-                                             seed_names | title_names)),
+        event_terms=event_terms,
+        codes=tuple((m.group(1), m.group(2)) for m in _CODE.finditer(story.title)
+                    if event_terms),
         seed_names=seed_names,
         own_names=seed_names | title_names,
         title_name_patterns=title_name_patterns,
@@ -284,6 +290,10 @@ def _party_event_terms(title: str, keywords: Sequence[str],
     return frozenset(stem(w) for w in _words(title)
                      if w not in keyword_words and w not in names and w not in own
                      and w not in _PLACE_PREPOSITIONS)
+
+
+# A flight's (a train's, a ferry's) code: "AI171", "AI-171", "AI 171".
+_CODE = re.compile(r"\b([A-Z]{1,3})[\s-]?(\d{2,4})\b")
 
 
 def _stem_match(a: str, b: str) -> bool:
@@ -529,6 +539,20 @@ def _party_event_unnamed(units: Sequence[str], unit_words: Sequence[frozenset[st
     most recalls the story in a sentence."""
     if not profile.event_terms:
         return False
+    if profile.codes:
+        # Another of the party's flights by its code ("flight AI180", "AI 143 was grounded"),
+        # named more often than the story's own: news of that flight.
+        own = other = 0
+        for u in units:
+            for m in _CODE.finditer(u):
+                for letters, number in profile.codes:
+                    if m.group(1) == letters:
+                        if m.group(2) == number:
+                            own += 1
+                        else:
+                            other += 1
+        if other > own:
+            return True
     start = 0
     if len(units) > 1 and (units[1].startswith(units[0]) or units[0].startswith(units[1])):
         start = 1  # a title that is the first sentence, or its start: one sentence
