@@ -421,9 +421,13 @@ def relevance(article: Article, story: Story) -> float:
     - A piece longer than a brief that, besides one recap passage after its lede, names one
       party of the story and no word of the story's title (:func:`_recap_in_passing`) is not
       coverage: a product launch of the company the story names is not news of the story.
-    - A piece whose lede says its own event is not linked to the story
-      (:func:`_disowns_story`), or which puts its event at another place and names the story
-      only in a recap (:func:`_other_event`), is about something else.
+    - A piece whose lede says its own event is not linked to the story, or which says so of
+      the thing it reports right after recalling the story (:func:`_disowns_story`), or which
+      puts its event at another place and names the story only in a recap
+      (:func:`_other_event`), is about something else.
+    - Of a story of one party, a piece that leaves the event unnamed (the title's word for
+      it, in its title or first sentence or in two sentences) or names the party's other
+      flights by their codes (:func:`_party_event_unnamed`) is the party's other business.
     - It cannot have been published well before the story itself."""
     profile = _profile(story)
     if _before_story(article.published_at, story.published):
@@ -468,7 +472,11 @@ def _named_as_titled(units: Sequence[str], unit_words: Sequence[frozenset[str]],
     Court"), and other sentences come back to it, one in seven at least. A story between
     parties is named by two of them: one party with the title's verb ("Acme cuts prices") is
     that party's other news. A piece about something else that names the story in a clause of
-    its lede ("three weeks after the deadly fire at ...") names it once.
+    its lede ("three weeks after the deadly fire at ...") names it once. Of a story of one
+    party (:attr:`StoryProfile.event_terms`), the party with its event names the story
+    wherever it stands ("... after the report on the deadly Air India crash" in a piece on the
+    regulator's order that followed): :func:`_party_event_unnamed` has already turned away the
+    party's other business.
     """
     anchored = False
     naming = 0
@@ -481,8 +489,8 @@ def _named_as_titled(units: Sequence[str], unit_words: Sequence[frozenset[str]],
         # the party's own thing ("flight"): any of its flights is named so.
         event = (_names_event(u, ws, profile) if profile.event_terms
                  else bool(profile.title_event_terms.intersection(stem(w) for w in ws)))
-        if (i <= LEDE_SENTENCES or profile.event_terms) and (names + places >= 2
-                                    or (names + places == 1 and event and not several)):
+        if (i <= LEDE_SENTENCES or profile.event_terms) and (
+                names + places >= 2 or (names + places == 1 and event and not several)):
             anchored = True
         # A sentence comes back to the story by one of the title's own names or its word for
         # the event, or by a party the title names beside another (a one-keyword story's
@@ -534,9 +542,11 @@ def _party_event_unnamed(units: Sequence[str], unit_words: Sequence[frozenset[st
                          profile: StoryProfile, n_words: int) -> bool:
     """Whether a piece on the one party a story names leaves its event unnamed: fewer than
     EVENT_SENTENCES of its sentences (one, for a brief) use a word the story's title gives for
-    what happened (:attr:`StoryProfile.event_terms`). It is about the party's other business
-    (another of its flights, delayed or grounded), however often it names the party, and at
-    most recalls the story in a sentence."""
+    what happened (:attr:`StoryProfile.event_terms`), and neither its title nor its first
+    sentence does; or it names the party's other codes (the same letters, another number) more
+    often than the story's own. It is about the party's other business (another of its
+    flights, delayed or grounded), however often it names the party, and at most recalls the
+    story in a sentence."""
     if not profile.event_terms:
         return False
     if profile.codes:
