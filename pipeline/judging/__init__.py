@@ -208,8 +208,9 @@ class StoryProfile:
     # The title's words for what happened to the one party a story names (stems): "crash" and
     # "ai171" in "Air India flight AI171 crash in Ahmedabad", "capsizes" in "Northwind Lines
     # ferry capsizes near Osk"; not the party's own thing the word after its name says
-    # ("flight", "ferry"), not the title's places. Empty for a story of several parties or of
-    # a place (a keyword the title puts "at" or "in" something).
+    # ("flight", "ferry"), not the title's places, and only those its seed uses too. Empty for
+    # a story of several parties or of a place (a keyword the title puts "at" or "in"
+    # something): the rules that read them do not apply.
     event_terms: frozenset[str] = frozenset()
     # The codes the title of such a story gives its event's vehicle, as letters and number
     # (("AI", "171") of "Air India flight AI171 crash"): the party's other flights, trains or
@@ -243,6 +244,10 @@ def _profile(story: Story) -> StoryProfile:
     place_keywords = len(parties) < 2 and bool(title_name_list)
     event_terms = (frozenset() if len(parties) != 1 or place_keywords
                    else _party_event_terms(story.title, story.keywords, seed_names | title_names))
+    # ... those its seed uses too: the story's own words for what happened
+    seed_stems = {stem(w) for w in _words(story.seed_text)}
+    event_terms = frozenset(e for e in event_terms
+                            if any(_stem_match(e, w) for w in seed_stems))
     return StoryProfile(
         event_terms=event_terms,
         codes=tuple((m.group(1), m.group(2)) for m in _CODE.finditer(story.title)
