@@ -1274,7 +1274,8 @@ class ClaimReader:
                     candidates.append(by_figure)
                     continue
             if claim.none_act and claim.none_act in present:
-                someone = _someone_did(claim, unit, present)
+                someone = _someone_did(claim, unit, present) or _nobody_did(claim, unit,
+                                                                            present)
                 if someone is not None:
                     candidates.append(someone)
                     continue
@@ -1697,6 +1698,26 @@ def _someone_did(claim: _PreparedClaim, unit: str, present: set[str]) -> ClaimRe
                                 "flag" if cover >= FLAG_COVER else "review", unit, "",
                                 "someone did")
     return None
+
+
+# Nobody named as the one who did it: "None of the 232 passengers ... survived", "no one".
+_NOBODY = re.compile(r"\b(?:no\s+one|nobody|none|not\s+a\s+single|not\s+one)\b", re.IGNORECASE)
+
+
+def _nobody_did(claim: _PreparedClaim, unit: str, present: set[str]) -> ClaimReading | None:
+    """A reading of a sentence that says nobody did what the claim says nobody did, in words
+    the claim's own analysis does not read as a negation ("None of the 232 passengers and 10
+    crew ... survived"): it states the claim, unless it hedges or asks."""
+    found = _NOBODY.search(unit)
+    if found is None or _NON_ASSERTIVE.search(unit) or _HEDGE.search(unit) or \
+            unit.rstrip().endswith("?"):
+        return None
+    if not any(claim.none_act in _terms(tok) for tok, pos in _spans(unit) if pos > found.end()):
+        return None
+    cover = sum(w for t, w in claim.weights.items() if t in present) / claim.total
+    if cover < ALIGN_MIN:
+        return None
+    return ClaimReading("confirms", _score(cover), _band(cover), unit, "", "nobody did")
 
 
 def _insisting(m: re.Match[str]) -> str:
