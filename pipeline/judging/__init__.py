@@ -24,7 +24,7 @@ from ..records import (
     Story,
 )
 from .developments import MIN_NOVEL_TERMS, Background, overlap, same_development, terms
-from .reading import ClaimReader
+from .reading import ClaimReader, word_family
 from .stance import StanceModel
 from .text import (
     MODEL_STOP_WORDS,
@@ -302,8 +302,9 @@ _CODE = re.compile(r"\b([A-Z]{1,3})[\s-]?(\d{2,4})\b")
 
 
 def _stem_match(a: str, b: str) -> bool:
-    """Two light stems of one word ("crashe" of "crashes", "crash"; "capsize", "capsiz")."""
-    return a == b or a.rstrip("e") == b.rstrip("e")
+    """Two light stems of one word ("crashe" of "crashes", "crash"; "capsize", "capsiz"), or of
+    one news paraphrase ("overturned" for "capsized", "blaze" for "fire")."""
+    return a == b or a.rstrip("e") == b.rstrip("e") or word_family(a) == word_family(b)
 
 
 # A name of two or more capitalised words ("Linden Court", "Elm Bay").

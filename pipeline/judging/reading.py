@@ -66,7 +66,7 @@ from .numbers import (
 )
 from .text import NAME_RUN, token_spans, tokenize
 
-__all__ = ["ClaimReading", "ClaimReader"]
+__all__ = ["ClaimReading", "ClaimReader", "word_family"]
 
 
 @functools.lru_cache(maxsize=64)
@@ -208,6 +208,7 @@ _PARAPHRASES: dict[str, tuple[str, ...]] = {
     "surviv": ("survive", "survivor"),
     "plane": ("aircraft", "airplane", "aeroplane", "jet", "airliner", "jetliner"),
     "board": ("aboard", "onboard"),
+    "capsiz": ("capsize", "overturn", "keel", "sink", "sank", "sunk"),
 }
 # Words whose inflections would meet unrelated words ("broke"/"broker"): mapped as written.
 _PARAPHRASE_WORDS = {"broke": "start"}
@@ -253,6 +254,12 @@ def _terms(token: str) -> tuple[str, ...]:
     """The claim terms a token says: its canonical term, or two for a compound word."""
     canon = _canonical(token)
     return _COMPOUNDS.get(canon, (canon,))
+
+
+def word_family(stem: str) -> str:
+    """The word a light stem is read as: the head of its news paraphrases ("blaze" -> "fire",
+    "hack" -> "breach", "overturned" -> "capsiz"), else the stem with its spelling folded."""
+    return _canonical(stem)
 
 
 def _canonical(token: str) -> str:
