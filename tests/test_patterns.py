@@ -24,6 +24,7 @@ STORIES = {
     "pentagon-anthropic": REPO / "config" / "stories" / "pentagon-anthropic.toml",
     "harbour-fire": PATTERNS / "harbour-fire.toml",
     "city-fire": PATTERNS / "city-fire.toml",
+    "airline-crash": PATTERNS / "airline-crash.toml",
 }
 
 

@@ -798,6 +798,93 @@ def _counts_group(text: str, q: Quantity, context: dict[str, float]) -> bool:
     return len(phrase) >= 2 and not phrase & context.keys()
 
 
+# "242 passengers and crew", "students, teachers and staff": one count of a group its nouns,
+# joined by "and", name together.
+_GROUP = re.compile(r"\s+([a-z][\w'’-]*)((?:\s*,\s*[a-z][\w'’-]*)*),?\s+(?:and|&)\s+"
+                    r"([a-z][\w'’-]*)\b")
+# The gap between two figures of a list of parts ("230 passengers, 10 cabin crew members, and
+# 2 pilots"): what the first counts, then a comma or "and".
+_PART_GAP = re.compile(r"(?:\s+[a-z][\w'’-]*){1,4}\s*(?:,\s*(?:and\s+)?|,?\s+and\s+)",
+                       re.IGNORECASE)
+# What counts a group of people whole: "242 people", "242 persons on board".
+_WHOLE_WORDS = frozenset({"people", "person", "individual", "soul", "occupant"})
+# Words of death: a count among them counts the dead ("among the deceased were 241 passengers
+# and crew", "killing 241 people on board"), not those the claim counts.
+_DEATH_TERMS = frozenset({"die", "deceas", "victim", "body", "perish"})
+
+
+@functools.lru_cache(maxsize=256)
+def _group_nouns(text: str, end: int) -> frozenset[str]:
+    """The nouns a figure ending at ``end`` counts together ("passengers and crew"), as
+    canonical terms; empty unless two or more, joined by "and"."""
+    m = _GROUP.match(text, end)
+    if m is None:
+        return frozenset()
+    words = [m.group(1), *re.split(r"\s*,\s*", m.group(2).strip(" ,")), m.group(3)]
+    terms = {term for w in words if w for t in tokenize(w) if t not in _STOP
+             for term in _terms(t)}
+    return frozenset(terms) if len(terms) >= 2 and len(terms) == len([w for w in words if w]) \
+        else frozenset()
+
+
+def _part_runs(text: str, stated: Sequence[Quantity]) -> list[list[Quantity]]:
+    """Counts listed as the parts of one whole: "232 passengers and 10 crew", "230
+    passengers, 10 cabin crew members, and 2 pilots" (two or more, each counting its own
+    noun, none a bound)."""
+    counts = [f for f in stated if f.kind == "count" and not f.vague and not f.unit]
+    runs: list[list[Quantity]] = []
+    run: list[Quantity] = []
+    for f in counts:
+        if run and _PART_GAP.fullmatch(text, run[-1].end, f.start):
+            run.append(f)
+            continue
+        if len(run) > 1:
+            runs.append(run)
+        run = [f]
+    if len(run) > 1:
+        runs.append(run)
+    return [r for r in runs if not any(f.bound for f in r)]
+
+
+def _part_nouns(text: str, f: Quantity) -> frozenset[str]:
+    return _group_nouns(text, f.end) or frozenset(_counted_phrase(text, f))
+
+
+def _among_dead(text: str, f: Quantity) -> bool:
+    """A figure counts the dead: a word of death stands near it ("killing 241 people on
+    board", "among the deceased were 241 passengers and crew")."""
+    return bool(_near(text, f) & _DEATH_TERMS)
+
+
+def _read_group(unit: str, q: Quantity, group: frozenset[str], context: dict[str, float],
+                stated: Sequence[Quantity], shares: list[tuple[float, Quantity]]
+                ) -> list[tuple[float, Quantity]]:
+    """The shares of a claim's figure counting a group ("242 passengers and crew"), read as
+    a whole: the parts listed ("232 passengers and 10 crew") state it by their sum, and one
+    part alone never; "242 people" counts the group whole where the claim's other words
+    around its figure stand near it. Counts of the dead are not those of the living."""
+    dead = not group & _DEATH_TERMS and not context.keys() & _DEATH_TERMS
+    runs = [r for r in _part_runs(unit, stated)
+            if group <= frozenset().union(*(_part_nouns(unit, f) for f in r))
+            and not (dead and any(_among_dead(unit, f) for f in r))]
+    in_runs = {f.start for r in runs for f in r}
+    out = [(share, f) for share, f in shares
+           if f.start not in in_runs and not (group & _part_nouns(unit, f) and not group
+                                              <= _part_nouns(unit, f))
+           and not (dead and _among_dead(unit, f))]
+    out += [(1.0, Quantity("count", sum(f.value for f in r), r[0].start, r[-1].end))
+            for r in runs]
+    # The claim's other words around its figure ("plane", "carrying") say which group.
+    rest = {t: w for t, w in context.items() if t not in group}
+    for f in stated:
+        if not rest or f.kind != "count" or f.vague or f.start in in_runs or (
+                dead and _among_dead(unit, f)) or not _counted_phrase(unit, f) & _WHOLE_WORDS:
+            continue
+        share = sum(w for t, w in rest.items() if t in _near(unit, f)) / sum(rest.values())
+        out = [(s, g) for s, g in out if g is not f] + [(share, f)]
+    return out
+
+
 _EACH = re.compile(r"\b(?:each|apiece)\b", re.IGNORECASE)
 _PARTITIVE = re.compile(r"\s+of\s+(?:the\s+|its\s+|their\s+)?(?:[\w'’-]+\s+){0,2}$")
 
@@ -1349,6 +1436,10 @@ class ClaimReader:
                   if q.kind == f.kind == "level" and q.unit and (q.unit == f.unit or (
                       not f.unit or _canonical(f.unit) in claim.weights)
                   and _rank_word(unit, f) == _rank_word(claim.text, q) != "")}
+        # "242 people" counts a claim's "242 passengers and crew" whole: its nouns are said.
+        present = present | {t for q in claim.figures if q.kind == "count"
+                             for t in _group_nouns(claim.text, q.end)
+                             if any(_counted_phrase(unit, f) & _WHOLE_WORDS for f in stated)}
         if content > 0 and not ranked:
             said = sum(w for t, w in claim.weights.items() if t in present
                        and t not in claim.names and t not in claim.whole_terms) / content
@@ -1387,6 +1478,9 @@ class ClaimReader:
                       and not (not counted and _counts_group(unit, f, context))
                       and not (_SUBSET_BEFORE.search(unit, max(0, f.start - 30), f.start)
                                and not _besides(unit, f, context, previous))]
+            group = _group_nouns(claim.text, q.end) if q.kind == "count" else frozenset()
+            if group:
+                shares = _read_group(unit, q, group, context, stated, shares)
             top = max((share for share, _ in shares), default=0.0)
             # Of several figures, those standing among the claim's words count.
             # A sum of money is specific enough to need fewer of the claim's words around it
