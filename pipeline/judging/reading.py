@@ -395,6 +395,12 @@ _LIVES_LOST = re.compile(
 )
 
 
+# "claimed the lives of 83 people", "83 people lost their lives": deaths, the long way.
+_LIVES_OF = re.compile(r"\b(?:claim(?:ed|s|ing)?|t(?:ook|akes?|aken|aking)|cost(?:s|ing)?)\s+"
+                       r"the\s+lives\s+of\b", re.IGNORECASE)
+_LOST_LIVES = re.compile(r"\b(?:lost|lose|losing)\s+(?:their|his|her)\s+lives?\b", re.IGNORECASE)
+
+
 # Idioms read in plain words (see ``_as_read``). General news language only.
 _LOCAL_TIME = re.compile(r"(\d(?:\s*[ap]\.?m\b\.?)?)\s+local time\b", re.IGNORECASE)
 _REPORTED_AT = re.compile(
@@ -544,6 +550,7 @@ def _as_read(text: str, claim: bool = False) -> str:
         text = _EFFORT_TO_LIMIT.sub(_insisting, text)
         # "refused the military unrestricted use": insisting on limits on its use.
         text = _REFUSES_USE.sub(r"\g<0> insisting on limits", text)
+    text = _LOST_LIVES.sub("died", _LIVES_OF.sub("killed", text))
     for m in reversed(list(_LIVES_LOST.finditer(text))):
         group = 1 if m.group(1) else 2
         text = text[:m.start(group)] + "people dead" + text[m.end(group):]
@@ -848,6 +855,18 @@ def _part_runs(text: str, stated: Sequence[Quantity]) -> list[list[Quantity]]:
 
 def _part_nouns(text: str, f: Quantity) -> frozenset[str]:
     return _group_nouns(text, f.end) or frozenset(_counted_phrase(text, f))
+
+
+_YEAR = re.compile(r"(?:19|20)\d\d\b")
+_YEAR_IN_TEXT = re.compile(r"(?<![\d,.$])\b(?:19|20)\d\d\b(?![\d%]|[.,]\d)")
+
+
+def _recalled(text: str, f: Quantity, year: int) -> bool:
+    """A figure told after an earlier year in its sentence counts another, earlier event:
+    "the deadliest crash at the city occurred in 1988, when a flight carrying 135 passengers
+    went down" gainsays nothing of this one."""
+    return bool(year) and any(int(m.group(0)) < year
+                              for m in _YEAR_IN_TEXT.finditer(text, 0, f.start))
 
 
 def _among_dead(text: str, f: Quantity) -> bool:
@@ -1213,7 +1232,7 @@ class ClaimReader:
     weights are computed here), then call :meth:`read` per article."""
 
     def __init__(self, claims: Sequence[str], keywords: Sequence[str], stats: TextStats,
-                 seed: str = "", title: str = ""):
+                 seed: str = "", title: str = "", published: str = ""):
         keyword_stems = {_canonical(t) for k in keywords for t in tokenize(k)}
         self._keywords = tuple(keywords)
         claims = [_as_read(c, claim=True) for c in claims]
@@ -1242,6 +1261,10 @@ class ClaimReader:
         companies = _companies(seed, keywords)
         self._claims = [replace(c, company=bool(set(c.lead) & companies))
                         for c in self._claims]
+        # The story's year: a figure told of an earlier year is another event's.
+        year = _YEAR.match(published or "")
+        if year:
+            self._claims = [replace(c, year=int(year.group(0))) for c in self._claims]
 
     @staticmethod
     def _prepare(claim: str, terms: _Terms, keyword_stems: set[str], common: set[str],
@@ -1531,6 +1554,9 @@ class ClaimReader:
                 # Another of the claim's own figures ("seven" of "seven of eight blocks"),
                 # or a bound the claim's figure keeps ("over 4,000" for "about 4,600").
                 states.append("absent")
+            elif claim.year and all(_recalled(unit, f, claim.year) for f in related):
+                # Another, earlier event's figure ("in 1988, a flight carrying 135 ...").
+                states.append("absent")
             else:
                 states.append("other")
         # The whole restated ("made up of eight tower blocks") says nothing of the part
@@ -1730,6 +1756,8 @@ class _PreparedClaim:
     lead: tuple[str, ...] = ()
     # Its lead actor is one the story's seed calls a company: "the company" names it.
     company: bool = False
+    # The year the story broke (0 when not known): see ``_recalled``.
+    year: int = 0
 
 
 def _insisting(m: re.Match[str]) -> str:
