@@ -401,6 +401,12 @@ _LIVES_OF = re.compile(r"\b(?:claim(?:ed|s|ing)?|t(?:ook|akes?|aken|aking)|cost(
 _LOST_LIVES = re.compile(r"\b(?:lost|lose|losing)\s+(?:their|his|her)\s+lives?\b", re.IGNORECASE)
 
 
+# "carrying 242 people", "242 people aboard": who is on board, said three ways.
+_CARRYING = re.compile(r"\b(?:carr(?:y|ies|ied|ying))\s+(?=(?:(?:at least|more than|over|about|"
+                       r"around|nearly|almost|some)\s+)*" + _FIGURE_WORD + r"\b)", re.IGNORECASE)
+_ABOARD = re.compile(r"\b(?:aboard|onboard)\b", re.IGNORECASE)
+
+
 # Idioms read in plain words (see ``_as_read``). General news language only.
 _LOCAL_TIME = re.compile(r"(\d(?:\s*[ap]\.?m\b\.?)?)\s+local time\b", re.IGNORECASE)
 _REPORTED_AT = re.compile(
@@ -551,6 +557,8 @@ def _as_read(text: str, claim: bool = False) -> str:
         # "refused the military unrestricted use": insisting on limits on its use.
         text = _REFUSES_USE.sub(r"\g<0> insisting on limits", text)
     text = _LOST_LIVES.sub("died", _LIVES_OF.sub("killed", text))
+    # "was carrying 242 passengers" has them on board.
+    text = _ABOARD.sub("on board", _CARRYING.sub(r"\g<0>on board ", text))
     for m in reversed(list(_LIVES_LOST.finditer(text))):
         group = 1 if m.group(1) else 2
         text = text[:m.start(group)] + "people dead" + text[m.end(group):]
@@ -600,6 +608,13 @@ def _near(text: str, q: Quantity) -> set[str]:
     listed = _MODIFIER_COMMA.match(text, q.end)
     hi = next((m.start() for m in _CLAUSE.finditer(text, listed.end() if listed else q.end)),
               len(text))
+    whole_clause = False
+    if q.kind == "time" and _FRONTED_TIME.fullmatch(text, lo, q.start) and \
+            not text[q.end:hi].strip() and hi < len(text):
+        # "At 1.39 pm, the flight took off ...": a time set before the sentence's clause is
+        # when all of that clause happened, however far its verb stands.
+        hi = next((m.start() for m in _CLAUSE.finditer(text, hi + 1)), len(text))
+        whole_clause = True
     if lo and not text[lo:q.start].strip() and not text[q.end:hi].strip():
         # A figure set off alone ("raised to the highest level, five, at 18:22") gives the
         # value of the words just before it.
@@ -609,13 +624,14 @@ def _near(text: str, q: Quantity) -> set[str]:
     # joined to this one ("... and 279 are missing"), is the next figure's.
     said_start, said_end = _said_of_previous(text, q, lo)
     hi = min([hi, *(f.start for f in _figures_of(text) if q.end <= f.start < hi
-                    and _JOINED.search(text, q.end, f.start))])
+                    and not whole_clause and _JOINED.search(text, q.end, f.start))])
     spans = [(tok, pos) for tok, pos in _spans(text)
              if lo <= pos < hi and tok not in _STOP and not q.start <= pos < q.end
              and not tok[:1].isdigit() and not text[pos].isupper()
              and not said_start <= pos < said_end]
     cut = sum(1 for _, pos in spans if pos < q.start)
-    near = {term for tok, _ in spans[max(0, cut - FIGURE_WINDOW):cut + FIGURE_WINDOW]
+    near = {term for tok, _ in spans[max(0, cut - FIGURE_WINDOW):
+                                     len(spans) if whole_clause else cut + FIGURE_WINDOW]
             for term in _terms(tok)}
     # "The death toll from the apartment blaze has risen to 151": a tally names what the next
     # figure counts, however many words stand between them.
@@ -623,6 +639,11 @@ def _near(text: str, q: Quantity) -> set[str]:
     if tally is not None and not _count_between(text, tally.end(), q.start):
         near |= {_canonical(tok) for tok in tokenize(tally.group(0)) if tok not in _STOP}
     return near
+
+
+# A time opening its sentence, set off by a comma: "At 1.39 pm, ...", "Shortly after 2 am, ...".
+_FRONTED_TIME = re.compile(r"\s*(?:(?:just|shortly|soon|minutes)\s+)?(?:at|by|around|about|"
+                           r"after|before|until)?\s*", re.IGNORECASE)
 
 
 # A tally noun with what it tallies: "death toll", "the number of people missing".
