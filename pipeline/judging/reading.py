@@ -102,6 +102,9 @@ REVIEW_SCORE_MAX = 0.44
 FIGURE_WINDOW = 5
 FIGURE_CONTEXT_MIN = 0.6
 MONEY_CONTEXT_FACTOR = 0.75
+# A count of people stands for a claim's group ("242 people" for "242 passengers and crew")
+# where this share of the claim's other words around its figure stand near it.
+PEOPLE_CONTEXT_MIN = 0.5
 # The word right after the claim's figure ("31 storeys") names what it measures when it
 # carries this share of the words around the figure.
 COUNTED_SHARE = 0.3
@@ -370,7 +373,7 @@ _LIST_OF_NAMES = re.compile(
 )
 
 
-_CLAUSE = re.compile(r"[,;:—–()]|\bbut\b")
+_CLAUSE = re.compile(r"[,;:—–()]|\s-\s|\bbut\b")
 
 
 def _bearing(unit: str, wanted: set[str]) -> str:
@@ -405,6 +408,36 @@ _LOST_LIVES = re.compile(r"\b(?:lost|lose|losing)\s+(?:their|his|her)\s+lives?\b
 _CARRYING = re.compile(r"\b(?:carr(?:y|ies|ied|ying))\s+(?=(?:(?:at least|more than|over|about|"
                        r"around|nearly|almost|some)\s+)*" + _FIGURE_WORD + r"\b)", re.IGNORECASE)
 _ABOARD = re.compile(r"\b(?:aboard|onboard)\b", re.IGNORECASE)
+
+
+# Nationals counted by a demonym: "169 Indians", "53 Britons", "seven Portuguese" are "169
+# Indian nationals" ...; "citizens" of a country are its nationals; "of whom 53 are British
+# nationals" counts them as "53 British nationals".
+_DEMONYM_NOUNS = {"britons": "British", "brits": "British", "scots": "Scottish",
+                  "danes": "Danish", "swedes": "Swedish", "poles": "Polish", "finns": "Finnish",
+                  "spaniards": "Spanish", "turks": "Turkish", "frenchmen": "French",
+                  "dutchmen": "Dutch", "englishmen": "English", "irishmen": "Irish",
+                  "welshmen": "Welsh", "greeks": "Greek", "czechs": "Czech", "thais": "Thai",
+                  "filipinos": "Filipino"}
+_DEMONYM = (r"(?:" + "|".join(w.capitalize() for w in _DEMONYM_NOUNS)
+            + r"|[A-Z][a-z]{2,}(?:ans|is)(?=\W|$)"
+            r"|[A-Z][a-z]+(?:ese|ish|ch)(?=\s*(?:[,.;:)\u2014\u2013]|$|(?:and|or|were|are|was|"
+            r"is|had|have|on|in|among|from|who)\b))|Swiss(?=\s*(?:[,.;:)]|$|and\b|were\b)))")
+_COUNTED_DEMONYM = re.compile(r"\b(" + _FIGURE_WORD + r")\s+(" + _DEMONYM + r")", re.IGNORECASE)
+_COPULA_NATIONALS = re.compile(
+    r"\b(" + _FIGURE_WORD + r")\s+(?:are|were|was|is)\s+(?=" + _DEMONYM
+    + r"|[A-Z][a-z]+\s+(?:nationals|citizens)\b)")
+_CITIZENS = re.compile(r"(?<=[A-Z][a-z])([a-z]*\s+)citizens\b")
+
+
+def _nationals(m: re.Match[str]) -> str:
+    word = m.group(2)
+    if not word[:1].isupper():
+        return m.group(0)
+    adjective = _DEMONYM_NOUNS.get(word.lower())
+    if adjective is None:
+        adjective = word[:-1] if word.endswith(("ans", "is")) else word
+    return f"{m.group(1)} {adjective} nationals"
 
 
 # Idioms read in plain words (see ``_as_read``). General news language only.
@@ -557,8 +590,10 @@ def _as_read(text: str, claim: bool = False) -> str:
         # "refused the military unrestricted use": insisting on limits on its use.
         text = _REFUSES_USE.sub(r"\g<0> insisting on limits", text)
     text = _LOST_LIVES.sub("died", _LIVES_OF.sub("killed", text))
+    text = _CITIZENS.sub(r"\1nationals", _COPULA_NATIONALS.sub(r"\1 ", text))
+    text = _COUNTED_DEMONYM.sub(_nationals, text)
     # "was carrying 242 passengers" has them on board.
-    text = _ABOARD.sub("on board", _CARRYING.sub(r"\g<0>on board ", text))
+    text = _ABOARD.sub("on board", _CARRYING.sub("had on board ", text))
     for m in reversed(list(_LIVES_LOST.finditer(text))):
         group = 1 if m.group(1) else 2
         text = text[:m.start(group)] + "people dead" + text[m.end(group):]
@@ -878,6 +913,8 @@ def _part_nouns(text: str, f: Quantity) -> frozenset[str]:
     return _group_nouns(text, f.end) or frozenset(_counted_phrase(text, f))
 
 
+# A sentence breaking down those the one before counted: "Of them, ...", "Among those, ...".
+_OF_THEM = re.compile(r"\s*(?:of|among)\s+(?:them|those|these|whom)\b", re.IGNORECASE)
 _YEAR = re.compile(r"(?:19|20)\d\d\b")
 _YEAR_IN_TEXT = re.compile(r"(?<![\d,.$])\b(?:19|20)\d\d\b(?![\d%]|[.,]\d)")
 
@@ -921,7 +958,8 @@ def _read_group(unit: str, q: Quantity, group: frozenset[str], context: dict[str
                 dead and _among_dead(unit, f)) or not _counted_phrase(unit, f) & _WHOLE_WORDS:
             continue
         share = sum(w for t, w in rest.items() if t in _near(unit, f)) / sum(rest.values())
-        out = [(s, g) for s, g in out if g is not f] + [(share, f)]
+        if share >= PEOPLE_CONTEXT_MIN:
+            out = [(s, g) for s, g in out if g is not f] + [(1.0, f)]
     return out
 
 
@@ -1480,6 +1518,10 @@ class ClaimReader:
                   if q.kind == f.kind == "level" and q.unit and (q.unit == f.unit or (
                       not f.unit or _canonical(f.unit) in claim.weights)
                   and _rank_word(unit, f) == _rank_word(claim.text, q) != "")}
+        if previous and _OF_THEM.match(unit):
+            # "Of them, 169 were Indian nationals": the figures count those the sentence
+            # before spoke of ("The 242 people on board included ...").
+            present = present | set(_analyse(previous).stems)
         # "242 people" counts a claim's "242 passengers and crew" whole: its nouns are said.
         present = present | {t for q in claim.figures if q.kind == "count"
                              for t in _group_nouns(claim.text, q.end)
