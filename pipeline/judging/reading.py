@@ -927,10 +927,22 @@ def _recalled(text: str, f: Quantity, year: int) -> bool:
                               for m in _YEAR_IN_TEXT.finditer(text, 0, f.start))
 
 
+_OF_THE = re.compile(r"\bof\s+(?:the\s+|its\s+|their\s+|all\s+)?$", re.IGNORECASE)
+
+
 def _among_dead(text: str, f: Quantity) -> bool:
     """A figure counts the dead: a word of death stands near it ("killing 241 people on
-    board", "among the deceased were 241 passengers and crew")."""
-    return bool(_near(text, f) & _DEATH_TERMS)
+    board", "among the deceased were 241 passengers and crew"); not the whole some of
+    whom died ("all but one of the 242 people on board were killed")."""
+    return bool(_near(text, f) & _DEATH_TERMS) and not _OF_THE.search(
+        text, max(0, f.start - 12), f.start)
+
+
+def _for_whole(unit: str, f: Quantity, q: Quantity, group: frozenset[str]) -> bool:
+    """A sentence's count stands for the claim's whole group: it counts people, or one
+    part of the group with the whole's own value."""
+    return bool(_counted_phrase(unit, f) & _WHOLE_WORDS) or f.kind == q.kind == "count" and \
+        bool(group & _part_nouns(unit, f)) and same_value(f.value, q.value, "count")
 
 
 def _read_group(unit: str, q: Quantity, group: frozenset[str], context: dict[str, float],
@@ -938,13 +950,16 @@ def _read_group(unit: str, q: Quantity, group: frozenset[str], context: dict[str
                 ) -> list[tuple[float, Quantity]]:
     """The shares of a claim's figure counting a group ("242 passengers and crew"), read as
     a whole: the parts listed ("232 passengers and 10 crew") state it by their sum, and one
-    part alone never; "242 people" counts the group whole where the claim's other words
-    around its figure stand near it. Counts of the dead are not those of the living."""
+    part alone never; "242 people", or one part given the whole's value ("242 passengers
+    on board"), counts the group whole where the claim's other words around its figure
+    stand near it. Counts of the dead are not those of the living."""
     dead = not group & _DEATH_TERMS and not context.keys() & _DEATH_TERMS
     runs = [r for r in _part_runs(unit, stated)
             if group <= frozenset().union(*(_part_nouns(unit, f) for f in r))
             and not (dead and any(_among_dead(unit, f) for f in r))]
     in_runs = {f.start for r in runs for f in r}
+    # One part alone ("230 passengers") states nothing of the whole, unless it gives the
+    # whole's own value: "242 passengers on board" is the loose way of counting everyone.
     out = [(share, f) for share, f in shares
            if f.start not in in_runs and not (group & _part_nouns(unit, f) and not group
                                               <= _part_nouns(unit, f))
@@ -955,7 +970,7 @@ def _read_group(unit: str, q: Quantity, group: frozenset[str], context: dict[str
     rest = {t: w for t, w in context.items() if t not in group}
     for f in stated:
         if not rest or f.kind != "count" or f.vague or f.start in in_runs or (
-                dead and _among_dead(unit, f)) or not _counted_phrase(unit, f) & _WHOLE_WORDS:
+                dead and _among_dead(unit, f)) or not _for_whole(unit, f, q, group):
             continue
         share = sum(w for t, w in rest.items() if t in _near(unit, f)) / sum(rest.values())
         if share >= PEOPLE_CONTEXT_MIN:
@@ -1525,7 +1540,8 @@ class ClaimReader:
         # "242 people" counts a claim's "242 passengers and crew" whole: its nouns are said.
         present = present | {t for q in claim.figures if q.kind == "count"
                              for t in _group_nouns(claim.text, q.end)
-                             if any(_counted_phrase(unit, f) & _WHOLE_WORDS for f in stated)}
+                             if any(_for_whole(unit, f, q, _group_nouns(claim.text, q.end))
+                                    for f in stated)}
         if content > 0 and not ranked:
             said = sum(w for t, w in claim.weights.items() if t in present
                        and t not in claim.names and t not in claim.whole_terms) / content
