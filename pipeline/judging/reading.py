@@ -404,6 +404,12 @@ _LIVES_OF = re.compile(r"\b(?:claim(?:ed|s|ing)?|t(?:ook|akes?|aken|aking)|cost(
 _LOST_LIVES = re.compile(r"\b(?:lost|lose|losing)\s+(?:their|his|her)\s+lives?\b", re.IGNORECASE)
 
 
+# "204 bodies", "260 deaths", "fatalities were 260": a count of people dead, said by its noun.
+_DEAD_NOUN = r"(?:bodies|fatalities|deaths)"
+_DEAD_AFTER = re.compile(r"\b(" + _FIGURE_WORD + r")\s+" + _DEAD_NOUN + r"\b", re.IGNORECASE)
+_DEAD_BEFORE = re.compile(r"\b" + _DEAD_NOUN + r"(\s+(?:were|was|stood\s+at|rose\s+to|reached|"
+                          r"climbed\s+to|totalled|totaled|numbered)\s+(?:at\s+least\s+)?)(?="
+                          + _FIGURE_WORD + r"\b)", re.IGNORECASE)
 # "carrying 242 people", "242 people aboard": who is on board, said three ways.
 _CARRYING = re.compile(r"\b(?:carr(?:y|ies|ied|ying))\s+(?=(?:(?:at least|more than|over|about|"
                        r"around|nearly|almost|some)\s+)*" + _FIGURE_WORD + r"\b)", re.IGNORECASE)
@@ -592,6 +598,7 @@ def _as_read(text: str, claim: bool = False) -> str:
     text = _LOST_LIVES.sub("died", _LIVES_OF.sub("killed", text))
     text = _CITIZENS.sub(r"\1nationals", _COPULA_NATIONALS.sub(r"\1 ", text))
     text = _COUNTED_DEMONYM.sub(_nationals, text)
+    text = _DEAD_BEFORE.sub(r"people dead\1", _DEAD_AFTER.sub(r"\1 people dead", text))
     # "was carrying 242 passengers" has them on board.
     text = _ABOARD.sub("on board", _CARRYING.sub("had on board ", text))
     for m in reversed(list(_LIVES_LOST.finditer(text))):
