@@ -937,6 +937,47 @@ def _recalled(text: str, f: Quantity, year: int) -> bool:
 _OF_THE = re.compile(r"\bof\s+(?:the\s+|its\s+|their\s+|all\s+)?$", re.IGNORECASE)
 
 
+# A claim that there was none: "No one survived", "Nobody was hurt", "There were no survivors".
+_ZERO = re.compile(r"\b(?:no\s+one|nobody|none)\b|\bno\s+(?=[a-z]+s\b)", re.IGNORECASE)
+_SOME = r"(?<![\w.,-])(?:one|two|three|four|five|\d+|lone|sole|single)"
+# "All but one of the 242 on board were killed", "killing all but one passenger": one survived.
+_ALL_BUT_DEAD = re.compile(
+    r"\ball\s+but\s+(?:one|two|three|\d+)\b[^.;]{0,80}?\b(?:killed|died|dead|perished)\b"
+    r"|\b(?:killing|killed)\s+all\s+but\s+(?:one|two|three|\d+)\b", re.IGNORECASE)
+# Stems shorter than this are not compared by their beginning ("surviv" is "survivor"'s).
+_ZERO_STEM_MIN = 5
+
+
+def _zero_term(claim: _PreparedClaim) -> str:
+    """The stem of what a claim says there was none of: its weightiest word but names, when
+    the claim opens its clause with "no one", "nobody", "none" or "no <plural>"."""
+    if not _ZERO.search(claim.text):
+        return ""
+    content = {t: w for t, w in claim.weights.items() if t not in claim.names}
+    if not content:
+        return ""
+    term = max(content, key=lambda t: content[t])
+    return term if len(term) >= _ZERO_STEM_MIN else ""
+
+
+@functools.lru_cache(maxsize=256)
+def _some_pattern(term: str) -> re.Pattern[str]:
+    return re.compile(r"\b" + _SOME + r"\s+(?:[\w-]+\s+){0,2}?" + re.escape(term) + r"\w*",
+                      re.IGNORECASE)
+
+
+def _counts_some(unit: str, term: str, year: int = 0) -> bool:
+    """The sentence counts some of what the claim says there was none of: "one passenger
+    survived", "the lone survivor", "one of the survivors"; not where it says none itself
+    ("None of the 242 on board survived"), nor of an earlier year's event."""
+    if _ZERO.search(unit):
+        return False
+    m = _some_pattern(term).search(unit) or (
+        _ALL_BUT_DEAD.search(unit) if term.startswith("surviv") else None)
+    return m is not None and not (year and any(
+        int(y.group(0)) < year for y in _YEAR_IN_TEXT.finditer(unit)))
+
+
 def _among_dead(text: str, f: Quantity) -> bool:
     """A figure counts the dead: a word of death stands near it ("killing 241 people on
     board", "among the deceased were 241 passengers and crew"); not the whole some of
@@ -1342,6 +1383,7 @@ class ClaimReader:
         companies = _companies(seed, keywords)
         self._claims = [replace(c, company=bool(set(c.lead) & companies))
                         for c in self._claims]
+        self._claims = [replace(c, zero_term=_zero_term(c)) for c in self._claims]
         # The story's year: a figure told of an earlier year is another event's.
         year = _YEAR.match(published or "")
         if year:
@@ -1454,6 +1496,15 @@ class ClaimReader:
                 # "refuses to allow" is stated by a refusal or negation that reaches the claim's
                 # content: "insisted it not be used for", "will not let", "bars its use for".
                 present |= _POLARITY_TERMS
+            if claim.zero_term and not terms.has_negation and _counts_some(
+                    unit, claim.zero_term, claim.year):
+                # "No one on board survived" against "one passenger survived": a count of
+                # what the claim says there was none of.
+                cover = sum(claim.weights[t] for t in claim.weights if t in present
+                            or t == claim.zero_term) / claim.total
+                candidates.append(ClaimReading("contradicts", _score(cover), "flag", unit, "",
+                                               "figure"))
+                continue
             if claim.figures:
                 by_figure = self._read_figures(claim, unit, figures[i], present,
                                                units[i - 1] if i else "")
@@ -1844,6 +1895,9 @@ class _PreparedClaim:
     company: bool = False
     # The year the story broke (0 when not known): see ``_recalled``.
     year: int = 0
+    # What the claim says there was none of ("survived" of "No one on board survived"), as
+    # the stem of its weightiest word; "" for other claims. See ``_counts_some``.
+    zero_term: str = ""
 
 
 def _insisting(m: re.Match[str]) -> str:
