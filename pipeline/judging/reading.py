@@ -1502,7 +1502,9 @@ class ClaimReader:
                 # what the claim says there was none of.
                 cover = sum(claim.weights[t] for t in claim.weights if t in present
                             or t == claim.zero_term) / claim.total
-                candidates.append(ClaimReading("contradicts", _score(cover), "flag", unit, "",
+                hedged = unit.rstrip().endswith("?") or bool(_NON_ASSERTIVE.search(unit))
+                candidates.append(ClaimReading("contradicts", _score(cover),
+                                               "review" if hedged else "flag", unit, "",
                                                "figure"))
                 continue
             if claim.figures:
