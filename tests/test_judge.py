@@ -37,6 +37,10 @@ CLAIM = "Anthropic's contract with the Pentagon is worth around $200 million."
         ("$1,250,000", [Quantity("money", 1.25e6)]),
         ("no figures here", []),
         ("at 2:51 pm on Nov 26, 2025", [Quantity("time", 14 * 60 + 51)]),
+        ("took off at 1339 hrs", [Quantity("time", 13 * 60 + 39)]),
+        ("at 13.39 hrs", [Quantity("time", 13 * 60 + 39)]),
+        ("at 1339 hours", [Quantity("time", 13 * 60 + 39)]),
+        ("At 1.39 pm", [Quantity("time", 13 * 60 + 39)]),
         ("seven of the eight blocks", [Quantity("count", 7), Quantity("count", 8)]),
     ],
 )

@@ -27,6 +27,7 @@ STORIES = {
     "city-fire": PATTERNS / "city-fire.toml",
     "lake-ferry": PATTERNS / "lake-ferry.toml",
     "coast-train": PATTERNS / "coast-train.toml",
+    "airline-crash": PATTERNS / "airline-crash.toml",
 }
 
 

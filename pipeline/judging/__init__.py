@@ -755,7 +755,7 @@ def judge(article: Article, story: Story, *, model: StanceModel) -> Judgment:
 @lru_cache(maxsize=64)
 def _reader(story: Story, model: StanceModel) -> ClaimReader:
     return ClaimReader([c.text for c in story.claims], story.keywords, model.text_stats,
-                       story.seed_text, story.title)
+                       story.seed_text, story.title, story.published or "")
 
 
 def _speaks_of_claim(sentence_terms: set[str], story: Story, novel: int) -> bool:

@@ -130,8 +130,12 @@ WORD_NUMBERS = {
     "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
     "eighty": 80, "ninety": 90, "hundred": 100, "dozen": 12,
 }
+# Clock times: "1:39 pm", "1.39pm", "1 pm", "13:39", and the 24-hour "1339 hrs" / "13.39
+# hrs" ("at 1339 hours"; "1500 hours of work" is a duration).
 _TIME = re.compile(r"\b(\d{1,2})(?::|\.)(\d{2})\s*([ap])\.?m\b|\b(\d{1,2})\s*([ap])\.?m\b"
-                   r"|\b([01]?\d|2[0-3]):([0-5]\d)\b", re.IGNORECASE)
+                   r"|\b([01]?\d|2[0-3]):([0-5]\d)\b"
+                   r"|\b([01]\d|2[0-3])\.?([0-5]\d)\s*hrs\b"
+                   r"|(?<=\bat\s)([01]\d|2[0-3])\.?([0-5]\d)\s*(?:hours|h)\b", re.IGNORECASE)
 _TENS = tuple(word for word, value in WORD_NUMBERS.items() if value in range(20, 100, 10))
 _UNITS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 # A number in digits, a compound number word ("sixty-five") or a number word. Not after a
@@ -219,7 +223,8 @@ def quantities(text: str) -> list[Quantity]:
         elif m.group(4):
             hour, minute, half = int(m.group(4)), 0, m.group(5).lower()
         else:
-            hour, minute, half = int(m.group(6)), int(m.group(7)), ""
+            hh, mm = next((m.group(i), m.group(i + 1)) for i in (6, 8, 10) if m.group(i))
+            hour, minute, half = int(hh), int(mm), ""
         if half == "p" and hour < 12:
             hour += 12
         elif half == "a" and hour == 12:

@@ -102,6 +102,9 @@ REVIEW_SCORE_MAX = 0.44
 FIGURE_WINDOW = 5
 FIGURE_CONTEXT_MIN = 0.6
 MONEY_CONTEXT_FACTOR = 0.75
+# A count of people stands for a claim's group ("242 people" for "242 passengers and crew")
+# where this share of the claim's other words around its figure stand near it.
+PEOPLE_CONTEXT_MIN = 0.5
 # The word right after the claim's figure ("31 storeys") names what it measures when it
 # carries this share of the words around the figure.
 COUNTED_SHARE = 0.3
@@ -380,7 +383,7 @@ _LIST_OF_NAMES = re.compile(
 )
 
 
-_CLAUSE = re.compile(r"[,;:—–()]|\bbut\b")
+_CLAUSE = re.compile(r"[,;:—–()]|\s-\s|\bbut\b")
 
 
 def _bearing(unit: str, wanted: set[str]) -> str:
@@ -403,6 +406,54 @@ _LIVES_LOST = re.compile(
     r"|\b" + _FIGURE_WORD + r"\s+(lives)\s+(?:(?:were|have been|had been|had|have)\s+)?lost\b",
     re.IGNORECASE,
 )
+
+
+# "claimed the lives of 83 people", "83 people lost their lives": deaths, the long way.
+_LIVES_OF = re.compile(r"\b(?:claim(?:ed|s|ing)?|t(?:ook|akes?|aken|aking)|cost(?:s|ing)?)\s+"
+                       r"the\s+lives\s+of\b", re.IGNORECASE)
+_LOST_LIVES = re.compile(r"\b(?:lost|lose|losing)\s+(?:their|his|her)\s+lives?\b", re.IGNORECASE)
+
+
+# "204 bodies", "260 deaths", "fatalities were 260": a count of people dead, said by its noun.
+_DEAD_NOUN = r"(?:bodies|fatalities|deaths)"
+_DEAD_AFTER = re.compile(r"\b(" + _FIGURE_WORD + r")\s+" + _DEAD_NOUN + r"\b", re.IGNORECASE)
+_DEAD_BEFORE = re.compile(r"\b" + _DEAD_NOUN + r"(\s+(?:were|was|stood\s+at|rose\s+to|reached|"
+                          r"climbed\s+to|totalled|totaled|numbered)\s+(?:at\s+least\s+)?)(?="
+                          + _FIGURE_WORD + r"\b)", re.IGNORECASE)
+# "carrying 242 people", "242 people aboard": who is on board, said three ways.
+_CARRYING = re.compile(r"\b(?:carr(?:y|ies|ied|ying))\s+(?=(?:(?:at least|more than|over|about|"
+                       r"around|nearly|almost|some)\s+)*" + _FIGURE_WORD + r"\b)", re.IGNORECASE)
+_ABOARD = re.compile(r"\b(?:aboard|onboard)\b", re.IGNORECASE)
+
+
+# Nationals counted by a demonym: "169 Indians", "53 Britons", "seven Portuguese" are "169
+# Indian nationals" ...; "citizens" of a country are its nationals; "of whom 53 are British
+# nationals" counts them as "53 British nationals".
+_DEMONYM_NOUNS = {"britons": "British", "brits": "British", "scots": "Scottish",
+                  "danes": "Danish", "swedes": "Swedish", "poles": "Polish", "finns": "Finnish",
+                  "spaniards": "Spanish", "turks": "Turkish", "frenchmen": "French",
+                  "dutchmen": "Dutch", "englishmen": "English", "irishmen": "Irish",
+                  "welshmen": "Welsh", "greeks": "Greek", "czechs": "Czech", "thais": "Thai",
+                  "filipinos": "Filipino"}
+_DEMONYM = (r"(?:" + "|".join(w.capitalize() for w in _DEMONYM_NOUNS)
+            + r"|[A-Z][a-z]{2,}(?:ans|is)(?=\W|$)"
+            r"|[A-Z][a-z]+(?:ese|ish|ch)(?=\s*(?:[,.;:)\u2014\u2013]|$|(?:and|or|were|are|was|"
+            r"is|had|have|on|in|among|from|who)\b))|Swiss(?=\s*(?:[,.;:)]|$|and\b|were\b)))")
+_COUNTED_DEMONYM = re.compile(r"\b(" + _FIGURE_WORD + r")\s+(" + _DEMONYM + r")", re.IGNORECASE)
+_COPULA_NATIONALS = re.compile(
+    r"\b(" + _FIGURE_WORD + r")\s+(?:are|were|was|is)\s+(?=" + _DEMONYM
+    + r"|[A-Z][a-z]+\s+(?:nationals|citizens)\b)")
+_CITIZENS = re.compile(r"(?<=[A-Z][a-z])([a-z]*\s+)citizens\b")
+
+
+def _nationals(m: re.Match[str]) -> str:
+    word = m.group(2)
+    if not word[:1].isupper():
+        return m.group(0)
+    adjective = _DEMONYM_NOUNS.get(word.lower())
+    if adjective is None:
+        adjective = word[:-1] if word.endswith(("ans", "is")) else word
+    return f"{m.group(1)} {adjective} nationals"
 
 
 # Idioms read in plain words (see ``_as_read``). General news language only.
@@ -554,6 +605,12 @@ def _as_read(text: str, claim: bool = False) -> str:
         text = _EFFORT_TO_LIMIT.sub(_insisting, text)
         # "refused the military unrestricted use": insisting on limits on its use.
         text = _REFUSES_USE.sub(r"\g<0> insisting on limits", text)
+    text = _LOST_LIVES.sub("died", _LIVES_OF.sub("killed", text))
+    text = _CITIZENS.sub(r"\1nationals", _COPULA_NATIONALS.sub(r"\1 ", text))
+    text = _COUNTED_DEMONYM.sub(_nationals, text)
+    text = _DEAD_BEFORE.sub(r"people dead\1", _DEAD_AFTER.sub(r"\1 people dead", text))
+    # "was carrying 242 passengers" has them on board.
+    text = _ABOARD.sub("on board", _CARRYING.sub("had on board ", text))
     for m in reversed(list(_LIVES_LOST.finditer(text))):
         group = 1 if m.group(1) else 2
         text = text[:m.start(group)] + "people dead" + text[m.end(group):]
@@ -603,6 +660,13 @@ def _near(text: str, q: Quantity) -> set[str]:
     listed = _MODIFIER_COMMA.match(text, q.end)
     hi = next((m.start() for m in _CLAUSE.finditer(text, listed.end() if listed else q.end)),
               len(text))
+    whole_clause = False
+    if q.kind == "time" and _FRONTED_TIME.fullmatch(text, lo, q.start) and \
+            not text[q.end:hi].strip() and hi < len(text):
+        # "At 1.39 pm, the flight took off ...": a time set before the sentence's clause is
+        # when all of that clause happened, however far its verb stands.
+        hi = next((m.start() for m in _CLAUSE.finditer(text, hi + 1)), len(text))
+        whole_clause = True
     if lo and not text[lo:q.start].strip() and not text[q.end:hi].strip():
         # A figure set off alone ("raised to the highest level, five, at 18:22") gives the
         # value of the words just before it.
@@ -612,13 +676,14 @@ def _near(text: str, q: Quantity) -> set[str]:
     # joined to this one ("... and 279 are missing"), is the next figure's.
     said_start, said_end = _said_of_previous(text, q, lo)
     hi = min([hi, *(f.start for f in _figures_of(text) if q.end <= f.start < hi
-                    and _JOINED.search(text, q.end, f.start))])
+                    and not whole_clause and _JOINED.search(text, q.end, f.start))])
     spans = [(tok, pos) for tok, pos in _spans(text)
              if lo <= pos < hi and tok not in _STOP and not q.start <= pos < q.end
              and not tok[:1].isdigit() and not text[pos].isupper()
              and not said_start <= pos < said_end]
     cut = sum(1 for _, pos in spans if pos < q.start)
-    near = {term for tok, _ in spans[max(0, cut - FIGURE_WINDOW):cut + FIGURE_WINDOW]
+    near = {term for tok, _ in spans[max(0, cut - FIGURE_WINDOW):
+                                     len(spans) if whole_clause else cut + FIGURE_WINDOW]
             for term in _terms(tok)}
     # "The death toll from the apartment blaze has risen to 151": a tally names what the next
     # figure counts, however many words stand between them.
@@ -626,6 +691,11 @@ def _near(text: str, q: Quantity) -> set[str]:
     if tally is not None and not _count_between(text, tally.end(), q.start):
         near |= {_canonical(tok) for tok in tokenize(tally.group(0)) if tok not in _STOP}
     return near
+
+
+# A time opening its sentence, set off by a comma: "At 1.39 pm, ...", "Shortly after 2 am, ...".
+_FRONTED_TIME = re.compile(r"\s*(?:(?:just|shortly|soon|minutes)\s+)?(?:at|by|around|about|"
+                           r"after|before|until)?\s*", re.IGNORECASE)
 
 
 # A tally noun with what it tallies: "death toll", "the number of people missing".
@@ -806,6 +876,166 @@ def _counts_group(text: str, q: Quantity, context: dict[str, float]) -> bool:
     of those the claim counts, or others."""
     phrase = _counted_phrase(text, q)
     return len(phrase) >= 2 and not phrase & context.keys()
+
+
+# "242 passengers and crew", "students, teachers and staff": one count of a group its nouns,
+# joined by "and", name together.
+_GROUP = re.compile(r"\s+([a-z][\w'’-]*)((?:\s*,\s*[a-z][\w'’-]*)*),?\s+(?:and|&)\s+"
+                    r"([a-z][\w'’-]*)\b")
+# The gap between two figures of a list of parts ("230 passengers, 10 cabin crew members, and
+# 2 pilots"): what the first counts, then a comma or "and".
+_PART_GAP = re.compile(r"(?:\s+[a-z][\w'’-]*){1,4}\s*(?:,\s*(?:and\s+)?|,?\s+and\s+)",
+                       re.IGNORECASE)
+# What counts a group of people whole: "242 people", "242 persons on board".
+_WHOLE_WORDS = frozenset({"people", "person", "individual", "soul", "occupant"})
+# Words of death: a count among them counts the dead ("among the deceased were 241 passengers
+# and crew", "killing 241 people on board"), not those the claim counts.
+_DEATH_TERMS = frozenset({"die", "deceas", "victim", "body", "perish"})
+
+
+@functools.lru_cache(maxsize=256)
+def _group_nouns(text: str, end: int) -> frozenset[str]:
+    """The nouns a figure ending at ``end`` counts together ("passengers and crew"), as
+    canonical terms; empty unless two or more, joined by "and"."""
+    m = _GROUP.match(text, end)
+    if m is None:
+        return frozenset()
+    words = [m.group(1), *re.split(r"\s*,\s*", m.group(2).strip(" ,")), m.group(3)]
+    terms = {term for w in words if w for t in tokenize(w) if t not in _STOP
+             for term in _terms(t)}
+    return frozenset(terms) if len(terms) >= 2 and len(terms) == len([w for w in words if w]) \
+        else frozenset()
+
+
+def _part_runs(text: str, stated: Sequence[Quantity]) -> list[list[Quantity]]:
+    """Counts listed as the parts of one whole: "232 passengers and 10 crew", "230
+    passengers, 10 cabin crew members, and 2 pilots" (two or more, each counting its own
+    noun, none a bound)."""
+    counts = [f for f in stated if f.kind == "count" and not f.vague and not f.unit]
+    runs: list[list[Quantity]] = []
+    run: list[Quantity] = []
+    for f in counts:
+        if run and _PART_GAP.fullmatch(text, run[-1].end, f.start):
+            run.append(f)
+            continue
+        if len(run) > 1:
+            runs.append(run)
+        run = [f]
+    if len(run) > 1:
+        runs.append(run)
+    return [r for r in runs if not any(f.bound for f in r)]
+
+
+def _part_nouns(text: str, f: Quantity) -> frozenset[str]:
+    return _group_nouns(text, f.end) or frozenset(_counted_phrase(text, f))
+
+
+# A sentence breaking down those the one before counted: "Of them, ...", "Among those, ...".
+_OF_THEM = re.compile(r"\s*(?:of|among)\s+(?:them|those|these|whom)\b", re.IGNORECASE)
+_YEAR = re.compile(r"(?:19|20)\d\d\b")
+_YEAR_IN_TEXT = re.compile(r"(?<![\d,.$])\b(?:19|20)\d\d\b(?![\d%]|[.,]\d)")
+
+
+def _recalled(text: str, f: Quantity, year: int) -> bool:
+    """A figure told after an earlier year in its sentence counts another, earlier event:
+    "the deadliest crash at the city occurred in 1988, when a flight carrying 135 passengers
+    went down" gainsays nothing of this one."""
+    return bool(year) and any(int(m.group(0)) < year
+                              for m in _YEAR_IN_TEXT.finditer(text, 0, f.start))
+
+
+_OF_THE = re.compile(r"\bof\s+(?:the\s+|its\s+|their\s+|all\s+)?$", re.IGNORECASE)
+
+
+# A claim that there was none: "No one survived", "Nobody was hurt", "There were no survivors".
+_ZERO = re.compile(r"\b(?:no\s+one|nobody|none)\b|\bno\s+(?=[a-z]+s\b)", re.IGNORECASE)
+# ... a count, or "the only", "those who": someone did it. (Not an article: "searched the
+# site for survivors".)
+_SOME = r"(?<![\w.,-])(?:one|two|three|four|five|\d+|lone|sole|single|only|who)"
+# "All but one of the 242 on board were killed", "killing all but one passenger": one survived.
+_ALL_BUT_DEAD = re.compile(
+    r"\ball\s+but\s+(?:one|two|three|\d+)\b[^.;]{0,80}?\b(?:killed|died|dead|perished)\b"
+    r"|\b(?:killing|killed)\s+all\s+but\s+(?:one|two|three|\d+)\b", re.IGNORECASE)
+# Stems shorter than this are not compared by their beginning ("surviv" is "survivor"'s).
+_ZERO_STEM_MIN = 5
+
+
+def _zero_term(claim: _PreparedClaim) -> str:
+    """The stem of what a claim says there was none of: its weightiest word but names, when
+    the claim opens its clause with "no one", "nobody", "none" or "no <plural>"."""
+    if not _ZERO.search(claim.text):
+        return ""
+    content = {t: w for t, w in claim.weights.items() if t not in claim.names}
+    if not content:
+        return ""
+    term = max(content, key=lambda t: content[t])
+    return term if len(term) >= _ZERO_STEM_MIN else ""
+
+
+@functools.lru_cache(maxsize=256)
+def _some_pattern(term: str) -> re.Pattern[str]:
+    return re.compile(r"\b" + _SOME + r"\s+(?:[\w-]+\s+){0,2}?" + re.escape(term) + r"\w*",
+                      re.IGNORECASE)
+
+
+def _counts_some(unit: str, term: str, year: int = 0) -> bool:
+    """The sentence counts some of what the claim says there was none of: "one passenger
+    survived", "the lone survivor", "one of the survivors"; not where it says none itself
+    ("None of the 242 on board survived"), nor of an earlier year's event."""
+    if _ZERO.search(unit):
+        return False
+    m = _some_pattern(term).search(unit) or (
+        _ALL_BUT_DEAD.search(unit) if term.startswith("surviv") else None)
+    return m is not None and not (year and any(
+        int(y.group(0)) < year for y in _YEAR_IN_TEXT.finditer(unit)))
+
+
+def _among_dead(text: str, f: Quantity) -> bool:
+    """A figure counts the dead: a word of death stands near it ("killing 241 people on
+    board", "among the deceased were 241 passengers and crew"); not the whole some of
+    whom died ("all but one of the 242 people on board were killed")."""
+    return bool(_near(text, f) & _DEATH_TERMS) and not _OF_THE.search(
+        text, max(0, f.start - 12), f.start)
+
+
+def _for_whole(unit: str, f: Quantity, q: Quantity, group: frozenset[str]) -> bool:
+    """A sentence's count stands for the claim's whole group: it counts people, or one
+    part of the group with the whole's own value."""
+    return bool(_counted_phrase(unit, f) & _WHOLE_WORDS) or f.kind == q.kind == "count" and \
+        bool(group & _part_nouns(unit, f)) and same_value(f.value, q.value, "count")
+
+
+def _read_group(unit: str, q: Quantity, group: frozenset[str], context: dict[str, float],
+                stated: Sequence[Quantity], shares: list[tuple[float, Quantity]]
+                ) -> list[tuple[float, Quantity]]:
+    """The shares of a claim's figure counting a group ("242 passengers and crew"), read as
+    a whole: the parts listed ("232 passengers and 10 crew") state it by their sum, and one
+    part alone never; "242 people", or one part given the whole's value ("242 passengers
+    on board"), counts the group whole where the claim's other words around its figure
+    stand near it. Counts of the dead are not those of the living."""
+    dead = not group & _DEATH_TERMS and not context.keys() & _DEATH_TERMS
+    runs = [r for r in _part_runs(unit, stated)
+            if group <= frozenset().union(*(_part_nouns(unit, f) for f in r))
+            and not (dead and any(_among_dead(unit, f) for f in r))]
+    in_runs = {f.start for r in runs for f in r}
+    # One part alone ("230 passengers") states nothing of the whole, unless it gives the
+    # whole's own value: "242 passengers on board" is the loose way of counting everyone.
+    out = [(share, f) for share, f in shares
+           if f.start not in in_runs and not (group & _part_nouns(unit, f) and not group
+                                              <= _part_nouns(unit, f))
+           and not (dead and _among_dead(unit, f))]
+    out += [(1.0, Quantity("count", sum(f.value for f in r), r[0].start, r[-1].end))
+            for r in runs]
+    # The claim's other words around its figure ("plane", "carrying") say which group.
+    rest = {t: w for t, w in context.items() if t not in group}
+    for f in stated:
+        if not rest or f.kind != "count" or f.vague or f.start in in_runs or (
+                dead and _among_dead(unit, f)) or not _for_whole(unit, f, q, group):
+            continue
+        share = sum(w for t, w in rest.items() if t in _near(unit, f)) / sum(rest.values())
+        if share >= PEOPLE_CONTEXT_MIN:
+            out = [(s, g) for s, g in out if g is not f] + [(1.0, f)]
+    return out
 
 
 _EACH = re.compile(r"\b(?:each|apiece)\b", re.IGNORECASE)
@@ -1136,7 +1366,7 @@ class ClaimReader:
     weights are computed here), then call :meth:`read` per article."""
 
     def __init__(self, claims: Sequence[str], keywords: Sequence[str], stats: TextStats,
-                 seed: str = "", title: str = ""):
+                 seed: str = "", title: str = "", published: str = ""):
         keyword_stems = {_canonical(t) for k in keywords for t in tokenize(k)}
         self._keywords = tuple(keywords)
         claims = [_as_read(c, claim=True) for c in claims]
@@ -1165,6 +1395,11 @@ class ClaimReader:
         companies = _companies(seed, keywords)
         self._claims = [replace(c, company=bool(set(c.lead) & companies))
                         for c in self._claims]
+        self._claims = [replace(c, zero_term=_zero_term(c)) for c in self._claims]
+        # The story's year: a figure told of an earlier year is another event's.
+        year = _YEAR.match(published or "")
+        if year:
+            self._claims = [replace(c, year=int(year.group(0))) for c in self._claims]
 
     @staticmethod
     def _prepare(claim: str, terms: _Terms, keyword_stems: set[str], common: set[str],
@@ -1211,8 +1446,7 @@ class ClaimReader:
                               named_nouns=_named_nouns(claim, names - keyword_stems, weights),
                               lead=tuple(t for t in terms.stems[:2]
                                          if t not in subject or t in keyword_stems)
-                              or terms.stems[:2],
-                              none_act=_none_act(claim, weights, names))
+                              or terms.stems[:2])
 
     def read(self, title: str, sentences: Sequence[str]) -> list[ClaimReading]:
         """One reading per claim, in the claims' order."""
@@ -1274,17 +1508,27 @@ class ClaimReader:
                 # "refuses to allow" is stated by a refusal or negation that reaches the claim's
                 # content: "insisted it not be used for", "will not let", "bars its use for".
                 present |= _POLARITY_TERMS
+            if claim.zero_term and not terms.has_negation and _counts_some(
+                    unit, claim.zero_term, claim.year):
+                # "No one on board survived" against "one passenger survived": a count of
+                # what the claim says there was none of.
+                cover = sum(claim.weights[t] for t in claim.weights if t in present
+                            or t == claim.zero_term) / claim.total
+                hedged = unit.rstrip().endswith("?") or bool(_NON_ASSERTIVE.search(unit))
+                candidates.append(ClaimReading("contradicts", _score(cover),
+                                               "review" if hedged else "flag", unit, "",
+                                               "figure"))
+                continue
             if claim.figures:
                 by_figure = self._read_figures(claim, unit, figures[i], present,
                                                units[i - 1] if i else "")
                 if by_figure is not None:
                     candidates.append(by_figure)
                     continue
-            if claim.none_act and claim.none_act in present:
-                someone = _someone_did(claim, unit, present) or _nobody_did(claim, unit,
-                                                                            present)
-                if someone is not None:
-                    candidates.append(someone)
+            if claim.zero_term and claim.zero_term in present:
+                nobody = _nobody_did(claim, unit, present)
+                if nobody is not None:
+                    candidates.append(nobody)
                     continue
             if claim.terms.has_refusal and not present & _REFUSING and not \
                     _CONCERNS.search(unit):
@@ -1366,6 +1610,15 @@ class ClaimReader:
                   if q.kind == f.kind == "level" and q.unit and (q.unit == f.unit or (
                       not f.unit or _canonical(f.unit) in claim.weights)
                   and _rank_word(unit, f) == _rank_word(claim.text, q) != "")}
+        if previous and _OF_THEM.match(unit):
+            # "Of them, 169 were Indian nationals": the figures count those the sentence
+            # before spoke of ("The 242 people on board included ...").
+            present = present | set(_analyse(previous).stems)
+        # "242 people" counts a claim's "242 passengers and crew" whole: its nouns are said.
+        present = present | {t for q in claim.figures if q.kind == "count"
+                             for t in _group_nouns(claim.text, q.end)
+                             if any(_for_whole(unit, f, q, _group_nouns(claim.text, q.end))
+                                    for f in stated)}
         if content > 0 and not ranked:
             said = sum(w for t, w in claim.weights.items() if t in present
                        and t not in claim.names and t not in claim.whole_terms) / content
@@ -1404,6 +1657,9 @@ class ClaimReader:
                       and not (not counted and _counts_group(unit, f, context))
                       and not (_SUBSET_BEFORE.search(unit, max(0, f.start - 30), f.start)
                                and not _besides(unit, f, context, previous))]
+            group = _group_nouns(claim.text, q.end) if q.kind == "count" else frozenset()
+            if group:
+                shares = _read_group(unit, q, group, context, stated, shares)
             top = max((share for share, _ in shares), default=0.0)
             # Of several figures, those standing among the claim's words count.
             # A sum of money is specific enough to need fewer of the claim's words around it
@@ -1453,6 +1709,9 @@ class ClaimReader:
                      for f in related):
                 # Another of the claim's own figures ("seven" of "seven of eight blocks"),
                 # or a bound the claim's figure keeps ("over 4,000" for "about 4,600").
+                states.append("absent")
+            elif claim.year and all(_recalled(unit, f, claim.year) for f in related):
+                # Another, earlier event's figure ("in 1988, a flight carrying 135 ...").
                 states.append("absent")
             else:
                 states.append("other")
@@ -1653,58 +1912,11 @@ class _PreparedClaim:
     lead: tuple[str, ...] = ()
     # Its lead actor is one the story's seed calls a company: "the company" names it.
     company: bool = False
-    # A claim that nobody did or underwent something ("No one on board survived", "Nobody was
-    # hurt"): the term of that act ("surviv"), which a report of anyone doing it gainsays.
-    none_act: str = ""
-
-
-# A claim that nobody did something: "No one ...", "Nobody ...", "None of ...", "There were no
-# ...", "No passengers survived".
-_NONE_CLAIM = re.compile(
-    r"^\W*(?:no\s+one|nobody|none|there\s+(?:was|were)\s+no|no\s+[a-z]+s\s+(?!one\b)[a-z]+ed)\b",
-    re.IGNORECASE)
-# A sentence that itself says nobody did it ("None of the 232 passengers ... survived", "there
-# were no survivors") agrees with such a claim; it is read like any other.
-_NONE_SAID = re.compile(
-    r"\b(?:no\s+one|nobody|none|no\s+(?:\w+\s+){0,2}\w+(?:ors|ers|ies|s)\b|not\s+a\s+single|"
-    r"never|not|n't|without)\b", re.IGNORECASE)
-# Words shortly before the act that tell someone did it: a count ("one passenger on the plane
-# survived"), "the sole", "who". (Not an article: "searched the site for survivors".)
-_SOMEONE = frozenset(
-    """one two three four five six seven eight nine ten dozen dozens sole only lone single who
-    he she they""".split())
-_SOMEONE_WINDOW = 6
-
-
-def _none_act(claim: str, weights: dict[str, float], names: set[str] | frozenset[str]) -> str:
-    """The term of the act a claim says nobody did (the heaviest of its words that names no
-    one), or "" for any other claim."""
-    if not _NONE_CLAIM.search(claim):
-        return ""
-    acts = [t for t in weights if t not in names]
-    return max(acts, key=lambda t: weights[t], default="")
-
-
-def _someone_did(claim: _PreparedClaim, unit: str, present: set[str]) -> ClaimReading | None:
-    """A reading of a sentence that reports someone did what the claim says nobody did ("the
-    sole survivor", "one passenger survived", "two people were hurt"), which gainsays it; None
-    when the sentence says nobody did, or names the act with no one doing it ("searching for
-    survivors", "hopes of survivors")."""
-    if _NONE_SAID.search(unit) or _NON_ASSERTIVE.search(unit) or unit.rstrip().endswith("?"):
-        return None
-    words = [tok for tok, _ in _spans(unit)]
-    for i, word in enumerate(words):
-        if claim.none_act not in _terms(word):
-            continue
-        before = set(words[max(0, i - _SOMEONE_WINDOW):i])
-        if before & _SOMEONE or any(w.isdigit() for w in before):
-            cover = sum(w for t, w in claim.weights.items() if t in present) / claim.total
-            if cover < ALIGN_MIN:
-                return None
-            return ClaimReading("contradicts", _score(cover),
-                                "flag" if cover >= FLAG_COVER else "review", unit, "",
-                                "someone did")
-    return None
+    # The year the story broke (0 when not known): see ``_recalled``.
+    year: int = 0
+    # What the claim says there was none of ("survived" of "No one on board survived"), as
+    # the stem of its weightiest word; "" for other claims. See ``_counts_some``.
+    zero_term: str = ""
 
 
 # Nobody named as the one who did it: "None of the 232 passengers ... survived", "no one".
@@ -1719,7 +1931,7 @@ def _nobody_did(claim: _PreparedClaim, unit: str, present: set[str]) -> ClaimRea
     if found is None or _NON_ASSERTIVE.search(unit) or _HEDGE.search(unit) or \
             unit.rstrip().endswith("?"):
         return None
-    if not any(claim.none_act in _terms(tok) for tok, pos in _spans(unit) if pos > found.end()):
+    if not any(claim.zero_term in _terms(tok) for tok, pos in _spans(unit) if pos > found.end()):
         return None
     cover = sum(w for t, w in claim.weights.items() if t in present) / claim.total
     if cover < ALIGN_MIN:
