@@ -165,7 +165,10 @@ _PARAPHRASES: dict[str, tuple[str, ...]] = {
     "replace": ("replacement", "swap", "substitute", "switch", "supplant"),
     "difficult": ("hard", "tough", "challenging", "complicat", "difficulty"),
     "behind": ("lag", "trail", "inferior"),
-    "use": ("deploy", "employ", "utilize", "utilise", "usage", "deployment", "apply"),
+    "rival": ("competitor", "compete", "competing"),
+    "partnership": ("partner",),
+    "use": ("deploy", "employ", "utilize", "utilise", "usage", "deployment", "apply", "dispatch",
+            "mobilize", "mobilise"),
     "classified": ("secret", "top-secret"),
     "capture": ("seize", "seizure", "raid", "abduct", "nab", "apprehend"),
     "commit": ("commitment", "dedicated", "pledge"),
@@ -184,7 +187,7 @@ _PARAPHRASES: dict[str, tuple[str, ...]] = {
     "acquir": ("acquire", "acquisition", "buy", "purchase", "takeover"),
     "customer": ("user", "client", "account", "subscriber", "consumer"),
     "affect": ("impact", "expose", "compromise", "engulf", "damage", "ravage", "gut", "burn",
-               "burnt", "sweep", "swept", "hit", "stricken"),
+               "burnt", "sweep", "swept", "hit", "stricken", "consume"),
     "unable": ("impossible",),
     "breach": ("hack", "cyberattack", "intrusion", "leak"),
     "arrest": ("detain", "detention", "custody"),
@@ -196,11 +199,12 @@ _PARAPHRASES: dict[str, tuple[str, ...]] = {
     "launch": ("unveil", "release", "introduce", "debut"),
     "say": ("state", "tell", "claim"),
     "first": ("sole", "earliest", "pioneer"),
-    "building": ("tower", "block", "structure", "highrise"),
+    "building": ("tower", "block", "structure", "highrise", "skyscraper"),
     "estate": ("complex", "compound"),
     "start": ("begin", "began", "begun", "erupt", "ignite"),
     "fire": ("blaze", "inferno"),
     "raise": ("upgrade", "elevate"),
+    "alarm": ("alert",),
     "fight": ("battle", "tackle", "combat"),
 }
 # Words whose inflections would meet unrelated words ("broke"/"broker"): mapped as written.
@@ -444,7 +448,9 @@ _REFUSES_USE = re.compile(
 # outbreak) that went through that many of them affected them.
 _WENT_THROUGH = re.compile(
     r"\b(?:spread(?:s|ing)?|t(?:ore|ears|earing|orn)|rip(?:s|ped|ping)|rac(?:ed|es|ing)|"
-    r"sw(?:ept|eeps?|eeping)|engulf(?:s|ed|ing)?)\s+(?:through|across|to|into|over)\s+"
+    r"sw(?:ept|eeps?|eeping)|engulf(?:s|ed|ing)?)\s+"
+    # "helped spread the fire to seven of the eight blocks": the fire, named after its verb
+    r"(?:(?:the\s+)?(?:fire|flames|blaze|inferno)\s+)?(?:through|across|to|into|over)\s+"
     r"(?=(?:all\s+)?(?:the\s+|its\s+)?(?:\d|(?:" + "|".join(WORD_NUMBERS) + r")\b))",
     re.IGNORECASE)
 
@@ -467,6 +473,19 @@ def _moved_through(m: re.Match[str]) -> str:
     if {"building", "estate"} & set(phrase[:6]):
         return m.group(0)
     return "spread through"
+
+
+# "31-floor high-rises", "a 31-story tower", "31 stories": storeys, in other words (only
+# after a figure: "the fire spread across three floors" is no height, "the story" no floor).
+_STOREYS = re.compile(r"\b(" + _FIGURE_WORD + r")(?:(-)(?:floors?|stor(?:y|ies|ied|eyed))|"
+                      r"(\s+)stories)\b(?!['’])", re.IGNORECASE)
+_HIGH_RISE = re.compile(r"\bhigh-rise(s?)\b", re.IGNORECASE)
+# "the most severe rating", "its most serious level": the highest.
+_MOST_SEVERE = re.compile(r"\bmost\s+(?:severe|serious)\b", re.IGNORECASE)
+
+
+def _storeys(m: re.Match[str]) -> str:
+    return m.group(1) + ("-storey" if m.group(2) else " storeys")
 
 
 _FUELLED = re.compile(r"\b(?:fuel{1,2}ed|fanned|fed)\s+by\b", re.IGNORECASE)
@@ -532,6 +551,9 @@ def _as_read(text: str, claim: bool = False) -> str:
         # so in the article only: a claim's "people in hospital" need not say treated).
         text = _IN_HOSPITAL.sub(_hospitalised, text)
         text = _WENT_THROUGH.sub("affected ", text)
+        text = _STOREYS.sub(_storeys, text)
+        text = _HIGH_RISE.sub(r"highrise\1", text)
+        text = _MOST_SEVERE.sub("highest", text)
         # "flames ripped through the scaffolding", "fuelled by the netting": spread.
         # (not through buildings: "tore through the towers wrapped in ..." went through them)
         text = _MOVED_THROUGH.sub(_moved_through, text)
