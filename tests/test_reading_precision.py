@@ -73,14 +73,21 @@ def test_a_deed_begun_is_no_threat() -> None:
     claim = "The Pentagon has threatened to cut ties with Anthropic."
     assert _read(claim, "The Pentagon began cutting ties with Anthropic after officials said "
                         "the company could not be trusted.")[1] == "none"
+    # A deed held out as a possibility is the threat itself, stated.
     assert _read(claim, "The Pentagon could cut ties with Anthropic.")[:2] == (
-        "confirms", "review")
+        "confirms", "flag")
+    assert _read(claim, "The Pentagon has been considering cutting ties with Anthropic.")[:2] == (
+        "confirms", "flag")
+    assert _read(claim, "Hegseth said that if Anthropic does not budge, the Pentagon would "
+                        "cancel its contract.")[:2] == ("confirms", "flag")
+    # ... not one that might have been done instead.
+    assert _read(claim, "Critics said the Pentagon could simply have terminated its contract "
+                        "with Anthropic.")[1] != "flag"
 
 
 def test_a_line_for_review_is_scored_below_every_flag() -> None:
     claim = "The Pentagon has threatened to cut ties with Anthropic."
-    stance, band, score = _read(claim, "Officials warned that the Pentagon could stop working "
-                                       "with Anthropic.")
+    stance, band, score = _read(claim, "The Pentagon is seeking to cut ties with Anthropic.")
     assert (stance, band) == ("confirms", "review")
     from pipeline.judging.reading import FLAG_COVER
     assert round(score, 2) < FLAG_COVER  # as the digest shows it

@@ -437,6 +437,10 @@ _STOP_WORKING = re.compile(
     r"halts|halted|halting)\s+(?:(?:doing\s+business|working|work)\s+with|"
     r"(?:its|their|the|all)\s+(?:relationship|relationships|ties|partnership|work)\s+with)\b",
     re.IGNORECASE)
+_ENDS_CONTRACT = re.compile(
+    r"\b(?:cancel(?:s|led|ed|ling|ing)?|terminat(?:e|es|ed|ing)|scrap(?:s|ped|ping)?|"
+    r"t(?:ear|ears|ore|orn|earing)\s+up)\s+(?:(?:its|the|their|our|his|her|a|an)\s+)?"
+    r"(?:[\w'’$.-]+\s+){0,3}?(?:contracts?|partnerships?)\b", re.IGNORECASE)
 _SAFETY_MEASURES = re.compile(r"\bsafety\s+(?:measures|rules|features|mechanisms|"
                               r"provisions|protocols|precautions|limits)\b", re.IGNORECASE)
 _IN_HOSPITAL = re.compile(r"\s(?:in|to|into)\s+(?:the\s+|a\s+)?hospitals?\b", re.IGNORECASE)
@@ -538,6 +542,9 @@ def _as_read(text: str, claim: bool = False) -> str:
     text = _KEEPS.sub(r"insisting \g<0>", text)
     text = _RED_LINE.sub("redline", text)
     text = _STOP_WORKING.sub("cut ties with", text)
+    # "would cancel Anthropic's $200 million contract", "will terminate our partnership":
+    # a relationship ended, said by its contract.
+    text = _ENDS_CONTRACT.sub(r"\g<0> ties", text)
     # "safety measures", "safety rules": safeguards, said in two words.
     text = _SAFETY_MEASURES.sub("safeguards", text)
     # "uses tied to weapons", "military-linked businesses": related to, not a relationship.
@@ -1280,6 +1287,9 @@ class ClaimReader:
                 # "refuses to allow" is stated by a refusal or negation that reaches the claim's
                 # content: "insisted it not be used for", "will not let", "bars its use for".
                 present |= _POLARITY_TERMS
+            if _possible_deed(claim, unit):
+                # "could cut ties", "was considering cutting ties": the threat, stated.
+                present.add(claim.terms.stems[_intended(claim)])
             if claim.figures:
                 by_figure = self._read_figures(claim, unit, figures[i], present,
                                                units[i - 1] if i else "")
@@ -1533,6 +1543,9 @@ class ClaimReader:
         # onto "classified networks").
         hedged = hedged or bool(_PUSHING.search(unit[:last])) and not _WISH.search(
             claim.text) and not opposite
+        if hedged and _possible_deed(claim, unit):
+            # The claim reports a threat; the sentence its deed as a possibility.
+            hedged = False
         if hedged and _THREAT.search(claim.text) and _THREAT.search(unit[:last]) and not \
                 _HEDGE.search(_CONDITION.sub("", unit[:last])):
             # "He warned that if Anthropic didn't budge, the Pentagon would cancel ...": the
@@ -1695,7 +1708,8 @@ def _asks(claim: _PreparedClaim, text: str) -> bool:
     wish = bool(_WISH.search(claim.text))
     # "threatened to cancel the contract if the company keeps its limits": a threat's
     # condition is what the threat says, for a claim that reports the threat.
-    threat = bool(_THREAT.search(claim.text)) and bool(_THREAT.search(text))
+    threat = bool(_THREAT.search(claim.text)) and (bool(_THREAT.search(text))
+                                                   or _possible_deed(claim, text))
     return any(m.group(0).lower() not in said
                and not (wish and _ULTIMATUM.match(text, m.start()))  # "if it does not ..."
                and not (threat and m.group(0).lower().startswith("if"))
@@ -1818,6 +1832,35 @@ def _deed_for_intention(claim: _PreparedClaim, matched: list[str], unit: str) ->
             and not (_HEDGE.search(unit, 0, m.start()) or _NON_ASSERTIVE.search(unit)
                      or _CONTEMPLATES.search(unit, 0, m.start()))]
     return bool(done)
+
+
+def _intended(claim: _PreparedClaim) -> int:
+    """Where the claim's intention word stands among its terms ("threatened" in "has
+    threatened to cut ties"), -1 if it holds none followed by its deed."""
+    stems = claim.terms.stems
+    return next((i for i, t in enumerate(stems[:-1]) if t in _INTENTIONS), -1)
+
+
+# A deed said as a possibility: "could cut ties", "was considering cutting ties", "would
+# cancel the contract", "will terminate our partnership" (not "could simply have terminated":
+# what might have been done instead).
+_POSSIBLE = re.compile(r"\b(?:could|may|might|would|will|consider(?:s|ed|ing)?|"
+                       r"weigh(?:s|ed|ing)?|mull(?:s|ed|ing)?|contemplat\w*|close\s+to|"
+                       r"poised\s+to|prepared\s+to|ready\s+to)\b"
+                       r"(?!\s+(?:\w+\s+)?have\b)(?:\s+[\w'’$.-]+){0,3}\s+$", re.IGNORECASE)
+
+
+def _possible_deed(claim: _PreparedClaim, unit: str) -> bool:
+    """The claim reports a threat or a plan ("has threatened to cut ties"); the sentence states
+    its deed as a possibility ("could cut ties", "is weighing severing ties"): a threat is
+    a deed held out, and the sentence holds it out."""
+    i = _intended(claim)
+    if i < 0:
+        return False
+    deed = claim.terms.stems[i + 1]
+    return any(_POSSIBLE.search(unit, max(0, m.start() - 60), m.start())
+               for m in _WORD.finditer(unit)
+               if (t := tokenize(m.group(0))) and _canonical(t[0]) == deed)
 
 
 _BEGUN = re.compile(r"\b(?:began|begun|begins|started|starts|has\s+been|have\s+been|is|are|"
