@@ -85,3 +85,8 @@ def test_a_word_of_the_same_family_reads_as_the_claims(word: str, family: str) -
 def test_a_height_is_read_in_storeys_only_after_its_figure(text: str, read: str) -> None:
     from pipeline.judging.reading import _as_read
     assert _as_read(text) == read
+
+
+def test_a_demand_is_an_insistence_and_a_want() -> None:
+    assert {"insist", "want"} <= set(_analyse("The department is demanding it.").stems)
+    assert "want" not in _analyse("The company insists on it.").stems

@@ -172,7 +172,7 @@ _PARAPHRASES: dict[str, tuple[str, ...]] = {
     "classified": ("secret", "top-secret"),
     "capture": ("seize", "seizure", "raid", "abduct", "nab", "apprehend"),
     "commit": ("commitment", "dedicated", "pledge"),
-    "insist": ("demand", "require", "insistence", "requirement", "maintain"),
+    "insist": ("require", "insistence", "requirement", "maintain"),
     "model": ("tool", "system", "technology", "chatbot", "product", "ai", "software"),
     "government": ("administration", "federal"),
     "agree": ("accept", "consent", "agreement"),
@@ -215,6 +215,9 @@ _COMPOUNDS: dict[str, tuple[str, ...]] = {
     "hospitaliz": ("treat", "hospital"), "hospitalis": ("treat", "hospital"),
     "hospitalization": ("treat", "hospital"), "hospitalisation": ("treat", "hospital"),
     "resident": ("people", "live"), "inhabitant": ("people", "live"),
+    # "demanding unfettered use": insisting on it, and wanting it
+    **{t: ("insist", "want") for w in ("demand", "demands", "demanded", "demanding")
+       for t in tokenize(w)},
 }
 
 
@@ -404,7 +407,9 @@ _REPORTED_AT = re.compile(
 _ANY_USE = re.compile(
     r"\b(?:all|any)\s+(?:lawful|legal|legitimate)\s+(?:\w+\s+)?(?:purposes?|uses?)\b|"
     r"\b(?:unrestricted|unlimited|unconditional|unfettered)\b|"
-    r"\b(?:in\s+)?any\s+way\s+(?:it|they|\w+)\s+(?:deems?|considers?|sees?\s+fit)"
+    r"\b(?:(?:in\s+)?any\s+way\s+(?:it|they|\w+)\s+(?:deems?|considers?|sees?\s+fit)|"
+    # "let the military use it however it sees fit"
+    r"(?:however|as|whenever|wherever)\s+(?:it|they|he|she|the\s+\w+)\s+(?:sees?|deems?)\s+fit)"
     r"(?:\s+(?:lawful|legal|appropriate|necessary))?", re.IGNORECASE)
 _NO_HUMAN = re.compile(
     r"\s(?:without|with\s+no|no)\s+(?:a\s+|any\s+|appropriate\s+|meaningful\s+)?humans?"
