@@ -146,13 +146,14 @@ _PARAPHRASES: dict[str, tuple[str, ...]] = {
     "cut": ("sever", "severing", "terminate", "scrap", "sunder", "cancel"),
     "tie": ("relationship", "relation", "link"),
     "threaten": ("threat", "warn", "warning"),
-    "refuse": ("reject", "decline", "rebuff", "resist", "oppose", "refusal", "rejection"),
+    "refuse": ("reject", "decline", "rebuff", "resist", "oppose", "refusal", "rejection",
+               "reluctant", "unwilling", "hesitant", "reluctance", "unwillingness"),
     "ban": ("prohibit", "forbid", "bar", "outlaw", "prohibition", "forbidden", "disallow"),
     "allow": ("permit", "let", "enable", "authorize", "authorise", "approve"),
     "limit": ("restriction", "restrict", "safeguard", "guardrail", "constraint", "curb",
               "limitation", "restraint", "protection", "redline"),
     "weapon": ("weaponry", "arm", "armament", "munition"),
-    "autonomous": ("automated", "autonomy", "unmanned"),
+    "autonomous": ("automated", "autonomy", "unmanned", "autonomously"),
     "surveillance": ("surveil", "spy", "spying", "monitoring", "snooping", "eavesdropping"),
     "american": ("citizen", "domestic", "americans"),
     "military": ("pentagon", "dod", "armed", "defense", "defence", "war"),
@@ -442,6 +443,7 @@ _STOP_WORKING = re.compile(
     r"halts|halted|halting)\s+(?:(?:doing\s+business|working|work)\s+with|"
     r"(?:its|their|the|all)\s+(?:relationship|relationships|ties|partnership|work)\s+with)\b",
     re.IGNORECASE)
+_TAKE_ISSUE = re.compile(r"\bt(?:ake|akes|ook|aking|aken)\s+issue\s+with\b", re.IGNORECASE)
 _ENDS_CONTRACT = re.compile(
     r"\b(?:cancel(?:s|led|ed|ling|ing)?|terminat(?:e|es|ed|ing)|scrap(?:s|ped|ping)?|"
     r"t(?:ear|ears|ore|orn|earing)\s+up)\s+(?:(?:its|the|their|our|his|her|a|an)\s+)?"
@@ -546,6 +548,8 @@ def _as_read(text: str, claim: bool = False) -> str:
     # refusal, which stays (it still reverses "agreed to drop their safeguards").
     text = _KEEPS.sub(r"insisting \g<0>", text)
     text = _RED_LINE.sub("redline", text)
+    # "they take issue with ...": they object to it.
+    text = _TAKE_ISSUE.sub("object to", text)
     text = _STOP_WORKING.sub("cut ties with", text)
     # "would cancel Anthropic's $200 million contract", "will terminate our partnership":
     # a relationship ended, said by its contract.
@@ -1880,8 +1884,8 @@ _REFUSING = frozenset(_canonical(t) for w in ("refuse", "prevent", "prevents", "
 # ... or the worries it rests on, named ("raised concerns that its tools could be used for ...",
 # "the company's concerns that ...", "over these concerns, which included ..."): an objection.
 # Not one felt ("I am concerned that the department ...", "I worry that ..."): anyone's.
-_CONCERNS = re.compile(r"\b(?:concerns?|fears|worries)\b,?\s+(?:that|over|about|regarding|which)\b",
-                       re.IGNORECASE)
+_CONCERNS = re.compile(r"\b(?:concerns?|fears|worries)\b,?\s+"
+                       r"(?:that|over|about|regarding|which|of)\b", re.IGNORECASE)
 _LIMITS = frozenset(_canonical(t) for w in ("limit", "ban", "exception", "exceptions")
                    for t in tokenize(w))
 _POLARITY_TERMS = frozenset(_canonical(t) for w in ("refuse", "allow", "ban")
