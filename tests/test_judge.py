@@ -34,6 +34,8 @@ CLAIM = "Anthropic's contract with the Pentagon is worth around $200 million."
         ("$119.8 million and 30 %", [Quantity("money", 119.8e6), Quantity("percent", 30)]),
         ("450 million dollars", [Quantity("money", 450e6)]),
         ("within 180 days", [Quantity("day", 180)]),
+        ("more than 24 hours after", [Quantity("hour", 24)]),
+        ("for 30 minutes", [Quantity("minute", 30)]),
         ("$1,250,000", [Quantity("money", 1.25e6)]),
         ("no figures here", []),
         ("at 2:51 pm on Nov 26, 2025", [Quantity("time", 14 * 60 + 51)]),

@@ -145,7 +145,8 @@ _BOUND = re.compile(r"-([A-Za-z]{3,})\b")
 _NOT_UNITS = frozenset({"strong", "odd", "plus", "some"})
 _VAGUE = re.compile(r"\b(?:dozens|hundreds|thousands|scores|many|several|numerous|a few)\b",
                     re.IGNORECASE)
-_DURATION = re.compile(r"\s*-?\s*(days?|weeks?|months?|years?)\b", re.IGNORECASE)
+_DURATION = re.compile(r"\s*-?\s*(seconds?|minutes?|hours?|days?|weeks?|months?|years?)\b",
+                       re.IGNORECASE)
 _MONTH = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s*$|"
                     r"^\s*(?:st|nd|rd|th)?\s*(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|"
                     r"oct|nov|dec)[a-z]*\b", re.IGNORECASE)

@@ -405,6 +405,10 @@ _LOCAL_TIME = re.compile(r"(\d(?:\s*[ap]\.?m\b\.?)?)\s+local time\b", re.IGNOREC
 _REPORTED_AT = re.compile(
     r"\b(was|were)\s+(?:first\s+)?reported\s+at\s+(?=\d{1,2}[:.]?\d*\s*[ap]\.?m)",
     re.IGNORECASE)
+_FIRST_REPORTS = re.compile(
+    r"\b(?:received|receives|got|had)\s+(?:the\s+|its\s+)?first\s+(?:reports?|calls?)\s+"
+    r"(?:of|about)\s+((?:the\s+|a\s+)?(?:[\w'’-]+\s+){0,4}?[\w'’-]+)\s+at\s+"
+    r"(?=\d{1,2}[:.]?\d*\s*[ap]\.?m)", re.IGNORECASE)
 _ANY_USE = re.compile(
     r"\b(?:all|any)\s+(?:lawful|legal|legitimate)\s+(?:\w+\s+)?(?:purposes?|uses?)\b|"
     r"\b(?:unrestricted|unlimited|unconditional|unfettered)\b|"
@@ -539,6 +543,8 @@ def _as_read(text: str, claim: bool = False) -> str:
     text = _LOCAL_TIME.sub(r"\1", text)
     # "The fire was first reported at 2.51pm": the time an incident started, as news gives it.
     text = _REPORTED_AT.sub(r"\1 started at ", text)
+    # "received the first reports of the blaze at 2:51 p.m.": the blaze started then.
+    text = _FIRST_REPORTS.sub(r"\1 started at ", text)
     # "for all lawful purposes", "any lawful use", "unfettered": one scope, said many ways,
     # read as one word (not "unrestricted", which would read as the opposite of "restricted").
     text = _ANY_USE.sub("anyuse", text)
@@ -632,6 +638,10 @@ def _near(text: str, q: Quantity) -> set[str]:
         # A figure set off alone ("raised to the highest level, five, at 18:22") gives the
         # value of the words just before it.
         lo = max((m.end() for m in _CLAUSE.finditer(text, 0, lo - 1)), default=0)
+    elif lo and _OF_WHICH.match(text, q.end):
+        # "the eight-building complex, seven of which were engulfed": the part of what the
+        # clause before names.
+        lo = max((m.end() for m in _CLAUSE.finditer(text, 0, lo - 1)), default=0)
     # "36 people dead and 279 remain unaccounted for": what another figure before it is said
     # to be ("dead") is that figure's, not this one's; and what follows the next figure,
     # joined to this one ("... and 279 are missing"), is the next figure's.
@@ -653,6 +663,7 @@ def _near(text: str, q: Quantity) -> set[str]:
     return near
 
 
+_OF_WHICH = re.compile(r"\s+of\s+(?:which|whom|them|those)\b", re.IGNORECASE)
 # A tally noun with what it tallies: "death toll", "the number of people missing".
 _TALLY = re.compile(r"\b(?:[a-z][\w-]*\s+)?(?:toll|tally|number|total)\b"
                     r"(?:\s+of\s+(?:the\s+)?[a-z][\w-]*(?:\s+[a-z][\w-]*)?)?")
@@ -779,6 +790,8 @@ _SUBSET_BEFORE = re.compile(r"\b(?:final|last|remaining|other|another|additional
                             r"extra|first)\s+$", re.IGNORECASE)
 
 
+_SEEN = re.compile(r"\b(?:see|sees|saw|seen|seeing|watch(?:es|ed|ing)?|spott(?:ed|ing)|"
+                   r"notic(?:e|es|ed|ing))\s+(?:the\s+)?$", re.IGNORECASE)
 _ANOTHER_BEFORE = re.compile(r"\banother\s+$", re.IGNORECASE)
 
 
@@ -845,6 +858,11 @@ def _part_of_whole(claim: str, q: Quantity, figures: Sequence[Quantity]) -> str:
     if whole is None:
         return claim
     return claim[:q.end] + " " * (whole.start - q.end) + claim[whole.start:]
+
+
+def _round_threshold(q: Quantity) -> bool:
+    """A claim's round threshold: "more than 700 firefighters"."""
+    return q.kind == "count" and q.bound == "above" and q.value >= 100 and q.value % 100 == 0
 
 
 def _unit_term(q: Quantity) -> str:
@@ -1421,6 +1439,8 @@ class ClaimReader:
                       and not (counted and (_counts_other(unit, f, context)
                                             or _counts_without(unit, f, counted)))
                       and not (not counted and _counts_group(unit, f, context))
+                      # "seeing two buildings burning": what someone saw, not the count
+                      and not _SEEN.search(unit, max(0, f.start - 30), f.start)
                       and not (_SUBSET_BEFORE.search(unit, max(0, f.start - 30), f.start)
                                and not _besides(unit, f, context, previous))]
             top = max((share for share, _ in shares), default=0.0)
@@ -1429,6 +1449,14 @@ class ClaimReader:
             # ("a $200 million contract" for "the contract is worth about $200 million").
             need = FIGURE_CONTEXT_MIN * (MONEY_CONTEXT_FACTOR if q.kind == "money" else 1.0)
             related = [f for share, f in shares if share >= need and share == top]
+            if not related and counted and _round_threshold(q):
+                # "767 firefighters in action" for "more than 700 firefighters were deployed":
+                # a count of the claim's own noun above its round threshold keeps it, whatever
+                # verb the sentence gives them (to confirm only: a count below it may count
+                # some of them, "12 firefighters were injured").
+                related = [f for _, f in shares if not f.vague
+                           and counted in _counted_phrase(unit, f)
+                           and q.value < f.value <= q.value * BOUND_REACH]
             if q.start in claim_parts and not any(
                     same_value(f.value, q.value, q.kind) for f in related):
                 # "seven of the complex's eight blocks": the part restated beside its whole,
@@ -1456,8 +1484,7 @@ class ClaimReader:
                     and any(not same_value(f.value, q.value, q.kind) for f in related)):
                 # Both figures quoted without a correction: the claim's still stands.
                 states.append("same")
-            elif q.kind == "count" and q.bound == "above" and q.value >= 100 and \
-                    q.value % 100 == 0 and all(
+            elif _round_threshold(q) and all(
                         q.value < f.value <= q.value * BOUND_REACH for f in related):
                 # A round threshold ("more than 700 firefighters") kept by a figure above it
                 # ("767 firefighters", "more than 800"): the claim holds. (A precise count,
