@@ -70,6 +70,7 @@ def test_a_negated_agreement_does_not_reach_its_object() -> None:
 @pytest.mark.parametrize(("word", "family"), [
     ("partner", "partnership"), ("alert", "alarm"), ("consumed", "affected"),
     ("skyscrapers", "buildings"), ("competitors", "rivals"), ("dispatched", "deployed"),
+    ("conflict", "dispute"), ("reluctant", "refuses"), ("autonomously", "autonomous"),
 ])
 def test_a_word_of_the_same_family_reads_as_the_claims(word: str, family: str) -> None:
     assert _canonical(tokenize(word)[0]) == _canonical(tokenize(family)[0])
