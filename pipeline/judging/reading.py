@@ -448,6 +448,7 @@ _STOP_WORKING = re.compile(
     r"halts|halted|halting)\s+(?:(?:doing\s+business|working|work)\s+with|"
     r"(?:its|their|the|all)\s+(?:relationship|relationships|ties|partnership|work)\s+with)\b",
     re.IGNORECASE)
+_CUTTING_EDGE = re.compile(r"\bcutting[\s-]edge\b", re.IGNORECASE)
 _TAKE_ISSUE = re.compile(r"\bt(?:ake|akes|ook|aking|aken)\s+issue\s+with\b", re.IGNORECASE)
 _ENDS_CONTRACT = re.compile(
     r"\b(?:cancel(?:s|led|ed|ling|ing)?|terminat(?:e|es|ed|ing)|scrap(?:s|ped|ping)?|"
@@ -555,6 +556,8 @@ def _as_read(text: str, claim: bool = False) -> str:
     # refusal, which stays (it still reverses "agreed to drop their safeguards").
     text = _KEEPS.sub(r"insisting \g<0>", text)
     text = _RED_LINE.sub("redline", text)
+    # "a cutting-edge AI": an adjective, no cut.
+    text = _CUTTING_EDGE.sub("advanced", text)
     # "they take issue with ...": they object to it.
     text = _TAKE_ISSUE.sub("object to", text)
     text = _STOP_WORKING.sub("cut ties with", text)
