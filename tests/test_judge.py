@@ -35,6 +35,8 @@ CLAIM = "Anthropic's contract with the Pentagon is worth around $200 million."
         ("450 million dollars", [Quantity("money", 450e6)]),
         ("within 180 days", [Quantity("day", 180)]),
         ("more than 24 hours after", [Quantity("hour", 24)]),
+        ("killed 168 people on Nov. 26, 2025", [Quantity("count", 168)]),
+        ("killed 36 people in May", [Quantity("count", 36)]),
         ("for 30 minutes", [Quantity("minute", 30)]),
         ("$1,250,000", [Quantity("money", 1.25e6)]),
         ("no figures here", []),

@@ -401,6 +401,7 @@ _LIVES_LOST = re.compile(
 )
 
 
+_LOST_THEIR_LIVES = re.compile(r"\b(?:lost|lose|losing|loses)\s+their\s+lives\b", re.IGNORECASE)
 # Idioms read in plain words (see ``_as_read``). General news language only.
 _LOCAL_TIME = re.compile(r"(\d(?:\s*[ap]\.?m\b\.?)?)\s+local time\b", re.IGNORECASE)
 _REPORTED_AT = re.compile(
@@ -589,6 +590,8 @@ def _as_read(text: str, claim: bool = False) -> str:
         text = _EFFORT_TO_LIMIT.sub(_insisting, text)
         # "refused the military unrestricted use": insisting on limits on its use.
         text = _REFUSES_USE.sub(r"\g<0> insisting on limits", text)
+    # "44 people lost their lives": they died.
+    text = _LOST_THEIR_LIVES.sub("died", text)
     for m in reversed(list(_LIVES_LOST.finditer(text))):
         group = 1 if m.group(1) else 2
         text = text[:m.start(group)] + "people dead" + text[m.end(group):]
@@ -661,9 +664,17 @@ def _near(text: str, q: Quantity) -> set[str]:
             for term in _terms(tok)}
     # "The death toll from the apartment blaze has risen to 151": a tally names what the next
     # figure counts, however many words stand between them.
-    tally = next(reversed(list(_TALLY.finditer(text, lo, q.start))), None)
+    # "The death toll in the fire at Elm Court, Port Marlow, increased to 44": a figure that
+    # a verb of change gives the tally takes it from anywhere before it, commas and all.
+    reach = 0 if _TALLY_VERB.search(text, max(0, q.start - 40), q.start) else lo
+    tally = next(reversed(list(_TALLY.finditer(text, reach, q.start))), None)
     if tally is not None and not _count_between(text, tally.end(), q.start):
         near |= {_canonical(tok) for tok in tokenize(tally.group(0)) if tok not in _STOP}
+        if tally.start() < lo:
+            # ... with the words of its own clause: "the death toll in the fire at ...".
+            end = next((m.start() for m in _CLAUSE.finditer(text, tally.end())), q.start)
+            near |= {term for tok in tokenize(text[tally.end():end]) if tok not in _STOP
+                     for term in _terms(tok)}
     return near
 
 
@@ -671,6 +682,10 @@ _OF_WHICH = re.compile(r"\s+of\s+(?:which|whom|them|those)\b", re.IGNORECASE)
 # A tally noun with what it tallies: "death toll", "the number of people missing".
 _TALLY = re.compile(r"\b(?:[a-z][\w-]*\s+)?(?:toll|tally|number|total)\b"
                     r"(?:\s+of\s+(?:the\s+)?[a-z][\w-]*(?:\s+[a-z][\w-]*)?)?")
+_TALLY_VERB = re.compile(r"\b(?:rose|risen|rises|rising|increased|increases|climbed|climbs|"
+                         r"jumped|jumps|reached|reaches|grew|grown|hit|hits|stands|stood)\s+"
+                         r"(?:to\s+|at\s+)?(?:(?:at least|more than|over|about|around|nearly|"
+                         r"almost)\s+)?$", re.IGNORECASE)
 _ANY_FIGURE = re.compile(r"\d|\b(?:" + "|".join(WORD_NUMBERS) + r")\b", re.IGNORECASE)
 
 
@@ -794,6 +809,7 @@ _SUBSET_BEFORE = re.compile(r"\b(?:final|last|remaining|other|another|additional
                             r"extra|first)\s+$", re.IGNORECASE)
 
 
+_OTHERS = re.compile(r"\s+(?:others|more)\b", re.IGNORECASE)
 _SEEN = re.compile(r"\b(?:see|sees|saw|seen|seeing|watch(?:es|ed|ing)?|spott(?:ed|ing)|"
                    r"notic(?:e|es|ed|ing))\s+(?:the\s+)?$", re.IGNORECASE)
 _ANOTHER_BEFORE = re.compile(r"\banother\s+$", re.IGNORECASE)
@@ -1443,6 +1459,8 @@ class ClaimReader:
                       and not (counted and (_counts_other(unit, f, context)
                                             or _counts_without(unit, f, counted)))
                       and not (not counted and _counts_group(unit, f, context))
+                      # "and the injury of many others": others, besides the figure before
+                      and not (f.vague and _OTHERS.match(unit, f.end))
                       # "seeing two buildings burning": what someone saw, not the count
                       and not _SEEN.search(unit, max(0, f.start - 30), f.start)
                       and not (_SUBSET_BEFORE.search(unit, max(0, f.start - 30), f.start)
