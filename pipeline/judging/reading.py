@@ -645,9 +645,10 @@ def _near(text: str, q: Quantity) -> set[str]:
         # A figure set off alone ("raised to the highest level, five, at 18:22") gives the
         # value of the words just before it.
         lo = max((m.end() for m in _CLAUSE.finditer(text, 0, lo - 1)), default=0)
-    elif lo and _OF_WHICH.match(text, q.end):
+    elif lo and (_OF_WHICH.match(text, q.end) or _RELATIVE.match(text, lo)):
         # "the eight-building complex, seven of which were engulfed": the part of what the
-        # clause before names.
+        # clause before names; "the blaze, which began at 3:15 p.m.": a relative clause
+        # speaks of it.
         lo = max((m.end() for m in _CLAUSE.finditer(text, 0, lo - 1)), default=0)
     # "36 people dead and 279 remain unaccounted for": what another figure before it is said
     # to be ("dead") is that figure's, not this one's; and what follows the next figure,
@@ -678,6 +679,7 @@ def _near(text: str, q: Quantity) -> set[str]:
     return near
 
 
+_RELATIVE = re.compile(r"\s*(?:which|who)\b", re.IGNORECASE)
 _OF_WHICH = re.compile(r"\s+of\s+(?:which|whom|them|those)\b", re.IGNORECASE)
 # A tally noun with what it tallies: "death toll", "the number of people missing".
 _TALLY = re.compile(r"\b(?:[a-z][\w-]*\s+)?(?:toll|tally|number|total)\b"
@@ -1493,6 +1495,15 @@ class ClaimReader:
             related = [f for f in related if not f.vague]
             if q.kind == "time" and len({f.span is None for f in related}) > 1:
                 related = [f for f in related if f.span is None]  # the clock time, if given
+            if q.kind == "time" and claim.terms.stems and not any(
+                    claim.terms.stems[0] in set(_analyse(unit[:f.start]).stems)
+                    or claim.terms.stems[0] in _analyse(unit[f.end:]).stems[:3]
+                    for f in related) and not any(
+                    same_value(f.value, q.value, q.kind) for f in related):
+                # "The committee's first hearing began at 10am": the time of another event
+                # (the claim's subject, "the fire", is neither before the time nor right after
+                # it: "... to mourn the victims of the fire" is not its start).
+                related = []
             loose = {loose_time(q, f) for f in related}
             if not related or loose == {"compatible"}:
                 # A part of the day that holds the claim's time says nothing of the minute.
