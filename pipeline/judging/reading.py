@@ -131,9 +131,12 @@ _KEEP = frozenset(
     tokenize("first last only never not no nobody none behind without against cannot nor "
              "neither")
 )
-# Modal and conditional words are read as hedges, not matched as content.
+# Modal and conditional words are read as hedges, not matched as content; words of degree
+# ("fully autonomous weapons", "completely destroyed") say how much, not what: "autonomous
+# weapons" are the claim's "fully autonomous weapons".
 _STOP = (STOP_STEMS - _KEEP) | frozenset(
-    tokenize("if would could may might should can will shall must also just")
+    tokenize("if would could may might should can will shall must also just fully completely "
+             "entirely totally wholly")
 )
 # Scale words and bare numbers are compared as values by the numeric check, not as words.
 _SCALE_WORDS = frozenset(tokenize("thousand million billion trillion percent per cent am pm gmt "
@@ -811,6 +814,8 @@ _SUBSET_BEFORE = re.compile(r"\b(?:final|last|remaining|other|another|additional
                             r"extra|first)\s+$", re.IGNORECASE)
 
 
+_UNTIL = re.compile(r"\b(?:until|till|by)\s+(?:(?:early|late|about|around|the)\s+)*"
+                    r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day\s+)?$", re.IGNORECASE)
 _OTHERS = re.compile(r"\s+(?:others|more)\b", re.IGNORECASE)
 _SEEN = re.compile(r"\b(?:see|sees|saw|seen|seeing|watch(?:es|ed|ing)?|spott(?:ed|ing)|"
                    r"notic(?:e|es|ed|ing))\s+(?:the\s+)?$", re.IGNORECASE)
@@ -1096,6 +1101,7 @@ def _other_actor(claim: _PreparedClaim, unit: str, present: set[str]) -> bool:
     for i, m in enumerate(_CAPITALISED.finditer(unit)):
         if i == 0 and m.start() == 0 and len(tokenize(m.group(0))) == 1 and (
                 _canonical(tokenize(m.group(0))[0]) in _COMMON_CAPITALISED
+                or tokenize(m.group(0))[0] in _STOP
                 or _inflected(strip_possessive(m.group(0)))):
             continue  # "The ...", "Negotiations collapsed ...": a common word opens it
         # A name the claim itself uses ("Pentagon" for its "US military") is no other actor.
@@ -1463,6 +1469,9 @@ class ClaimReader:
                       and not (not counted and _counts_group(unit, f, context))
                       # "and the injury of many others": others, besides the figure before
                       and not (f.vague and _OTHERS.match(unit, f.end))
+                      # "not extinguished until Friday morning": when it ended, not began
+                      and not (f.kind == "time" and _UNTIL.search(unit, max(0, f.start - 30),
+                                                                  f.start))
                       # "seeing two buildings burning": what someone saw, not the count
                       and not _SEEN.search(unit, max(0, f.start - 30), f.start)
                       and not (_SUBSET_BEFORE.search(unit, max(0, f.start - 30), f.start)
