@@ -452,6 +452,10 @@ _STOP_WORKING = re.compile(
     r"halts|halted|halting)\s+(?:(?:doing\s+business|working|work)\s+with|"
     r"(?:its|their|the|all)\s+(?:relationship|relationships|ties|partnership|work)\s+with)\b",
     re.IGNORECASE)
+_UNCHANGED = re.compile(r"\b(?:does|do|did|will|would)(?:\s+not|n't)\s+(?:change|alter|affect|"
+                        r"diminish|weaken|lessen|shake)\s+(?=(?:our|its|their|his|her|this|the)\s+"
+                        r"(?:[\w-]+\s+){0,2}?(?:commitment|support|dedication|resolve)\b)",
+                        re.IGNORECASE)
 _CUTTING_EDGE = re.compile(r"\bcutting[\s-]edge\b", re.IGNORECASE)
 _TAKE_ISSUE = re.compile(r"\bt(?:ake|akes|ook|aking|aken)\s+issue\s+with\b", re.IGNORECASE)
 _ENDS_CONTRACT = re.compile(
@@ -560,6 +564,8 @@ def _as_read(text: str, claim: bool = False) -> str:
     # refusal, which stays (it still reverses "agreed to drop their safeguards").
     text = _KEEPS.sub(r"insisting \g<0>", text)
     text = _RED_LINE.sub("redline", text)
+    # "does not change our commitment to ...": the commitment remains.
+    text = _UNCHANGED.sub("remains ", text)
     # "a cutting-edge AI": an adjective, no cut.
     text = _CUTTING_EDGE.sub("advanced", text)
     # "they take issue with ...": they object to it.
