@@ -452,6 +452,7 @@ _STOP_WORKING = re.compile(
     r"halts|halted|halting)\s+(?:(?:doing\s+business|working|work)\s+with|"
     r"(?:its|their|the|all)\s+(?:relationship|relationships|ties|partnership|work)\s+with)\b",
     re.IGNORECASE)
+_NOT_ONLY = re.compile(r"\bnot\s+(?:just|only|merely|simply)\s+", re.IGNORECASE)
 _UNCHANGED = re.compile(r"\b(?:does|do|did|will|would)(?:\s+not|n't)\s+(?:change|alter|affect|"
                         r"diminish|weaken|lessen|shake)\s+(?=(?:our|its|their|his|her|this|the)\s+"
                         r"(?:[\w-]+\s+){0,2}?(?:commitment|support|dedication|resolve)\b)",
@@ -462,6 +463,11 @@ _ENDS_CONTRACT = re.compile(
     r"\b(?:cancel(?:s|led|ed|ling|ing)?|terminat(?:e|es|ed|ing)|scrap(?:s|ped|ping)?|"
     r"t(?:ear|ears|ore|orn|earing)\s+up)\s+(?:(?:its|the|their|our|his|her|a|an)\s+)?"
     r"(?:[\w'’$.-]+\s+){0,3}?(?:contracts?|partnerships?)\b", re.IGNORECASE)
+_BUSINESS_LOST = re.compile(
+    r"\b(?:(?:a|an|the)\s+)?(?:ban|exclusion)\s+from\s+(?:(?:all|any)\s+)?(?:[\w-]+\s+){0,2}?"
+    r"(?:contracts|contracting|business)\b|"
+    r"\b(?:(?:the)\s+)?loss\s+of\s+(?:(?:its|their|the)\s+)?(?:[\w-]+\s+)?business\b",
+    re.IGNORECASE)
 _SAFETY_MEASURES = re.compile(r"\bsafety\s+(?:measures|rules|features|mechanisms|"
                               r"provisions|protocols|precautions|limits)\b", re.IGNORECASE)
 _IN_HOSPITAL = re.compile(r"\s(?:in|to|into)\s+(?:the\s+|a\s+)?hospitals?\b", re.IGNORECASE)
@@ -564,6 +570,8 @@ def _as_read(text: str, claim: bool = False) -> str:
     # refusal, which stays (it still reverses "agreed to drop their safeguards").
     text = _KEEPS.sub(r"insisting \g<0>", text)
     text = _RED_LINE.sub("redline", text)
+    # "not just the loss of business but ...": more than it, not a negation of it.
+    text = _NOT_ONLY.sub("", text)
     # "does not change our commitment to ...": the commitment remains.
     text = _UNCHANGED.sub("remains ", text)
     # "a cutting-edge AI": an adjective, no cut.
@@ -574,6 +582,8 @@ def _as_read(text: str, claim: bool = False) -> str:
     # "would cancel Anthropic's $200 million contract", "will terminate our partnership":
     # a relationship ended, said by its contract.
     text = _ENDS_CONTRACT.sub(r"\g<0> ties", text)
+    # "or face a ban from all government contracts", "the loss of business": ties cut.
+    text = _BUSINESS_LOST.sub("cut ties", text)
     # "safety measures", "safety rules": safeguards, said in two words.
     text = _SAFETY_MEASURES.sub("safeguards", text)
     # "uses tied to weapons", "military-linked businesses": related to, not a relationship.
@@ -1928,7 +1938,7 @@ def _intended(claim: _PreparedClaim) -> int:
 # A deed said as a possibility: "could cut ties", "was considering cutting ties", "would
 # cancel the contract", "will terminate our partnership" (not "could simply have terminated":
 # what might have been done instead).
-_POSSIBLE = re.compile(r"\b(?:could|may|might|would|will|consider(?:s|ed|ing)?|"
+_POSSIBLE = re.compile(r"\b(?:could|may|might|would|will|consider(?:s|ed|ing)?|fac(?:e|es|ing)|"
                        r"weigh(?:s|ed|ing)?|mull(?:s|ed|ing)?|contemplat\w*|close\s+to|"
                        r"poised\s+to|prepared\s+to|ready\s+to)\b"
                        r"(?!\s+(?:\w+\s+)?have\b)(?:\s+[\w'’$.-]+){0,3}\s+$", re.IGNORECASE)
