@@ -328,7 +328,9 @@ _REFUSED = re.compile(r"\b(?:refus\w*|declin(?:e|es|ed|ing)|reject\w*|won't|will
                       r"would not|wouldn't)\b(?!\s+(?:to\s+)?(?:comment|say|discuss|elaborate|"
                       r"confirm|answer|respond|be\s+named))", re.IGNORECASE)
 # Weaker hedges: reported possibility, not fact. Confirmation at most "needs review".
-_HEDGE = re.compile(r"\b(?:may|might|could|if|possibly|potentially|reportedly considering|"
+_HEDGE = re.compile(r"\b(?:(?<!in\s)(?<!on\s)(?<!of\s)(?<!since\s)(?<!until\s)(?<!by\s)"
+                    # "may", not the month: "on May 1", "in May", "May 2026"
+                    r"may(?!\s*\d)|might|could|if|possibly|potentially|reportedly considering|"
                     r"weigh(?:s|ing)?|mull(?:s|ing)?|consider(?:s|ing)?|"
                     # intentions and efforts, not accomplished facts
                     r"urg(?:e|es|ed|ing)|push(?:es|ed|ing)? (?:for|to)|a push|in talks|"
