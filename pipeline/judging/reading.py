@@ -459,6 +459,10 @@ _UNCHANGED = re.compile(r"\b(?:does|do|did|will|would)(?:\s+not|n't)\s+(?:change
                         r"diminish|weaken|lessen|shake)\s+(?=(?:our|its|their|his|her|this|the)\s+"
                         r"(?:[\w-]+\s+){0,2}?(?:commitment|support|dedication|resolve)\b)",
                         re.IGNORECASE)
+_HOME_TO = re.compile(r"\bhome\s+to\s+((?:(?:about|around|some|nearly|almost|over|more\s+than|"
+                      r"roughly|approximately)\s+)?" + _FIGURE_WORD + r"\s+(?:[\w-]+\s+){0,2}?"
+                      r"(?:people|residents|families|households|inhabitants|persons))\b",
+                      re.IGNORECASE)
 _CUTTING_EDGE = re.compile(r"\bcutting[\s-]edge\b", re.IGNORECASE)
 _TAKE_ISSUE = re.compile(r"\bt(?:ake|akes|ook|aking|aken)\s+issue\s+with\b", re.IGNORECASE)
 _ENDS_CONTRACT = re.compile(
@@ -576,6 +580,8 @@ def _as_read(text: str, claim: bool = False) -> str:
     text = _NOT_ONLY.sub("", text)
     # "does not change our commitment to ...": the commitment remains.
     text = _UNCHANGED.sub("remains ", text)
+    # "home to 4,000 people": 4,000 people live there.
+    text = _HOME_TO.sub(r"where \1 live", text)
     # "a cutting-edge AI": an adjective, no cut.
     text = _CUTTING_EDGE.sub("advanced", text)
     # "they take issue with ...": they object to it.
