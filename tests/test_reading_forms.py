@@ -70,7 +70,7 @@ def test_a_negated_agreement_does_not_reach_its_object() -> None:
 @pytest.mark.parametrize(("word", "family"), [
     ("partner", "partnership"), ("alert", "alarm"), ("consumed", "affected"),
     ("skyscrapers", "buildings"), ("competitors", "rivals"), ("dispatched", "deployed"),
-    ("conflict", "dispute"), ("reluctant", "refuses"), ("autonomously", "autonomous"),
+    ("reluctant", "refuses"), ("autonomously", "autonomous"),
 ])
 def test_a_word_of_the_same_family_reads_as_the_claims(word: str, family: str) -> None:
     assert _canonical(tokenize(word)[0]) == _canonical(tokenize(family)[0])
@@ -91,3 +91,4 @@ def test_a_height_is_read_in_storeys_only_after_its_figure(text: str, read: str)
 def test_a_demand_is_an_insistence_and_a_want() -> None:
     assert {"insist", "want"} <= set(_analyse("The department is demanding it.").stems)
     assert "want" not in _analyse("The company insists on it.").stems
+
