@@ -839,6 +839,36 @@ _SUBSET_BEFORE = re.compile(r"\b(?:final|last|remaining|other|another|additional
 
 _UNTIL = re.compile(r"\b(?:until|till|by)\s+(?:(?:early|late|about|around|the)\s+)*"
                     r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day\s+)?$", re.IGNORECASE)
+# What befalls people, said right after their count: "300 residents unaccounted for", "159
+# residents, previously reported missing, were safe", "40 residents trapped".
+_BEFALLS = frozenset(_canonical(t) for w in (
+    "missing", "unaccounted", "dead", "killed", "injured", "hurt", "trapped", "safe", "rescued",
+    "evacuated", "displaced", "homeless", "hospitalised", "hospitalized", "stranded",
+    "arrested", "detained") for t in tokenize(w))
+
+
+def _befell(text: str, f: Quantity, context: dict[str, float]) -> bool:
+    """The figure counts those something befell (a word of ``_BEFALLS`` among the three words
+    after it, in its clause), for a claim whose figure counts no such thing: a part
+    of the people the claim counts ("300 residents unaccounted for" against "4,600 people live
+    in the estate"), not their number."""
+    if _BEFALLS & set(context):
+        return False  # the claim counts what befell people: read by its own words
+    following = next((g.start for g in _figures_of(text) if g.start > f.end), len(text))
+    joined = _JOINED.search(text, f.end, following)
+    clause = _CLAUSE.search(text, f.end, following)
+    end = min(following, joined.start() if joined else following,
+              clause.start() if clause else following, f.end + 60)
+    after = [(t, pos) for t, pos in _spans(text) if f.end <= pos < end and t not in _STOP][:3]
+    # "seven apartment buildings killed 168 people": a verb whose object is the next figure
+    # befalls that figure's people, not these.
+    return any(c in _BEFALLS and not _BOUNDS_ONLY.fullmatch(text, pos + len(t), following)
+               for t, pos in after for c in _terms(t))
+
+
+_BOUNDS_ONLY = re.compile(r"[\w'’]*\s+" + _BOUNDS, re.IGNORECASE)
+
+
 _OTHERS = re.compile(r"\s+(?:others|more)\b", re.IGNORECASE)
 _SEEN = re.compile(r"\b(?:see|sees|saw|seen|seeing|watch(?:es|ed|ing)?|spott(?:ed|ing)|"
                    r"notic(?:e|es|ed|ing))\s+(?:the\s+)?$", re.IGNORECASE)
@@ -1490,6 +1520,8 @@ class ClaimReader:
                       and not (counted and (_counts_other(unit, f, context)
                                             or _counts_without(unit, f, counted)))
                       and not (not counted and _counts_group(unit, f, context))
+                      # "300 residents unaccounted for": those it happened to, not all residents
+                      and not _befell(unit, f, context)
                       # "and the injury of many others": others, besides the figure before
                       and not (f.vague and _OTHERS.match(unit, f.end))
                       # "not extinguished until Friday morning": when it ended, not began
