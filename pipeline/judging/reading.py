@@ -841,10 +841,10 @@ _UNTIL = re.compile(r"\b(?:until|till|by)\s+(?:(?:early|late|about|around|the)\s
                     r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day\s+)?$", re.IGNORECASE)
 # What befalls people, said right after their count: "300 residents unaccounted for", "159
 # residents, previously reported missing, were safe", "40 residents trapped".
-_BEFALLS = frozenset(_canonical(t) for w in (
+_BEFALLS = frozenset(c for w in (
     "missing", "unaccounted", "dead", "killed", "injured", "hurt", "trapped", "safe", "rescued",
     "evacuated", "displaced", "homeless", "hospitalised", "hospitalized", "stranded",
-    "arrested", "detained") for t in tokenize(w))
+    "arrested", "detained") for t in tokenize(w) for c in _terms(t))
 
 
 def _befell(text: str, f: Quantity, context: dict[str, float]) -> bool:
