@@ -25,4 +25,10 @@ EXPOSE 8001
 # Healthy while the daemon's scheduler ticks (it touches a heartbeat every cycle).
 HEALTHCHECK --interval=60s --timeout=10s --start-period=120s --retries=3 \
     CMD ["claimwatch", "health", "--max-age", "300"]
+# Exec form, no shell in between: `claimwatch` is PID 1 and gets `docker stop`'s SIGTERM
+# itself. It catches it from its entry point's first statement (pipeline/entry.py) and exits 0;
+# a stop may wait up to 10 s for a poll cycle to wind down, so give `docker stop` more than
+# its default 10 s before SIGKILL (`docker run --stop-timeout 30`, compose
+# `stop_grace_period: 30s`).
+STOPSIGNAL SIGTERM
 CMD ["claimwatch", "run"]

@@ -1,5 +1,5 @@
 """``python -m pipeline`` runs the claimwatch command line."""
 
-from .cli import main
+from .entry import main
 
 main()

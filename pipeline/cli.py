@@ -83,9 +83,13 @@ class _Signals:
     abandoned, everything opened is closed by the ``with`` blocks, and ``run``/``poll`` exit 0
     (a ``docker stop`` right after ``docker run`` is a normal stop). Afterwards a signal only
     sets ``stop``, which the daemon and the poll cycle check between two articles.
+
+    A signal that came while this module was still being imported was noted by ``entry``'s
+    handler (``noted``); it is acted on like one that comes now, once logging is set up.
     """
 
     def __init__(self) -> None:
+        self.noted: list[int] = []
         self.reset()
 
     def reset(self) -> None:
@@ -100,6 +104,13 @@ class _Signals:
 
     def stoppable(self) -> None:
         self._stoppable = True
+
+    def act_on_noted(self) -> None:
+        """A signal ``entry`` noted before ``install()`` is handled now (and only once)."""
+        if self.noted:
+            signum = self.noted[0]
+            self.noted = []
+            self._handle(signum, None)
 
     def _handle(self, signum: int, frame: object) -> None:
         log.info("event=signal signal=%s", signal.Signals(signum).name)
@@ -160,6 +171,9 @@ def cli(ctx: click.Context, config_path: str | None, verbose: int, quiet: bool) 
     _setup_logging(verbose, quiet)
     _signals.reset()
     ctx.obj = _Context(config_path)
+    # A stop asked for while the modules were imported (by now ``invoked_subcommand`` is known,
+    # so the exit code follows the command's rule).
+    _signals.act_on_noted()
 
 
 def _app(ctx: click.Context, **kwargs):
@@ -784,9 +798,13 @@ class _progress_bar:
             self.bar.__exit__(None, None, None)
 
 
-def main() -> None:
-    _signals.install()
+def main(noted: list[int] | None = None) -> None:
+    """``noted``: the stop signals ``entry`` caught while this module was imported (a list it
+    may still append to until ``install()`` has replaced its handler)."""
     try:
+        _signals.install()
+        if noted is not None:
+            _signals.noted = noted
         cli(prog_name="claimwatch")
     except _StopRequested as e:
         # The signal came while click was still reading the command line, before _Group.invoke

@@ -160,9 +160,10 @@ def test_sigterm_at_any_moment_of_run_exits_0_within_seconds(tmp_path: Path, aft
             if "event=daemon_started" in lines[-1]:
                 break
     else:
-        # From the moment the interpreter can catch it (before that, no program can; main()
-        # installs the handler within a fraction of a second): the store, the model and the
-        # workers are still starting. Waited for without a short limit: on a loaded machine
+        # From the moment the interpreter can catch it (before that, no program can;
+        # pipeline.entry installs the handler first thing, then imports the CLI): the imports,
+        # the store, the model and the workers are still to come. Waited for without a short
+        # limit: on a loaded machine
         # the interpreter took over a second to get there, and a SIGTERM sent before it
         # killed the process (-15) whatever the code does.
         deadline = time.monotonic() + 30

@@ -7,7 +7,9 @@ from pipeline.judging.developments import (
     NewCluster,
     adopt_pending,
     assign_clusters,
+    linkage,
     name_terms,
+    overlap,
     same_development,
 )
 
@@ -172,3 +174,64 @@ def test_two_long_reports_of_one_event_need_not_share_a_quarter_of_all_their_wor
     assert same_development(long_a, long_b)
     # Three of them are still too few.
     assert not same_development(long_a, long_b - {"scaffold"})
+
+
+# A development of the contractor's arrests, eight reports: five of the arrests, and three
+# that came in by a side (a headline adding the people still missing, then two on the
+# search for them). Eight terms each, so three shared are a weak link (3/8), four a strong one.
+ARRESTS = [
+    frozenset({"police", "arrest", "director", "contractor", "manslaughter", "engineer",
+               "consultant", "suspic"}),
+    frozenset({"police", "arrest", "director", "contractor", "manslaughter", "aged", "men",
+               "held"}),
+    frozenset({"arrest", "director", "engineer", "consultant", "renovation", "firm",
+               "offices", "search"}),
+    frozenset({"police", "detain", "contractor", "manslaughter", "bosses", "construct",
+               "negligence", "gross"}),
+    frozenset({"arrest", "construct", "bosses", "police", "miss", "200", "remain", "firm"}),
+]
+MISSING = [
+    frozenset({"police", "hotline", "miss", "construct", "worker", "report", "enquiry",
+               "unit"}),
+    frozenset({"miss", "safe", "found", "casualty", "status", "clarifi", "unit", "relative"}),
+    frozenset({"safe", "found", "relative", "shelter", "hospital", "famili", "miss", "case"}),
+]
+# Petitioner arrested for sedition: "police", "arrest", "suspicion" with the first report.
+SEDITION = frozenset({"national", "security", "police", "arrest", "sedit", "petition",
+                      "student", "suspic"})
+
+
+def test_a_small_development_is_joined_on_one_weak_link() -> None:
+    assert linkage(SEDITION, ARRESTS[:4]) == 3 / 8
+    assert assign_clusters([SEDITION], [(9, ARRESTS[:4])]) == [9]
+
+
+def test_a_large_development_is_joined_on_weak_links_to_a_quarter_of_its_reports() -> None:
+    development = ARRESTS + MISSING
+    # One weak link of eight: the report does not chain another event in.
+    assert linkage(SEDITION, development) == 0.0
+    assert assign_clusters([SEDITION], [(9, development)]) == [NewCluster(0)]
+    # Weak links to two of eight (a quarter): it reports what they have in common.
+    safe_again = frozenset({"miss", "found", "safe", "twelve", "unaccount", "remain", "six",
+                            "people"})
+    assert sorted(overlap(safe_again, m) for m in development)[-3:] == [0.0, 3 / 8, 3 / 8]
+    assert linkage(safe_again, development) == 3 / 8
+    assert assign_clusters([safe_again], [(9, development)]) == [9]
+
+
+def test_a_strong_link_to_one_report_joins_a_large_development() -> None:
+    # Half the terms of one report: the same event told again, however large it has grown.
+    again = frozenset({"police", "arrest", "director", "contractor", "court", "bail",
+                       "granted", "pending"})
+    assert [overlap(again, m) for m in ARRESTS + MISSING].count(0.0) == 6
+    assert linkage(again, ARRESTS + MISSING) == 4 / 8
+    assert assign_clusters([again], [(9, ARRESTS + MISSING)]) == [9]
+
+
+def test_a_report_that_came_in_by_a_side_chains_no_other_event_in() -> None:
+    # The headline adding the people missing joins the arrests (a weak link to one of four
+    # reports is enough); a report of the missing people's hotline shares three words with
+    # that headline alone ("police", "missing", "construction"): with one link enough at
+    # any size, it joined too, and every later report of the search would have followed.
+    development = ARRESTS[:4]
+    assert assign_clusters([ARRESTS[4], MISSING[0]], [(9, development)]) == [9, NewCluster(0)]

@@ -55,8 +55,8 @@ RULES = [
          "only the CLI, the daemon and the demo wire the app"),
     Rule("pipeline", "pipeline.orchestration.daemon", ("pipeline.cli",),
          "only the CLI starts the daemon"),
-    Rule("pipeline", "pipeline.cli", ("pipeline.__main__",),
-         "nothing imports the CLI (`python -m pipeline` runs it)"),
+    Rule("pipeline", "pipeline.cli", ("pipeline.entry",),
+         "nothing imports the CLI but the entry point (the script and `python -m` start there)"),
 ]
 
 

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from pipeline.config import load_story
-from pipeline.judging import judge
+from pipeline.judging import judge, story_background
 from pipeline.judging.attribution import attributed_source
+from pipeline.judging.developments import NewCluster, assign_clusters
 from pipeline.judging.stance import StanceModel
 from pipeline.records import Article
 
@@ -24,13 +25,15 @@ STORIES = {
     "pentagon-anthropic": REPO / "config" / "stories" / "pentagon-anthropic.toml",
     "harbour-fire": PATTERNS / "harbour-fire.toml",
     "city-fire": PATTERNS / "city-fire.toml",
+    "lake-ferry": PATTERNS / "lake-ferry.toml",
+    "coast-train": PATTERNS / "coast-train.toml",
 }
 
 
 @pytest.mark.parametrize("name", [
     pytest.param(k, marks=pytest.mark.xfail(reason=v["xfail"], strict=True)) if "xfail" in v
     else k
-    for k, v in sorted(MANIFEST.items()) if not k.startswith("_")
+    for k, v in sorted(MANIFEST.items()) if not k.startswith("_") and "reports" not in v
 ])
 def test_pattern(name: str, model: StanceModel) -> None:
     case = MANIFEST[name]
@@ -54,6 +57,43 @@ def test_pattern(name: str, model: StanceModel) -> None:
         assert any(words in sentence and joins == joins_only for sentence, joins in found), found
     for words in case.get("not_developments", []):
         assert not any(words in sentence for sentence, _ in found), found
+
+
+@pytest.mark.parametrize("name", [k for k, v in sorted(MANIFEST.items()) if "reports" in v])
+def test_cluster_pattern(name: str, model: StanceModel) -> None:
+    """Several reports in one file (separated by a line "==="), judged in order and
+    clustered as the ingestor does: the pairs of reports that must share a development,
+    and those that must not."""
+    case = MANIFEST[name]
+    story = load_story(STORIES[case["story"]])
+    background = story_background(story)
+    reports = (PATTERNS / name).read_text(encoding="utf-8").split("\n===\n")
+    assert len(reports) == case["reports"]
+    stored: dict[int, list[frozenset[str]]] = {}  # development id -> its evidence's terms
+    held: list[set[int]] = []  # each report's developments
+    for i, report in enumerate(reports):
+        title, _, text = report.strip().partition("\n")
+        judgment = judge(Article(url=f"https://example.org/{name}/{i}", title=title,
+                                 text=text, published_at=case["published"]),
+                         story, model=model)
+        assert judgment.relevant, title
+        devs = judgment.developments
+        choices = assign_clusters([d.terms for d in devs], list(stored.items()),
+                                  [d.joins_only for d in devs])
+        opened: dict[int, int] = {}
+        mine: set[int] = set()
+        for dev, choice in zip(devs, choices, strict=True):
+            if choice is None:
+                continue
+            development = (opened.setdefault(choice.n, max(stored, default=-1) + 1)
+                           if isinstance(choice, NewCluster) else choice)
+            stored.setdefault(development, []).append(background.novel_terms(dev.sentence))
+            mine.add(development)
+        held.append(mine)
+    for a, b in case["same_development"]:
+        assert held[a] & held[b], (a, b, held)
+    for a, b in case["apart"]:
+        assert not held[a] & held[b], (a, b, held)
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,10 @@ about $200 million") has almost none; news ("Hegseth designated Anthropic a supp
 a memo dated March 5") has several. Two reports of one development share their novel terms
 even when worded differently ("designated ... a supply-chain risk" / "labeled ... a
 supply-chain risk"), so clustering compares those sets (overlap coefficient), not raw strings.
+A development of a few reports is joined on a link to any one of them; a larger one on a
+strong link to one, or on links to a share of them (:func:`linkage`): one report that came in
+by a side ("police arrest the firm's bosses as 200 remain missing") does not chain another
+event (the search for the missing) into the development.
 
 Only a sentence that names the story opens a development. Later reports often drop the name
 (one keyword, "Hong Kong", is not repeated in every sentence of a piece about the fire): such a
@@ -41,6 +45,7 @@ __all__ = [
     "adopt_pending",
     "assign_clusters",
     "best_cluster",
+    "linkage",
     "name_terms",
     "overlap",
     "same_development",
@@ -54,6 +59,14 @@ MIN_NOVEL_TERMS = 4  # a sentence with fewer new stems is background, not news
 # bodies joined the investigation of the fire's cause on "authorities", "investigation").
 MIN_SHARED_TERMS = 3
 MIN_OVERLAP = 0.25  # ... and this share of the smaller set
+# A development is joined on a link this strong to one of its reports, or on a link of
+# MIN_OVERLAP to at least this share of its reports (see linkage). With any one link enough,
+# on the second story's dev split one development chained 66 articles: the contractor
+# bosses' arrests, the anti-graft agency's arrests, a petitioner's arrest for sedition, an
+# order to strip scaffold netting and missing people found safe, each report sharing three
+# words ("police", "arrested", "construction") with one that had come in by a side.
+MIN_STRONG_OVERLAP = 0.4
+MIN_MEMBER_SHARE = 0.25
 # ... counted on at most this many terms: two long reports of one event, each with much detail
 # of its own (names, places, figures), share four words of the act, not a quarter of thirty.
 OVERLAP_BASE_CAP = 16
@@ -173,15 +186,33 @@ def same_development(a: frozenset[str], b: frozenset[str]) -> bool:
     return overlap(a, b) >= MIN_OVERLAP
 
 
+def linkage(novel: frozenset[str], members: Sequence[frozenset[str]],
+            min_shared: int = MIN_SHARED_TERMS) -> float:
+    """How close ``novel`` is to a development of ``members``: its overlap with the closest
+    member, when that link is strong (``MIN_STRONG_OVERLAP``), or when it reaches
+    ``MIN_OVERLAP`` with at least ``MIN_MEMBER_SHARE`` of the members; else 0.
+
+    One weak link is enough for a development of up to four reports; a larger one is joined
+    on what a share of its reports have in common, so a report sharing three words with one
+    member that came in by a side ("police", "arrested", "missing") does not chain another
+    event in."""
+    scores = [overlap(novel, m, min_shared) for m in members]
+    best = max(scores, default=0.0)
+    if best >= MIN_STRONG_OVERLAP:
+        return best
+    linked = sum(1 for score in scores if score >= MIN_OVERLAP)
+    return best if linked and linked >= MIN_MEMBER_SHARE * len(members) else 0.0
+
+
 def best_cluster(novel: frozenset[str],
                  clusters: Sequence[tuple[K, Sequence[frozenset[str]]]],
                  min_shared: int = MIN_SHARED_TERMS) -> K | None:
-    """The id of the cluster whose closest member is most similar to ``novel``, if any
-    member is close enough (the first such cluster on a tie)."""
+    """The id of the cluster most similar to ``novel`` by :func:`linkage`, if any is close
+    enough (the first such cluster on a tie)."""
     best_id: K | None = None
     best = 0.0
     for cluster_id, members in clusters:
-        score = max((overlap(novel, m, min_shared) for m in members), default=0.0)
+        score = linkage(novel, members, min_shared)
         if score >= MIN_OVERLAP and score > best:
             best_id, best = cluster_id, score
     return best_id

@@ -66,7 +66,7 @@ from .numbers import (
 )
 from .text import NAME_RUN, token_spans, tokenize
 
-__all__ = ["ClaimReading", "ClaimReader"]
+__all__ = ["ClaimReading", "ClaimReader", "word_family"]
 
 
 @functools.lru_cache(maxsize=64)
@@ -112,6 +112,9 @@ FIGURE_CONTENT_MIN = 0.5
 KEPT_WORD_IDF = 5.0
 # A term the seed uses this often is the story's subject, weighted like a widespread term.
 SEED_SUBJECT_COUNT = 6
+# ... and a word of the story's title that the seed uses this often ("crash" in a 300-word
+# first report of an air crash, which says "crash" three times).
+TITLE_SUBJECT_COUNT = 3
 # Weight of a refusal claim's "refuses"/"allow": what it refuses matters more.
 POLARITY_WEIGHT = 0.3
 # A term in at least this share of the story's claims weighs this much less.
@@ -210,6 +213,10 @@ _PARAPHRASES: dict[str, tuple[str, ...]] = {
     "raise": ("upgrade", "elevate"),
     "alarm": ("alert",),
     "fight": ("battle", "tackle", "combat"),
+    "surviv": ("survive", "survivor"),
+    "plane": ("aircraft", "airplane", "aeroplane", "jet", "airliner", "jetliner"),
+    "board": ("aboard", "onboard"),
+    "capsiz": ("capsize", "overturn", "keel", "sink", "sank", "sunk"),
 }
 # Words whose inflections would meet unrelated words ("broke"/"broker"): mapped as written.
 _PARAPHRASE_WORDS = {"broke": "start"}
@@ -258,6 +265,12 @@ def _terms(token: str) -> tuple[str, ...]:
     """The claim terms a token says: its canonical term, or two for a compound word."""
     canon = _canonical(token)
     return _COMPOUNDS.get(canon, (canon,))
+
+
+def word_family(stem: str) -> str:
+    """The word a light stem is read as: the head of its news paraphrases ("blaze" -> "fire",
+    "hack" -> "breach", "overturned" -> "capsiz"), else the stem with its spelling folded."""
+    return _canonical(stem)
 
 
 def _canonical(token: str) -> str:
@@ -1260,7 +1273,7 @@ class ClaimReader:
     weights are computed here), then call :meth:`read` per article."""
 
     def __init__(self, claims: Sequence[str], keywords: Sequence[str], stats: TextStats,
-                 seed: str = ""):
+                 seed: str = "", title: str = ""):
         keyword_stems = {_canonical(t) for k in keywords for t in tokenize(k)}
         self._keywords = tuple(keywords)
         claims = [_as_read(c, claim=True) for c in claims]
@@ -1277,6 +1290,8 @@ class ClaimReader:
         for t in _analyse(seed).stems:
             in_seed[t] = in_seed.get(t, 0) + 1
         subject = {t for t, n in in_seed.items() if n >= SEED_SUBJECT_COUNT}
+        subject |= {t for t in _analyse(title).stems
+                    if in_seed.get(t, 0) >= TITLE_SUBJECT_COUNT}
         common |= subject
         self._claims = [
             self._prepare(c, t, keyword_stems, common, stats, self._keywords, subject)
@@ -1333,7 +1348,8 @@ class ClaimReader:
                               named_nouns=_named_nouns(claim, names - keyword_stems, weights),
                               lead=tuple(t for t in terms.stems[:2]
                                          if t not in subject or t in keyword_stems)
-                              or terms.stems[:2])
+                              or terms.stems[:2],
+                              none_act=_none_act(claim, weights, names))
 
     def read(self, title: str, sentences: Sequence[str]) -> list[ClaimReading]:
         """One reading per claim, in the claims' order."""
@@ -1403,6 +1419,12 @@ class ClaimReader:
                                                units[i - 1] if i else "")
                 if by_figure is not None:
                     candidates.append(by_figure)
+                    continue
+            if claim.none_act and claim.none_act in present:
+                someone = _someone_did(claim, unit, present) or _nobody_did(claim, unit,
+                                                                            present)
+                if someone is not None:
+                    candidates.append(someone)
                     continue
             if claim.terms.has_refusal and not present & _REFUSING and not \
                     _CONCERNS.search(unit):
@@ -1799,6 +1821,78 @@ class _PreparedClaim:
     lead: tuple[str, ...] = ()
     # Its lead actor is one the story's seed calls a company: "the company" names it.
     company: bool = False
+    # A claim that nobody did or underwent something ("No one on board survived", "Nobody was
+    # hurt"): the term of that act ("surviv"), which a report of anyone doing it gainsays.
+    none_act: str = ""
+
+
+# A claim that nobody did something: "No one ...", "Nobody ...", "None of ...", "There were no
+# ...", "No passengers survived".
+_NONE_CLAIM = re.compile(
+    r"^\W*(?:no\s+one|nobody|none|there\s+(?:was|were)\s+no|no\s+[a-z]+s\s+(?!one\b)[a-z]+ed)\b",
+    re.IGNORECASE)
+# A sentence that itself says nobody did it ("None of the 232 passengers ... survived", "there
+# were no survivors") agrees with such a claim; it is read like any other.
+_NONE_SAID = re.compile(
+    r"\b(?:no\s+one|nobody|none|no\s+(?:\w+\s+){0,2}\w+(?:ors|ers|ies|s)\b|not\s+a\s+single|"
+    r"never|not|n't|without)\b", re.IGNORECASE)
+# Words shortly before the act that tell someone did it: a count ("one passenger on the plane
+# survived"), "the sole", "who". (Not an article: "searched the site for survivors".)
+_SOMEONE = frozenset(
+    """one two three four five six seven eight nine ten dozen dozens sole only lone single who
+    he she they""".split())
+_SOMEONE_WINDOW = 6
+
+
+def _none_act(claim: str, weights: dict[str, float], names: set[str] | frozenset[str]) -> str:
+    """The term of the act a claim says nobody did (the heaviest of its words that names no
+    one), or "" for any other claim."""
+    if not _NONE_CLAIM.search(claim):
+        return ""
+    acts = [t for t in weights if t not in names]
+    return max(acts, key=lambda t: weights[t], default="")
+
+
+def _someone_did(claim: _PreparedClaim, unit: str, present: set[str]) -> ClaimReading | None:
+    """A reading of a sentence that reports someone did what the claim says nobody did ("the
+    sole survivor", "one passenger survived", "two people were hurt"), which gainsays it; None
+    when the sentence says nobody did, or names the act with no one doing it ("searching for
+    survivors", "hopes of survivors")."""
+    if _NONE_SAID.search(unit) or _NON_ASSERTIVE.search(unit) or unit.rstrip().endswith("?"):
+        return None
+    words = [tok for tok, _ in _spans(unit)]
+    for i, word in enumerate(words):
+        if claim.none_act not in _terms(word):
+            continue
+        before = set(words[max(0, i - _SOMEONE_WINDOW):i])
+        if before & _SOMEONE or any(w.isdigit() for w in before):
+            cover = sum(w for t, w in claim.weights.items() if t in present) / claim.total
+            if cover < ALIGN_MIN:
+                return None
+            return ClaimReading("contradicts", _score(cover),
+                                "flag" if cover >= FLAG_COVER else "review", unit, "",
+                                "someone did")
+    return None
+
+
+# Nobody named as the one who did it: "None of the 232 passengers ... survived", "no one".
+_NOBODY = re.compile(r"\b(?:no\s+one|nobody|none|not\s+a\s+single|not\s+one)\b", re.IGNORECASE)
+
+
+def _nobody_did(claim: _PreparedClaim, unit: str, present: set[str]) -> ClaimReading | None:
+    """A reading of a sentence that says nobody did what the claim says nobody did, in words
+    the claim's own analysis does not read as a negation ("None of the 232 passengers and 10
+    crew ... survived"): it states the claim, unless it hedges or asks."""
+    found = _NOBODY.search(unit)
+    if found is None or _NON_ASSERTIVE.search(unit) or _HEDGE.search(unit) or \
+            unit.rstrip().endswith("?"):
+        return None
+    if not any(claim.none_act in _terms(tok) for tok, pos in _spans(unit) if pos > found.end()):
+        return None
+    cover = sum(w for t, w in claim.weights.items() if t in present) / claim.total
+    if cover < ALIGN_MIN:
+        return None
+    return ClaimReading("confirms", _score(cover), _band(cover), unit, "", "nobody did")
 
 
 def _insisting(m: re.Match[str]) -> str:
