@@ -113,3 +113,18 @@ def test_a_phrase_carrying_the_claim_must_be_there() -> None:
     # "safety measures" are safeguards: the phrase is there
     assert _read(dropped, "OpenAI, Google and xAI have agreed to remove their safety measures "
                           "for Pentagon work.")[:2] == ("confirms", "flag")
+
+
+
+def test_a_part_counted_of_them_is_no_count_of_the_whole() -> None:
+    # "241 of them" counts a part of those the sentence named before: it does not gainsay a
+    # claim of the whole ("242 on board"), as "seven of which" still states a claim of a part.
+    from pipeline.judging import _reader
+    from tests.conftest import shipped_model
+
+    story = load_story(REPO / "benchmarks" / "coverage" / "air-india-ahmedabad-crash" /
+                       "story.toml")
+    reading = _reader(story, shipped_model()).read("", [
+        "The doomed flight carried 242 people - 230 passengers, two pilots and ten crew - and "
+        "killed 241 of them, leaving one survivor."])
+    assert reading[[c.key for c in story.claims].index("on-board-242")].stance != "contradicts"

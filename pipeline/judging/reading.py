@@ -718,6 +718,7 @@ def _near(text: str, q: Quantity) -> set[str]:
     return near
 
 
+_OF = re.compile(r"\s+of\b", re.IGNORECASE)
 _RELATIVE = re.compile(r"\s*(?:which|who)\b", re.IGNORECASE)
 _OF_WHICH = re.compile(r"\s+of\s+(?:which|whom|them|those)\b", re.IGNORECASE)
 # A tally noun with what it tallies: "death toll", "the number of people missing".
@@ -1542,6 +1543,10 @@ class ClaimReader:
                       and not (counted and (_counts_other(unit, f, context)
                                             or _counts_without(unit, f, counted)))
                       and not (not counted and _counts_group(unit, f, context))
+                      # "killed 241 of them": a part, which a claim of the whole ("242 on
+                      # board") does not count, only a claim of a part ("seven of the ...")
+                      and not (_OF_WHICH.match(unit, f.end)
+                               and not _OF.match(claim.text, q.end))
                       # "300 residents unaccounted for": those it happened to, not all residents
                       and not _befell(unit, f, context)
                       # "and the injury of many others": others, besides the figure before
