@@ -128,3 +128,19 @@ def test_a_part_counted_of_them_is_no_count_of_the_whole() -> None:
         "The doomed flight carried 242 people - 230 passengers, two pilots and ten crew - and "
         "killed 241 of them, leaving one survivor."])
     assert reading[[c.key for c in story.claims].index("on-board-242")].stance != "contradicts"
+
+
+@pytest.mark.parametrize(("sentence", "stance"), [
+    ("None of the 232 passengers and 10 crew on the plane survived.", "confirms"),
+    ("The jet carried 230 passengers, ten cabin crew and two pilots.", "confirms"),
+    ("The jet carried 230 passengers and ten crew.", "contradicts"),
+])
+def test_a_total_given_by_its_parts(sentence: str, stance: str) -> None:
+    # "232 passengers and 10 crew" is the claim's "242 passengers and crew", counted in parts.
+    from pipeline.judging import _reader
+    from tests.conftest import shipped_model
+
+    story = load_story(REPO / "benchmarks" / "coverage" / "air-india-ahmedabad-crash" /
+                       "story.toml")
+    reading = _reader(story, shipped_model()).read("", [f"Air India: {sentence}"])
+    assert reading[[c.key for c in story.claims].index("on-board-242")].stance == stance

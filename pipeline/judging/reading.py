@@ -954,6 +954,33 @@ def _part_of_whole(claim: str, q: Quantity, figures: Sequence[Quantity]) -> str:
     return claim[:q.end] + " " * (whole.start - q.end) + claim[whole.start:]
 
 
+_PAIR_AFTER = re.compile(r"\s+([a-z][\w-]*)\s+and\s+([a-z][\w-]*)\b")
+_LIST_GAP = re.compile(r"[^.;:!?\d]{0,40}?(?:,\s*(?:and\s+)?|\s+and\s+)$", re.IGNORECASE)
+
+
+def _listed_total(claim: str, q: Quantity, text: str, stated: Sequence[Quantity]) -> bool:
+    """The claim counts two kinds together ("242 passengers and crew"), and the sentence
+    lists a count of each, side by side, that add up to it ("232 passengers and 10 crew",
+    "230 passengers, 10 cabin crew and two pilots")."""
+    pair = _PAIR_AFTER.match(claim, q.end)
+    if q.kind != "count" or q.vague or pair is None:
+        return False
+    wanted = {_canonical(t) for g in pair.groups() for t in tokenize(g)}
+    counts = [f for f in stated if f.kind == "count" and not f.vague and not f.unit]
+    for i in range(len(counts)):
+        run = [counts[i]]
+        for f in counts[i + 1:]:
+            if not _LIST_GAP.fullmatch(text, run[-1].end, f.start):
+                break
+            run.append(f)
+        if len(run) < 2:
+            continue
+        named = {t for f in run for t in _counted_phrase(text, f)}
+        if wanted <= named and same_value(sum(f.value for f in run), q.value, "count"):
+            return True
+    return False
+
+
 def _round_threshold(q: Quantity) -> bool:
     """A claim's round threshold: "more than 700 firefighters"."""
     return q.kind == "count" and q.bound == "above" and q.value >= 100 and q.value % 100 == 0
@@ -1522,6 +1549,12 @@ class ClaimReader:
             total = sum(context.values())
             if not total:
                 states.append("absent")
+                continue
+            if _listed_total(claim.text, q, unit, stated):
+                # "232 passengers and 10 crew" for "242 passengers and crew": the total
+                # given by its parts.
+                states.append("same")
+                best = max(best, FIGURE_CONTEXT_MIN)
                 continue
             # The claim's words right after its figure, all right after the sentence's ("4,600
             # people live" / "4,000 residents"): the same measure, whatever else stands near.
