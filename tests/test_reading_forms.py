@@ -92,3 +92,13 @@ def test_a_demand_is_an_insistence_and_a_want() -> None:
     assert {"insist", "want"} <= set(_analyse("The department is demanding it.").stems)
     assert "want" not in _analyse("The company insists on it.").stems
 
+
+
+@pytest.mark.parametrize(("text", "read"), [
+    ("the jet was carrying 169 Indian nationals", "the jet was had on board 169 Indian nationals"),
+    ("it carried about 240 people", "it had on board about 240 people"),
+    ("crews carried out searches", "crews carried out searches"),
+])
+def test_carrying_a_count_is_having_it_on_board(text: str, read: str) -> None:
+    from pipeline.judging.reading import _as_read
+    assert _as_read(text) == read

@@ -471,6 +471,8 @@ _UNCHANGED = re.compile(r"\b(?:does|do|did|will|would)(?:\s+not|n't)\s+(?:change
                         r"diminish|weaken|lessen|shake)\s+(?=(?:our|its|their|his|her|this|the)\s+"
                         r"(?:[\w-]+\s+){0,2}?(?:commitment|support|dedication|resolve)\b)",
                         re.IGNORECASE)
+_CARRYING = re.compile(r"\bcarr(?:y|ies|ied|ying)\s+(?=(?:(?:about|around|some|nearly|almost|over|"
+                       r"more\s+than|at\s+least)\s+)?" + _FIGURE_WORD + r"\b)", re.IGNORECASE)
 _HOME_TO = re.compile(r"\bhome\s+to\s+((?:(?:about|around|some|nearly|almost|over|more\s+than|"
                       r"roughly|approximately)\s+)?" + _FIGURE_WORD + r"\s+(?:[\w-]+\s+){0,2}?"
                       r"(?:people|residents|families|households|inhabitants|persons))\b",
@@ -592,6 +594,8 @@ def _as_read(text: str, claim: bool = False) -> str:
     text = _NOT_ONLY.sub("", text)
     # "does not change our commitment to ...": the commitment remains.
     text = _UNCHANGED.sub("remains ", text)
+    # "the aircraft was carrying 169 Indian nationals": they were on board.
+    text = _CARRYING.sub("had on board ", text)
     # "home to 4,000 people": 4,000 people live there.
     text = _HOME_TO.sub(r"where \1 live", text)
     # "a cutting-edge AI": an adjective, no cut.
