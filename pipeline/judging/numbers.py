@@ -149,10 +149,15 @@ _BOUND = re.compile(r"-([A-Za-z]{3,})\b")
 _NOT_UNITS = frozenset({"strong", "odd", "plus", "some"})
 _VAGUE = re.compile(r"\b(?:dozens|hundreds|thousands|scores|many|several|numerous|a few)\b",
                     re.IGNORECASE)
-_DURATION = re.compile(r"\s*-?\s*(days?|weeks?|months?|years?)\b", re.IGNORECASE)
-_MONTH = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s*$|"
-                    r"^\s*(?:st|nd|rd|th)?\s*(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|"
-                    r"oct|nov|dec)[a-z]*\b", re.IGNORECASE)
+_DURATION = re.compile(r"\s*-?\s*(seconds?|minutes?|hours?|days?|weeks?|months?|years?)\b",
+                       re.IGNORECASE)
+# A month just before a number ("Nov 26") or just after it ("26 November", "26th of Nov"): the
+# day of a date. Each is looked for on its own side only: "killed 168 people on Nov. 26" or
+# "36 people in May" end with a month, and their figures are counts.
+_MONTH_BEFORE = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
+                           r"\.?\s*$", re.IGNORECASE)
+_MONTH_AFTER = re.compile(r"^\s*(?:st|nd|rd|th)?\s*(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|"
+                          r"sep|oct|nov|dec)[a-z]*\b", re.IGNORECASE)
 
 
 # A rank on a scale, as news writes it: "a No. 5 alarm", "No.8 typhoon signal", "a level
@@ -255,7 +260,7 @@ def quantities(text: str) -> list[Quantity]:
             value = float(WORD_NUMBERS[word.lower()]) if word else _number(m.group(1))
         if m.group(1) and "." not in m.group(1) and 1900 <= value <= 2100:
             continue  # a year
-        if _MONTH.search(text[max(0, m.start() - 12):m.start()]) or _MONTH.search(
+        if _MONTH_BEFORE.search(text[max(0, m.start() - 12):m.start()]) or _MONTH_AFTER.search(
                 text[m.end():m.end() + 14]):
             continue  # the day of a date
         duration = _DURATION.match(text, m.end())

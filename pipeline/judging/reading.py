@@ -137,9 +137,12 @@ _KEEP = frozenset(
     tokenize("first last only never not no nobody none behind without against cannot nor "
              "neither")
 )
-# Modal and conditional words are read as hedges, not matched as content.
+# Modal and conditional words are read as hedges, not matched as content; words of degree
+# ("fully autonomous weapons", "completely destroyed") say how much, not what: "autonomous
+# weapons" are the claim's "fully autonomous weapons".
 _STOP = (STOP_STEMS - _KEEP) | frozenset(
-    tokenize("if would could may might should can will shall must also just")
+    tokenize("if would could may might should can will shall must also just fully completely "
+             "entirely totally wholly")
 )
 # Scale words and bare numbers are compared as values by the numeric check, not as words.
 _SCALE_WORDS = frozenset(tokenize("thousand million billion trillion percent per cent am pm gmt "
@@ -152,13 +155,14 @@ _PARAPHRASES: dict[str, tuple[str, ...]] = {
     "cut": ("sever", "severing", "terminate", "scrap", "sunder", "cancel"),
     "tie": ("relationship", "relation", "link"),
     "threaten": ("threat", "warn", "warning"),
-    "refuse": ("reject", "decline", "rebuff", "resist", "oppose", "refusal", "rejection"),
+    "refuse": ("reject", "decline", "rebuff", "resist", "oppose", "refusal", "rejection",
+               "reluctant", "unwilling", "hesitant", "reluctance", "unwillingness"),
     "ban": ("prohibit", "forbid", "bar", "outlaw", "prohibition", "forbidden", "disallow"),
     "allow": ("permit", "let", "enable", "authorize", "authorise", "approve"),
     "limit": ("restriction", "restrict", "safeguard", "guardrail", "constraint", "curb",
               "limitation", "restraint", "protection", "redline"),
     "weapon": ("weaponry", "arm", "armament", "munition"),
-    "autonomous": ("automated", "autonomy", "unmanned"),
+    "autonomous": ("automated", "autonomy", "unmanned", "autonomously"),
     "surveillance": ("surveil", "spy", "spying", "monitoring", "snooping", "eavesdropping"),
     "american": ("citizen", "domestic", "americans"),
     "military": ("pentagon", "dod", "armed", "defense", "defence", "war"),
@@ -171,11 +175,14 @@ _PARAPHRASES: dict[str, tuple[str, ...]] = {
     "replace": ("replacement", "swap", "substitute", "switch", "supplant"),
     "difficult": ("hard", "tough", "challenging", "complicat", "difficulty"),
     "behind": ("lag", "trail", "inferior"),
-    "use": ("deploy", "employ", "utilize", "utilise", "usage", "deployment", "apply"),
+    "rival": ("competitor", "compete", "competing"),
+    "partnership": ("partner",),
+    "use": ("deploy", "employ", "utilize", "utilise", "usage", "deployment", "apply", "dispatch",
+            "mobilize", "mobilise"),
     "classified": ("secret", "top-secret"),
     "capture": ("seize", "seizure", "raid", "abduct", "nab", "apprehend"),
     "commit": ("commitment", "dedicated", "pledge"),
-    "insist": ("demand", "require", "insistence", "requirement", "maintain"),
+    "insist": ("require", "insistence", "requirement", "maintain"),
     "model": ("tool", "system", "technology", "chatbot", "product", "ai", "software"),
     "government": ("administration", "federal"),
     "agree": ("accept", "consent", "agreement"),
@@ -190,7 +197,7 @@ _PARAPHRASES: dict[str, tuple[str, ...]] = {
     "acquir": ("acquire", "acquisition", "buy", "purchase", "takeover"),
     "customer": ("user", "client", "account", "subscriber", "consumer"),
     "affect": ("impact", "expose", "compromise", "engulf", "damage", "ravage", "gut", "burn",
-               "burnt", "sweep", "swept", "hit", "stricken"),
+               "burnt", "sweep", "swept", "hit", "stricken", "consume"),
     "unable": ("impossible",),
     "breach": ("hack", "cyberattack", "intrusion", "leak"),
     "arrest": ("detain", "detention", "custody"),
@@ -202,11 +209,12 @@ _PARAPHRASES: dict[str, tuple[str, ...]] = {
     "launch": ("unveil", "release", "introduce", "debut"),
     "say": ("state", "tell", "claim"),
     "first": ("sole", "earliest", "pioneer"),
-    "building": ("tower", "block", "structure", "highrise"),
+    "building": ("tower", "block", "structure", "highrise", "skyscraper"),
     "estate": ("complex", "compound"),
     "start": ("begin", "began", "begun", "erupt", "ignite"),
     "fire": ("blaze", "inferno"),
     "raise": ("upgrade", "elevate"),
+    "alarm": ("alert",),
     "fight": ("battle", "tackle", "combat"),
     "surviv": ("survive", "survivor"),
     "plane": ("aircraft", "airplane", "aeroplane", "jet", "airliner", "jetliner"),
@@ -221,6 +229,9 @@ _COMPOUNDS: dict[str, tuple[str, ...]] = {
     "hospitaliz": ("treat", "hospital"), "hospitalis": ("treat", "hospital"),
     "hospitalization": ("treat", "hospital"), "hospitalisation": ("treat", "hospital"),
     "resident": ("people", "live"), "inhabitant": ("people", "live"),
+    # "demanding unfettered use": insisting on it, and wanting it
+    **{t: ("insist", "want") for w in ("demand", "demands", "demanded", "demanding")
+       for t in tokenize(w)},
 }
 
 
@@ -332,7 +343,9 @@ _REFUSED = re.compile(r"\b(?:refus\w*|declin(?:e|es|ed|ing)|reject\w*|won't|will
                       r"would not|wouldn't)\b(?!\s+(?:to\s+)?(?:comment|say|discuss|elaborate|"
                       r"confirm|answer|respond|be\s+named))", re.IGNORECASE)
 # Weaker hedges: reported possibility, not fact. Confirmation at most "needs review".
-_HEDGE = re.compile(r"\b(?:may|might|could|if|possibly|potentially|reportedly considering|"
+_HEDGE = re.compile(r"\b(?:(?<!in\s)(?<!on\s)(?<!of\s)(?<!since\s)(?<!until\s)(?<!by\s)"
+                    # "may", not the month: "on May 1", "in May", "May 2026"
+                    r"may(?!\s*\d)|might|could|if|possibly|potentially|reportedly considering|"
                     r"weigh(?:s|ing)?|mull(?:s|ing)?|consider(?:s|ing)?|"
                     # intentions and efforts, not accomplished facts
                     r"urg(?:e|es|ed|ing)|push(?:es|ed|ing)? (?:for|to)|a push|in talks|"
@@ -461,10 +474,16 @@ _LOCAL_TIME = re.compile(r"(\d(?:\s*[ap]\.?m\b\.?)?)\s+local time\b", re.IGNOREC
 _REPORTED_AT = re.compile(
     r"\b(was|were)\s+(?:first\s+)?reported\s+at\s+(?=\d{1,2}[:.]?\d*\s*[ap]\.?m)",
     re.IGNORECASE)
+_FIRST_REPORTS = re.compile(
+    r"\b(?:received|receives|got|had)\s+(?:the\s+|its\s+)?first\s+(?:reports?|calls?)\s+"
+    r"(?:of|about)\s+((?:the\s+|a\s+)?(?:[\w'’-]+\s+){0,4}?[\w'’-]+)\s+at\s+"
+    r"(?=\d{1,2}[:.]?\d*\s*[ap]\.?m)", re.IGNORECASE)
 _ANY_USE = re.compile(
     r"\b(?:all|any)\s+(?:lawful|legal|legitimate)\s+(?:\w+\s+)?(?:purposes?|uses?)\b|"
     r"\b(?:unrestricted|unlimited|unconditional|unfettered)\b|"
-    r"\b(?:in\s+)?any\s+way\s+(?:it|they|\w+)\s+(?:deems?|considers?|sees?\s+fit)"
+    r"\b(?:(?:in\s+)?any\s+way\s+(?:it|they|\w+)\s+(?:deems?|considers?|sees?\s+fit)|"
+    # "let the military use it however it sees fit"
+    r"(?:however|as|whenever|wherever)\s+(?:it|they|he|she|the\s+\w+)\s+(?:sees?|deems?)\s+fit)"
     r"(?:\s+(?:lawful|legal|appropriate|necessary))?", re.IGNORECASE)
 _NO_HUMAN = re.compile(
     r"\s(?:without|with\s+no|no)\s+(?:a\s+|any\s+|appropriate\s+|meaningful\s+)?humans?"
@@ -497,6 +516,28 @@ _STOP_WORKING = re.compile(
     r"halts|halted|halting)\s+(?:(?:doing\s+business|working|work)\s+with|"
     r"(?:its|their|the|all)\s+(?:relationship|relationships|ties|partnership|work)\s+with)\b",
     re.IGNORECASE)
+_NOT_ONLY = re.compile(r"\bnot\s+(?:just|only|merely|simply)\s+", re.IGNORECASE)
+_UNCHANGED = re.compile(r"\b(?:does|do|did|will|would)(?:\s+not|n't)\s+(?:change|alter|affect|"
+                        r"diminish|weaken|lessen|shake)\s+(?=(?:our|its|their|his|her|this|the)\s+"
+                        r"(?:[\w-]+\s+){0,2}?(?:commitment|support|dedication|resolve)\b)",
+                        re.IGNORECASE)
+_CARRYING = re.compile(r"\bcarr(?:y|ies|ied|ying)\s+(?=(?:(?:about|around|some|nearly|almost|over|"
+                       r"more\s+than|at\s+least)\s+)?" + _FIGURE_WORD + r"\b)", re.IGNORECASE)
+_HOME_TO = re.compile(r"\bhome\s+to\s+((?:(?:about|around|some|nearly|almost|over|more\s+than|"
+                      r"roughly|approximately)\s+)?" + _FIGURE_WORD + r"\s+(?:[\w-]+\s+){0,2}?"
+                      r"(?:people|residents|families|households|inhabitants|persons))\b",
+                      re.IGNORECASE)
+_CUTTING_EDGE = re.compile(r"\bcutting[\s-]edge\b", re.IGNORECASE)
+_TAKE_ISSUE = re.compile(r"\bt(?:ake|akes|ook|aking|aken)\s+issue\s+with\b", re.IGNORECASE)
+_ENDS_CONTRACT = re.compile(
+    r"\b(?:cancel(?:s|led|ed|ling|ing)?|terminat(?:e|es|ed|ing)|scrap(?:s|ped|ping)?|"
+    r"t(?:ear|ears|ore|orn|earing)\s+up)\s+(?:(?:its|the|their|our|his|her|a|an)\s+)?"
+    r"(?:[\w'’$.-]+\s+){0,3}?(?:contracts?|partnerships?)\b", re.IGNORECASE)
+_BUSINESS_LOST = re.compile(
+    r"\b(?:(?:a|an|the)\s+)?(?:ban|exclusion)\s+from\s+(?:(?:all|any)\s+)?(?:[\w-]+\s+){0,2}?"
+    r"(?:contracts|contracting|business)\b|"
+    r"\b(?:(?:the)\s+)?loss\s+of\s+(?:(?:its|their|the)\s+)?(?:[\w-]+\s+)?business\b",
+    re.IGNORECASE)
 _SAFETY_MEASURES = re.compile(r"\bsafety\s+(?:measures|rules|features|mechanisms|"
                               r"provisions|protocols|precautions|limits)\b", re.IGNORECASE)
 _IN_HOSPITAL = re.compile(r"\s(?:in|to|into)\s+(?:the\s+|a\s+)?hospitals?\b", re.IGNORECASE)
@@ -508,7 +549,9 @@ _REFUSES_USE = re.compile(
 # outbreak) that went through that many of them affected them.
 _WENT_THROUGH = re.compile(
     r"\b(?:spread(?:s|ing)?|t(?:ore|ears|earing|orn)|rip(?:s|ped|ping)|rac(?:ed|es|ing)|"
-    r"sw(?:ept|eeps?|eeping)|engulf(?:s|ed|ing)?)\s+(?:through|across|to|into|over)\s+"
+    r"sw(?:ept|eeps?|eeping)|engulf(?:s|ed|ing)?)\s+"
+    # "helped spread the fire to seven of the eight blocks": the fire, named after its verb
+    r"(?:(?:the\s+)?(?:fire|flames|blaze|inferno)\s+)?(?:through|across|to|into|over)\s+"
     r"(?=(?:all\s+)?(?:the\s+|its\s+)?(?:\d|(?:" + "|".join(WORD_NUMBERS) + r")\b))",
     re.IGNORECASE)
 
@@ -531,6 +574,19 @@ def _moved_through(m: re.Match[str]) -> str:
     if {"building", "estate"} & set(phrase[:6]):
         return m.group(0)
     return "spread through"
+
+
+# "31-floor high-rises", "a 31-story tower", "31 stories": storeys, in other words (only
+# after a figure: "the fire spread across three floors" is no height, "the story" no floor).
+_STOREYS = re.compile(r"\b(" + _FIGURE_WORD + r")(?:(-)(?:floors?|stor(?:y|ies|ied|eyed))|"
+                      r"(\s+)stories)\b(?!['’])", re.IGNORECASE)
+_HIGH_RISE = re.compile(r"\bhigh-rise(s?)\b", re.IGNORECASE)
+# "the most severe rating", "its most serious level": the highest.
+_MOST_SEVERE = re.compile(r"\bmost\s+(?:severe|serious)\b", re.IGNORECASE)
+
+
+def _storeys(m: re.Match[str]) -> str:
+    return m.group(1) + ("-storey" if m.group(2) else " storeys")
 
 
 _FUELLED = re.compile(r"\b(?:fuel{1,2}ed|fanned|fed)\s+by\b", re.IGNORECASE)
@@ -573,6 +629,8 @@ def _as_read(text: str, claim: bool = False) -> str:
     text = _LOCAL_TIME.sub(r"\1", text)
     # "The fire was first reported at 2.51pm": the time an incident started, as news gives it.
     text = _REPORTED_AT.sub(r"\1 started at ", text)
+    # "received the first reports of the blaze at 2:51 p.m.": the blaze started then.
+    text = _FIRST_REPORTS.sub(r"\1 started at ", text)
     # "for all lawful purposes", "any lawful use", "unfettered": one scope, said many ways,
     # read as one word (not "unrestricted", which would read as the opposite of "restricted").
     text = _ANY_USE.sub("anyuse", text)
@@ -582,7 +640,24 @@ def _as_read(text: str, claim: bool = False) -> str:
     # refusal, which stays (it still reverses "agreed to drop their safeguards").
     text = _KEEPS.sub(r"insisting \g<0>", text)
     text = _RED_LINE.sub("redline", text)
+    # "not just the loss of business but ...": more than it, not a negation of it.
+    text = _NOT_ONLY.sub("", text)
+    # "does not change our commitment to ...": the commitment remains.
+    text = _UNCHANGED.sub("remains ", text)
+    # "the aircraft was carrying 169 Indian nationals": they were on board.
+    text = _CARRYING.sub("had on board ", text)
+    # "home to 4,000 people": 4,000 people live there.
+    text = _HOME_TO.sub(r"where \1 live", text)
+    # "a cutting-edge AI": an adjective, no cut.
+    text = _CUTTING_EDGE.sub("advanced", text)
+    # "they take issue with ...": they object to it.
+    text = _TAKE_ISSUE.sub("object to", text)
     text = _STOP_WORKING.sub("cut ties with", text)
+    # "would cancel Anthropic's $200 million contract", "will terminate our partnership":
+    # a relationship ended, said by its contract.
+    text = _ENDS_CONTRACT.sub(r"\g<0> ties", text)
+    # "or face a ban from all government contracts", "the loss of business": ties cut.
+    text = _BUSINESS_LOST.sub("cut ties", text)
     # "safety measures", "safety rules": safeguards, said in two words.
     text = _SAFETY_MEASURES.sub("safeguards", text)
     # "uses tied to weapons", "military-linked businesses": related to, not a relationship.
@@ -596,6 +671,9 @@ def _as_read(text: str, claim: bool = False) -> str:
         # so in the article only: a claim's "people in hospital" need not say treated).
         text = _IN_HOSPITAL.sub(_hospitalised, text)
         text = _WENT_THROUGH.sub("affected ", text)
+        text = _STOREYS.sub(_storeys, text)
+        text = _HIGH_RISE.sub(r"highrise\1", text)
+        text = _MOST_SEVERE.sub("highest", text)
         # "flames ripped through the scaffolding", "fuelled by the netting": spread.
         # (not through buildings: "tore through the towers wrapped in ..." went through them)
         text = _MOVED_THROUGH.sub(_moved_through, text)
@@ -671,6 +749,11 @@ def _near(text: str, q: Quantity) -> set[str]:
         # A figure set off alone ("raised to the highest level, five, at 18:22") gives the
         # value of the words just before it.
         lo = max((m.end() for m in _CLAUSE.finditer(text, 0, lo - 1)), default=0)
+    elif lo and (_OF_WHICH.match(text, q.end) or _RELATIVE.match(text, lo)):
+        # "the eight-building complex, seven of which were engulfed": the part of what the
+        # clause before names; "the blaze, which began at 3:15 p.m.": a relative clause
+        # speaks of it.
+        lo = max((m.end() for m in _CLAUSE.finditer(text, 0, lo - 1)), default=0)
     # "36 people dead and 279 remain unaccounted for": what another figure before it is said
     # to be ("dead") is that figure's, not this one's; and what follows the next figure,
     # joined to this one ("... and 279 are missing"), is the next figure's.
@@ -687,9 +770,17 @@ def _near(text: str, q: Quantity) -> set[str]:
             for term in _terms(tok)}
     # "The death toll from the apartment blaze has risen to 151": a tally names what the next
     # figure counts, however many words stand between them.
-    tally = next(reversed(list(_TALLY.finditer(text, lo, q.start))), None)
+    # "The death toll in the fire at Elm Court, Port Marlow, increased to 44": a figure that
+    # a verb of change gives the tally takes it from anywhere before it, commas and all.
+    reach = 0 if _TALLY_VERB.search(text, max(0, q.start - 40), q.start) else lo
+    tally = next(reversed(list(_TALLY.finditer(text, reach, q.start))), None)
     if tally is not None and not _count_between(text, tally.end(), q.start):
         near |= {_canonical(tok) for tok in tokenize(tally.group(0)) if tok not in _STOP}
+        if tally.start() < lo:
+            # ... with the words of its own clause: "the death toll in the fire at ...".
+            end = next((m.start() for m in _CLAUSE.finditer(text, tally.end())), q.start)
+            near |= {term for tok in tokenize(text[tally.end():end]) if tok not in _STOP
+                     for term in _terms(tok)}
     return near
 
 
@@ -698,9 +789,16 @@ _FRONTED_TIME = re.compile(r"\s*(?:(?:just|shortly|soon|minutes)\s+)?(?:at|by|ar
                            r"after|before|until)?\s*", re.IGNORECASE)
 
 
+_OF = re.compile(r"\s+of\b", re.IGNORECASE)
+_RELATIVE = re.compile(r"\s*(?:which|who)\b", re.IGNORECASE)
+_OF_WHICH = re.compile(r"\s+of\s+(?:which|whom|them|those)\b", re.IGNORECASE)
 # A tally noun with what it tallies: "death toll", "the number of people missing".
 _TALLY = re.compile(r"\b(?:[a-z][\w-]*\s+)?(?:toll|tally|number|total)\b"
                     r"(?:\s+of\s+(?:the\s+)?[a-z][\w-]*(?:\s+[a-z][\w-]*)?)?")
+_TALLY_VERB = re.compile(r"\b(?:rose|risen|rises|rising|increased|increases|climbed|climbs|"
+                         r"jumped|jumps|reached|reaches|grew|grown|hit|hits|stands|stood)\s+"
+                         r"(?:to\s+|at\s+)?(?:(?:at least|more than|over|about|around|nearly|"
+                         r"almost)\s+)?$", re.IGNORECASE)
 _ANY_FIGURE = re.compile(r"\d|\b(?:" + "|".join(WORD_NUMBERS) + r")\b", re.IGNORECASE)
 
 
@@ -824,6 +922,41 @@ _SUBSET_BEFORE = re.compile(r"\b(?:final|last|remaining|other|another|additional
                             r"extra|first)\s+$", re.IGNORECASE)
 
 
+_UNTIL = re.compile(r"\b(?:until|till|by)\s+(?:(?:early|late|about|around|the)\s+)*"
+                    r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day\s+)?$", re.IGNORECASE)
+# What befalls people, said right after their count: "300 residents unaccounted for", "159
+# residents, previously reported missing, were safe", "40 residents trapped".
+_BEFALLS = frozenset(c for w in (
+    "missing", "unaccounted", "dead", "killed", "injured", "hurt", "trapped", "safe", "rescued",
+    "evacuated", "displaced", "homeless", "hospitalised", "hospitalized", "stranded",
+    "arrested", "detained") for t in tokenize(w) for c in _terms(t))
+
+
+def _befell(text: str, f: Quantity, context: dict[str, float]) -> bool:
+    """The figure counts those something befell (a word of ``_BEFALLS`` among the three words
+    after it, in its clause), for a claim whose figure counts no such thing: a part
+    of the people the claim counts ("300 residents unaccounted for" against "4,600 people live
+    in the estate"), not their number."""
+    if _BEFALLS & set(context):
+        return False  # the claim counts what befell people: read by its own words
+    following = next((g.start for g in _figures_of(text) if g.start > f.end), len(text))
+    joined = _JOINED.search(text, f.end, following)
+    clause = _CLAUSE.search(text, f.end, following)
+    end = min(following, joined.start() if joined else following,
+              clause.start() if clause else following, f.end + 60)
+    after = [(t, pos) for t, pos in _spans(text) if f.end <= pos < end and t not in _STOP][:3]
+    # "seven apartment buildings killed 168 people": a verb whose object is the next figure
+    # befalls that figure's people, not these.
+    return any(c in _BEFALLS and not _BOUNDS_ONLY.fullmatch(text, pos + len(t), following)
+               for t, pos in after for c in _terms(t))
+
+
+_BOUNDS_ONLY = re.compile(r"[\w'’]*\s+" + _BOUNDS, re.IGNORECASE)
+
+
+_OTHERS = re.compile(r"\s+(?:others|more)\b", re.IGNORECASE)
+_SEEN = re.compile(r"\b(?:see|sees|saw|seen|seeing|watch(?:es|ed|ing)?|spott(?:ed|ing)|"
+                   r"notic(?:e|es|ed|ing))\s+(?:the\s+)?$", re.IGNORECASE)
 _ANOTHER_BEFORE = re.compile(r"\banother\s+$", re.IGNORECASE)
 
 
@@ -1052,6 +1185,38 @@ def _part_of_whole(claim: str, q: Quantity, figures: Sequence[Quantity]) -> str:
     return claim[:q.end] + " " * (whole.start - q.end) + claim[whole.start:]
 
 
+_PAIR_AFTER = re.compile(r"\s+([a-z][\w-]*)\s+and\s+([a-z][\w-]*)\b")
+_LIST_GAP = re.compile(r"[^.;:!?\d]{0,40}?(?:,\s*(?:and\s+)?|\s+and\s+)$", re.IGNORECASE)
+
+
+def _listed_total(claim: str, q: Quantity, text: str, stated: Sequence[Quantity]) -> bool:
+    """The claim counts two kinds together ("242 passengers and crew"), and the sentence
+    lists a count of each, side by side, that add up to it ("232 passengers and 10 crew",
+    "230 passengers, 10 cabin crew and two pilots")."""
+    pair = _PAIR_AFTER.match(claim, q.end)
+    if q.kind != "count" or q.vague or pair is None:
+        return False
+    wanted = {_canonical(t) for g in pair.groups() for t in tokenize(g)}
+    counts = [f for f in stated if f.kind == "count" and not f.vague and not f.unit]
+    for i in range(len(counts)):
+        run = [counts[i]]
+        for f in counts[i + 1:]:
+            if not _LIST_GAP.fullmatch(text, run[-1].end, f.start):
+                break
+            run.append(f)
+        if len(run) < 2:
+            continue
+        named = {t for f in run for t in _counted_phrase(text, f)}
+        if wanted <= named and same_value(sum(f.value for f in run), q.value, "count"):
+            return True
+    return False
+
+
+def _round_threshold(q: Quantity) -> bool:
+    """A claim's round threshold: "more than 700 firefighters"."""
+    return q.kind == "count" and q.bound == "above" and q.value >= 100 and q.value % 100 == 0
+
+
 def _unit_term(q: Quantity) -> str:
     terms = tokenize(q.unit) if q.unit else []
     return _canonical(terms[0]) if terms else ""
@@ -1261,6 +1426,7 @@ def _other_actor(claim: _PreparedClaim, unit: str, present: set[str]) -> bool:
     for i, m in enumerate(_CAPITALISED.finditer(unit)):
         if i == 0 and m.start() == 0 and len(tokenize(m.group(0))) == 1 and (
                 _canonical(tokenize(m.group(0))[0]) in _COMMON_CAPITALISED
+                or tokenize(m.group(0))[0] in _STOP
                 or _inflected(strip_possessive(m.group(0)))):
             continue  # "The ...", "Negotiations collapsed ...": a common word opens it
         # A name the claim itself uses ("Pentagon" for its "US military") is no other actor.
@@ -1519,6 +1685,9 @@ class ClaimReader:
                                                "review" if hedged else "flag", unit, "",
                                                "figure"))
                 continue
+            if _possible_deed(claim, unit):
+                # "could cut ties", "was considering cutting ties": the threat, stated.
+                present.add(claim.terms.stems[_intended(claim)])
             if claim.figures:
                 by_figure = self._read_figures(claim, unit, figures[i], present,
                                                units[i - 1] if i else "")
@@ -1635,6 +1804,12 @@ class ClaimReader:
             if not total:
                 states.append("absent")
                 continue
+            if _listed_total(claim.text, q, unit, stated):
+                # "232 passengers and 10 crew" for "242 passengers and crew": the total
+                # given by its parts.
+                states.append("same")
+                best = max(best, FIGURE_CONTEXT_MIN)
+                continue
             # The claim's words right after its figure, all right after the sentence's ("4,600
             # people live" / "4,000 residents"): the same measure, whatever else stands near.
             shares = [(1.0 if phrase and phrase <= _counted_phrase(unit, f)
@@ -1655,6 +1830,19 @@ class ClaimReader:
                       and not (counted and (_counts_other(unit, f, context)
                                             or _counts_without(unit, f, counted)))
                       and not (not counted and _counts_group(unit, f, context))
+                      # "killed 241 of them": a part, which a claim of the whole ("242 on
+                      # board") does not count, only a claim of a part ("seven of the ...")
+                      and not (_OF_WHICH.match(unit, f.end)
+                               and not _OF.match(claim.text, q.end))
+                      # "300 residents unaccounted for": those it happened to, not all residents
+                      and not _befell(unit, f, context)
+                      # "and the injury of many others": others, besides the figure before
+                      and not (f.vague and _OTHERS.match(unit, f.end))
+                      # "not extinguished until Friday morning": when it ended, not began
+                      and not (f.kind == "time" and _UNTIL.search(unit, max(0, f.start - 30),
+                                                                  f.start))
+                      # "seeing two buildings burning": what someone saw, not the count
+                      and not _SEEN.search(unit, max(0, f.start - 30), f.start)
                       and not (_SUBSET_BEFORE.search(unit, max(0, f.start - 30), f.start)
                                and not _besides(unit, f, context, previous))]
             group = _group_nouns(claim.text, q.end) if q.kind == "count" else frozenset()
@@ -1666,6 +1854,14 @@ class ClaimReader:
             # ("a $200 million contract" for "the contract is worth about $200 million").
             need = FIGURE_CONTEXT_MIN * (MONEY_CONTEXT_FACTOR if q.kind == "money" else 1.0)
             related = [f for share, f in shares if share >= need and share == top]
+            if not related and counted and _round_threshold(q):
+                # "767 firefighters in action" for "more than 700 firefighters were deployed":
+                # a count of the claim's own noun above its round threshold keeps it, whatever
+                # verb the sentence gives them (to confirm only: a count below it may count
+                # some of them, "12 firefighters were injured").
+                related = [f for _, f in shares if not f.vague
+                           and counted in _counted_phrase(unit, f)
+                           and q.value < f.value <= q.value * BOUND_REACH]
             if q.start in claim_parts and not any(
                     same_value(f.value, q.value, q.kind) for f in related):
                 # "seven of the complex's eight blocks": the part restated beside its whole,
@@ -1680,6 +1876,15 @@ class ClaimReader:
             related = [f for f in related if not f.vague]
             if q.kind == "time" and len({f.span is None for f in related}) > 1:
                 related = [f for f in related if f.span is None]  # the clock time, if given
+            if q.kind == "time" and claim.terms.stems and not any(
+                    claim.terms.stems[0] in set(_analyse(unit[:f.start]).stems)
+                    or claim.terms.stems[0] in _analyse(unit[f.end:]).stems[:3]
+                    for f in related) and not any(
+                    same_value(f.value, q.value, q.kind) for f in related):
+                # "The committee's first hearing began at 10am": the time of another event
+                # (the claim's subject, "the fire", is neither before the time nor right after
+                # it: "... to mourn the victims of the fire" is not its start).
+                related = []
             loose = {loose_time(q, f) for f in related}
             if not related or loose == {"compatible"}:
                 # A part of the day that holds the claim's time says nothing of the minute.
@@ -1693,8 +1898,7 @@ class ClaimReader:
                     and any(not same_value(f.value, q.value, q.kind) for f in related)):
                 # Both figures quoted without a correction: the claim's still stands.
                 states.append("same")
-            elif q.kind == "count" and q.bound == "above" and q.value >= 100 and \
-                    q.value % 100 == 0 and all(
+            elif _round_threshold(q) and all(
                         q.value < f.value <= q.value * BOUND_REACH for f in related):
                 # A round threshold ("more than 700 firefighters") kept by a figure above it
                 # ("767 firefighters", "more than 800"): the claim holds. (A precise count,
@@ -1792,6 +1996,9 @@ class ClaimReader:
         # onto "classified networks").
         hedged = hedged or bool(_PUSHING.search(unit[:last])) and not _WISH.search(
             claim.text) and not opposite
+        if hedged and _possible_deed(claim, unit):
+            # The claim reports a threat; the sentence its deed as a possibility.
+            hedged = False
         if hedged and _THREAT.search(claim.text) and _THREAT.search(unit[:last]) and not \
                 _HEDGE.search(_CONDITION.sub("", unit[:last])):
             # "He warned that if Anthropic didn't budge, the Pentagon would cancel ...": the
@@ -1979,7 +2186,8 @@ def _asks(claim: _PreparedClaim, text: str) -> bool:
     wish = bool(_WISH.search(claim.text))
     # "threatened to cancel the contract if the company keeps its limits": a threat's
     # condition is what the threat says, for a claim that reports the threat.
-    threat = bool(_THREAT.search(claim.text)) and bool(_THREAT.search(text))
+    threat = bool(_THREAT.search(claim.text)) and (bool(_THREAT.search(text))
+                                                   or _possible_deed(claim, text))
     return any(m.group(0).lower() not in said
                and not (wish and _ULTIMATUM.match(text, m.start()))  # "if it does not ..."
                and not (threat and m.group(0).lower().startswith("if"))
@@ -2104,6 +2312,35 @@ def _deed_for_intention(claim: _PreparedClaim, matched: list[str], unit: str) ->
     return bool(done)
 
 
+def _intended(claim: _PreparedClaim) -> int:
+    """Where the claim's intention word stands among its terms ("threatened" in "has
+    threatened to cut ties"), -1 if it holds none followed by its deed."""
+    stems = claim.terms.stems
+    return next((i for i, t in enumerate(stems[:-1]) if t in _INTENTIONS), -1)
+
+
+# A deed said as a possibility: "could cut ties", "was considering cutting ties", "would
+# cancel the contract", "will terminate our partnership" (not "could simply have terminated":
+# what might have been done instead).
+_POSSIBLE = re.compile(r"\b(?:could|may|might|would|will|consider(?:s|ed|ing)?|fac(?:e|es|ing)|"
+                       r"weigh(?:s|ed|ing)?|mull(?:s|ed|ing)?|contemplat\w*|close\s+to|"
+                       r"poised\s+to|prepared\s+to|ready\s+to)\b"
+                       r"(?!\s+(?:\w+\s+)?have\b)(?:\s+[\w'’$.-]+){0,3}\s+$", re.IGNORECASE)
+
+
+def _possible_deed(claim: _PreparedClaim, unit: str) -> bool:
+    """The claim reports a threat or a plan ("has threatened to cut ties"); the sentence states
+    its deed as a possibility ("could cut ties", "is weighing severing ties"): a threat is
+    a deed held out, and the sentence holds it out."""
+    i = _intended(claim)
+    if i < 0:
+        return False
+    deed = claim.terms.stems[i + 1]
+    return any(_POSSIBLE.search(unit, max(0, m.start() - 60), m.start())
+               for m in _WORD.finditer(unit)
+               if (t := tokenize(m.group(0))) and _canonical(t[0]) == deed)
+
+
 _BEGUN = re.compile(r"\b(?:began|begun|begins|started|starts|has\s+been|have\s+been|is|are|"
                     r"was|were)\s+$", re.IGNORECASE)
 # What states a refusal claim's stance besides a refusal, negation or limit that reaches its
@@ -2116,8 +2353,8 @@ _REFUSING = frozenset(_canonical(t) for w in ("refuse", "prevent", "prevents", "
 # ... or the worries it rests on, named ("raised concerns that its tools could be used for ...",
 # "the company's concerns that ...", "over these concerns, which included ..."): an objection.
 # Not one felt ("I am concerned that the department ...", "I worry that ..."): anyone's.
-_CONCERNS = re.compile(r"\b(?:concerns?|fears|worries)\b,?\s+(?:that|over|about|regarding|which)\b",
-                       re.IGNORECASE)
+_CONCERNS = re.compile(r"\b(?:concerns?|fears|worries)\b,?\s+"
+                       r"(?:that|over|about|regarding|which|of)\b", re.IGNORECASE)
 _LIMITS = frozenset(_canonical(t) for w in ("limit", "ban", "exception", "exceptions")
                    for t in tokenize(w))
 _POLARITY_TERMS = frozenset(_canonical(t) for w in ("refuse", "allow", "ban")
