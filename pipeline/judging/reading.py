@@ -433,9 +433,7 @@ _DEAD_AFTER = re.compile(r"\b(" + _FIGURE_WORD + r")\s+" + _DEAD_NOUN + r"\b", r
 _DEAD_BEFORE = re.compile(r"\b" + _DEAD_NOUN + r"(\s+(?:were|was|stood\s+at|rose\s+to|reached|"
                           r"climbed\s+to|totalled|totaled|numbered)\s+(?:at\s+least\s+)?)(?="
                           + _FIGURE_WORD + r"\b)", re.IGNORECASE)
-# "carrying 242 people", "242 people aboard": who is on board, said three ways.
-_CARRYING = re.compile(r"\b(?:carr(?:y|ies|ied|ying))\s+(?=(?:(?:at least|more than|over|about|"
-                       r"around|nearly|almost|some)\s+)*" + _FIGURE_WORD + r"\b)", re.IGNORECASE)
+# "242 people aboard", "onboard": on board (and "carrying 242 people", ``_CARRYING``).
 _ABOARD = re.compile(r"\b(?:aboard|onboard)\b", re.IGNORECASE)
 
 
@@ -687,8 +685,7 @@ def _as_read(text: str, claim: bool = False) -> str:
     text = _CITIZENS.sub(r"\1nationals", _COPULA_NATIONALS.sub(r"\1 ", text))
     text = _COUNTED_DEMONYM.sub(_nationals, text)
     text = _DEAD_BEFORE.sub(r"people dead\1", _DEAD_AFTER.sub(r"\1 people dead", text))
-    # "was carrying 242 passengers" has them on board.
-    text = _ABOARD.sub("on board", _CARRYING.sub("had on board ", text))
+    text = _ABOARD.sub("on board", text)
     for m in reversed(list(_LIVES_LOST.finditer(text))):
         group = 1 if m.group(1) else 2
         text = text[:m.start(group)] + "people dead" + text[m.end(group):]
@@ -1183,33 +1180,6 @@ def _part_of_whole(claim: str, q: Quantity, figures: Sequence[Quantity]) -> str:
     if whole is None:
         return claim
     return claim[:q.end] + " " * (whole.start - q.end) + claim[whole.start:]
-
-
-_PAIR_AFTER = re.compile(r"\s+([a-z][\w-]*)\s+and\s+([a-z][\w-]*)\b")
-_LIST_GAP = re.compile(r"[^.;:!?\d]{0,40}?(?:,\s*(?:and\s+)?|\s+and\s+)$", re.IGNORECASE)
-
-
-def _listed_total(claim: str, q: Quantity, text: str, stated: Sequence[Quantity]) -> bool:
-    """The claim counts two kinds together ("242 passengers and crew"), and the sentence
-    lists a count of each, side by side, that add up to it ("232 passengers and 10 crew",
-    "230 passengers, 10 cabin crew and two pilots")."""
-    pair = _PAIR_AFTER.match(claim, q.end)
-    if q.kind != "count" or q.vague or pair is None:
-        return False
-    wanted = {_canonical(t) for g in pair.groups() for t in tokenize(g)}
-    counts = [f for f in stated if f.kind == "count" and not f.vague and not f.unit]
-    for i in range(len(counts)):
-        run = [counts[i]]
-        for f in counts[i + 1:]:
-            if not _LIST_GAP.fullmatch(text, run[-1].end, f.start):
-                break
-            run.append(f)
-        if len(run) < 2:
-            continue
-        named = {t for f in run for t in _counted_phrase(text, f)}
-        if wanted <= named and same_value(sum(f.value for f in run), q.value, "count"):
-            return True
-    return False
 
 
 def _round_threshold(q: Quantity) -> bool:
@@ -1803,12 +1773,6 @@ class ClaimReader:
             total = sum(context.values())
             if not total:
                 states.append("absent")
-                continue
-            if _listed_total(claim.text, q, unit, stated):
-                # "232 passengers and 10 crew" for "242 passengers and crew": the total
-                # given by its parts.
-                states.append("same")
-                best = max(best, FIGURE_CONTEXT_MIN)
                 continue
             # The claim's words right after its figure, all right after the sentence's ("4,600
             # people live" / "4,000 residents"): the same measure, whatever else stands near.
