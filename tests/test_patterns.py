@@ -26,6 +26,8 @@ STORIES = {
     "harbour-fire": PATTERNS / "harbour-fire.toml",
     "city-fire": PATTERNS / "city-fire.toml",
     "lake-ferry": PATTERNS / "lake-ferry.toml",
+    "coast-train": PATTERNS / "coast-train.toml",
+    "airline-crash": PATTERNS / "airline-crash.toml",
 }
 
 

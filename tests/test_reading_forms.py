@@ -65,3 +65,40 @@ def test_a_negated_agreement_does_not_reach_its_object() -> None:
     terms = _analyse("It would not agree to their demands today.")
     assert "agree" in terms.negated
     assert "insist" not in terms.negated
+
+
+@pytest.mark.parametrize(("word", "family"), [
+    ("partner", "partnership"), ("alert", "alarm"), ("consumed", "affected"),
+    ("skyscrapers", "buildings"), ("competitors", "rivals"), ("dispatched", "deployed"),
+    ("reluctant", "refuses"), ("autonomously", "autonomous"),
+])
+def test_a_word_of_the_same_family_reads_as_the_claims(word: str, family: str) -> None:
+    assert _canonical(tokenize(word)[0]) == _canonical(tokenize(family)[0])
+
+
+@pytest.mark.parametrize(("text", "read"), [
+    ("the 31-floor towers", "the 31-storey towers"),
+    ("a 31-story tower", "a 31-storey tower"),
+    ("towers of 31 stories", "towers of 31 storeys"),
+    ("smoke filled three floors", "smoke filled three floors"),
+    ("the story of 31 families", "the story of 31 families"),
+])
+def test_a_height_is_read_in_storeys_only_after_its_figure(text: str, read: str) -> None:
+    from pipeline.judging.reading import _as_read
+    assert _as_read(text) == read
+
+
+def test_a_demand_is_an_insistence_and_a_want() -> None:
+    assert {"insist", "want"} <= set(_analyse("The department is demanding it.").stems)
+    assert "want" not in _analyse("The company insists on it.").stems
+
+
+
+@pytest.mark.parametrize(("text", "read"), [
+    ("the jet was carrying 169 Indian nationals", "the jet was had on board 169 Indian nationals"),
+    ("it carried about 240 people", "it had on board about 240 people"),
+    ("crews carried out searches", "crews carried out searches"),
+])
+def test_carrying_a_count_is_having_it_on_board(text: str, read: str) -> None:
+    from pipeline.judging.reading import _as_read
+    assert _as_read(text) == read

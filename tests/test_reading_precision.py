@@ -73,14 +73,21 @@ def test_a_deed_begun_is_no_threat() -> None:
     claim = "The Pentagon has threatened to cut ties with Anthropic."
     assert _read(claim, "The Pentagon began cutting ties with Anthropic after officials said "
                         "the company could not be trusted.")[1] == "none"
+    # A deed held out as a possibility is the threat itself, stated.
     assert _read(claim, "The Pentagon could cut ties with Anthropic.")[:2] == (
-        "confirms", "review")
+        "confirms", "flag")
+    assert _read(claim, "The Pentagon has been considering cutting ties with Anthropic.")[:2] == (
+        "confirms", "flag")
+    assert _read(claim, "Hegseth said that if Anthropic does not budge, the Pentagon would "
+                        "cancel its contract.")[:2] == ("confirms", "flag")
+    # ... not one that might have been done instead.
+    assert _read(claim, "Critics said the Pentagon could simply have terminated its contract "
+                        "with Anthropic.")[1] != "flag"
 
 
 def test_a_line_for_review_is_scored_below_every_flag() -> None:
     claim = "The Pentagon has threatened to cut ties with Anthropic."
-    stance, band, score = _read(claim, "Officials warned that the Pentagon could stop working "
-                                       "with Anthropic.")
+    stance, band, score = _read(claim, "The Pentagon is seeking to cut ties with Anthropic.")
     assert (stance, band) == ("confirms", "review")
     from pipeline.judging.reading import FLAG_COVER
     assert round(score, 2) < FLAG_COVER  # as the digest shows it
@@ -106,3 +113,34 @@ def test_a_phrase_carrying_the_claim_must_be_there() -> None:
     # "safety measures" are safeguards: the phrase is there
     assert _read(dropped, "OpenAI, Google and xAI have agreed to remove their safety measures "
                           "for Pentagon work.")[:2] == ("confirms", "flag")
+
+
+
+def test_a_part_counted_of_them_is_no_count_of_the_whole() -> None:
+    # "241 of them" counts a part of those the sentence named before: it does not gainsay a
+    # claim of the whole ("242 on board"), as "seven of which" still states a claim of a part.
+    from pipeline.judging import _reader
+    from tests.conftest import shipped_model
+
+    story = load_story(REPO / "benchmarks" / "coverage" / "air-india-ahmedabad-crash" /
+                       "story.toml")
+    reading = _reader(story, shipped_model()).read("", [
+        "The doomed flight carried 242 people - 230 passengers, two pilots and ten crew - and "
+        "killed 241 of them, leaving one survivor."])
+    assert reading[[c.key for c in story.claims].index("on-board-242")].stance != "contradicts"
+
+
+@pytest.mark.parametrize(("sentence", "stance"), [
+    ("None of the 232 passengers and 10 crew on the plane survived.", "confirms"),
+    ("The jet carried 230 passengers, ten cabin crew and two pilots.", "confirms"),
+    ("The jet carried 230 passengers and ten crew.", "contradicts"),
+])
+def test_a_total_given_by_its_parts(sentence: str, stance: str) -> None:
+    # "232 passengers and 10 crew" is the claim's "242 passengers and crew", counted in parts.
+    from pipeline.judging import _reader
+    from tests.conftest import shipped_model
+
+    story = load_story(REPO / "benchmarks" / "coverage" / "air-india-ahmedabad-crash" /
+                       "story.toml")
+    reading = _reader(story, shipped_model()).read("", [f"Air India: {sentence}"])
+    assert reading[[c.key for c in story.claims].index("on-board-242")].stance == stance

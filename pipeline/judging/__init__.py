@@ -24,7 +24,7 @@ from ..records import (
     Story,
 )
 from .developments import MIN_NOVEL_TERMS, Background, overlap, same_development, terms
-from .reading import ClaimReader
+from .reading import ClaimReader, word_family
 from .stance import StanceModel
 from .text import (
     MODEL_STOP_WORDS,
@@ -80,6 +80,15 @@ MIN_STORY_SHARE = 0.15
 # off-story articles and for no on-story one.
 BRIEF_WORDS = 150
 RECAP_SPAN = 2  # consecutive sentences: one recap paragraph
+# A story of one party (an airline, a ferry operator) is what happened to it: its other
+# business (another flight grounded, a route cancelled) names the party as often and shares
+# the seed's words (flight, passengers, airport), so neither the share nor the vocabulary tells
+# it from coverage. Coverage names the event itself, by the title's word for it ("crash",
+# "capsizes") or its own name (the flight number), in this many sentences when it is longer
+# than a brief (in one when it is a brief). On the third story's dev split the three pages on
+# the airline's other flights name the crash in one sentence at most (a recap: "the incident
+# comes days after ... crashed"); its 26 on-story pages in two or more.
+EVENT_SENTENCES = 2
 
 # Developments: a sentence about the story that is neither a claim nor the seed's background.
 DEVELOPMENT_MAX_SEED_SIMILARITY = 70.0
@@ -210,6 +219,17 @@ class StoryProfile:
     # title gives names of its own ("Linden Court" in "Deadly fire at Linden Court estate in
     # Elm Bay, Port Marlow"). Any news of that place names them.
     place_keywords: bool = False
+    # The title's words for what happened to the one party a story names (stems): "crash" and
+    # "ai171" in "Air India flight AI171 crash in Ahmedabad", "capsizes" in "Northwind Lines
+    # ferry capsizes near Osk"; not the party's own thing the word after its name says
+    # ("flight", "ferry"), not the title's places, and only those its seed uses too. Empty for
+    # a story of several parties or of a place (a keyword the title puts "at" or "in"
+    # something): the rules that read them do not apply.
+    event_terms: frozenset[str] = frozenset()
+    # The codes the title of such a story gives its event's vehicle, as letters and number
+    # (("AI", "171") of "Air India flight AI171 crash"): the party's other flights, trains or
+    # ferries carry the same letters with another number.
+    codes: tuple[tuple[str, str], ...] = ()
 
 
 @lru_cache(maxsize=64)
@@ -235,7 +255,17 @@ def _profile(story: Story) -> StoryProfile:
     title_name_patterns = tuple(re.compile(r"\b" + re.escape(n) + r"\b") for n in title_name_list)
     in_names = {w for n in title_name_list for w in _words(n)}
     parties = _parties(story)
+    place_keywords = len(parties) < 2 and bool(title_name_list)
+    event_terms = (frozenset() if len(parties) != 1 or place_keywords
+                   else _party_event_terms(story.title, story.keywords, seed_names | title_names))
+    # ... those its seed uses too: the story's own words for what happened
+    seed_stems = {stem(w) for w in _words(story.seed_text)}
+    event_terms = frozenset(e for e in event_terms
+                            if any(_stem_match(e, w) for w in seed_stems))
     return StoryProfile(
+        event_terms=event_terms,
+        codes=tuple((m.group(1), m.group(2)) for m in _CODE.finditer(story.title)
+                    if event_terms),
         seed_names=seed_names,
         own_names=seed_names | title_names,
         title_name_patterns=title_name_patterns,
@@ -250,7 +280,7 @@ def _profile(story: Story) -> StoryProfile:
         salient_terms=frozenset(salient),
         story_terms=frozenset(salient) - keyword_words,
         parties=parties,
-        place_keywords=len(parties) < 2 and bool(title_name_list),
+        place_keywords=place_keywords,
         title_terms=frozenset(stem(w) for w in _words(story.title) if w not in keyword_words),
         seed_sentences=tuple(split_sentences(story.seed_text)),
         background=Background.of(
@@ -258,6 +288,37 @@ def _profile(story: Story) -> StoryProfile:
         ),
         claim_terms=tuple(terms(c.text) for c in story.claims),
     )
+
+
+def _party_event_terms(title: str, keywords: Sequence[str],
+                       names: frozenset[str]) -> frozenset[str]:
+    """The stems of the words a story title of one party gives for what happened to it: not
+    the keyword's, not the places and names it gives (``names``), not a preposition, and not
+    the word right after the party's name, which says which of its things ("Air India flight",
+    "Northwind Lines ferry"): its other flights and ferries are named so too. None when the
+    title puts the keyword at or in something: the keyword names a place ("fire at the Harbour
+    View towers"), not a party."""
+    keyword_words = {w for k in keywords for w in _words(k)}
+    own: set[str] = set()
+    for k in keywords:
+        at = re.compile(r"\b(?:at|in|near|on)\s+(?:the\s+)?" + re.escape(k) + r"\b", re.IGNORECASE)
+        if at.search(title):
+            return frozenset()
+        for m in re.finditer(re.escape(k) + r"(?:'s|’s)?\s+([a-z][\w'’-]*)", title, re.IGNORECASE):
+            own.add(m.group(1).lower())
+    return frozenset(stem(w) for w in _words(title)
+                     if w not in keyword_words and w not in names and w not in own
+                     and w not in _PLACE_PREPOSITIONS)
+
+
+# A flight's (a train's, a ferry's) code: "AI171", "AI-171", "AI 171".
+_CODE = re.compile(r"\b([A-Z]{1,3})[\s-]?(\d{2,4})\b")
+
+
+def _stem_match(a: str, b: str) -> bool:
+    """Two light stems of one word ("crashe" of "crashes", "crash"; "capsize", "capsiz"), or of
+    one news paraphrase ("overturned" for "capsized", "blaze" for "fire")."""
+    return a == b or a.rstrip("e") == b.rstrip("e") or word_family(a) == word_family(b)
 
 
 # A name of two or more capitalised words ("Linden Court", "Elm Bay").
@@ -380,9 +441,13 @@ def relevance(article: Article, story: Story) -> float:
     - A piece longer than a brief that, besides one recap passage after its lede, names one
       party of the story and no word of the story's title (:func:`_recap_in_passing`) is not
       coverage: a product launch of the company the story names is not news of the story.
-    - A piece whose lede says its own event is not linked to the story
-      (:func:`_disowns_story`), or which puts its event at another place and names the story
-      only in a recap (:func:`_other_event`), is about something else.
+    - A piece whose lede says its own event is not linked to the story, or which says so of
+      the thing it reports right after recalling the story (:func:`_disowns_story`), or which
+      puts its event at another place and names the story only in a recap
+      (:func:`_other_event`), is about something else.
+    - Of a story of one party, a piece that leaves the event unnamed (the title's word for
+      it, in its title or first sentence or in two sentences) or names the party's other
+      flights by their codes (:func:`_party_event_unnamed`) is the party's other business.
     - It cannot have been published well before the story itself."""
     profile = _profile(story)
     if _before_story(article.published_at, story.published):
@@ -404,7 +469,10 @@ def relevance(article: Article, story: Story) -> float:
     unit_words = [frozenset(_words(u)) for u in units]
     if _recap_in_passing(units, unit_words, profile, sum(len(u.split()) for u in units)):
         return 0.0
-    if _other_event(units, unit_words, profile) or _disowns_story(units, profile):
+    if (_other_event(units, unit_words, profile)
+            or _disowns_story(units, unit_words, profile)):
+        return 0.0
+    if _party_event_unnamed(units, unit_words, profile, sum(len(u.split()) for u in units)):
         return 0.0
     room = min(len(profile.salient_terms), max(MIN_ROOM, len(words) // 2))
     overlap = len(words & profile.salient_terms) / max(1, room)
@@ -424,7 +492,11 @@ def _named_as_titled(units: Sequence[str], unit_words: Sequence[frozenset[str]],
     Court"), and other sentences come back to it, one in seven at least. A story between
     parties is named by two of them: one party with the title's verb ("Acme cuts prices") is
     that party's other news. A piece about something else that names the story in a clause of
-    its lede ("three weeks after the deadly fire at ...") names it once.
+    its lede ("three weeks after the deadly fire at ...") names it once. Of a story of one
+    party (:attr:`StoryProfile.event_terms`), the party with its event names the story
+    wherever it stands ("... after the report on the deadly Air India crash" in a piece on the
+    regulator's order that followed): :func:`_party_event_unnamed` has already turned away the
+    party's other business.
     """
     anchored = False
     naming = 0
@@ -433,9 +505,12 @@ def _named_as_titled(units: Sequence[str], unit_words: Sequence[frozenset[str]],
         names = sum(any(profile.keyword_patterns[k].search(u) for k in profile.parties[p])
                     for p in profile.title_parties)
         places = sum(bool(p.search(u)) for p in profile.title_name_patterns)
-        event = bool(profile.title_event_terms.intersection(stem(w) for w in ws))
-        if i <= LEDE_SENTENCES and (names + places >= 2
-                                    or (names + places == 1 and event and not several)):
+        # Of a story of one party, the title's words for what happened to it ("crash"), not
+        # the party's own thing ("flight"): any of its flights is named so.
+        event = (_names_event(u, ws, profile) if profile.event_terms
+                 else bool(profile.title_event_terms.intersection(stem(w) for w in ws)))
+        if (i <= LEDE_SENTENCES or profile.event_terms) and (
+                names + places >= 2 or (names + places == 1 and event and not several)):
             anchored = True
         # A sentence comes back to the story by one of the title's own names or its word for
         # the event, or by a party the title names beside another (a one-keyword story's
@@ -481,6 +556,56 @@ def _recap_in_passing(units: Sequence[str], unit_words: Sequence[frozenset[str]]
         named = list(_joined(tuple(named), profile.keywords, "\n".join(units),
                              possessive=False))
     return len(named) <= 1
+
+
+def _party_event_unnamed(units: Sequence[str], unit_words: Sequence[frozenset[str]],
+                         profile: StoryProfile, n_words: int) -> bool:
+    """Whether a piece on the one party a story names leaves its event unnamed: fewer than
+    EVENT_SENTENCES of its sentences (one, for a brief) use a word the story's title gives for
+    what happened (:attr:`StoryProfile.event_terms`), and neither its title nor its first
+    sentence does; or it names the party's other codes (the same letters, another number) more
+    often than the story's own. It is about the party's other business (another of its
+    flights, delayed or grounded), however often it names the party, and at most recalls the
+    story in a sentence."""
+    if not profile.event_terms:
+        return False
+    if profile.codes:
+        # Another of the party's flights by its code ("flight AI180", "AI 143 was grounded"),
+        # named more often than the story's own: news of that flight.
+        own = other = 0
+        for u in units:
+            for m in _CODE.finditer(u):
+                for letters, number in profile.codes:
+                    if m.group(1) == letters:
+                        if m.group(2) == number:
+                            own += 1
+                        else:
+                            other += 1
+        if other > own:
+            return True
+    start = 0
+    if len(units) > 1 and (units[1].startswith(units[0]) or units[0].startswith(units[1])):
+        start = 1  # a title that is the first sentence, or its start: one sentence
+    naming = [i for i, (u, ws) in enumerate(zip(units, unit_words, strict=True))
+              if i >= start and _names_event(u, ws, profile)]
+    if naming and naming[0] <= 1:
+        return False  # its title or first sentence leads with the story's event
+    return len(naming) < (EVENT_SENTENCES if n_words > BRIEF_WORDS else 1)
+
+
+def _names_event(sentence: str, words: frozenset[str], profile: StoryProfile) -> bool:
+    """Whether the sentence uses a word the title gives the event (a light stem of it), or
+    its code written with a space or hyphen ("AI-171", "AI 171" for "AI171")."""
+    if any(_stem_match(stem(w), e) for w in words for e in profile.event_terms):
+        return True
+    return any(p.search(sentence) for p in _code_patterns(profile.event_terms))
+
+
+@lru_cache(maxsize=64)
+def _code_patterns(event_terms: frozenset[str]) -> tuple[re.Pattern[str], ...]:
+    codes = (re.fullmatch(r"([a-z]+)(\d+)", e) for e in sorted(event_terms))
+    return tuple(re.compile(rf"\b{m.group(1)}[\s-]?{m.group(2)}\b", re.IGNORECASE)
+                 for m in codes if m)
 
 
 # A place an article's lede puts its event at: a name of two or more capitalised words after
@@ -531,22 +656,47 @@ _DISOWNED = re.compile(
     re.IGNORECASE)
 
 
-def _disowns_story(units: Sequence[str], profile: StoryProfile) -> bool:
-    """Whether the article's lede says its own event is not linked to the story ("the arrests
-    at two other estates are not directly linked to that fire"): news of the story's kind that
-    recalls it for context, however prominently it names it (in its title, even). A sentence
-    whose subject names the story ("the Linden Court fire is not linked to the one at ...")
-    tells the story apart from something else."""
-    for u in units[:LEDE_SENTENCES + 3]:
+# "... unrelated to these recent events", "not linked to that dispute": a phrase pointing back
+# at what the sentences before told.
+_BACK_REFERENCE = re.compile(r"(?:these|those|this|that)\b", re.IGNORECASE)
+
+
+def _disowns_story(units: Sequence[str], unit_words: Sequence[frozenset[str]],
+                   profile: StoryProfile) -> bool:
+    """Whether the article says its own event is not linked to the story: in its lede ("the
+    arrests at two other estates are not directly linked to that fire"), news of the story's
+    kind that recalls it for context, however prominently it names it (in its title, even);
+    or anywhere, right after recalling the story, of the thing its lede is about ("the outage
+    is likely unrelated to these recent events" after a paragraph on the dispute, in a piece
+    on a chatbot's outage). A sentence whose subject names the story ("the Linden Court fire
+    is not linked to the one at ...", "Acme said ...") tells the story apart from something
+    else."""
+    story = {stem(w) for w in profile.salient_terms}
+    for i, u in enumerate(units):
         for m in _DISOWNED.finditer(u):
-            if profile.own_names.intersection(_words(u[:m.start()])):
+            subject = _words(u[:m.start()])
+            if profile.own_names.intersection(subject):
                 continue
             after = m.group(1)
-            if (profile.title_event_terms.intersection(stem(w) for w in _words(after))
+            if i < LEDE_SENTENCES + 3 and (
+                    profile.title_event_terms.intersection(stem(w) for w in _words(after))
                     or any(p.search(after) for p in (*profile.keyword_patterns,
                                                      *profile.title_name_patterns))):
                 return True
+            if (i > LEDE_SENTENCES and _BACK_REFERENCE.match(after)
+                    and not any(p.search(u[:m.start()]) for p in profile.keyword_patterns)
+                    and _about_story(units[i - 1], unit_words[i - 1], profile)
+                    and any(_own_topic(w, unit_words[:i], story) for w in subject)):
+                return True
     return False
+
+
+def _own_topic(word: str, before: Sequence[frozenset[str]], story: set[str]) -> bool:
+    """Whether ``word`` names what the article itself is about: no word of the story's seed nor
+    a common one, and in two of its sentences before (the outage a piece on an outage names)."""
+    if word in _LINKING_WORDS or stem(word) in story:
+        return False
+    return sum(any(stem(w) == stem(word) for w in ws) for ws in before) >= 2
 
 
 def _units(title: str, sentences: list[str]) -> list[str]:
@@ -562,6 +712,9 @@ def _about_story(sentence: str, words: frozenset[str], profile: StoryProfile) ->
             return True
     else:
         patterns = (*profile.keyword_patterns, *profile.title_name_patterns)
+        # "the capsizing", "this crash": of a story of one party, its event is the story
+        if profile.event_terms and _names_event(sentence, words, profile):
+            return True
     return any(p.search(sentence) for p in patterns) or (
         len(profile.story_terms & words) >= STORY_SENTENCE_TERMS)
 
@@ -616,7 +769,7 @@ def judge(article: Article, story: Story, *, model: StanceModel) -> Judgment:
 @lru_cache(maxsize=64)
 def _reader(story: Story, model: StanceModel) -> ClaimReader:
     return ClaimReader([c.text for c in story.claims], story.keywords, model.text_stats,
-                       story.seed_text, story.title)
+                       story.seed_text, story.title, story.published or "")
 
 
 def _speaks_of_claim(sentence_terms: set[str], story: Story, novel: int) -> bool:

@@ -130,8 +130,12 @@ WORD_NUMBERS = {
     "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
     "eighty": 80, "ninety": 90, "hundred": 100, "dozen": 12,
 }
+# Clock times: "1:39 pm", "1.39pm", "1 pm", "13:39", and the 24-hour "1339 hrs" / "13.39
+# hrs" ("at 1339 hours"; "1500 hours of work" is a duration).
 _TIME = re.compile(r"\b(\d{1,2})(?::|\.)(\d{2})\s*([ap])\.?m\b|\b(\d{1,2})\s*([ap])\.?m\b"
-                   r"|\b([01]?\d|2[0-3]):([0-5]\d)\b", re.IGNORECASE)
+                   r"|\b([01]?\d|2[0-3]):([0-5]\d)\b"
+                   r"|\b([01]\d|2[0-3])\.?([0-5]\d)\s*hrs\b"
+                   r"|(?<=\bat\s)([01]\d|2[0-3])\.?([0-5]\d)\s*(?:hours|h)\b", re.IGNORECASE)
 _TENS = tuple(word for word, value in WORD_NUMBERS.items() if value in range(20, 100, 10))
 _UNITS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 # A number in digits, a compound number word ("sixty-five") or a number word. Not after a
@@ -145,10 +149,15 @@ _BOUND = re.compile(r"-([A-Za-z]{3,})\b")
 _NOT_UNITS = frozenset({"strong", "odd", "plus", "some"})
 _VAGUE = re.compile(r"\b(?:dozens|hundreds|thousands|scores|many|several|numerous|a few)\b",
                     re.IGNORECASE)
-_DURATION = re.compile(r"\s*-?\s*(days?|weeks?|months?|years?)\b", re.IGNORECASE)
-_MONTH = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s*$|"
-                    r"^\s*(?:st|nd|rd|th)?\s*(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|"
-                    r"oct|nov|dec)[a-z]*\b", re.IGNORECASE)
+_DURATION = re.compile(r"\s*-?\s*(seconds?|minutes?|hours?|days?|weeks?|months?|years?)\b",
+                       re.IGNORECASE)
+# A month just before a number ("Nov 26") or just after it ("26 November", "26th of Nov"): the
+# day of a date. Each is looked for on its own side only: "killed 168 people on Nov. 26" or
+# "36 people in May" end with a month, and their figures are counts.
+_MONTH_BEFORE = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
+                           r"\.?\s*$", re.IGNORECASE)
+_MONTH_AFTER = re.compile(r"^\s*(?:st|nd|rd|th)?\s*(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|"
+                          r"sep|oct|nov|dec)[a-z]*\b", re.IGNORECASE)
 
 
 # A rank on a scale, as news writes it: "a No. 5 alarm", "No.8 typhoon signal", "a level
@@ -219,7 +228,8 @@ def quantities(text: str) -> list[Quantity]:
         elif m.group(4):
             hour, minute, half = int(m.group(4)), 0, m.group(5).lower()
         else:
-            hour, minute, half = int(m.group(6)), int(m.group(7)), ""
+            hh, mm = next((m.group(i), m.group(i + 1)) for i in (6, 8, 10) if m.group(i))
+            hour, minute, half = int(hh), int(mm), ""
         if half == "p" and hour < 12:
             hour += 12
         elif half == "a" and hour == 12:
@@ -250,7 +260,7 @@ def quantities(text: str) -> list[Quantity]:
             value = float(WORD_NUMBERS[word.lower()]) if word else _number(m.group(1))
         if m.group(1) and "." not in m.group(1) and 1900 <= value <= 2100:
             continue  # a year
-        if _MONTH.search(text[max(0, m.start() - 12):m.start()]) or _MONTH.search(
+        if _MONTH_BEFORE.search(text[max(0, m.start() - 12):m.start()]) or _MONTH_AFTER.search(
                 text[m.end():m.end() + 14]):
             continue  # the day of a date
         duration = _DURATION.match(text, m.end())

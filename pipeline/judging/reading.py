@@ -66,7 +66,7 @@ from .numbers import (
 )
 from .text import NAME_RUN, token_spans, tokenize
 
-__all__ = ["ClaimReading", "ClaimReader"]
+__all__ = ["ClaimReading", "ClaimReader", "word_family"]
 
 
 @functools.lru_cache(maxsize=64)
@@ -102,6 +102,9 @@ REVIEW_SCORE_MAX = 0.44
 FIGURE_WINDOW = 5
 FIGURE_CONTEXT_MIN = 0.6
 MONEY_CONTEXT_FACTOR = 0.75
+# A count of people stands for a claim's group ("242 people" for "242 passengers and crew")
+# where this share of the claim's other words around its figure stand near it.
+PEOPLE_CONTEXT_MIN = 0.5
 # The word right after the claim's figure ("31 storeys") names what it measures when it
 # carries this share of the words around the figure.
 COUNTED_SHARE = 0.3
@@ -134,9 +137,12 @@ _KEEP = frozenset(
     tokenize("first last only never not no nobody none behind without against cannot nor "
              "neither")
 )
-# Modal and conditional words are read as hedges, not matched as content.
+# Modal and conditional words are read as hedges, not matched as content; words of degree
+# ("fully autonomous weapons", "completely destroyed") say how much, not what: "autonomous
+# weapons" are the claim's "fully autonomous weapons".
 _STOP = (STOP_STEMS - _KEEP) | frozenset(
-    tokenize("if would could may might should can will shall must also just")
+    tokenize("if would could may might should can will shall must also just fully completely "
+             "entirely totally wholly")
 )
 # Scale words and bare numbers are compared as values by the numeric check, not as words.
 _SCALE_WORDS = frozenset(tokenize("thousand million billion trillion percent per cent am pm gmt "
@@ -149,13 +155,14 @@ _PARAPHRASES: dict[str, tuple[str, ...]] = {
     "cut": ("sever", "severing", "terminate", "scrap", "sunder", "cancel"),
     "tie": ("relationship", "relation", "link"),
     "threaten": ("threat", "warn", "warning"),
-    "refuse": ("reject", "decline", "rebuff", "resist", "oppose", "refusal", "rejection"),
+    "refuse": ("reject", "decline", "rebuff", "resist", "oppose", "refusal", "rejection",
+               "reluctant", "unwilling", "hesitant", "reluctance", "unwillingness"),
     "ban": ("prohibit", "forbid", "bar", "outlaw", "prohibition", "forbidden", "disallow"),
     "allow": ("permit", "let", "enable", "authorize", "authorise", "approve"),
     "limit": ("restriction", "restrict", "safeguard", "guardrail", "constraint", "curb",
               "limitation", "restraint", "protection", "redline"),
     "weapon": ("weaponry", "arm", "armament", "munition"),
-    "autonomous": ("automated", "autonomy", "unmanned"),
+    "autonomous": ("automated", "autonomy", "unmanned", "autonomously"),
     "surveillance": ("surveil", "spy", "spying", "monitoring", "snooping", "eavesdropping"),
     "american": ("citizen", "domestic", "americans"),
     "military": ("pentagon", "dod", "armed", "defense", "defence", "war"),
@@ -168,11 +175,14 @@ _PARAPHRASES: dict[str, tuple[str, ...]] = {
     "replace": ("replacement", "swap", "substitute", "switch", "supplant"),
     "difficult": ("hard", "tough", "challenging", "complicat", "difficulty"),
     "behind": ("lag", "trail", "inferior"),
-    "use": ("deploy", "employ", "utilize", "utilise", "usage", "deployment", "apply"),
+    "rival": ("competitor", "compete", "competing"),
+    "partnership": ("partner",),
+    "use": ("deploy", "employ", "utilize", "utilise", "usage", "deployment", "apply", "dispatch",
+            "mobilize", "mobilise"),
     "classified": ("secret", "top-secret"),
     "capture": ("seize", "seizure", "raid", "abduct", "nab", "apprehend"),
     "commit": ("commitment", "dedicated", "pledge"),
-    "insist": ("demand", "require", "insistence", "requirement", "maintain"),
+    "insist": ("require", "insistence", "requirement", "maintain"),
     "model": ("tool", "system", "technology", "chatbot", "product", "ai", "software"),
     "government": ("administration", "federal"),
     "agree": ("accept", "consent", "agreement"),
@@ -187,7 +197,7 @@ _PARAPHRASES: dict[str, tuple[str, ...]] = {
     "acquir": ("acquire", "acquisition", "buy", "purchase", "takeover"),
     "customer": ("user", "client", "account", "subscriber", "consumer"),
     "affect": ("impact", "expose", "compromise", "engulf", "damage", "ravage", "gut", "burn",
-               "burnt", "sweep", "swept", "hit", "stricken"),
+               "burnt", "sweep", "swept", "hit", "stricken", "consume"),
     "unable": ("impossible",),
     "breach": ("hack", "cyberattack", "intrusion", "leak"),
     "arrest": ("detain", "detention", "custody"),
@@ -199,15 +209,17 @@ _PARAPHRASES: dict[str, tuple[str, ...]] = {
     "launch": ("unveil", "release", "introduce", "debut"),
     "say": ("state", "tell", "claim"),
     "first": ("sole", "earliest", "pioneer"),
-    "building": ("tower", "block", "structure", "highrise"),
+    "building": ("tower", "block", "structure", "highrise", "skyscraper"),
     "estate": ("complex", "compound"),
     "start": ("begin", "began", "begun", "erupt", "ignite"),
     "fire": ("blaze", "inferno"),
     "raise": ("upgrade", "elevate"),
+    "alarm": ("alert",),
     "fight": ("battle", "tackle", "combat"),
     "surviv": ("survive", "survivor"),
     "plane": ("aircraft", "airplane", "aeroplane", "jet", "airliner", "jetliner"),
     "board": ("aboard", "onboard"),
+    "capsiz": ("capsize", "overturn", "keel", "sink", "sank", "sunk"),
 }
 # Words whose inflections would meet unrelated words ("broke"/"broker"): mapped as written.
 _PARAPHRASE_WORDS = {"broke": "start"}
@@ -217,6 +229,9 @@ _COMPOUNDS: dict[str, tuple[str, ...]] = {
     "hospitaliz": ("treat", "hospital"), "hospitalis": ("treat", "hospital"),
     "hospitalization": ("treat", "hospital"), "hospitalisation": ("treat", "hospital"),
     "resident": ("people", "live"), "inhabitant": ("people", "live"),
+    # "demanding unfettered use": insisting on it, and wanting it
+    **{t: ("insist", "want") for w in ("demand", "demands", "demanded", "demanding")
+       for t in tokenize(w)},
 }
 
 
@@ -253,6 +268,12 @@ def _terms(token: str) -> tuple[str, ...]:
     """The claim terms a token says: its canonical term, or two for a compound word."""
     canon = _canonical(token)
     return _COMPOUNDS.get(canon, (canon,))
+
+
+def word_family(stem: str) -> str:
+    """The word a light stem is read as: the head of its news paraphrases ("blaze" -> "fire",
+    "hack" -> "breach", "overturned" -> "capsiz"), else the stem with its spelling folded."""
+    return _canonical(stem)
 
 
 def _canonical(token: str) -> str:
@@ -322,7 +343,9 @@ _REFUSED = re.compile(r"\b(?:refus\w*|declin(?:e|es|ed|ing)|reject\w*|won't|will
                       r"would not|wouldn't)\b(?!\s+(?:to\s+)?(?:comment|say|discuss|elaborate|"
                       r"confirm|answer|respond|be\s+named))", re.IGNORECASE)
 # Weaker hedges: reported possibility, not fact. Confirmation at most "needs review".
-_HEDGE = re.compile(r"\b(?:may|might|could|if|possibly|potentially|reportedly considering|"
+_HEDGE = re.compile(r"\b(?:(?<!in\s)(?<!on\s)(?<!of\s)(?<!since\s)(?<!until\s)(?<!by\s)"
+                    # "may", not the month: "on May 1", "in May", "May 2026"
+                    r"may(?!\s*\d)|might|could|if|possibly|potentially|reportedly considering|"
                     r"weigh(?:s|ing)?|mull(?:s|ing)?|consider(?:s|ing)?|"
                     # intentions and efforts, not accomplished facts
                     r"urg(?:e|es|ed|ing)|push(?:es|ed|ing)? (?:for|to)|a push|in talks|"
@@ -373,7 +396,7 @@ _LIST_OF_NAMES = re.compile(
 )
 
 
-_CLAUSE = re.compile(r"[,;:—–()]|\bbut\b")
+_CLAUSE = re.compile(r"[,;:—–()]|\s-\s|\bbut\b")
 
 
 def _bearing(unit: str, wanted: set[str]) -> str:
@@ -398,15 +421,67 @@ _LIVES_LOST = re.compile(
 )
 
 
+# "claimed the lives of 83 people", "83 people lost their lives": deaths, the long way.
+_LIVES_OF = re.compile(r"\b(?:claim(?:ed|s|ing)?|t(?:ook|akes?|aken|aking)|cost(?:s|ing)?)\s+"
+                       r"the\s+lives\s+of\b", re.IGNORECASE)
+_LOST_LIVES = re.compile(r"\b(?:lost|lose|losing)\s+(?:their|his|her)\s+lives?\b", re.IGNORECASE)
+
+
+# "204 bodies", "260 deaths", "fatalities were 260": a count of people dead, said by its noun.
+_DEAD_NOUN = r"(?:bodies|fatalities|deaths)"
+_DEAD_AFTER = re.compile(r"\b(" + _FIGURE_WORD + r")\s+" + _DEAD_NOUN + r"\b", re.IGNORECASE)
+_DEAD_BEFORE = re.compile(r"\b" + _DEAD_NOUN + r"(\s+(?:were|was|stood\s+at|rose\s+to|reached|"
+                          r"climbed\s+to|totalled|totaled|numbered)\s+(?:at\s+least\s+)?)(?="
+                          + _FIGURE_WORD + r"\b)", re.IGNORECASE)
+# "242 people aboard", "onboard": on board (and "carrying 242 people", ``_CARRYING``).
+_ABOARD = re.compile(r"\b(?:aboard|onboard)\b", re.IGNORECASE)
+
+
+# Nationals counted by a demonym: "169 Indians", "53 Britons", "seven Portuguese" are "169
+# Indian nationals" ...; "citizens" of a country are its nationals; "of whom 53 are British
+# nationals" counts them as "53 British nationals".
+_DEMONYM_NOUNS = {"britons": "British", "brits": "British", "scots": "Scottish",
+                  "danes": "Danish", "swedes": "Swedish", "poles": "Polish", "finns": "Finnish",
+                  "spaniards": "Spanish", "turks": "Turkish", "frenchmen": "French",
+                  "dutchmen": "Dutch", "englishmen": "English", "irishmen": "Irish",
+                  "welshmen": "Welsh", "greeks": "Greek", "czechs": "Czech", "thais": "Thai",
+                  "filipinos": "Filipino"}
+_DEMONYM = (r"(?:" + "|".join(w.capitalize() for w in _DEMONYM_NOUNS)
+            + r"|[A-Z][a-z]{2,}(?:ans|is)(?=\W|$)"
+            r"|[A-Z][a-z]+(?:ese|ish|ch)(?=\s*(?:[,.;:)\u2014\u2013]|$|(?:and|or|were|are|was|"
+            r"is|had|have|on|in|among|from|who)\b))|Swiss(?=\s*(?:[,.;:)]|$|and\b|were\b)))")
+_COUNTED_DEMONYM = re.compile(r"\b(" + _FIGURE_WORD + r")\s+(" + _DEMONYM + r")", re.IGNORECASE)
+_COPULA_NATIONALS = re.compile(
+    r"\b(" + _FIGURE_WORD + r")\s+(?:are|were|was|is)\s+(?=" + _DEMONYM
+    + r"|[A-Z][a-z]+\s+(?:nationals|citizens)\b)")
+_CITIZENS = re.compile(r"(?<=[A-Z][a-z])([a-z]*\s+)citizens\b")
+
+
+def _nationals(m: re.Match[str]) -> str:
+    word = m.group(2)
+    if not word[:1].isupper():
+        return m.group(0)
+    adjective = _DEMONYM_NOUNS.get(word.lower())
+    if adjective is None:
+        adjective = word[:-1] if word.endswith(("ans", "is")) else word
+    return f"{m.group(1)} {adjective} nationals"
+
+
 # Idioms read in plain words (see ``_as_read``). General news language only.
 _LOCAL_TIME = re.compile(r"(\d(?:\s*[ap]\.?m\b\.?)?)\s+local time\b", re.IGNORECASE)
 _REPORTED_AT = re.compile(
     r"\b(was|were)\s+(?:first\s+)?reported\s+at\s+(?=\d{1,2}[:.]?\d*\s*[ap]\.?m)",
     re.IGNORECASE)
+_FIRST_REPORTS = re.compile(
+    r"\b(?:received|receives|got|had)\s+(?:the\s+|its\s+)?first\s+(?:reports?|calls?)\s+"
+    r"(?:of|about)\s+((?:the\s+|a\s+)?(?:[\w'’-]+\s+){0,4}?[\w'’-]+)\s+at\s+"
+    r"(?=\d{1,2}[:.]?\d*\s*[ap]\.?m)", re.IGNORECASE)
 _ANY_USE = re.compile(
     r"\b(?:all|any)\s+(?:lawful|legal|legitimate)\s+(?:\w+\s+)?(?:purposes?|uses?)\b|"
     r"\b(?:unrestricted|unlimited|unconditional|unfettered)\b|"
-    r"\b(?:in\s+)?any\s+way\s+(?:it|they|\w+)\s+(?:deems?|considers?|sees?\s+fit)"
+    r"\b(?:(?:in\s+)?any\s+way\s+(?:it|they|\w+)\s+(?:deems?|considers?|sees?\s+fit)|"
+    # "let the military use it however it sees fit"
+    r"(?:however|as|whenever|wherever)\s+(?:it|they|he|she|the\s+\w+)\s+(?:sees?|deems?)\s+fit)"
     r"(?:\s+(?:lawful|legal|appropriate|necessary))?", re.IGNORECASE)
 _NO_HUMAN = re.compile(
     r"\s(?:without|with\s+no|no)\s+(?:a\s+|any\s+|appropriate\s+|meaningful\s+)?humans?"
@@ -439,6 +514,28 @@ _STOP_WORKING = re.compile(
     r"halts|halted|halting)\s+(?:(?:doing\s+business|working|work)\s+with|"
     r"(?:its|their|the|all)\s+(?:relationship|relationships|ties|partnership|work)\s+with)\b",
     re.IGNORECASE)
+_NOT_ONLY = re.compile(r"\bnot\s+(?:just|only|merely|simply)\s+", re.IGNORECASE)
+_UNCHANGED = re.compile(r"\b(?:does|do|did|will|would)(?:\s+not|n't)\s+(?:change|alter|affect|"
+                        r"diminish|weaken|lessen|shake)\s+(?=(?:our|its|their|his|her|this|the)\s+"
+                        r"(?:[\w-]+\s+){0,2}?(?:commitment|support|dedication|resolve)\b)",
+                        re.IGNORECASE)
+_CARRYING = re.compile(r"\bcarr(?:y|ies|ied|ying)\s+(?=(?:(?:about|around|some|nearly|almost|over|"
+                       r"more\s+than|at\s+least)\s+)?" + _FIGURE_WORD + r"\b)", re.IGNORECASE)
+_HOME_TO = re.compile(r"\bhome\s+to\s+((?:(?:about|around|some|nearly|almost|over|more\s+than|"
+                      r"roughly|approximately)\s+)?" + _FIGURE_WORD + r"\s+(?:[\w-]+\s+){0,2}?"
+                      r"(?:people|residents|families|households|inhabitants|persons))\b",
+                      re.IGNORECASE)
+_CUTTING_EDGE = re.compile(r"\bcutting[\s-]edge\b", re.IGNORECASE)
+_TAKE_ISSUE = re.compile(r"\bt(?:ake|akes|ook|aking|aken)\s+issue\s+with\b", re.IGNORECASE)
+_ENDS_CONTRACT = re.compile(
+    r"\b(?:cancel(?:s|led|ed|ling|ing)?|terminat(?:e|es|ed|ing)|scrap(?:s|ped|ping)?|"
+    r"t(?:ear|ears|ore|orn|earing)\s+up)\s+(?:(?:its|the|their|our|his|her|a|an)\s+)?"
+    r"(?:[\w'’$.-]+\s+){0,3}?(?:contracts?|partnerships?)\b", re.IGNORECASE)
+_BUSINESS_LOST = re.compile(
+    r"\b(?:(?:a|an|the)\s+)?(?:ban|exclusion)\s+from\s+(?:(?:all|any)\s+)?(?:[\w-]+\s+){0,2}?"
+    r"(?:contracts|contracting|business)\b|"
+    r"\b(?:(?:the)\s+)?loss\s+of\s+(?:(?:its|their|the)\s+)?(?:[\w-]+\s+)?business\b",
+    re.IGNORECASE)
 _SAFETY_MEASURES = re.compile(r"\bsafety\s+(?:measures|rules|features|mechanisms|"
                               r"provisions|protocols|precautions|limits)\b", re.IGNORECASE)
 _IN_HOSPITAL = re.compile(r"\s(?:in|to|into)\s+(?:the\s+|a\s+)?hospitals?\b", re.IGNORECASE)
@@ -450,7 +547,9 @@ _REFUSES_USE = re.compile(
 # outbreak) that went through that many of them affected them.
 _WENT_THROUGH = re.compile(
     r"\b(?:spread(?:s|ing)?|t(?:ore|ears|earing|orn)|rip(?:s|ped|ping)|rac(?:ed|es|ing)|"
-    r"sw(?:ept|eeps?|eeping)|engulf(?:s|ed|ing)?)\s+(?:through|across|to|into|over)\s+"
+    r"sw(?:ept|eeps?|eeping)|engulf(?:s|ed|ing)?)\s+"
+    # "helped spread the fire to seven of the eight blocks": the fire, named after its verb
+    r"(?:(?:the\s+)?(?:fire|flames|blaze|inferno)\s+)?(?:through|across|to|into|over)\s+"
     r"(?=(?:all\s+)?(?:the\s+|its\s+)?(?:\d|(?:" + "|".join(WORD_NUMBERS) + r")\b))",
     re.IGNORECASE)
 
@@ -473,6 +572,19 @@ def _moved_through(m: re.Match[str]) -> str:
     if {"building", "estate"} & set(phrase[:6]):
         return m.group(0)
     return "spread through"
+
+
+# "31-floor high-rises", "a 31-story tower", "31 stories": storeys, in other words (only
+# after a figure: "the fire spread across three floors" is no height, "the story" no floor).
+_STOREYS = re.compile(r"\b(" + _FIGURE_WORD + r")(?:(-)(?:floors?|stor(?:y|ies|ied|eyed))|"
+                      r"(\s+)stories)\b(?!['’])", re.IGNORECASE)
+_HIGH_RISE = re.compile(r"\bhigh-rise(s?)\b", re.IGNORECASE)
+# "the most severe rating", "its most serious level": the highest.
+_MOST_SEVERE = re.compile(r"\bmost\s+(?:severe|serious)\b", re.IGNORECASE)
+
+
+def _storeys(m: re.Match[str]) -> str:
+    return m.group(1) + ("-storey" if m.group(2) else " storeys")
 
 
 _FUELLED = re.compile(r"\b(?:fuel{1,2}ed|fanned|fed)\s+by\b", re.IGNORECASE)
@@ -515,6 +627,8 @@ def _as_read(text: str, claim: bool = False) -> str:
     text = _LOCAL_TIME.sub(r"\1", text)
     # "The fire was first reported at 2.51pm": the time an incident started, as news gives it.
     text = _REPORTED_AT.sub(r"\1 started at ", text)
+    # "received the first reports of the blaze at 2:51 p.m.": the blaze started then.
+    text = _FIRST_REPORTS.sub(r"\1 started at ", text)
     # "for all lawful purposes", "any lawful use", "unfettered": one scope, said many ways,
     # read as one word (not "unrestricted", which would read as the opposite of "restricted").
     text = _ANY_USE.sub("anyuse", text)
@@ -524,7 +638,24 @@ def _as_read(text: str, claim: bool = False) -> str:
     # refusal, which stays (it still reverses "agreed to drop their safeguards").
     text = _KEEPS.sub(r"insisting \g<0>", text)
     text = _RED_LINE.sub("redline", text)
+    # "not just the loss of business but ...": more than it, not a negation of it.
+    text = _NOT_ONLY.sub("", text)
+    # "does not change our commitment to ...": the commitment remains.
+    text = _UNCHANGED.sub("remains ", text)
+    # "the aircraft was carrying 169 Indian nationals": they were on board.
+    text = _CARRYING.sub("had on board ", text)
+    # "home to 4,000 people": 4,000 people live there.
+    text = _HOME_TO.sub(r"where \1 live", text)
+    # "a cutting-edge AI": an adjective, no cut.
+    text = _CUTTING_EDGE.sub("advanced", text)
+    # "they take issue with ...": they object to it.
+    text = _TAKE_ISSUE.sub("object to", text)
     text = _STOP_WORKING.sub("cut ties with", text)
+    # "would cancel Anthropic's $200 million contract", "will terminate our partnership":
+    # a relationship ended, said by its contract.
+    text = _ENDS_CONTRACT.sub(r"\g<0> ties", text)
+    # "or face a ban from all government contracts", "the loss of business": ties cut.
+    text = _BUSINESS_LOST.sub("cut ties", text)
     # "safety measures", "safety rules": safeguards, said in two words.
     text = _SAFETY_MEASURES.sub("safeguards", text)
     # "uses tied to weapons", "military-linked businesses": related to, not a relationship.
@@ -538,6 +669,9 @@ def _as_read(text: str, claim: bool = False) -> str:
         # so in the article only: a claim's "people in hospital" need not say treated).
         text = _IN_HOSPITAL.sub(_hospitalised, text)
         text = _WENT_THROUGH.sub("affected ", text)
+        text = _STOREYS.sub(_storeys, text)
+        text = _HIGH_RISE.sub(r"highrise\1", text)
+        text = _MOST_SEVERE.sub("highest", text)
         # "flames ripped through the scaffolding", "fuelled by the netting": spread.
         # (not through buildings: "tore through the towers wrapped in ..." went through them)
         text = _MOVED_THROUGH.sub(_moved_through, text)
@@ -547,6 +681,11 @@ def _as_read(text: str, claim: bool = False) -> str:
         text = _EFFORT_TO_LIMIT.sub(_insisting, text)
         # "refused the military unrestricted use": insisting on limits on its use.
         text = _REFUSES_USE.sub(r"\g<0> insisting on limits", text)
+    text = _LOST_LIVES.sub("died", _LIVES_OF.sub("killed", text))
+    text = _CITIZENS.sub(r"\1nationals", _COPULA_NATIONALS.sub(r"\1 ", text))
+    text = _COUNTED_DEMONYM.sub(_nationals, text)
+    text = _DEAD_BEFORE.sub(r"people dead\1", _DEAD_AFTER.sub(r"\1 people dead", text))
+    text = _ABOARD.sub("on board", text)
     for m in reversed(list(_LIVES_LOST.finditer(text))):
         group = 1 if m.group(1) else 2
         text = text[:m.start(group)] + "people dead" + text[m.end(group):]
@@ -596,34 +735,67 @@ def _near(text: str, q: Quantity) -> set[str]:
     listed = _MODIFIER_COMMA.match(text, q.end)
     hi = next((m.start() for m in _CLAUSE.finditer(text, listed.end() if listed else q.end)),
               len(text))
+    whole_clause = False
+    if q.kind == "time" and _FRONTED_TIME.fullmatch(text, lo, q.start) and \
+            not text[q.end:hi].strip() and hi < len(text):
+        # "At 1.39 pm, the flight took off ...": a time set before the sentence's clause is
+        # when all of that clause happened, however far its verb stands.
+        hi = next((m.start() for m in _CLAUSE.finditer(text, hi + 1)), len(text))
+        whole_clause = True
     if lo and not text[lo:q.start].strip() and not text[q.end:hi].strip():
         # A figure set off alone ("raised to the highest level, five, at 18:22") gives the
         # value of the words just before it.
+        lo = max((m.end() for m in _CLAUSE.finditer(text, 0, lo - 1)), default=0)
+    elif lo and (_OF_WHICH.match(text, q.end) or _RELATIVE.match(text, lo)):
+        # "the eight-building complex, seven of which were engulfed": the part of what the
+        # clause before names; "the blaze, which began at 3:15 p.m.": a relative clause
+        # speaks of it.
         lo = max((m.end() for m in _CLAUSE.finditer(text, 0, lo - 1)), default=0)
     # "36 people dead and 279 remain unaccounted for": what another figure before it is said
     # to be ("dead") is that figure's, not this one's; and what follows the next figure,
     # joined to this one ("... and 279 are missing"), is the next figure's.
     said_start, said_end = _said_of_previous(text, q, lo)
     hi = min([hi, *(f.start for f in _figures_of(text) if q.end <= f.start < hi
-                    and _JOINED.search(text, q.end, f.start))])
+                    and not whole_clause and _JOINED.search(text, q.end, f.start))])
     spans = [(tok, pos) for tok, pos in _spans(text)
              if lo <= pos < hi and tok not in _STOP and not q.start <= pos < q.end
              and not tok[:1].isdigit() and not text[pos].isupper()
              and not said_start <= pos < said_end]
     cut = sum(1 for _, pos in spans if pos < q.start)
-    near = {term for tok, _ in spans[max(0, cut - FIGURE_WINDOW):cut + FIGURE_WINDOW]
+    near = {term for tok, _ in spans[max(0, cut - FIGURE_WINDOW):
+                                     len(spans) if whole_clause else cut + FIGURE_WINDOW]
             for term in _terms(tok)}
     # "The death toll from the apartment blaze has risen to 151": a tally names what the next
     # figure counts, however many words stand between them.
-    tally = next(reversed(list(_TALLY.finditer(text, lo, q.start))), None)
+    # "The death toll in the fire at Elm Court, Port Marlow, increased to 44": a figure that
+    # a verb of change gives the tally takes it from anywhere before it, commas and all.
+    reach = 0 if _TALLY_VERB.search(text, max(0, q.start - 40), q.start) else lo
+    tally = next(reversed(list(_TALLY.finditer(text, reach, q.start))), None)
     if tally is not None and not _count_between(text, tally.end(), q.start):
         near |= {_canonical(tok) for tok in tokenize(tally.group(0)) if tok not in _STOP}
+        if tally.start() < lo:
+            # ... with the words of its own clause: "the death toll in the fire at ...".
+            end = next((m.start() for m in _CLAUSE.finditer(text, tally.end())), q.start)
+            near |= {term for tok in tokenize(text[tally.end():end]) if tok not in _STOP
+                     for term in _terms(tok)}
     return near
 
 
+# A time opening its sentence, set off by a comma: "At 1.39 pm, ...", "Shortly after 2 am, ...".
+_FRONTED_TIME = re.compile(r"\s*(?:(?:just|shortly|soon|minutes)\s+)?(?:at|by|around|about|"
+                           r"after|before|until)?\s*", re.IGNORECASE)
+
+
+_OF = re.compile(r"\s+of\b", re.IGNORECASE)
+_RELATIVE = re.compile(r"\s*(?:which|who)\b", re.IGNORECASE)
+_OF_WHICH = re.compile(r"\s+of\s+(?:which|whom|them|those)\b", re.IGNORECASE)
 # A tally noun with what it tallies: "death toll", "the number of people missing".
 _TALLY = re.compile(r"\b(?:[a-z][\w-]*\s+)?(?:toll|tally|number|total)\b"
                     r"(?:\s+of\s+(?:the\s+)?[a-z][\w-]*(?:\s+[a-z][\w-]*)?)?")
+_TALLY_VERB = re.compile(r"\b(?:rose|risen|rises|rising|increased|increases|climbed|climbs|"
+                         r"jumped|jumps|reached|reaches|grew|grown|hit|hits|stands|stood)\s+"
+                         r"(?:to\s+|at\s+)?(?:(?:at least|more than|over|about|around|nearly|"
+                         r"almost)\s+)?$", re.IGNORECASE)
 _ANY_FIGURE = re.compile(r"\d|\b(?:" + "|".join(WORD_NUMBERS) + r")\b", re.IGNORECASE)
 
 
@@ -747,6 +919,41 @@ _SUBSET_BEFORE = re.compile(r"\b(?:final|last|remaining|other|another|additional
                             r"extra|first)\s+$", re.IGNORECASE)
 
 
+_UNTIL = re.compile(r"\b(?:until|till|by)\s+(?:(?:early|late|about|around|the)\s+)*"
+                    r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day\s+)?$", re.IGNORECASE)
+# What befalls people, said right after their count: "300 residents unaccounted for", "159
+# residents, previously reported missing, were safe", "40 residents trapped".
+_BEFALLS = frozenset(c for w in (
+    "missing", "unaccounted", "dead", "killed", "injured", "hurt", "trapped", "safe", "rescued",
+    "evacuated", "displaced", "homeless", "hospitalised", "hospitalized", "stranded",
+    "arrested", "detained") for t in tokenize(w) for c in _terms(t))
+
+
+def _befell(text: str, f: Quantity, context: dict[str, float]) -> bool:
+    """The figure counts those something befell (a word of ``_BEFALLS`` among the three words
+    after it, in its clause), for a claim whose figure counts no such thing: a part
+    of the people the claim counts ("300 residents unaccounted for" against "4,600 people live
+    in the estate"), not their number."""
+    if _BEFALLS & set(context):
+        return False  # the claim counts what befell people: read by its own words
+    following = next((g.start for g in _figures_of(text) if g.start > f.end), len(text))
+    joined = _JOINED.search(text, f.end, following)
+    clause = _CLAUSE.search(text, f.end, following)
+    end = min(following, joined.start() if joined else following,
+              clause.start() if clause else following, f.end + 60)
+    after = [(t, pos) for t, pos in _spans(text) if f.end <= pos < end and t not in _STOP][:3]
+    # "seven apartment buildings killed 168 people": a verb whose object is the next figure
+    # befalls that figure's people, not these.
+    return any(c in _BEFALLS and not _BOUNDS_ONLY.fullmatch(text, pos + len(t), following)
+               for t, pos in after for c in _terms(t))
+
+
+_BOUNDS_ONLY = re.compile(r"[\w'’]*\s+" + _BOUNDS, re.IGNORECASE)
+
+
+_OTHERS = re.compile(r"\s+(?:others|more)\b", re.IGNORECASE)
+_SEEN = re.compile(r"\b(?:see|sees|saw|seen|seeing|watch(?:es|ed|ing)?|spott(?:ed|ing)|"
+                   r"notic(?:e|es|ed|ing))\s+(?:the\s+)?$", re.IGNORECASE)
 _ANOTHER_BEFORE = re.compile(r"\banother\s+$", re.IGNORECASE)
 
 
@@ -801,6 +1008,166 @@ def _counts_group(text: str, q: Quantity, context: dict[str, float]) -> bool:
     return len(phrase) >= 2 and not phrase & context.keys()
 
 
+# "242 passengers and crew", "students, teachers and staff": one count of a group its nouns,
+# joined by "and", name together.
+_GROUP = re.compile(r"\s+([a-z][\w'’-]*)((?:\s*,\s*[a-z][\w'’-]*)*),?\s+(?:and|&)\s+"
+                    r"([a-z][\w'’-]*)\b")
+# The gap between two figures of a list of parts ("230 passengers, 10 cabin crew members, and
+# 2 pilots"): what the first counts, then a comma or "and".
+_PART_GAP = re.compile(r"(?:\s+[a-z][\w'’-]*){1,4}\s*(?:,\s*(?:and\s+)?|,?\s+and\s+)",
+                       re.IGNORECASE)
+# What counts a group of people whole: "242 people", "242 persons on board".
+_WHOLE_WORDS = frozenset({"people", "person", "individual", "soul", "occupant"})
+# Words of death: a count among them counts the dead ("among the deceased were 241 passengers
+# and crew", "killing 241 people on board"), not those the claim counts.
+_DEATH_TERMS = frozenset({"die", "deceas", "victim", "body", "perish"})
+
+
+@functools.lru_cache(maxsize=256)
+def _group_nouns(text: str, end: int) -> frozenset[str]:
+    """The nouns a figure ending at ``end`` counts together ("passengers and crew"), as
+    canonical terms; empty unless two or more, joined by "and"."""
+    m = _GROUP.match(text, end)
+    if m is None:
+        return frozenset()
+    words = [m.group(1), *re.split(r"\s*,\s*", m.group(2).strip(" ,")), m.group(3)]
+    terms = {term for w in words if w for t in tokenize(w) if t not in _STOP
+             for term in _terms(t)}
+    return frozenset(terms) if len(terms) >= 2 and len(terms) == len([w for w in words if w]) \
+        else frozenset()
+
+
+def _part_runs(text: str, stated: Sequence[Quantity]) -> list[list[Quantity]]:
+    """Counts listed as the parts of one whole: "232 passengers and 10 crew", "230
+    passengers, 10 cabin crew members, and 2 pilots" (two or more, each counting its own
+    noun, none a bound)."""
+    counts = [f for f in stated if f.kind == "count" and not f.vague and not f.unit]
+    runs: list[list[Quantity]] = []
+    run: list[Quantity] = []
+    for f in counts:
+        if run and _PART_GAP.fullmatch(text, run[-1].end, f.start):
+            run.append(f)
+            continue
+        if len(run) > 1:
+            runs.append(run)
+        run = [f]
+    if len(run) > 1:
+        runs.append(run)
+    return [r for r in runs if not any(f.bound for f in r)]
+
+
+def _part_nouns(text: str, f: Quantity) -> frozenset[str]:
+    return _group_nouns(text, f.end) or frozenset(_counted_phrase(text, f))
+
+
+# A sentence breaking down those the one before counted: "Of them, ...", "Among those, ...".
+_OF_THEM = re.compile(r"\s*(?:of|among)\s+(?:them|those|these|whom)\b", re.IGNORECASE)
+_YEAR = re.compile(r"(?:19|20)\d\d\b")
+_YEAR_IN_TEXT = re.compile(r"(?<![\d,.$])\b(?:19|20)\d\d\b(?![\d%]|[.,]\d)")
+
+
+def _recalled(text: str, f: Quantity, year: int) -> bool:
+    """A figure told after an earlier year in its sentence counts another, earlier event:
+    "the deadliest crash at the city occurred in 1988, when a flight carrying 135 passengers
+    went down" gainsays nothing of this one."""
+    return bool(year) and any(int(m.group(0)) < year
+                              for m in _YEAR_IN_TEXT.finditer(text, 0, f.start))
+
+
+_OF_THE = re.compile(r"\bof\s+(?:the\s+|its\s+|their\s+|all\s+)?$", re.IGNORECASE)
+
+
+# A claim that there was none: "No one survived", "Nobody was hurt", "There were no survivors".
+_ZERO = re.compile(r"\b(?:no\s+one|nobody|none)\b|\bno\s+(?=[a-z]+s\b)", re.IGNORECASE)
+# ... a count, or "the only", "those who": someone did it. (Not an article: "searched the
+# site for survivors".)
+_SOME = r"(?<![\w.,-])(?:one|two|three|four|five|\d+|lone|sole|single|only|who)"
+# "All but one of the 242 on board were killed", "killing all but one passenger": one survived.
+_ALL_BUT_DEAD = re.compile(
+    r"\ball\s+but\s+(?:one|two|three|\d+)\b[^.;]{0,80}?\b(?:killed|died|dead|perished)\b"
+    r"|\b(?:killing|killed)\s+all\s+but\s+(?:one|two|three|\d+)\b", re.IGNORECASE)
+# Stems shorter than this are not compared by their beginning ("surviv" is "survivor"'s).
+_ZERO_STEM_MIN = 5
+
+
+def _zero_term(claim: _PreparedClaim) -> str:
+    """The stem of what a claim says there was none of: its weightiest word but names, when
+    the claim opens its clause with "no one", "nobody", "none" or "no <plural>"."""
+    if not _ZERO.search(claim.text):
+        return ""
+    content = {t: w for t, w in claim.weights.items() if t not in claim.names}
+    if not content:
+        return ""
+    term = max(content, key=lambda t: content[t])
+    return term if len(term) >= _ZERO_STEM_MIN else ""
+
+
+@functools.lru_cache(maxsize=256)
+def _some_pattern(term: str) -> re.Pattern[str]:
+    return re.compile(r"\b" + _SOME + r"\s+(?:[\w-]+\s+){0,2}?" + re.escape(term) + r"\w*",
+                      re.IGNORECASE)
+
+
+def _counts_some(unit: str, term: str, year: int = 0) -> bool:
+    """The sentence counts some of what the claim says there was none of: "one passenger
+    survived", "the lone survivor", "one of the survivors"; not where it says none itself
+    ("None of the 242 on board survived"), nor of an earlier year's event."""
+    if _ZERO.search(unit):
+        return False
+    m = _some_pattern(term).search(unit) or (
+        _ALL_BUT_DEAD.search(unit) if term.startswith("surviv") else None)
+    return m is not None and not (year and any(
+        int(y.group(0)) < year for y in _YEAR_IN_TEXT.finditer(unit)))
+
+
+def _among_dead(text: str, f: Quantity) -> bool:
+    """A figure counts the dead: a word of death stands near it ("killing 241 people on
+    board", "among the deceased were 241 passengers and crew"); not the whole some of
+    whom died ("all but one of the 242 people on board were killed")."""
+    return bool(_near(text, f) & _DEATH_TERMS) and not _OF_THE.search(
+        text, max(0, f.start - 12), f.start)
+
+
+def _for_whole(unit: str, f: Quantity, q: Quantity, group: frozenset[str]) -> bool:
+    """A sentence's count stands for the claim's whole group: it counts people, or one
+    part of the group with the whole's own value."""
+    return bool(_counted_phrase(unit, f) & _WHOLE_WORDS) or f.kind == q.kind == "count" and \
+        bool(group & _part_nouns(unit, f)) and same_value(f.value, q.value, "count")
+
+
+def _read_group(unit: str, q: Quantity, group: frozenset[str], context: dict[str, float],
+                stated: Sequence[Quantity], shares: list[tuple[float, Quantity]]
+                ) -> list[tuple[float, Quantity]]:
+    """The shares of a claim's figure counting a group ("242 passengers and crew"), read as
+    a whole: the parts listed ("232 passengers and 10 crew") state it by their sum, and one
+    part alone never; "242 people", or one part given the whole's value ("242 passengers
+    on board"), counts the group whole where the claim's other words around its figure
+    stand near it. Counts of the dead are not those of the living."""
+    dead = not group & _DEATH_TERMS and not context.keys() & _DEATH_TERMS
+    runs = [r for r in _part_runs(unit, stated)
+            if group <= frozenset().union(*(_part_nouns(unit, f) for f in r))
+            and not (dead and any(_among_dead(unit, f) for f in r))]
+    in_runs = {f.start for r in runs for f in r}
+    # One part alone ("230 passengers") states nothing of the whole, unless it gives the
+    # whole's own value: "242 passengers on board" is the loose way of counting everyone.
+    out = [(share, f) for share, f in shares
+           if f.start not in in_runs and not (group & _part_nouns(unit, f) and not group
+                                              <= _part_nouns(unit, f))
+           and not (dead and _among_dead(unit, f))]
+    out += [(1.0, Quantity("count", sum(f.value for f in r), r[0].start, r[-1].end))
+            for r in runs]
+    # The claim's other words around its figure ("plane", "carrying") say which group.
+    rest = {t: w for t, w in context.items() if t not in group}
+    for f in stated:
+        if not rest or f.kind != "count" or f.vague or f.start in in_runs or (
+                dead and _among_dead(unit, f)) or not _for_whole(unit, f, q, group):
+            continue
+        share = sum(w for t, w in rest.items() if t in _near(unit, f)) / sum(rest.values())
+        if share >= PEOPLE_CONTEXT_MIN:
+            out = [(s, g) for s, g in out if g is not f] + [(1.0, f)]
+    return out
+
+
 _EACH = re.compile(r"\b(?:each|apiece)\b", re.IGNORECASE)
 _PARTITIVE = re.compile(r"\s+of\s+(?:the\s+|its\s+|their\s+)?(?:[\w'’-]+\s+){0,2}$")
 
@@ -813,6 +1180,11 @@ def _part_of_whole(claim: str, q: Quantity, figures: Sequence[Quantity]) -> str:
     if whole is None:
         return claim
     return claim[:q.end] + " " * (whole.start - q.end) + claim[whole.start:]
+
+
+def _round_threshold(q: Quantity) -> bool:
+    """A claim's round threshold: "more than 700 firefighters"."""
+    return q.kind == "count" and q.bound == "above" and q.value >= 100 and q.value % 100 == 0
 
 
 def _unit_term(q: Quantity) -> str:
@@ -1024,6 +1396,7 @@ def _other_actor(claim: _PreparedClaim, unit: str, present: set[str]) -> bool:
     for i, m in enumerate(_CAPITALISED.finditer(unit)):
         if i == 0 and m.start() == 0 and len(tokenize(m.group(0))) == 1 and (
                 _canonical(tokenize(m.group(0))[0]) in _COMMON_CAPITALISED
+                or tokenize(m.group(0))[0] in _STOP
                 or _inflected(strip_possessive(m.group(0)))):
             continue  # "The ...", "Negotiations collapsed ...": a common word opens it
         # A name the claim itself uses ("Pentagon" for its "US military") is no other actor.
@@ -1129,7 +1502,7 @@ class ClaimReader:
     weights are computed here), then call :meth:`read` per article."""
 
     def __init__(self, claims: Sequence[str], keywords: Sequence[str], stats: TextStats,
-                 seed: str = "", title: str = ""):
+                 seed: str = "", title: str = "", published: str = ""):
         keyword_stems = {_canonical(t) for k in keywords for t in tokenize(k)}
         self._keywords = tuple(keywords)
         claims = [_as_read(c, claim=True) for c in claims]
@@ -1158,6 +1531,11 @@ class ClaimReader:
         companies = _companies(seed, keywords)
         self._claims = [replace(c, company=bool(set(c.lead) & companies))
                         for c in self._claims]
+        self._claims = [replace(c, zero_term=_zero_term(c)) for c in self._claims]
+        # The story's year: a figure told of an earlier year is another event's.
+        year = _YEAR.match(published or "")
+        if year:
+            self._claims = [replace(c, year=int(year.group(0))) for c in self._claims]
 
     @staticmethod
     def _prepare(claim: str, terms: _Terms, keyword_stems: set[str], common: set[str],
@@ -1204,8 +1582,7 @@ class ClaimReader:
                               named_nouns=_named_nouns(claim, names - keyword_stems, weights),
                               lead=tuple(t for t in terms.stems[:2]
                                          if t not in subject or t in keyword_stems)
-                              or terms.stems[:2],
-                              none_act=_none_act(claim, weights, names))
+                              or terms.stems[:2])
 
     def read(self, title: str, sentences: Sequence[str]) -> list[ClaimReading]:
         """One reading per claim, in the claims' order."""
@@ -1267,17 +1644,30 @@ class ClaimReader:
                 # "refuses to allow" is stated by a refusal or negation that reaches the claim's
                 # content: "insisted it not be used for", "will not let", "bars its use for".
                 present |= _POLARITY_TERMS
+            if claim.zero_term and not terms.has_negation and _counts_some(
+                    unit, claim.zero_term, claim.year):
+                # "No one on board survived" against "one passenger survived": a count of
+                # what the claim says there was none of.
+                cover = sum(claim.weights[t] for t in claim.weights if t in present
+                            or t == claim.zero_term) / claim.total
+                hedged = unit.rstrip().endswith("?") or bool(_NON_ASSERTIVE.search(unit))
+                candidates.append(ClaimReading("contradicts", _score(cover),
+                                               "review" if hedged else "flag", unit, "",
+                                               "figure"))
+                continue
+            if _possible_deed(claim, unit):
+                # "could cut ties", "was considering cutting ties": the threat, stated.
+                present.add(claim.terms.stems[_intended(claim)])
             if claim.figures:
                 by_figure = self._read_figures(claim, unit, figures[i], present,
                                                units[i - 1] if i else "")
                 if by_figure is not None:
                     candidates.append(by_figure)
                     continue
-            if claim.none_act and claim.none_act in present:
-                someone = _someone_did(claim, unit, present) or _nobody_did(claim, unit,
-                                                                            present)
-                if someone is not None:
-                    candidates.append(someone)
+            if claim.zero_term and claim.zero_term in present:
+                nobody = _nobody_did(claim, unit, present)
+                if nobody is not None:
+                    candidates.append(nobody)
                     continue
             if claim.terms.has_refusal and not present & _REFUSING and not \
                     _CONCERNS.search(unit):
@@ -1359,6 +1749,15 @@ class ClaimReader:
                   if q.kind == f.kind == "level" and q.unit and (q.unit == f.unit or (
                       not f.unit or _canonical(f.unit) in claim.weights)
                   and _rank_word(unit, f) == _rank_word(claim.text, q) != "")}
+        if previous and _OF_THEM.match(unit):
+            # "Of them, 169 were Indian nationals": the figures count those the sentence
+            # before spoke of ("The 242 people on board included ...").
+            present = present | set(_analyse(previous).stems)
+        # "242 people" counts a claim's "242 passengers and crew" whole: its nouns are said.
+        present = present | {t for q in claim.figures if q.kind == "count"
+                             for t in _group_nouns(claim.text, q.end)
+                             if any(_for_whole(unit, f, q, _group_nouns(claim.text, q.end))
+                                    for f in stated)}
         if content > 0 and not ranked:
             said = sum(w for t, w in claim.weights.items() if t in present
                        and t not in claim.names and t not in claim.whole_terms) / content
@@ -1395,14 +1794,38 @@ class ClaimReader:
                       and not (counted and (_counts_other(unit, f, context)
                                             or _counts_without(unit, f, counted)))
                       and not (not counted and _counts_group(unit, f, context))
+                      # "killed 241 of them": a part, which a claim of the whole ("242 on
+                      # board") does not count, only a claim of a part ("seven of the ...")
+                      and not (_OF_WHICH.match(unit, f.end)
+                               and not _OF.match(claim.text, q.end))
+                      # "300 residents unaccounted for": those it happened to, not all residents
+                      and not _befell(unit, f, context)
+                      # "and the injury of many others": others, besides the figure before
+                      and not (f.vague and _OTHERS.match(unit, f.end))
+                      # "not extinguished until Friday morning": when it ended, not began
+                      and not (f.kind == "time" and _UNTIL.search(unit, max(0, f.start - 30),
+                                                                  f.start))
+                      # "seeing two buildings burning": what someone saw, not the count
+                      and not _SEEN.search(unit, max(0, f.start - 30), f.start)
                       and not (_SUBSET_BEFORE.search(unit, max(0, f.start - 30), f.start)
                                and not _besides(unit, f, context, previous))]
+            group = _group_nouns(claim.text, q.end) if q.kind == "count" else frozenset()
+            if group:
+                shares = _read_group(unit, q, group, context, stated, shares)
             top = max((share for share, _ in shares), default=0.0)
             # Of several figures, those standing among the claim's words count.
             # A sum of money is specific enough to need fewer of the claim's words around it
             # ("a $200 million contract" for "the contract is worth about $200 million").
             need = FIGURE_CONTEXT_MIN * (MONEY_CONTEXT_FACTOR if q.kind == "money" else 1.0)
             related = [f for share, f in shares if share >= need and share == top]
+            if not related and counted and _round_threshold(q):
+                # "767 firefighters in action" for "more than 700 firefighters were deployed":
+                # a count of the claim's own noun above its round threshold keeps it, whatever
+                # verb the sentence gives them (to confirm only: a count below it may count
+                # some of them, "12 firefighters were injured").
+                related = [f for _, f in shares if not f.vague
+                           and counted in _counted_phrase(unit, f)
+                           and q.value < f.value <= q.value * BOUND_REACH]
             if q.start in claim_parts and not any(
                     same_value(f.value, q.value, q.kind) for f in related):
                 # "seven of the complex's eight blocks": the part restated beside its whole,
@@ -1417,6 +1840,15 @@ class ClaimReader:
             related = [f for f in related if not f.vague]
             if q.kind == "time" and len({f.span is None for f in related}) > 1:
                 related = [f for f in related if f.span is None]  # the clock time, if given
+            if q.kind == "time" and claim.terms.stems and not any(
+                    claim.terms.stems[0] in set(_analyse(unit[:f.start]).stems)
+                    or claim.terms.stems[0] in _analyse(unit[f.end:]).stems[:3]
+                    for f in related) and not any(
+                    same_value(f.value, q.value, q.kind) for f in related):
+                # "The committee's first hearing began at 10am": the time of another event
+                # (the claim's subject, "the fire", is neither before the time nor right after
+                # it: "... to mourn the victims of the fire" is not its start).
+                related = []
             loose = {loose_time(q, f) for f in related}
             if not related or loose == {"compatible"}:
                 # A part of the day that holds the claim's time says nothing of the minute.
@@ -1430,8 +1862,7 @@ class ClaimReader:
                     and any(not same_value(f.value, q.value, q.kind) for f in related)):
                 # Both figures quoted without a correction: the claim's still stands.
                 states.append("same")
-            elif q.kind == "count" and q.bound == "above" and q.value >= 100 and \
-                    q.value % 100 == 0 and all(
+            elif _round_threshold(q) and all(
                         q.value < f.value <= q.value * BOUND_REACH for f in related):
                 # A round threshold ("more than 700 firefighters") kept by a figure above it
                 # ("767 firefighters", "more than 800"): the claim holds. (A precise count,
@@ -1446,6 +1877,9 @@ class ClaimReader:
                      for f in related):
                 # Another of the claim's own figures ("seven" of "seven of eight blocks"),
                 # or a bound the claim's figure keeps ("over 4,000" for "about 4,600").
+                states.append("absent")
+            elif claim.year and all(_recalled(unit, f, claim.year) for f in related):
+                # Another, earlier event's figure ("in 1988, a flight carrying 135 ...").
                 states.append("absent")
             else:
                 states.append("other")
@@ -1526,6 +1960,9 @@ class ClaimReader:
         # onto "classified networks").
         hedged = hedged or bool(_PUSHING.search(unit[:last])) and not _WISH.search(
             claim.text) and not opposite
+        if hedged and _possible_deed(claim, unit):
+            # The claim reports a threat; the sentence its deed as a possibility.
+            hedged = False
         if hedged and _THREAT.search(claim.text) and _THREAT.search(unit[:last]) and not \
                 _HEDGE.search(_CONDITION.sub("", unit[:last])):
             # "He warned that if Anthropic didn't budge, the Pentagon would cancel ...": the
@@ -1646,58 +2083,11 @@ class _PreparedClaim:
     lead: tuple[str, ...] = ()
     # Its lead actor is one the story's seed calls a company: "the company" names it.
     company: bool = False
-    # A claim that nobody did or underwent something ("No one on board survived", "Nobody was
-    # hurt"): the term of that act ("surviv"), which a report of anyone doing it gainsays.
-    none_act: str = ""
-
-
-# A claim that nobody did something: "No one ...", "Nobody ...", "None of ...", "There were no
-# ...", "No passengers survived".
-_NONE_CLAIM = re.compile(
-    r"^\W*(?:no\s+one|nobody|none|there\s+(?:was|were)\s+no|no\s+[a-z]+s\s+(?!one\b)[a-z]+ed)\b",
-    re.IGNORECASE)
-# A sentence that itself says nobody did it ("None of the 232 passengers ... survived", "there
-# were no survivors") agrees with such a claim; it is read like any other.
-_NONE_SAID = re.compile(
-    r"\b(?:no\s+one|nobody|none|no\s+(?:\w+\s+){0,2}\w+(?:ors|ers|ies|s)\b|not\s+a\s+single|"
-    r"never|not|n't|without)\b", re.IGNORECASE)
-# Words shortly before the act that tell someone did it: a count ("one passenger on the plane
-# survived"), "the sole", "who". (Not an article: "searched the site for survivors".)
-_SOMEONE = frozenset(
-    """one two three four five six seven eight nine ten dozen dozens sole only lone single who
-    he she they""".split())
-_SOMEONE_WINDOW = 6
-
-
-def _none_act(claim: str, weights: dict[str, float], names: set[str] | frozenset[str]) -> str:
-    """The term of the act a claim says nobody did (the heaviest of its words that names no
-    one), or "" for any other claim."""
-    if not _NONE_CLAIM.search(claim):
-        return ""
-    acts = [t for t in weights if t not in names]
-    return max(acts, key=lambda t: weights[t], default="")
-
-
-def _someone_did(claim: _PreparedClaim, unit: str, present: set[str]) -> ClaimReading | None:
-    """A reading of a sentence that reports someone did what the claim says nobody did ("the
-    sole survivor", "one passenger survived", "two people were hurt"), which gainsays it; None
-    when the sentence says nobody did, or names the act with no one doing it ("searching for
-    survivors", "hopes of survivors")."""
-    if _NONE_SAID.search(unit) or _NON_ASSERTIVE.search(unit) or unit.rstrip().endswith("?"):
-        return None
-    words = [tok for tok, _ in _spans(unit)]
-    for i, word in enumerate(words):
-        if claim.none_act not in _terms(word):
-            continue
-        before = set(words[max(0, i - _SOMEONE_WINDOW):i])
-        if before & _SOMEONE or any(w.isdigit() for w in before):
-            cover = sum(w for t, w in claim.weights.items() if t in present) / claim.total
-            if cover < ALIGN_MIN:
-                return None
-            return ClaimReading("contradicts", _score(cover),
-                                "flag" if cover >= FLAG_COVER else "review", unit, "",
-                                "someone did")
-    return None
+    # The year the story broke (0 when not known): see ``_recalled``.
+    year: int = 0
+    # What the claim says there was none of ("survived" of "No one on board survived"), as
+    # the stem of its weightiest word; "" for other claims. See ``_counts_some``.
+    zero_term: str = ""
 
 
 # Nobody named as the one who did it: "None of the 232 passengers ... survived", "no one".
@@ -1712,7 +2102,7 @@ def _nobody_did(claim: _PreparedClaim, unit: str, present: set[str]) -> ClaimRea
     if found is None or _NON_ASSERTIVE.search(unit) or _HEDGE.search(unit) or \
             unit.rstrip().endswith("?"):
         return None
-    if not any(claim.none_act in _terms(tok) for tok, pos in _spans(unit) if pos > found.end()):
+    if not any(claim.zero_term in _terms(tok) for tok, pos in _spans(unit) if pos > found.end()):
         return None
     cover = sum(w for t, w in claim.weights.items() if t in present) / claim.total
     if cover < ALIGN_MIN:
@@ -1760,7 +2150,8 @@ def _asks(claim: _PreparedClaim, text: str) -> bool:
     wish = bool(_WISH.search(claim.text))
     # "threatened to cancel the contract if the company keeps its limits": a threat's
     # condition is what the threat says, for a claim that reports the threat.
-    threat = bool(_THREAT.search(claim.text)) and bool(_THREAT.search(text))
+    threat = bool(_THREAT.search(claim.text)) and (bool(_THREAT.search(text))
+                                                   or _possible_deed(claim, text))
     return any(m.group(0).lower() not in said
                and not (wish and _ULTIMATUM.match(text, m.start()))  # "if it does not ..."
                and not (threat and m.group(0).lower().startswith("if"))
@@ -1885,6 +2276,35 @@ def _deed_for_intention(claim: _PreparedClaim, matched: list[str], unit: str) ->
     return bool(done)
 
 
+def _intended(claim: _PreparedClaim) -> int:
+    """Where the claim's intention word stands among its terms ("threatened" in "has
+    threatened to cut ties"), -1 if it holds none followed by its deed."""
+    stems = claim.terms.stems
+    return next((i for i, t in enumerate(stems[:-1]) if t in _INTENTIONS), -1)
+
+
+# A deed said as a possibility: "could cut ties", "was considering cutting ties", "would
+# cancel the contract", "will terminate our partnership" (not "could simply have terminated":
+# what might have been done instead).
+_POSSIBLE = re.compile(r"\b(?:could|may|might|would|will|consider(?:s|ed|ing)?|fac(?:e|es|ing)|"
+                       r"weigh(?:s|ed|ing)?|mull(?:s|ed|ing)?|contemplat\w*|close\s+to|"
+                       r"poised\s+to|prepared\s+to|ready\s+to)\b"
+                       r"(?!\s+(?:\w+\s+)?have\b)(?:\s+[\w'’$.-]+){0,3}\s+$", re.IGNORECASE)
+
+
+def _possible_deed(claim: _PreparedClaim, unit: str) -> bool:
+    """The claim reports a threat or a plan ("has threatened to cut ties"); the sentence states
+    its deed as a possibility ("could cut ties", "is weighing severing ties"): a threat is
+    a deed held out, and the sentence holds it out."""
+    i = _intended(claim)
+    if i < 0:
+        return False
+    deed = claim.terms.stems[i + 1]
+    return any(_POSSIBLE.search(unit, max(0, m.start() - 60), m.start())
+               for m in _WORD.finditer(unit)
+               if (t := tokenize(m.group(0))) and _canonical(t[0]) == deed)
+
+
 _BEGUN = re.compile(r"\b(?:began|begun|begins|started|starts|has\s+been|have\s+been|is|are|"
                     r"was|were)\s+$", re.IGNORECASE)
 # What states a refusal claim's stance besides a refusal, negation or limit that reaches its
@@ -1897,8 +2317,8 @@ _REFUSING = frozenset(_canonical(t) for w in ("refuse", "prevent", "prevents", "
 # ... or the worries it rests on, named ("raised concerns that its tools could be used for ...",
 # "the company's concerns that ...", "over these concerns, which included ..."): an objection.
 # Not one felt ("I am concerned that the department ...", "I worry that ..."): anyone's.
-_CONCERNS = re.compile(r"\b(?:concerns?|fears|worries)\b,?\s+(?:that|over|about|regarding|which)\b",
-                       re.IGNORECASE)
+_CONCERNS = re.compile(r"\b(?:concerns?|fears|worries)\b,?\s+"
+                       r"(?:that|over|about|regarding|which|of)\b", re.IGNORECASE)
 _LIMITS = frozenset(_canonical(t) for w in ("limit", "ban", "exception", "exceptions")
                    for t in tokenize(w))
 _POLARITY_TERMS = frozenset(_canonical(t) for w in ("refuse", "allow", "ban")
