@@ -265,7 +265,10 @@ CLAIM_KEY_STOP_WORDS = frozenset(
 # Novel terms of a sentence (developments.py). Hyphenated words are one token (and also their
 # parts), the stop list drops time words and names of weekdays (every report has them) and the
 # framing that follow-ups repeat around any news ("the worst fire in nearly 80 years", "the
-# deadliest in decades"), and the
+# deadliest in decades", "the deadly blaze", "a massive fire"), and the words that name the
+# story's event in general ("the tragedy", "the disaster", "the incident": they say which
+# story, not which development; shared, they joined a report of the preliminary report to the
+# black box's), and the
 # stemmer strips more than the model's so that "designated"/"designation"/"designates" meet.
 
 # Years and calendar dates say when, not what: two reports of one event give them or not, and
@@ -286,6 +289,8 @@ DEVELOPMENT_STOP_WORDS = frozenset(
     official officials statement may might must shall since still yet however though
     although unless us mr ms mrs
     worst deadliest biggest largest nearly almost decades decade century
+    tragedy tragedies tragic disaster disasters catastrophe catastrophic incident devastating
+    deadly fatal horrific massive huge major
     """.split()
 )
 # Suffixes stripped so "designated"/"designation"/"designates" meet. Crude, but it only has to
@@ -311,6 +316,10 @@ def development_stem(word: str) -> str:
     # A people's name is its country's ("Indonesian" workers, workers from "Indonesia").
     if stem.endswith("ian") and len(stem) >= 7:
         stem = stem[:-1]
+    # A verb in "-ify" is one stem in all its forms: "identify", "identifying" meet
+    # "identified", "identifies" (victims identified through DNA / identifying victims).
+    if stem.endswith("ify"):
+        stem = stem[:-1] + "i"
     return stem
 
 
