@@ -122,25 +122,23 @@ def test_a_part_counted_of_them_is_no_count_of_the_whole() -> None:
     from pipeline.judging import _reader
     from tests.conftest import shipped_model
 
-    story = load_story(REPO / "benchmarks" / "coverage" / "air-india-ahmedabad-crash" /
-                       "story.toml")
+    story = load_story(REPO / "tests" / "data" / "patterns" / "airline-crash.toml")
     reading = _reader(story, shipped_model()).read("", [
-        "The doomed flight carried 242 people - 230 passengers, two pilots and ten crew - and "
-        "killed 241 of them, leaving one survivor."])
-    assert reading[[c.key for c in story.claims].index("on-board-242")].stance != "contradicts"
+        "The doomed Skyline Air flight carried 188 people - 176 passengers, two pilots and ten "
+        "crew - and killed 187 of them, leaving one survivor."])
+    assert reading[[c.key for c in story.claims].index("on-board-188")].stance != "contradicts"
 
 
 @pytest.mark.parametrize(("sentence", "stance"), [
-    ("None of the 232 passengers and 10 crew on the plane survived.", "confirms"),
-    ("The jet carried 230 passengers, ten cabin crew and two pilots.", "confirms"),
-    ("The jet carried 230 passengers and ten crew.", "contradicts"),
+    ("None of the 178 passengers and 10 crew on the plane survived.", "confirms"),
+    ("The jet carried 176 passengers, ten cabin crew and two pilots.", "confirms"),
+    ("The jet carried 176 passengers and ten crew.", "contradicts"),
 ])
 def test_a_total_given_by_its_parts(sentence: str, stance: str) -> None:
-    # "232 passengers and 10 crew" is the claim's "242 passengers and crew", counted in parts.
+    # "178 passengers and 10 crew" is the claim's "188 passengers and crew", counted in parts.
     from pipeline.judging import _reader
     from tests.conftest import shipped_model
 
-    story = load_story(REPO / "benchmarks" / "coverage" / "air-india-ahmedabad-crash" /
-                       "story.toml")
-    reading = _reader(story, shipped_model()).read("", [f"Air India: {sentence}"])
-    assert reading[[c.key for c in story.claims].index("on-board-242")].stance == stance
+    story = load_story(REPO / "tests" / "data" / "patterns" / "airline-crash.toml")
+    reading = _reader(story, shipped_model()).read("", [f"Skyline Air: {sentence}"])
+    assert reading[[c.key for c in story.claims].index("on-board-188")].stance == stance
