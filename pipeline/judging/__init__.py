@@ -92,14 +92,6 @@ EVENT_SENTENCES = 2
 
 # Developments: a sentence about the story that is neither a claim nor the seed's background.
 DEVELOPMENT_MAX_SEED_SIMILARITY = 70.0
-# A numeric contradiction whose sentence holds this share of the claim's words (0.6 -> 0.8,
-# 0.8 -> 0.9) is a flag; below, it needs review.
-NUMERIC_FLAG_CONFIDENCE = 0.85
-# Share of a claim's content words its evidence sentence must contain for the model's stance
-# to stand (below: discusses), and for the claim to count as addressed at all (below:
-# unrelated). See _grounded_label.
-MIN_GROUNDING_STANCE = 0.35
-MIN_GROUNDING_DISCUSS = 0.2
 DEVELOPMENT_MIN_WORDS = 8
 # A claim's evidence sentence is also news when it carries this many novel terms ("designated
 # Anthropic a supply-chain risk after it refused to allow ... autonomous weapons").
