@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import lru_cache
+from itertools import islice
 
 from rapidfuzz import fuzz
 
@@ -651,6 +652,7 @@ _DISOWNED = re.compile(
 # "... unrelated to these recent events", "not linked to that dispute": a phrase pointing back
 # at what the sentences before told.
 _BACK_REFERENCE = re.compile(r"(?:these|those|this|that)\b", re.IGNORECASE)
+MAX_DISOWNED_PER_SENTENCE = 4
 
 
 def _disowns_story(units: Sequence[str], unit_words: Sequence[frozenset[str]],
@@ -665,7 +667,9 @@ def _disowns_story(units: Sequence[str], unit_words: Sequence[frozenset[str]],
     else."""
     story = {stem(w) for w in profile.salient_terms}
     for i, u in enumerate(units):
-        for m in _DISOWNED.finditer(u):
+        # A sentence disowns a link once or twice; read whole for each of thousands of
+        # matches, a hostile one took seconds.
+        for m in islice(_DISOWNED.finditer(u), MAX_DISOWNED_PER_SENTENCE):
             subject = _words(u[:m.start()])
             if profile.own_names.intersection(subject):
                 continue
