@@ -557,3 +557,17 @@ def test_a_rank_between_a_tally_and_its_figure_is_no_count() -> None:
     claim = "At least 36 people were killed in the fire."
     assert _read(claim, ["The death toll in the No. 5 alarm fire rose to 44."]
                  )[0] == "contradicts"
+
+
+def test_a_lede_saying_a_detail_is_not_tied_to_a_party_is_still_coverage() -> None:
+    """Only a lede that disowns the story's event ("not linked to that fire") turns a piece
+    away; coverage says a detail is not tied to a party's name just as well."""
+    story = load_story(REPO / "config" / "stories" / "pentagon-anthropic.toml")
+    text = ("The Pentagon has threatened to cut ties with Anthropic, officials said on Monday. "
+            "A defence official said the move was not tied to Anthropic's politics but to its "
+            "limits on military use. Anthropic insists on limits on how the US military can use "
+            "its AI models.")
+    article = Article(url="http://x.example/a", title="Pentagon threatens to cut ties with "
+                      "Anthropic over AI limits", text=text, site="x.example", author=None,
+                      published_at=None)
+    assert relevance(article, story) > 0

@@ -639,9 +639,9 @@ def _other_event(units: Sequence[str], unit_words: Sequence[frozenset[str]],
     return not recap or recap[-1] - recap[0] <= RECAP_SPAN
 
 
-# "... are not directly linked to that fire", "unrelated to the blaze", "no known connection
-# with the ... case": followed, within a few words, by the story's name or its title's word for
-# the event.
+# "... are not directly linked to that fire", "unrelated to the fire at ...": followed, within
+# a few words, by the title's word for the event (in the lede) or by a phrase pointing back
+# (_BACK_REFERENCE, past it).
 _DISOWNED = re.compile(
     r"\b(?:not\s+(?:directly\s+|immediately\s+|officially\s+)?(?:linked|related|connected|"
     r"tied)\s+(?:to|with)|unrelated\s+to|no\s+(?:known\s+|direct\s+)?(?:link|connection)\s+"
@@ -657,8 +657,10 @@ MAX_DISOWNED_PER_SENTENCE = 4
 
 def _disowns_story(units: Sequence[str], unit_words: Sequence[frozenset[str]],
                    profile: StoryProfile) -> bool:
-    """Whether the article says its own event is not linked to the story: in its lede ("the
-    arrests at two other estates are not directly linked to that fire"), news of the story's
+    """Whether the article says its own event is not linked to the story: in its lede, by the
+    title's word for the event ("the arrests at two other estates are not directly linked to
+    that fire"; a name alone is not enough: "the move was not tied to Anthropic's politics"
+    is said in coverage too), news of the story's
     kind that recalls it for context, however prominently it names it (in its title, even);
     or anywhere, right after recalling the story, of the thing its lede is about ("the outage
     is likely unrelated to these recent events" after a paragraph on the dispute, in a piece
@@ -674,10 +676,11 @@ def _disowns_story(units: Sequence[str], unit_words: Sequence[frozenset[str]],
             if profile.own_names.intersection(subject):
                 continue
             after = m.group(1)
-            if i < LEDE_SENTENCES + 3 and (
-                    profile.title_event_terms.intersection(stem(w) for w in _words(after))
-                    or any(p.search(after) for p in (*profile.keyword_patterns,
-                                                     *profile.title_name_patterns))):
+            # ... the story by its event ("that fire"), not by a name alone: coverage says
+            # a detail of the story is not tied to a party ("the move was not tied to
+            # Anthropic's politics", "unrelated to the Pentagon's threats").
+            if i < LEDE_SENTENCES + 3 and profile.title_event_terms.intersection(
+                    stem(w) for w in _words(after)):
                 return True
             if (i > LEDE_SENTENCES and _BACK_REFERENCE.match(after)
                     and not any(p.search(u[:m.start()]) for p in profile.keyword_patterns)
