@@ -216,8 +216,8 @@ class StoryProfile:
     # "ai171" in "Air India flight AI171 crash in Ahmedabad", "capsizes" in "Northwind Lines
     # ferry capsizes near Osk"; not the party's own thing the word after its name says
     # ("flight", "ferry"), not the title's places, and only those its seed uses too. Empty for
-    # a story of several parties or of a place (a keyword the title puts "at" or "in"
-    # something): the rules that read them do not apply.
+    # a story of several parties or of a place (a keyword the title puts "at", "in", "near"
+    # or "on" something): the rules that read them do not apply.
     event_terms: frozenset[str] = frozenset()
     # The codes the title of such a story gives its event's vehicle, as letters and number
     # (("AI", "171") of "Air India flight AI171 crash"): the party's other flights, trains or
@@ -289,7 +289,7 @@ def _party_event_terms(title: str, keywords: Sequence[str],
     the keyword's, not the places and names it gives (``names``), not a preposition, and not
     the word right after the party's name, which says which of its things ("Air India flight",
     "Northwind Lines ferry"): its other flights and ferries are named so too. None when the
-    title puts the keyword at or in something: the keyword names a place ("fire at the Harbour
+    title puts the keyword at, in, near or on something: the keyword names a place ("fire at the Harbour
     View towers"), not a party."""
     keyword_words = {w for k in keywords for w in _words(k)}
     own: set[str] = set()
