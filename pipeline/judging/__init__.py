@@ -289,8 +289,8 @@ def _party_event_terms(title: str, keywords: Sequence[str],
     the keyword's, not the places and names it gives (``names``), not a preposition, and not
     the word right after the party's name, which says which of its things ("Air India flight",
     "Northwind Lines ferry"): its other flights and ferries are named so too. None when the
-    title puts the keyword at, in, near or on something: the keyword names a place ("fire at the Harbour
-    View towers"), not a party."""
+    title puts the keyword at, in, near or on something: the keyword names a place ("fire at
+    the Harbour View towers"), not a party."""
     keyword_words = {w for k in keywords for w in _words(k)}
     own: set[str] = set()
     for k in keywords:
