@@ -411,6 +411,23 @@ def test_a_sentence_listing_a_thousand_figures_is_read_in_bounded_time(model) ->
     assert judgment.relevance > 0  # judged, not skipped as off-story
 
 
+@pytest.mark.timeout(20)
+def test_hostile_runs_of_one_word_time_or_disclaimer_are_read_in_bounded_time() -> None:
+    """Three spots retried their work from every position of a hostile sentence: the word
+    before a period (a 200,000-letter word, minutes), the figures already read (20,000 clock
+    times) and a disclaimer of a link ("not linked to", 20,000 times)."""
+    from pipeline.judging.text import split_sentences
+
+    assert len(split_sentences("Acme " + "a" * 200_000 + " x. Then more.")) == 2
+    assert len(quantities("At 1.39 pm, " * 20_000)) == 20_000
+    story = Story(slug="s", title="Acme fire", published=None, keywords=("Acme",),
+                  seed_text="A fire broke out at Acme's plant.",
+                  claims=(Claim("fire", "A fire broke out at the Acme plant."),))
+    text = "Acme fire news. The outage was " + "not linked to " * 20_000 + "it."
+    relevance(Article(url="http://x.example/a", title="Acme fire", text=text,
+                      site="x.example", author=None, published_at=None), story)
+
+
 def test_a_wire_brief_is_never_a_passing_mention_a_longer_piece_of_one_party_is() -> None:
     lines = [
         "Anthropic adds a voice mode to Claude",
@@ -540,3 +557,17 @@ def test_a_rank_between_a_tally_and_its_figure_is_no_count() -> None:
     claim = "At least 36 people were killed in the fire."
     assert _read(claim, ["The death toll in the No. 5 alarm fire rose to 44."]
                  )[0] == "contradicts"
+
+
+def test_a_lede_saying_a_detail_is_not_tied_to_a_party_is_still_coverage() -> None:
+    """Only a lede that disowns the story's event ("not linked to that fire") turns a piece
+    away; coverage says a detail is not tied to a party's name just as well."""
+    story = load_story(REPO / "config" / "stories" / "pentagon-anthropic.toml")
+    text = ("The Pentagon has threatened to cut ties with Anthropic, officials said on Monday. "
+            "A defence official said the move was not tied to Anthropic's politics but to its "
+            "limits on military use. Anthropic insists on limits on how the US military can use "
+            "its AI models.")
+    article = Article(url="http://x.example/a", title="Pentagon threatens to cut ties with "
+                      "Anthropic over AI limits", text=text, site="x.example", author=None,
+                      published_at=None)
+    assert relevance(article, story) > 0

@@ -102,3 +102,13 @@ def test_a_demand_is_an_insistence_and_a_want() -> None:
 def test_carrying_a_count_is_having_it_on_board(text: str, read: str) -> None:
     from pipeline.judging.reading import _as_read
     assert _as_read(text) == read
+
+
+@pytest.mark.parametrize(("text", "read"), [
+    ("169 Indians and 53 Britons", "169 Indian nationals and 53 British nationals"),
+    ("seven Portuguese were on board", "seven Portuguese nationals were on board"),
+    ("On 12 March, the airline said", "On 12 March, the airline said"),
+])
+def test_a_demonym_after_a_count_is_nationals_a_month_is_not(text: str, read: str) -> None:
+    from pipeline.judging.reading import _as_read
+    assert _as_read(text) == read

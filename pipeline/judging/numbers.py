@@ -204,12 +204,17 @@ def quantities(text: str) -> list[Quantity]:
     other counts ("36 people", "seven of the eight blocks", "the toll rose to 94"). Years and
     the day of a date are not figures."""
     out: list[Quantity] = []
-    taken: list[tuple[int, int]] = []
+    # The characters a figure already read covers: a mask, not a list of spans searched for
+    # each match (a hostile sentence of 6,000 clock times took 3 s).
+    taken = bytearray(len(text))
+
+    def take(start: int, end: int) -> None:
+        taken[start:end] = b"\x01" * (end - start)
 
     def add(kind: str, value: float, m: re.Match[str]) -> None:
         bound = _bound(text, m.start()) if kind != "time" else ""
         out.append(Quantity(kind, value, m.start(), m.end(), bound=bound))
-        taken.append((m.start(), m.end()))
+        take(m.start(), m.end())
 
     for m in _MONEY.finditer(text):
         if m.group(1) is not None:
@@ -221,7 +226,7 @@ def quantities(text: str) -> list[Quantity]:
     for m in _PERCENT.finditer(text):
         add("percent", _number(m.group(1)), m)
     for m in _TIME.finditer(text):
-        if any(a <= m.start() < b for a, b in taken):
+        if taken[m.start()]:
             continue
         if m.group(1):
             hour, minute, half = int(m.group(1)), int(m.group(2)), m.group(3).lower()
@@ -236,7 +241,7 @@ def quantities(text: str) -> list[Quantity]:
             hour = 0
         add("time", hour * 60 + minute, m)
     for m in _DAY_PART.finditer(text):
-        if any(a <= m.start() < b for a, b in taken):
+        if taken[m.start()]:
             continue
         span = _part_span(m)
         if span is None:
@@ -244,13 +249,13 @@ def quantities(text: str) -> list[Quantity]:
         lo, hi = span
         mid = (lo + (hi - lo) % 1440 // 2) % 1440
         out.append(Quantity("time", float(mid), m.start(), m.end(), span=(lo, hi)))
-        taken.append((m.start(), m.end()))
+        take(m.start(), m.end())
     for value, rank_scale, m in _levels(text):
-        if not any(a <= m.start() < b for a, b in taken):
+        if not taken[m.start()]:
             out.append(Quantity("level", value, m.start(), m.end(), unit=rank_scale))
-            taken.append((m.start(), m.end()))
+            take(m.start(), m.end())
     for m in _BARE.finditer(text):
-        if any(a <= m.start() < b for a, b in taken):
+        if taken[m.start()]:
             continue
         word = m.group(4)
         if m.group(2):
@@ -275,7 +280,7 @@ def quantities(text: str) -> list[Quantity]:
             out.append(Quantity("count", value, m.start(), m.end(),
                                 bound=_bound(text, m.start())))
     for m in _VAGUE.finditer(text):
-        if not any(a <= m.start() < b for a, b in taken):
+        if not taken[m.start()]:
             out.append(Quantity("count", -1.0, m.start(), m.end(), vague=True))
     out.sort(key=lambda q: q.start)
     return out

@@ -439,7 +439,8 @@ _ABOARD = re.compile(r"\b(?:aboard|onboard)\b", re.IGNORECASE)
 
 # Nationals counted by a demonym: "169 Indians", "53 Britons", "seven Portuguese" are "169
 # Indian nationals" ...; "citizens" of a country are its nationals; "of whom 53 are British
-# nationals" counts them as "53 British nationals".
+# nationals" counts them as "53 British nationals". ("on 12 March, ..." is a date: the month
+# ends like "Dutch".)
 _DEMONYM_NOUNS = {"britons": "British", "brits": "British", "scots": "Scottish",
                   "danes": "Danish", "swedes": "Swedish", "poles": "Polish", "finns": "Finnish",
                   "spaniards": "Spanish", "turks": "Turkish", "frenchmen": "French",
@@ -448,7 +449,7 @@ _DEMONYM_NOUNS = {"britons": "British", "brits": "British", "scots": "Scottish",
                   "filipinos": "Filipino"}
 _DEMONYM = (r"(?:" + "|".join(w.capitalize() for w in _DEMONYM_NOUNS)
             + r"|[A-Z][a-z]{2,}(?:ans|is)(?=\W|$)"
-            r"|[A-Z][a-z]+(?:ese|ish|ch)(?=\s*(?:[,.;:)\u2014\u2013]|$|(?:and|or|were|are|was|"
+            r"|(?!March\b)[A-Z][a-z]+(?:ese|ish|ch)(?=\s*(?:[,.;:)\u2014\u2013]|$|(?:and|or|were|are|was|"
             r"is|had|have|on|in|among|from|who)\b))|Swiss(?=\s*(?:[,.;:)]|$|and\b|were\b)))")
 _COUNTED_DEMONYM = re.compile(r"\b(" + _FIGURE_WORD + r")\s+(" + _DEMONYM + r")", re.IGNORECASE)
 _COPULA_NATIONALS = re.compile(

@@ -68,6 +68,7 @@ _SENTENCE_STARTERS = frozenset(
 # and a lookahead at the next sentence's first visible character.
 _BOUNDARY = re.compile(r"""([.!?…]+)(['"’”»)\]]*)(\s+)(?=['"‘“«(\[]*[A-Z0-9¿¡])""")
 _WORD_BEFORE = re.compile(r"""([\w.'’-]+)$""")
+WORD_BEFORE_CHARS = 64  # an abbreviation or a dotted acronym is far shorter
 _NEXT_WORD = re.compile(r"""['"‘“«(\[]*([\w$]+)""")
 _PARAGRAPH = re.compile(r"\s*\n\s*")
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
@@ -77,7 +78,9 @@ def _is_abbreviation(prefix: str, punct: str, following: str) -> bool:
     """Whether the period ending ``prefix`` belongs to a word rather than ending the sentence."""
     if punct != ".":
         return False
-    m = _WORD_BEFORE.search(prefix)
+    # Only the prefix's end: searched whole, a hostile 80,000-letter word before a period
+    # was retried from each of its letters (a minute per sentence end).
+    m = _WORD_BEFORE.search(prefix[-WORD_BEFORE_CHARS:])
     if not m:
         return False
     word = m.group(1).lstrip("'’\"").rstrip(".")
