@@ -108,6 +108,9 @@ def test_carrying_a_count_is_having_it_on_board(text: str, read: str) -> None:
     ("169 Indians and 53 Britons", "169 Indian nationals and 53 British nationals"),
     ("seven Portuguese were on board", "seven Portuguese nationals were on board"),
     ("On 12 March, the airline said", "On 12 March, the airline said"),
+    # a place before a noun is no demonym, though it ends like one ("Indians", "Israelis")
+    ("Police searched 3 Paris suburbs", "Police searched 3 Paris suburbs"),
+    ("53 Americans were on board", "53 American nationals were on board"),
 ])
 def test_a_demonym_after_a_count_is_nationals_a_month_is_not(text: str, read: str) -> None:
     from pipeline.judging.reading import _as_read

@@ -447,10 +447,14 @@ _DEMONYM_NOUNS = {"britons": "British", "brits": "British", "scots": "Scottish",
                   "dutchmen": "Dutch", "englishmen": "English", "irishmen": "Irish",
                   "welshmen": "Welsh", "greeks": "Greek", "czechs": "Czech", "thais": "Thai",
                   "filipinos": "Filipino"}
+# A word read as a demonym by its ending stands as a noun: a clause ends or a verb follows ("169
+# Indians, 53 Britons", "53 Americans were"), not another noun ("3 Paris suburbs").
+_AS_NOUN = (r"(?=\s*(?:[,.;:)\u2014\u2013]|$|(?:and|or|were|are|was|is|had|have|on|in|among|"
+            r"from|who|died|survived|aboard|onboard)\b))")
 _DEMONYM = (r"(?:" + "|".join(w.capitalize() for w in _DEMONYM_NOUNS)
-            + r"|[A-Z][a-z]{2,}(?:ans|is)(?=\W|$)"
-            r"|(?!March\b)[A-Z][a-z]+(?:ese|ish|ch)(?=\s*(?:[,.;:)\u2014\u2013]|$|(?:and|or|were|are|was|"
-            r"is|had|have|on|in|among|from|who)\b))|Swiss(?=\s*(?:[,.;:)]|$|and\b|were\b)))")
+            + r"|[A-Z][a-z]{2,}(?:ans|is)" + _AS_NOUN
+            + r"|(?!March\b)[A-Z][a-z]+(?:ese|ish|ch)" + _AS_NOUN
+            + r"|Swiss(?=\s*(?:[,.;:)]|$|and\b|were\b)))")
 _COUNTED_DEMONYM = re.compile(r"\b(" + _FIGURE_WORD + r")\s+(" + _DEMONYM + r")", re.IGNORECASE)
 _COPULA_NATIONALS = re.compile(
     r"\b(" + _FIGURE_WORD + r")\s+(?:are|were|was|is)\s+(?=" + _DEMONYM
