@@ -52,7 +52,9 @@ def _env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith("CLAIMWATCH_")}
 
 
-def _catches_sigterm(pid: int) -> bool:
+def catches_sigterm(pid: int) -> bool:
+    """Whether the process has a SIGTERM handler installed yet (its SigCgt mask in /proc); the
+    audit tests read it from here too."""
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith("SigCgt:"):
@@ -95,7 +97,7 @@ def handler_installed_after(entry: str) -> float | None:
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         seen: float | None = None
         while time.monotonic() - start < 30 and proc.poll() is None:
-            if _catches_sigterm(proc.pid):
+            if catches_sigterm(proc.pid):
                 seen = time.monotonic() - start
                 break
             time.sleep(0.0005)
