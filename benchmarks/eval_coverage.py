@@ -15,8 +15,8 @@ A story folder holds:
 
 Articles are split once, by a hash of their URL (a syndicated copy goes with its original),
 into ``dev`` (about 60 %, for tuning) and ``test`` (about 40 %, held back). A labels file may
-instead name its split for all its articles (``"split": "holdout"``, or ``"holdout2"``,
-``"holdout3"`` for the batches after it): a batch collected later and kept apart from every
+instead name its split for all its articles (``"split": "holdout"``, or ``"holdout2"`` to
+``"holdout4"`` for the batches after it): a batch collected later and kept apart from every
 change, scored only to report. ``"dev4"`` names a development batch no rule has met yet: scored
 once as a first-contact check, then folded into ``dev`` by changing its split (as
 ``labels-dev4.json`` was, after session 6). Each split is ingested on its own,
@@ -57,7 +57,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 TEST_SHARE = 4  # of 10 hash buckets
-SPLITS = ("dev", "test", "holdout", "holdout2", "holdout3", "dev4")
+SPLITS = ("dev", "test", "holdout", "holdout2", "holdout3", "holdout4", "dev4")
 
 
 @dataclass
