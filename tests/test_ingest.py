@@ -14,6 +14,7 @@ from pipeline.clock import iso
 from pipeline.config import AlertSettings, FeedConfig
 from pipeline.fetching.feeds import FeedEntry
 from pipeline.ingesting.ingest import Ingestor, IngestReport, Prepared
+from pipeline.judging.developments import Background, NovelTerms
 from pipeline.records import Article
 from pipeline.store import Store
 from tests.conftest import T0, ManualClock
@@ -384,3 +385,26 @@ def test_an_article_judged_again_forgets_its_waiting_sentences(ingestor: Ingesto
     with ingestor.store.transaction():
         ingestor.store.clear_judgments(article_id, iso(T0))
     assert ingestor.store.pending_developments("pentagon-anthropic") == []
+
+
+def test_stored_development_sentences_are_read_once_however_many_articles_follow(
+        ingestor: Ingestor, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every article with a development candidate is clustered against every stored sentence
+    # of the story: over months they are tens of thousands, read once, not again per article.
+    read: list[str] = []
+    novel_terms = Background.novel_terms
+
+    def counting(self: Background, sentence: str) -> NovelTerms:
+        read.append(sentence)
+        return novel_terms(self, sentence)
+
+    monkeypatch.setattr(Background, "novel_terms", counting)
+    put(ingestor, from_page(SUIT_NAMED))
+    put(ingestor, from_page(SUIT_RETOLD))  # clustered against the first: its sentence read
+    stored = [r["evidence"] for r in ingestor.store.query(
+        "SELECT evidence FROM article_developments")]
+    put(ingestor, from_page(COMPLAINT_NAME_DROPPED))  # against both: the second's read
+    before = {s: read.count(s) for s in stored}
+    put(ingestor, from_page(SUIT_NAME_DROPPED))  # against both again: neither read again
+    assert developments_of(ingestor.store, SUIT_NAME_DROPPED.url)  # it was clustered
+    assert len(stored) == 2 and {s: read.count(s) for s in stored} == before

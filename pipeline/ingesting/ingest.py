@@ -20,7 +20,14 @@ from ..fetching.feeds import FeedEntry
 from ..fetching.fetcher import Fetcher, FetchResult
 from ..fetching.urls import canonicalize, site_of
 from ..judging import judge, story_background
-from ..judging.developments import PENDING_DAYS, NewCluster, adopt_pending, assign_clusters
+from ..judging.developments import (
+    PENDING_DAYS,
+    Background,
+    NewCluster,
+    NovelTerms,
+    adopt_pending,
+    assign_clusters,
+)
 from ..judging.stance import StanceModel
 from ..outputs.alerts import payload as alert_payload
 from ..outputs.alerts import target_id, wants
@@ -236,6 +243,11 @@ class Ingestor:
         # Flags to alert on are queued in the article's own transaction (the outbox).
         self.alerts = alerts if alerts is not None and alerts.enabled else None
         self.alert_targets = [target_id(u) for u in self.alerts.urls] if self.alerts else []
+        # The novel terms of each stored development or waiting sentence, read once per
+        # background (a story as configured): every article with a development candidate is
+        # clustered against all of them, and over months of running they number in the tens
+        # of thousands (72 us each to read again). Grows with those rows of the store.
+        self._novel: dict[Background, dict[str, NovelTerms]] = {}
 
     def link_known(self, feed_id: int, entries: Sequence[FeedEntry]) -> list[FeedEntry]:
         """Record entries whose article is already stored (same canonical URL, from another
@@ -432,10 +444,18 @@ class Ingestor:
             if not (judgment.relevant and judgment.developments):
                 continue
             background = story_background(story)
+            known = self._novel.setdefault(background, {})
+
+            def novel(sentence: str, known: dict[str, NovelTerms] = known,
+                      background: Background = background) -> NovelTerms:
+                terms = known.get(sentence)
+                if terms is None:
+                    terms = known[sentence] = background.novel_terms(sentence)
+                return terms
+
             clusters: dict[int, list[frozenset[str]]] = {}
             for row in self.store.development_evidence(story.slug, except_article):
-                clusters.setdefault(row.development_id, []).append(
-                    background.novel_terms(row.evidence))
+                clusters.setdefault(row.development_id, []).append(novel(row.evidence))
             candidates = [d.terms for d in judgment.developments]
             choices = assign_clusters(candidates, list(clusters.items()),
                                       [d.joins_only for d in judgment.developments])
@@ -443,7 +463,7 @@ class Ingestor:
             if any(c is not None for c in choices):
                 pending = self.store.pending_developments(story.slug, except_article,
                                                           since=waited_since)
-                joins = adopt_pending([background.novel_terms(p.evidence) for p in pending],
+                joins = adopt_pending([novel(p.evidence) for p in pending],
                                       candidates, choices)
                 adopted = [(p, n) for p, n in zip(pending, joins, strict=True) if n is not None]
             plans[story.slug] = ClusterPlan(choices, adopted)
