@@ -219,6 +219,8 @@ class StoryProfile:
     # a story of several parties or of a place (a keyword the title puts "at", "in", "near"
     # or "on" something): the rules that read them do not apply.
     event_terms: frozenset[str] = frozenset()
+    # What a word shares with one of those when it names the event (:func:`_word_keys`).
+    event_keys: frozenset[tuple[str, str]] = frozenset()
     # The codes the title of such a story gives its event's vehicle, as letters and number
     # (("AI", "171") of "Air India flight AI171 crash"): the party's other flights, trains or
     # ferries carry the same letters with another number.
@@ -252,11 +254,11 @@ def _profile(story: Story) -> StoryProfile:
     event_terms = (frozenset() if len(parties) != 1 or place_keywords
                    else _party_event_terms(story.title, story.keywords, seed_names | title_names))
     # ... those its seed uses too: the story's own words for what happened
-    seed_stems = {stem(w) for w in _words(story.seed_text)}
-    event_terms = frozenset(e for e in event_terms
-                            if any(_stem_match(e, w) for w in seed_stems))
+    seed_keys = {k for w in _words(story.seed_text) for k in _word_keys(stem(w))}
+    event_terms = frozenset(e for e in event_terms if _word_keys(e) & seed_keys)
     return StoryProfile(
         event_terms=event_terms,
+        event_keys=frozenset(k for e in event_terms for k in _word_keys(e)),
         codes=tuple((m.group(1), m.group(2)) for m in _CODE.finditer(story.title)
                     if event_terms),
         seed_names=seed_names,
@@ -308,13 +310,12 @@ def _party_event_terms(title: str, keywords: Sequence[str],
 _CODE = re.compile(r"\b([A-Z]{1,3})[\s-]?(\d{2,4})\b")
 
 
-def _stem_match(a: str, b: str) -> bool:
-    """Two light stems of one word ("crashe" of "crashes", "crash"; "capsize", "capsiz"), or of
-    one news paraphrase ("overturned" for "capsized", "blaze" for "fire")."""
-    return a == b or a.rstrip("e") == b.rstrip("e") or word_family(a) == word_family(b)
-
-
-# A name of two or more capitalised words ("Linden Court", "Elm Bay").
+@lru_cache(maxsize=65536)
+def _word_keys(stemmed: str) -> frozenset[tuple[str, str]]:
+    """What two light stems share when they are one word ("crashe" of "crashes", "crash";
+    "capsize", "capsiz") or one news paraphrase ("overturned" for "capsized", "blaze" for
+    "fire"). Read once per word: every sentence of every article asks it."""
+    return frozenset({("stem", stemmed.rstrip("e")), ("family", word_family(stemmed))})
 
 
 def _title_names(title: str, keywords: Sequence[str]) -> tuple[str, ...]:
@@ -460,12 +461,11 @@ def relevance(article: Article, story: Story) -> float:
     units = _units(article.title, sentences)
     # Each sentence's words, read once for the three rules below.
     unit_words = [frozenset(_words(u)) for u in units]
-    if _recap_in_passing(units, unit_words, profile, sum(len(u.split()) for u in units)):
-        return 0.0
-    if (_other_event(units, unit_words, profile)
-            or _disowns_story(units, unit_words, profile)):
-        return 0.0
-    if _party_event_unnamed(units, unit_words, profile, sum(len(u.split()) for u in units)):
+    n_words = sum(len(u.split()) for u in units)
+    if (_recap_in_passing(units, unit_words, profile, n_words)
+            or _other_event(units, unit_words, profile)
+            or _disowns_story(units, unit_words, profile)
+            or _party_event_unnamed(units, unit_words, profile, n_words)):
         return 0.0
     room = min(len(profile.salient_terms), max(MIN_ROOM, len(words) // 2))
     overlap = len(words & profile.salient_terms) / max(1, room)
@@ -589,7 +589,7 @@ def _party_event_unnamed(units: Sequence[str], unit_words: Sequence[frozenset[st
 def _names_event(sentence: str, words: frozenset[str], profile: StoryProfile) -> bool:
     """Whether the sentence uses a word the title gives the event (a light stem of it), or
     its code written with a space or hyphen ("AI-171", "AI 171" for "AI171")."""
-    if any(_stem_match(stem(w), e) for w in words for e in profile.event_terms):
+    if any(_word_keys(stem(w)) & profile.event_keys for w in words):
         return True
     return any(p.search(sentence) for p in _code_patterns(profile.event_terms))
 
