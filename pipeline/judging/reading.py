@@ -564,6 +564,8 @@ _MOVED_THROUGH = re.compile(
     r"\b(?:r(?:ip|ips|ipped|ipping)|t(?:ore|ear|ears|earing)|rac(?:ed|es|ing)|"
     r"sw(?:ept|eeps?|eeping)|leap(?:t|ed|s|ing)|jump(?:ed|s|ing)|climb(?:ed|s|ing)|"
     r"ascend(?:ed|s|ing)?)\s+(?:up\s+)?(?:through|across|along)\b", re.IGNORECASE)
+
+
 def _moved_through(m: re.Match[str]) -> str:
     # What it went through: the words up to the first small word after them ("bamboo
     # scaffolding on seven blocks" went through scaffolding).
@@ -700,7 +702,6 @@ def _as_read(text: str, claim: bool = False) -> str:
 _JOINED = re.compile(r"\b(?:and|while|but|with|whereas)\b", re.IGNORECASE)
 
 
-@functools.lru_cache(maxsize=64)
 @functools.lru_cache(maxsize=256)
 def _figures_of(text: str) -> tuple[Quantity, ...]:
     """The figures a sentence gives, read once for all the claims and figures that ask."""
@@ -971,7 +972,7 @@ def _besides(text: str, q: Quantity, context: dict[str, float], previous: str) -
         return False
     top = max(context, key=lambda t: context[t])
     before = {term for tok in tokenize(previous) for term in _terms(tok)}
-    return bool(quantities(previous)) and top not in before and top in _near(text, q)
+    return bool(_figures_of(previous)) and top not in before and top in _near(text, q)
 
 
 def _whole(claim: str, q: Quantity, figures: Sequence[Quantity]) -> Quantity | None:
@@ -1534,13 +1535,11 @@ class ClaimReader:
         # The story's names its seed calls a company ("artificial intelligence company Acme",
         # "Acme, a chip maker"): "the company", "the San Francisco-based firm" name them.
         companies = _companies(seed, keywords)
-        self._claims = [replace(c, company=bool(set(c.lead) & companies))
-                        for c in self._claims]
-        self._claims = [replace(c, zero_term=_zero_term(c)) for c in self._claims]
         # The story's year: a figure told of an earlier year is another event's.
         year = _YEAR.match(published or "")
-        if year:
-            self._claims = [replace(c, year=int(year.group(0))) for c in self._claims]
+        self._claims = [replace(c, company=bool(set(c.lead) & companies),
+                                zero_term=_zero_term(c), year=int(year.group(0)) if year else 0)
+                        for c in self._claims]
 
     @staticmethod
     def _prepare(claim: str, terms: _Terms, keyword_stems: set[str], common: set[str],
@@ -1759,10 +1758,10 @@ class ClaimReader:
             # before spoke of ("The 242 people on board included ...").
             present = present | set(_analyse(previous).stems)
         # "242 people" counts a claim's "242 passengers and crew" whole: its nouns are said.
-        present = present | {t for q in claim.figures if q.kind == "count"
-                             for t in _group_nouns(claim.text, q.end)
-                             if any(_for_whole(unit, f, q, _group_nouns(claim.text, q.end))
-                                    for f in stated)}
+        for q in claim.figures:
+            group = _group_nouns(claim.text, q.end) if q.kind == "count" else frozenset()
+            if group and any(_for_whole(unit, f, q, group) for f in stated):
+                present = present | group
         if content > 0 and not ranked:
             said = sum(w for t, w in claim.weights.items() if t in present
                        and t not in claim.names and t not in claim.whole_terms) / content
@@ -2095,8 +2094,9 @@ class _PreparedClaim:
     zero_term: str = ""
 
 
-# Nobody named as the one who did it: "None of the 232 passengers ... survived", "no one".
-_NOBODY = re.compile(r"\b(?:no\s+one|nobody|none|not\s+a\s+single|not\s+one)\b", re.IGNORECASE)
+# Nobody named as the one who did it: a claim's "none" (``_ZERO``: "None of the 232 passengers
+# ... survived", "no one"), or "not a single one".
+_NOBODY = re.compile(_ZERO.pattern + r"|\bnot\s+(?:a\s+single|one)\b", re.IGNORECASE)
 
 
 def _nobody_did(claim: _PreparedClaim, unit: str, present: set[str]) -> ClaimReading | None:
