@@ -21,6 +21,7 @@ import click
 from . import __version__
 from .clock import iso, utcnow
 from .config import Config, load_config, resolve_config_path
+from .entry import STOP_SIGNALS
 from .errors import ClaimwatchError, ConfigError, InputError
 
 if TYPE_CHECKING:
@@ -99,7 +100,7 @@ class _Signals:
 
     def install(self) -> None:
         if threading.current_thread() is threading.main_thread():
-            for sig in (signal.SIGINT, signal.SIGTERM):
+            for sig in STOP_SIGNALS:
                 signal.signal(sig, self._handle)
 
     def stoppable(self) -> None:

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import signal
 
+# The signals that ask the process to stop, here and wherever they are handled or held (the
+# CLI's handlers, the worker start-up that holds them back).
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 

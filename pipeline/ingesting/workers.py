@@ -26,6 +26,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.reduction import ForkingPickler
 from typing import Any
 
+from ..entry import STOP_SIGNALS
 from ..errors import ClaimwatchError
 
 log = logging.getLogger(__name__)
@@ -64,7 +65,7 @@ def _signals_held() -> Iterator[None]:
     restoring the mask it found (CPython gh-110844, fixed by gh-127586 after 3.11's last bug-fix
     release).
     """
-    held = (signal.SIGINT, signal.SIGTERM)
+    held = STOP_SIGNALS
     in_main = threading.current_thread() is threading.main_thread()
     with _handlers_deferred(held) if in_main else nullcontext():
         resource_tracker.ensure_running()
