@@ -220,9 +220,12 @@ _PARAPHRASES: dict[str, tuple[str, ...]] = {
     "plane": ("aircraft", "airplane", "aeroplane", "jet", "airliner", "jetliner"),
     "board": ("aboard", "onboard"),
     "capsiz": ("capsize", "overturn", "keel", "sink", "sank", "sunk"),
+    "communication": ("respond", "contact", "reply"),
+    "control": ("controller",),
 }
 # Words whose inflections would meet unrelated words ("broke"/"broker"): mapped as written.
-_PARAPHRASE_WORDS = {"broke": "start"}
+# ("plan" is no "plane", though "planed" stems to it: an intention, not an aircraft)
+_PARAPHRASE_WORDS = {"broke": "start", "plan": "plan"}
 # A word that says two of a claim's terms at once: "hospitalised" is "treated in hospital",
 # "residents" are "people who live" somewhere.
 _COMPOUNDS: dict[str, tuple[str, ...]] = {
@@ -595,6 +598,29 @@ def _storeys(m: re.Match[str]) -> str:
 
 
 _FUELLED = re.compile(r"\b(?:fuel{1,2}ed|fanned|fed)\s+by\b", re.IGNORECASE)
+# "failed to respond": did not.
+_FAILED_TO = re.compile(r"\bfail(?:ed|s|ing)?\s+to\b(?=\s+(?:respond|reply|answer|acknowledge|"
+                        r"communicate|return)\b)", re.IGNORECASE)
+# "lost all communication", "before all communications were lost": none came after. (Not
+# "lost contact": a firefighter who lost contact was out of touch, no message refused.)
+_LOST_CONTACT = re.compile(r"\blost\s+(?:all\s+)?(communications?)\b", re.IGNORECASE)
+_CONTACT_LOST = re.compile(r"\b(?:all\s+)?(communications?)\s+(?:was|were|had\s+been|"
+                           r"has\s+been|have\s+been)\s+lost\b", re.IGNORECASE)
+# "there was no response": no reply ("the emergency response" is no reply).
+_NO_RESPONSE = re.compile(r"\bno\s+(?:further\s+|more\s+)?responses?\b", re.IGNORECASE)
+# "gave a mayday call", "issued a distress call", "made an emergency call": a call sent.
+_CALL_SENT = re.compile(r"\b(?:gave|give|gives|giving|made|make|makes|making|issued|issues?|"
+                        r"issuing|put\s+out|sent\s+out|raised)\s+(?:a|an)\s+(?=(?:[\w-]+\s+){0,2}"
+                        r"(?:call|signal|message)s?\b)", re.IGNORECASE)
+# Air traffic control, abbreviated.
+_ATC = re.compile(r"\bATC\b")
+# "came down on a school", "crashed into", "slammed into", "struck a building": it hit it.
+_HIT_ON = re.compile(r"\b(?:c[ao]me|comes|coming)\s+down\s+(?:on|onto|in|into)\b|"
+                     r"\b(?:slam(?:s|med|ming)?|plough(?:s|ed|ing)?|plow(?:s|ed|ing)?|"
+                     r"smash(?:es|ed|ing)?|plung(?:e|es|ed|ing)|careen(?:s|ed|ing)?)\s+(?:into|onto)\b|"
+                     r"\bstruck\b(?=\s+(?:a|an|the)\s+(?!deal|agreement|pact|balance|chord|tone|note|"
+                     r"blow|bargain|compromise|truce|settlement|match)\b)", re.IGNORECASE)
+_CRASHED_INTO = re.compile(r"\b(crash(?:es|ed|ing)?)\s+(?:into|onto)\b", re.IGNORECASE)
 
 
 # "and" opening another figure ("65 dead and 76 injured in hospital"): what stands before it
@@ -693,6 +719,12 @@ def _as_read(text: str, claim: bool = False) -> str:
     text = _COUNTED_DEMONYM.sub(_nationals, text)
     text = _DEAD_BEFORE.sub(r"people dead\1", _DEAD_AFTER.sub(r"\1 people dead", text))
     text = _ABOARD.sub("on board", text)
+    text = _FAILED_TO.sub(lambda m: "not to" if m.group(0).lower().startswith("failing")
+                          else "did not", text)
+    text = _CONTACT_LOST.sub(r"no \1 was received", _LOST_CONTACT.sub(r"received no \1", text))
+    text = _NO_RESPONSE.sub("no reply", text)
+    text = _CALL_SENT.sub("sent a ", _ATC.sub("air traffic control", text))
+    text = _CRASHED_INTO.sub(r"\1 hitting", _HIT_ON.sub("hit", text))
     for m in reversed(list(_LIVES_LOST.finditer(text))):
         group = 1 if m.group(1) else 2
         text = text[:m.start(group)] + "people dead" + text[m.end(group):]
@@ -1503,6 +1535,66 @@ _PASSIVE_REFUSAL = frozenset(_canonical(t) for w in ("banned", "prohibited", "fo
                              for t in tokenize(w))
 
 
+# A place told in detail: a name of its own, a common noun or two, then the coarser place it
+# lies in ("in the Elm Park residential area of Marlow", "at the Kings Cross station in London").
+_PLACE_DETAIL = re.compile(
+    r"\b([a-z][\w'’-]*)\s+(?:in|at|near|on|into|onto)\s+(?:the\s+)?((?:[A-Z][\w'’-]*\s+)*[A-Z][\w'’-]*)"
+    r"((?:\s+[a-z][\w-]*){0,3}?)\s*(?:,|\s+of|\s+in)\s+(?:the\s+)?([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)")
+
+
+_NO_PLACE = (frozenset[str](), "", frozenset[str](), (), "")
+
+
+def _place_detail(claim: str, names: set[str] | frozenset[str]
+                  ) -> tuple[frozenset[str], str, frozenset[str], tuple[str, ...], str]:
+    """The claim's detailed place, as (its terms, its words run together, the coarser
+    place's terms, the common nouns between, the term of what it places): "a school in the
+    Elm Park residential area of Marlow" is ({elm, park}, "elmpark", {marlow}, ("residential",
+    "area"), "school")."""
+    m = _PLACE_DETAIL.search(claim)
+    if m is None:
+        return _NO_PLACE
+    placed = tokenize(m.group(1))
+    detail = frozenset(c for t in tokenize(m.group(2)) if (c := _canonical(t)) in names)
+    coarse = frozenset(c for t in tokenize(m.group(4)) if (c := _canonical(t)) in names)
+    if not placed or placed[0] in _STOP or not detail or not coarse or detail & coarse:
+        return _NO_PLACE
+    words = tokenize(m.group(2))
+    joined = "".join(words) if len(words) > 1 else ""
+    return detail, joined, coarse, tuple(m.group(3).split()), _canonical(placed[0])
+
+
+def _other_place(claim: _PreparedClaim, unit: str) -> bool:
+    """The sentence names another place of its own where the claim names its detail: a name
+    right before the claim's place noun ("the Hillside area of Marlow" against "the Elm Park
+    area of Marlow")."""
+    if not claim.place_nouns:
+        return False
+    known = claim.names | claim.coarse
+    other = re.compile(r"(?<!^)\b([A-Z][\w'’-]*)\s+"
+                       + "".join(r"(?:" + re.escape(n) + r"\s+)?" for n in claim.place_nouns[:-1])
+                       + re.escape(claim.place_nouns[-1]) + r"s?\b")
+    return any(_canonical(t) not in known
+               for m in other.finditer(unit) for t in tokenize(m.group(1)))
+
+
+# Two facts in one claim: ", and" or ", but" before a clause of three words or more.
+_COMPOUND = re.compile(r",\s+(?:and|but)\s+")
+_PART_MIN_WORDS = 4
+
+
+def _claim_parts(claim: str) -> tuple[str, ...]:
+    """The facts a claim joins (", and no further communication was received"), each of four
+    words or more with no list in the first ("OpenAI, Google, and xAI" lists names): () for a
+    claim of one fact."""
+    pieces = _COMPOUND.split(claim)
+    if len(pieces) != 2 or "," in pieces[0]:
+        return ()
+    if any(len(tokenize(p)) < _PART_MIN_WORDS for p in pieces):
+        return ()
+    return (pieces[0].strip(), pieces[1].strip())
+
+
 class ClaimReader:
     """Reads articles against one story's claims. Build once per story (claims' terms and
     weights are computed here), then call :meth:`read` per article."""
@@ -1540,6 +1632,13 @@ class ClaimReader:
         self._claims = [replace(c, company=bool(set(c.lead) & companies),
                                 zero_term=_zero_term(c), year=int(year.group(0)) if year else 0)
                         for c in self._claims]
+        # Each fact of a claim that joins two, read as a claim of its own.
+        self._claims = [replace(c, parts=tuple(
+            replace(p := self._prepare(part, _analyse(part), keyword_stems, common, stats,
+                                       self._keywords, subject),
+                    company=bool(set(p.lead) & companies), zero_term=_zero_term(p),
+                    year=c.year)
+            for part in _claim_parts(c.text))) for c in self._claims]
 
     @staticmethod
     def _prepare(claim: str, terms: _Terms, keyword_stems: set[str], common: set[str],
@@ -1562,7 +1661,13 @@ class ClaimReader:
             for prefix in _ANTONYM_PREFIXES:
                 if t.startswith(prefix) and len(t) > len(prefix) + 3:
                     opposites[t] = _canonical(t[len(prefix):])
-        names = _names(claim, stats) | (keyword_stems & set(weights))
+        # A keyword's word the claim writes as a common word ("air traffic control" in a
+        # story of the airline "Air India") names no one there.
+        written = {t for m in _CAPITALISED.finditer(claim) for t in tokenize(m.group(0))}
+        common_words = {t for t in tokenize(claim) if t not in written} & {
+            t for k in keywords for t in tokenize(k)}
+        names = _names(claim, stats) | (keyword_stems & set(weights) - {
+            _canonical(t) for t in common_words})
         groups = _actor_groups(claim)
         figures = tuple(quantities(claim))
         contexts = tuple(
@@ -1574,10 +1679,13 @@ class ClaimReader:
         # A claim whose first actor is one of the story's keywords ("Anthropic refuses ...")
         # is about any of the story's named actors.
         lead = _subject(claim, names, groups)
+        # Where it happened is no actor: "in the Elm Park area of Marlow".
+        detail, joined, coarse, place_nouns, placed = _place_detail(claim, names)
         story_names = _story_names(keywords) | lead if lead & keyword_stems else frozenset()
         return _PreparedClaim(claim, terms, weights, sum(weights.values()) or 1.0,
                               figures, opposites, frozenset(names), content,
-                              groups, _subject(claim, names - keyword_stems, groups),
+                              groups, _subject(claim, names - keyword_stems - detail - coarse,
+                                               groups),
                               _modifier_pairs(claim, weights, names), contexts,
                               _counted_nouns(claim, figures, contexts, idf),
                               tuple(_figure_phrase(claim, q, weights) for q in figures),
@@ -1586,7 +1694,9 @@ class ClaimReader:
                               named_nouns=_named_nouns(claim, names - keyword_stems, weights),
                               lead=tuple(t for t in terms.stems[:2]
                                          if t not in subject or t in keyword_stems)
-                              or terms.stems[:2])
+                              or terms.stems[:2],
+                              detail=detail, detail_joined=joined, coarse=coarse,
+                              place_nouns=place_nouns, placed=placed)
 
     def read(self, title: str, sentences: Sequence[str]) -> list[ClaimReading]:
         """One reading per claim, in the claims' order."""
@@ -1615,16 +1725,26 @@ class ClaimReader:
                     else r for r in readings]
         # The evidence is quoted as the article wrote it, with its source read in context.
         quoted = {u: o for u, o in zip(units, original, strict=True) if u != o}
+        # A claim of two facts may cite two sentences: quoted as written, its source the
+        # first one's.
+        first_of: dict[str, str] = {}
+        if any(r.reason == "parts" for r in readings):
+            for i in range(len(units) - 1):
+                both = f"{original[i]} {original[i + 1]}"
+                quoted[f"{units[i]} {units[i + 1]}"] = both
+                first_of[both] = original[i]
         readings = [replace(r, evidence=quoted[r.evidence]) if r.evidence in quoted else r
                     for r in readings]
-        cited = {r.evidence for r in readings if r.stance in ("confirms", "contradicts")}
+        cited = {first_of.get(r.evidence, r.evidence) for r in readings
+                 if r.stance in ("confirms", "contradicts")}
         if cited:
             # Read up to the last sentence cited: what follows it cannot name its source.
             upto = max((i for i, o in enumerate(original) if o in cited), default=-1) + 1
             in_context = sources_in_context(original[:upto], has_title=bool(title))
             sources = dict(zip(reversed(original[:upto]), reversed(in_context), strict=True))
-            readings = [replace(r, source=sources[r.evidence])
-                        if r.stance in ("confirms", "contradicts") and r.evidence in sources
+            readings = [replace(r, source=sources[first_of.get(r.evidence, r.evidence)])
+                        if r.stance in ("confirms", "contradicts")
+                        and first_of.get(r.evidence, r.evidence) in sources
                         else r for r in readings]
         return readings
 
@@ -1638,6 +1758,19 @@ class ClaimReader:
                 if group & present:
                     # "OpenAI, Google and xAI ..." is said of each: one of them stands for all.
                     present |= group
+            elsewhere = False
+            if claim.detail and not claim.detail & present:
+                # A place the claim tells in detail ("a school in the Elm Park area of
+                # Marlow"): named run together ("Elmpark"), it is named; a sentence that names
+                # the thing placed and the coarser place ("struck a school in a residential
+                # area of Marlow") places it there, a missing detail being no other place;
+                # another name in the detail's stead ("the Hillside area") is another place.
+                if claim.detail_joined and claim.detail_joined in present:
+                    present |= claim.detail
+                elif _other_place(claim, unit):
+                    elsewhere = True
+                elif claim.placed in present and claim.coarse <= present:
+                    present |= claim.detail
             if "only" in present and "first" in claim.weights:
                 # The only one to have done it so far was the first ("the only AI developer
                 # with systems ready for classified work").
@@ -1721,10 +1854,48 @@ class ClaimReader:
                 if reading.band == "review" and _says_little(claim, matched, opposite, present):
                     reading = replace(reading, stance="discusses", band="none",
                                       reason="not stated")
+            if elsewhere and reading.stance == "confirms" and reading.band != "none":
+                # What the claim places, placed elsewhere: for a person to weigh.
+                reading = replace(reading, stance="contradicts", band="review",
+                                  reason="another place")
             candidates.append(reading)
-        if not candidates:
-            return _UNRELATED
-        return max(candidates, key=_strength)
+        best = max(candidates, key=_strength) if candidates else _UNRELATED
+        if claim.parts and not (best.stance != "discusses" and best.band == "flag"):
+            joint = self._read_parts(claim, units, analysed, figures)
+            if joint is not None and _strength(joint) > _strength(best):
+                return joint
+        return best
+
+    def _read_parts(self, claim: _PreparedClaim, units: Sequence[str],
+                    analysed: Sequence[_Terms], figures: Sequence[list]) -> ClaimReading | None:
+        """A claim of two facts, told one after the other: the first fact in a sentence, the
+        second in the same sentence or the next ("Shortly after take-off, the pilot sent out
+        a mayday call. There was no response after that to repeated calls from the
+        controller."). Both must be stated; the evidence is the sentence or the two."""
+        first, second = (
+            [self._read_claim(part, [u], [a], [f], False)
+             for u, a, f in zip(units, analysed, figures, strict=True)]
+            for part in claim.parts)
+        for i, unit in enumerate(units):
+            readings: tuple[ClaimReading, ...] = (first[i], second[i])
+            evidence = unit
+            if not all(r.stance == "confirms" and r.band != "none" for r in readings):
+                # Told in two sentences: each fact spoken of in its own, and stated when the
+                # two are read together (the second may name whom the first spoke to).
+                if i + 1 == len(units) or first[i].stance not in ("confirms", "discusses") \
+                        or second[i + 1].stance not in ("confirms", "discusses"):
+                    continue
+                evidence = f"{unit} {units[i + 1]}"
+                both = _analyse(evidence)
+                stated = list(figures[i]) + list(figures[i + 1])
+                readings = tuple(self._read_claim(part, [evidence], [both], [stated], False)
+                                 for part in claim.parts)
+            if all(r.stance == "confirms" and r.band != "none" for r in readings):
+                # Each fact stated, one of them plainly enough for a flag.
+                band = "flag" if any(r.band == "flag" for r in readings) else "review"
+                return ClaimReading("confirms", min(r.score for r in readings), band,
+                                    evidence, "", "parts")
+        return None
 
     @staticmethod
     def _read_figures(claim: _PreparedClaim, unit: str, stated: list[Quantity],
@@ -2092,6 +2263,18 @@ class _PreparedClaim:
     # What the claim says there was none of ("survived" of "No one on board survived"), as
     # the stem of its weightiest word; "" for other claims. See ``_counts_some``.
     zero_term: str = ""
+    # A place the claim tells in detail, with the coarser place it lies in ("in the Elm Park
+    # residential area of Marlow"): the detail's terms, the detail written as one word
+    # ("Elmpark"), the coarser place's terms and the common nouns between ("residential
+    # area"). See ``_place_said``.
+    detail: frozenset[str] = frozenset()
+    detail_joined: str = ""
+    coarse: frozenset[str] = frozenset()
+    place_nouns: tuple[str, ...] = ()
+    placed: str = ""
+    # A claim of two facts joined by ", and" ("the pilots sent a mayday call, and no further
+    # communication was received"): each fact as a claim of its own. See ``_read_parts``.
+    parts: tuple[_PreparedClaim, ...] = ()
 
 
 # Nobody named as the one who did it: a claim's "none" (``_ZERO``: "None of the 232 passengers
