@@ -1771,6 +1771,10 @@ class ClaimReader:
                     elsewhere = True
                 elif claim.placed in present and claim.coarse <= present:
                     present |= claim.detail
+            if i and _OF_THEM.match(unit):
+                # "Of them, one was Canadian": those the sentence before spoke of ("The 242
+                # people on board included ...").
+                present |= set(analysed[i - 1].stems)
             if "only" in present and "first" in claim.weights:
                 # The only one to have done it so far was the first ("the only AI developer
                 # with systems ready for classified work").
