@@ -612,6 +612,10 @@ _NO_RESPONSE = re.compile(r"\bno\s+(?:further\s+|more\s+)?responses?\b", re.IGNO
 _CALL_SENT = re.compile(r"\b(?:gave|give|gives|giving|made|make|makes|making|issued|issues?|"
                         r"issuing|put\s+out|sent\s+out|raised)\s+(?:a|an)\s+(?=(?:[\w-]+\s+){0,2}"
                         r"(?:call|signal|message)s?\b)", re.IGNORECASE)
+# "took off from", "departed from": one departure.
+# (Not "took off his jacket".)
+_TOOK_OFF = re.compile(r"\b(?:took|take|takes|taking|taken)\s+off\b"
+                       r"(?!\s+(?:the|a|an|his|her|their|its)\b)", re.IGNORECASE)
 # Air traffic control, abbreviated.
 _ATC = re.compile(r"\bATC\b")
 # "came down on a school", "crashed into", "slammed into", "struck a building": it hit it.
@@ -724,6 +728,7 @@ def _as_read(text: str, claim: bool = False) -> str:
     text = _CONTACT_LOST.sub(r"no \1 was received", _LOST_CONTACT.sub(r"received no \1", text))
     text = _NO_RESPONSE.sub("no reply", text)
     text = _CALL_SENT.sub("sent a ", _ATC.sub("air traffic control", text))
+    text = _TOOK_OFF.sub("departed", text)
     text = _CRASHED_INTO.sub(r"\1 hitting", _HIT_ON.sub("hit", text))
     for m in reversed(list(_LIVES_LOST.finditer(text))):
         group = 1 if m.group(1) else 2
