@@ -624,7 +624,8 @@ _HIT_ON = re.compile(r"\b(?:c[ao]me|comes|coming)\s+down\s+(?:on|onto|in|into)\b
                      r"smash(?:es|ed|ing)?|plung(?:e|es|ed|ing)|careen(?:s|ed|ing)?)\s+(?:into|onto)\b|"
                      r"\bstruck\b(?=\s+(?:a|an|the)\s+(?!deal|agreement|pact|balance|chord|tone|note|"
                      r"blow|bargain|compromise|truce|settlement|match)\b)", re.IGNORECASE)
-_CRASHED_INTO = re.compile(r"\b(crash(?:es|ed|ing)?)\s+(?:into|onto)\b", re.IGNORECASE)
+_CRASHED_INTO = re.compile(r"\b(crash(?:es|ed|ing)?)\s+(?:into|onto|on(?=\s+(?:a|an|the)\s))\b",
+                           re.IGNORECASE)
 
 
 # "and" opening another figure ("65 dead and 76 injured in hospital"): what stands before it
@@ -1583,6 +1584,18 @@ def _other_place(claim: _PreparedClaim, unit: str) -> bool:
                for m in other.finditer(unit) for t in tokenize(m.group(1)))
 
 
+# A place named after "in", "at" or "near" ("in Hillside", "at the Elm Street depot").
+_IN_PLACE = re.compile(r"\b(?:in|at|near)\s+(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,2}?"
+                       r"(?!(?:January|February|March|April|May|June|July|August|September|"
+                       r"October|November|December|Monday|Tuesday|Wednesday|Thursday|Friday|"
+                       r"Saturday|Sunday)\b)[A-Z][a-z]")
+
+
+def _placed_in(unit: str) -> bool:
+    """The sentence names a place: "in Hillside", "near the Elm Street depot"."""
+    return bool(_IN_PLACE.search(unit))
+
+
 # Two facts in one claim: ", and" or ", but" before a clause of three words or more.
 _COMPOUND = re.compile(r",\s+(?:and|but)\s+")
 _PART_MIN_WORDS = 4
@@ -1636,6 +1649,11 @@ class ClaimReader:
         year = _YEAR.match(published or "")
         self._claims = [replace(c, company=bool(set(c.lead) & companies),
                                 zero_term=_zero_term(c), year=int(year.group(0)) if year else 0)
+                        for c in self._claims]
+        # A claim placed in the story's own place (its title names it: "... crash in
+        # Marlow"): every report of the story is there.
+        at_home = {_canonical(t) for t in tokenize(title)}
+        self._claims = [replace(c, coarse_home=bool(c.coarse) and c.coarse <= at_home)
                         for c in self._claims]
         # Each fact of a claim that joins two, read as a claim of its own.
         self._claims = [replace(c, parts=tuple(
@@ -1701,7 +1719,9 @@ class ClaimReader:
                                          if t not in subject or t in keyword_stems)
                               or terms.stems[:2],
                               detail=detail, detail_joined=joined, coarse=coarse,
-                              place_nouns=place_nouns, placed=placed)
+                              place_nouns=place_nouns, placed=placed,
+                              place_terms=frozenset(_canonical(t) for n in place_nouns
+                                                    for t in tokenize(n)))
 
     def read(self, title: str, sentences: Sequence[str]) -> list[ClaimReading]:
         """One reading per claim, in the claims' order."""
@@ -1757,6 +1777,11 @@ class ClaimReader:
                     analysed: Sequence[_Terms], figures: Sequence[list],
                     has_title: bool) -> ClaimReading:
         candidates: list[ClaimReading] = []
+        # The article places the claim's thing in a place of its own ("a school in the
+        # Hillside district"): its other sentences' coarser places are that one.
+        placed_elsewhere = bool(claim.detail) and any(
+            claim.placed in terms.stems and not claim.detail & set(terms.stems)
+            and _other_place(claim, unit) for unit, terms in zip(units, analysed, strict=True))
         for i, (unit, terms) in enumerate(zip(units, analysed, strict=True)):
             present = set(terms.stems)
             for group in claim.actor_groups:
@@ -1774,8 +1799,17 @@ class ClaimReader:
                     present |= claim.detail
                 elif _other_place(claim, unit):
                     elsewhere = True
+                elif placed_elsewhere:
+                    pass
                 elif claim.placed in present and claim.coarse <= present:
-                    present |= claim.detail
+                    present |= claim.detail | claim.place_terms
+                elif claim.placed in present and claim.coarse_home and \
+                        claim.lead[-1:] and claim.lead[-1] in present and not _placed_in(unit):
+                    # "slammed into a hostel for doctors", no place named: the story's own
+                    # place, where every report of it is; the claim's place is said, when the
+                    # sentence says what the claim says was done there ("hit"; not "a black
+                    # box recovered from the hostel's roof").
+                    present |= claim.detail | claim.coarse | claim.place_terms
             if i and _OF_THEM.match(unit):
                 # "Of them, one was Canadian": those the sentence before spoke of ("The 242
                 # people on board included ...").
@@ -2280,7 +2314,9 @@ class _PreparedClaim:
     detail_joined: str = ""
     coarse: frozenset[str] = frozenset()
     place_nouns: tuple[str, ...] = ()
+    place_terms: frozenset[str] = frozenset()  # the terms of the place nouns
     placed: str = ""
+    coarse_home: bool = False  # the coarser place is the story's own (its title names it)
     # A claim of two facts joined by ", and" ("the pilots sent a mayday call, and no further
     # communication was received"): each fact as a claim of its own. See ``_read_parts``.
     parts: tuple[_PreparedClaim, ...] = ()
