@@ -1591,6 +1591,21 @@ _IN_PLACE = re.compile(r"\b(?:in|at|near)\s+(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){
                        r"Saturday|Sunday)\b)[A-Z][a-z]")
 
 
+_DONE_TO_WINDOW = 6
+
+
+def _done_to(unit: str, deed: tuple[str, ...], thing: str) -> bool:
+    """The sentence does the claim's deed to the thing, a few words before it: "slammed into
+    a hostel", "hit a medical college hostel" (not "the hostel was damaged": the thing first,
+    or "a black box recovered from the hostel's roof": another deed)."""
+    if not deed:
+        return False
+    terms = [set(_terms(tok)) for tok, _ in _spans(unit)]
+    done = [i for i, t in enumerate(terms) if deed[0] in t]
+    return any(thing in t and any(0 < i - d <= _DONE_TO_WINDOW for d in done)
+               for i, t in enumerate(terms))
+
+
 def _placed_in(unit: str) -> bool:
     """The sentence names a place: "in Hillside", "near the Elm Street depot"."""
     return bool(_IN_PLACE.search(unit))
@@ -1804,7 +1819,7 @@ class ClaimReader:
                 elif claim.placed in present and claim.coarse <= present:
                     present |= claim.detail | claim.place_terms
                 elif claim.placed in present and claim.coarse_home and \
-                        claim.lead[-1:] and claim.lead[-1] in present and not _placed_in(unit):
+                        _done_to(unit, claim.lead[-1:], claim.placed) and not _placed_in(unit):
                     # "slammed into a hostel for doctors", no place named: the story's own
                     # place, where every report of it is; the claim's place is said, when the
                     # sentence says what the claim says was done there ("hit"; not "a black
