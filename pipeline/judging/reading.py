@@ -598,6 +598,12 @@ def _storeys(m: re.Match[str]) -> str:
 
 
 _FUELLED = re.compile(r"\b(?:fuel{1,2}ed|fanned|fed)\s+by\b", re.IGNORECASE)
+# "did not respond to a request for comment": a party's silence to the press, no message of
+# the event's.
+_FOR_COMMENT = re.compile(
+    r"\b(?:respond(?:ed|s|ing)?|repl(?:y|ied|ies|ying)|answer(?:ed|s|ing)?)\s+to\s+(?:[\w'’-]+\s+){0,3}?"
+    r"(?:requests?|quer(?:y|ies)|(?:in|en)quir(?:y|ies)|e-?mails?|calls?|messages?|questions?)\s+"
+    r"(?:for|seeking|about)\s+(?:further\s+|immediate\s+)?comments?\b", re.IGNORECASE)
 # "failed to respond": did not.
 _FAILED_TO = re.compile(r"\bfail(?:ed|s|ing)?\s+to\b(?=\s+(?:respond|reply|answer|acknowledge|"
                         r"communicate|return)\b)", re.IGNORECASE)
@@ -724,6 +730,7 @@ def _as_read(text: str, claim: bool = False) -> str:
     text = _COUNTED_DEMONYM.sub(_nationals, text)
     text = _DEAD_BEFORE.sub(r"people dead\1", _DEAD_AFTER.sub(r"\1 people dead", text))
     text = _ABOARD.sub("on board", text)
+    text = _FOR_COMMENT.sub("commented", text)
     text = _FAILED_TO.sub(lambda m: "not to" if m.group(0).lower().startswith("failing")
                           else "did not", text)
     text = _CONTACT_LOST.sub(r"no \1 was received", _LOST_CONTACT.sub(r"received no \1", text))
