@@ -604,6 +604,12 @@ _FOR_COMMENT = re.compile(
     r"\b(?:respond(?:ed|s|ing)?|repl(?:y|ied|ies|ying)|answer(?:ed|s|ing)?)\s+to\s+(?:[\w'’-]+\s+){0,3}?"
     r"(?:requests?|quer(?:y|ies)|(?:in|en)quir(?:y|ies)|e-?mails?|calls?|messages?|questions?)\s+"
     r"(?:for|seeking|about)\s+(?:further\s+|immediate\s+)?comments?\b", re.IGNORECASE)
+# "The passengers included 169 Indian nationals", "Of the 242 passengers, 169 were ...",
+# "Among the passengers were ...": those on board, broken down.
+_PASSENGERS_WERE = re.compile(
+    r"\b((?:the|its|their)\s+(?:\d[\d,]*\s+)?passengers)(?!\s+(?:on\s+board|aboard|onboard)\b)"
+    r"(?=\s*(?:,|:|\u2014|\u2013|\s-\s|\s+(?:included|includes|were|comprised|consisted)\b))",
+    re.IGNORECASE)
 # "failed to respond": did not.
 _FAILED_TO = re.compile(r"\bfail(?:ed|s|ing)?\s+to\b(?=\s+(?:respond|reply|answer|acknowledge|"
                         r"communicate|return)\b)", re.IGNORECASE)
@@ -720,6 +726,7 @@ def _as_read(text: str, claim: bool = False) -> str:
         # (not through buildings: "tore through the towers wrapped in ..." went through them)
         text = _MOVED_THROUGH.sub(_moved_through, text)
         text = _FUELLED.sub("spread by", text)
+        text = _PASSENGERS_WERE.sub(r"\1 on board", text)
         # "sought to impose restrictions", "its push to bar ...": pressing for a limit insists
         # on it.
         text = _EFFORT_TO_LIMIT.sub(_insisting, text)
