@@ -616,8 +616,12 @@ _FAILED_TO = re.compile(r"\bfail(?:ed|s|ing)?\s+to\b(?=\s+(?:respond|reply|answe
 # "lost all communication", "before all communications were lost": none came after. (Not
 # "lost contact": a firefighter who lost contact was out of touch, no message refused.)
 _LOST_CONTACT = re.compile(r"\blost\s+(?:all\s+)?(communications?)\b", re.IGNORECASE)
-_CONTACT_LOST = re.compile(r"\b(?:all\s+)?(communications?)\s+(?:was|were|had\s+been|"
-                           r"has\s+been|have\s+been)\s+lost\b", re.IGNORECASE)
+_CONTACT_LOST = re.compile(r"\b(?:all\s+)?(communications?|contact\s+with\s+(?:the\s+)?[\w-]+)\s+"
+                           r"(?:was|were|had\s+been|has\s+been|have\s+been)\s+lost\b",
+                           re.IGNORECASE)
+# "the aircraft stopped responding": it did not respond.
+_STOPPED_RESPONDING = re.compile(r"\bstopped\s+(?=(?:respond|communicat|reply|answer)ing\b)",
+                                 re.IGNORECASE)
 # "there was no response": no reply ("the emergency response" is no reply).
 _NO_RESPONSE = re.compile(r"\bno\s+(?:further\s+|more\s+)?responses?\b", re.IGNORECASE)
 # "gave a mayday call", "issued a distress call", "made an emergency call": a call sent.
@@ -742,6 +746,7 @@ def _as_read(text: str, claim: bool = False) -> str:
                           else "did not", text)
     text = _CONTACT_LOST.sub(r"no \1 was received", _LOST_CONTACT.sub(r"received no \1", text))
     text = _NO_RESPONSE.sub("no reply", text)
+    text = _STOPPED_RESPONDING.sub("did not go on ", text)
     text = _CALL_SENT.sub("sent a ", _ATC.sub("air traffic control", text))
     text = _TOOK_OFF.sub("departed", text)
     text = _CRASHED_INTO.sub(r"\1 hitting", _HIT_ON.sub("hit", text))
@@ -1818,14 +1823,18 @@ class ClaimReader:
                     # "OpenAI, Google and xAI ..." is said of each: one of them stands for all.
                     present |= group
             elsewhere = False
-            if claim.detail and not claim.detail & present:
+            if claim.detail and claim.detail <= present:
+                # "in Marlow's Elm Park": the place named, its kind ("residential area") need
+                # not be.
+                present |= claim.place_terms
+            elif claim.detail and not claim.detail & present:
                 # A place the claim tells in detail ("a school in the Elm Park area of
                 # Marlow"): named run together ("Elmpark"), it is named; a sentence that names
                 # the thing placed and the coarser place ("struck a school in a residential
                 # area of Marlow") places it there, a missing detail being no other place;
                 # another name in the detail's stead ("the Hillside area") is another place.
                 if claim.detail_joined and claim.detail_joined in present:
-                    present |= claim.detail
+                    present |= claim.detail | claim.place_terms
                 elif _other_place(claim, unit):
                     elsewhere = True
                 elif placed_elsewhere:
