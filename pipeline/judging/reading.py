@@ -610,6 +610,12 @@ _PASSENGERS_WERE = re.compile(
     r"\b((?:the|its|their)\s+(?:\d[\d,]*\s+)?passengers)(?!\s+(?:on\s+board|aboard|onboard)\b)"
     r"(?=\s*(?:,|:|\u2014|\u2013|\s-\s|\s+(?:included|includes|were|comprised|consisted)\b))",
     re.IGNORECASE)
+# "all 242 people on board were killed": none of them survived.
+_ALL_DIED = re.compile(
+    r"\ball\s+(?!but\b)(?:of\s+)?(?:the\s+|those\s+)?(?:\d[\d,]*\s+|" + "|".join(WORD_NUMBERS)
+    + r"\s+)?(?:people|passengers|persons|occupants|on\s+board|aboard|onboard)\b[^.;:]{0,40}?"
+    r"\b(?:were|have\s+been|had\s+been)?\s*(?:killed|died|perished|dead|lost\s+their\s+lives)\b",
+    re.IGNORECASE)
 # "failed to respond": did not.
 _FAILED_TO = re.compile(r"\bfail(?:ed|s|ing)?\s+to\b(?=\s+(?:respond|reply|answer|acknowledge|"
                         r"communicate|return)\b)", re.IGNORECASE)
@@ -731,6 +737,7 @@ def _as_read(text: str, claim: bool = False) -> str:
         text = _MOVED_THROUGH.sub(_moved_through, text)
         text = _FUELLED.sub("spread by", text)
         text = _PASSENGERS_WERE.sub(r"\1 on board", text)
+        text = _ALL_DIED.sub(r"\g<0>, none survived", text)
         # "sought to impose restrictions", "its push to bar ...": pressing for a limit insists
         # on it.
         text = _EFFORT_TO_LIMIT.sub(_insisting, text)
@@ -2373,7 +2380,7 @@ def _nobody_did(claim: _PreparedClaim, unit: str, present: set[str]) -> ClaimRea
     if found is None or _NON_ASSERTIVE.search(unit) or _HEDGE.search(unit) or \
             unit.rstrip().endswith("?"):
         return None
-    if not any(claim.zero_term in _terms(tok) for tok, pos in _spans(unit) if pos > found.end()):
+    if not any(claim.zero_term in _terms(tok) for tok, pos in _spans(unit) if pos >= found.end()):
         return None
     cover = sum(w for t, w in claim.weights.items() if t in present) / claim.total
     if cover < ALIGN_MIN:
