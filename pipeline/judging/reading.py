@@ -842,7 +842,9 @@ def _near(text: str, q: Quantity) -> set[str]:
     reach = 0 if _TALLY_VERB.search(text, max(0, q.start - 40), q.start) else lo
     tally = next(reversed(list(_TALLY.finditer(text, reach, q.start))), None)
     if tally is not None and not _count_between(text, tally.end(), q.start):
-        near |= {_canonical(tok) for tok in tokenize(tally.group(0)) if tok not in _STOP}
+        told = {_canonical(tok) for tok in tokenize(tally.group(0)) if tok not in _STOP}
+        # "the death toll has risen to 265": a toll of the dead counts people.
+        near |= told | ({"people"} if "die" in told else set())
         if tally.start() < lo:
             # ... with the words of its own clause: "the death toll in the fire at ...".
             end = next((m.start() for m in _CLAUSE.finditer(text, tally.end())), q.start)
