@@ -554,10 +554,12 @@ _REFUSES_USE = re.compile(
 # "spread to seven of the eight blocks", "tore through seven buildings": a fire (or a flood, an
 # outbreak) that went through that many of them affected them.
 _WENT_THROUGH = re.compile(
-    r"\b(?:spread(?:s|ing)?|t(?:ore|ears|earing|orn)|rip(?:s|ped|ping)|rac(?:ed|es|ing)|"
+    r"\b(?:(?:spread(?:s|ing)?|t(?:ore|ears|earing|orn)|rip(?:s|ped|ping)|rac(?:ed|es|ing)|"
     r"sw(?:ept|eeps?|eeping)|engulf(?:s|ed|ing)?)\s+"
     # "helped spread the fire to seven of the eight blocks": the fire, named after its verb
-    r"(?:(?:the\s+)?(?:fire|flames|blaze|inferno)\s+)?(?:through|across|to|into|over)\s+"
+    r"(?:(?:the\s+)?(?:fire|flames|blaze|inferno)\s+)?(?:through|across|to|into|over)|"
+    # "battled the flames across seven of the eight towers": the fire was in them
+    r"(?:fire|flames|blaze|inferno)\s+(?:across|through))\s+"
     r"(?=(?:all\s+)?(?:the\s+|its\s+)?(?:\d|(?:" + "|".join(WORD_NUMBERS) + r")\b))",
     re.IGNORECASE)
 
