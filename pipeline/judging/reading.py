@@ -197,6 +197,7 @@ _PARAPHRASES: dict[str, tuple[str, ...]] = {
     "acquir": ("acquire", "acquisition", "buy", "purchase", "takeover"),
     "customer": ("user", "client", "account", "subscriber", "consumer"),
     "affect": ("impact", "expose", "compromise", "engulf", "damage", "ravage", "gut", "burn",
+               "destroy",
                "burnt", "sweep", "swept", "hit", "stricken", "consume"),
     "unable": ("impossible",),
     "breach": ("hack", "cyberattack", "intrusion", "leak"),
@@ -559,7 +560,7 @@ _WENT_THROUGH = re.compile(
     # "helped spread the fire to seven of the eight blocks": the fire, named after its verb
     r"(?:(?:the\s+)?(?:fire|flames|blaze|inferno)\s+)?(?:through|across|to|into|over)|"
     # "battled the flames across seven of the eight towers": the fire was in them
-    r"(?:fire|flames|blaze|inferno)\s+(?:across|through))\s+"
+    r"(?:fires?|flames|blazes?|inferno)\s+(?:across|through))\s+"
     r"(?=(?:all\s+)?(?:the\s+|its\s+)?(?:\d|(?:" + "|".join(WORD_NUMBERS) + r")\b))",
     re.IGNORECASE)
 
