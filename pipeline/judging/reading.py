@@ -1159,7 +1159,7 @@ _ZERO = re.compile(r"\b(?:no\s+one|nobody|none)\b|\bno\s+(?=[a-z]+s\b)", re.IGNO
 _SOME = r"(?<![\w.,-])(?:one|two|three|four|five|\d+|lone|sole|single|only|who)"
 # "All but one of the 242 on board were killed", "killing all but one passenger": one survived.
 _ALL_BUT_DEAD = re.compile(
-    r"\ball\s+but\s+(?:one|two|three|\d+)\b[^.;]{0,80}?\b(?:killed|died|dead|perished)\b"
+    r"\ball\s+but\s+(?:one|two|three|\d+)\b[^.;]{0,240}?\b(?:killed|died|dead|perished)\b"
     r"|\b(?:killing|killed)\s+all\s+but\s+(?:one|two|three|\d+)\b", re.IGNORECASE)
 # Stems shorter than this are not compared by their beginning ("surviv" is "survivor"'s).
 _ZERO_STEM_MIN = 5
@@ -1179,8 +1179,11 @@ def _zero_term(claim: _PreparedClaim) -> str:
 
 @functools.lru_cache(maxsize=256)
 def _some_pattern(term: str) -> re.Pattern[str]:
-    return re.compile(r"\b" + _SOME + r"\s+(?:[\w-]+\s+){0,2}?" + re.escape(term) + r"\w*",
-                      re.IGNORECASE)
+    # "one passenger survived"; "Only one passenger, a British national, miraculously
+    # survived": a phrase set off by commas, and a word of manner, stand between.
+    return re.compile(r"\b" + _SOME + r"\s+(?:[\w-]+\s+){0,2}?"
+                      r"(?:[\w-]+,\s+(?:a|an|the)\s+[^,.;:]{1,40},\s+)?"
+                      r"(?:[a-z]+ly\s+)?" + re.escape(term) + r"\w*", re.IGNORECASE)
 
 
 def _counts_some(unit: str, term: str, year: int = 0) -> bool:
