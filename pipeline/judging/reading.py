@@ -1800,26 +1800,28 @@ class ClaimReader:
         # The evidence is quoted as the article wrote it, with its source read in context.
         quoted = {u: o for u, o in zip(units, original, strict=True) if u != o}
         # A claim of two facts may cite two sentences: quoted as written, its source the
-        # first one's.
-        first_of: dict[str, str] = {}
+        # first one's, or the second's when the first is in the article's own voice.
+        pair_of: dict[str, tuple[str, str]] = {}
         if any(r.reason == "parts" for r in readings):
             for i in range(len(units) - 1):
                 both = f"{original[i]} {original[i + 1]}"
                 quoted[f"{units[i]} {units[i + 1]}"] = both
-                first_of[both] = original[i]
+                pair_of[both] = (original[i], original[i + 1])
         readings = [replace(r, evidence=quoted[r.evidence]) if r.evidence in quoted else r
                     for r in readings]
-        cited = {first_of.get(r.evidence, r.evidence) for r in readings
-                 if r.stance in ("confirms", "contradicts")}
+        cited = {o for r in readings if r.stance in ("confirms", "contradicts")
+                 for o in pair_of.get(r.evidence, (r.evidence,))}
         if cited:
             # Read up to the last sentence cited: what follows it cannot name its source.
             upto = max((i for i, o in enumerate(original) if o in cited), default=-1) + 1
             in_context = sources_in_context(original[:upto], has_title=bool(title))
             sources = dict(zip(reversed(original[:upto]), reversed(in_context), strict=True))
-            readings = [replace(r, source=sources[first_of.get(r.evidence, r.evidence)])
-                        if r.stance in ("confirms", "contradicts")
-                        and first_of.get(r.evidence, r.evidence) in sources
-                        else r for r in readings]
+            readings = [replace(r, source=next(
+                (sources[o] for o in pair_of.get(r.evidence, ()) if sources.get(o)),
+                sources[pair_of.get(r.evidence, (r.evidence,))[0]]))
+                if r.stance in ("confirms", "contradicts")
+                and pair_of.get(r.evidence, (r.evidence,))[0] in sources
+                else r for r in readings]
         return readings
 
     def _read_claim(self, claim: _PreparedClaim, units: Sequence[str],
