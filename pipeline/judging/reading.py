@@ -603,10 +603,13 @@ def _storeys(m: re.Match[str]) -> str:
 _FUELLED = re.compile(r"\b(?:fuel{1,2}ed|fanned|fed)\s+by\b", re.IGNORECASE)
 # "did not respond to a request for comment": a party's silence to the press, no message of
 # the event's.
+# (Questions, queries and requests are the press's; calls and messages only when they sought
+# comment: "no response to repeated calls from the controller" is the event's.)
 _FOR_COMMENT = re.compile(
-    r"\b(?:respond(?:ed|s|ing)?|repl(?:y|ied|ies|ying)|answer(?:ed|s|ing)?)\s+to\s+(?:[\w'’-]+\s+){0,3}?"
-    r"(?:requests?|quer(?:y|ies)|(?:in|en)quir(?:y|ies)|e-?mails?|calls?|messages?|questions?)\s+"
-    r"(?:for|seeking|about)\s+(?:further\s+|immediate\s+)?comments?\b", re.IGNORECASE)
+    r"\b(?:respond(?:ed|s|ing)?|repl(?:y|ied|ies|ying)|answer(?:ed|s|ing)?)\s+to\s+"
+    r"(?:[\w'’-]+\s+){0,3}?(?:(?:requests?|quer(?:y|ies)|(?:in|en)quir(?:y|ies)|e-?mails?|"
+    r"questions?)\b|(?:calls?|messages?)\s+(?:for|seeking|about)\s+(?:further\s+|immediate\s+)?"
+    r"comments?\b)", re.IGNORECASE)
 # "The passengers included 169 Indian nationals", "Of the 242 passengers, 169 were ...",
 # "Among the passengers were ...": those on board, broken down.
 _PASSENGERS_WERE = re.compile(
