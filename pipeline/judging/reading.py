@@ -1631,16 +1631,38 @@ _IN_PLACE = re.compile(r"\b(?:in|at|near)\s+(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){
 _DONE_TO_WINDOW = 6
 
 
-def _done_to(unit: str, deed: tuple[str, ...], thing: str) -> bool:
-    """The sentence does the claim's deed to the thing, a few words before it: "slammed into
-    a hostel", "hit a medical college hostel" (not "the hostel was damaged": the thing first,
-    or "a black box recovered from the hostel's roof": another deed)."""
-    if not deed:
+# Words between a deed and its doer ("it had hit", "the aircraft crashed hitting") and words
+# that stand for the doer named before ("as it hit", "the flight that crashed on").
+_DOER_SKIP = frozenset(tokenize("was were had has have been reportedly then also later just "
+                                "eventually crashed"))
+_DOERS = frozenset(tokenize("it which that who they he she"))
+
+
+def _done_to(unit: str, claim: _PreparedClaim) -> bool:
+    """The sentence does the claim's deed to the thing, a few words before it, and no one
+    else does it: "slammed into a hostel", "as it hit a medical college hostel" (not "the
+    hostel was damaged": the thing first; nor "a black box recovered from the hostel's roof":
+    another deed; nor "debris hit the hostel": another doer, a common word not the claim's)."""
+    if not claim.lead:
         return False
-    terms = [set(_terms(tok)) for tok, _ in _spans(unit)]
-    done = [i for i, t in enumerate(terms) if deed[0] in t]
-    return any(thing in t and any(0 < i - d <= _DONE_TO_WINDOW for d in done)
-               for i, t in enumerate(terms))
+    deed = claim.lead[-1]
+    spans = _spans(unit)
+    terms = [set(_terms(tok)) for tok, _ in spans]
+    for d, done in enumerate(terms):
+        if deed not in done:
+            continue
+        b = d - 1
+        while b >= 0 and spans[b][0] in _DOER_SKIP:
+            b -= 1
+        if b >= 0:
+            tok, pos = spans[b]
+            if tok.isalpha() and tok not in _DOERS and not terms[b] & set(claim.weights) and (
+                    unit[pos].islower() or not unit[:pos].strip(" \"'“‘")):
+                continue
+        if any(claim.placed in terms[i] for i in range(d + 1, min(len(terms),
+                                                                  d + 1 + _DONE_TO_WINDOW))):
+            return True
+    return False
 
 
 def _placed_in(unit: str) -> bool:
@@ -1862,7 +1884,7 @@ class ClaimReader:
                 elif claim.placed in present and claim.coarse <= present:
                     present |= claim.detail | claim.place_terms
                 elif claim.placed in present and claim.coarse_home and \
-                        _done_to(unit, claim.lead[-1:], claim.placed) and not _placed_in(unit):
+                        _done_to(unit, claim) and not _placed_in(unit):
                     # "slammed into a hostel for doctors", no place named: the story's own
                     # place, where every report of it is; the claim's place is said, when the
                     # sentence says what the claim says was done there ("hit"; not "a black
