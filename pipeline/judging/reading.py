@@ -1881,7 +1881,8 @@ class ClaimReader:
                     elsewhere = True
                 elif placed_elsewhere:
                     pass
-                elif claim.placed in present and claim.coarse <= present:
+                elif claim.placed in present and claim.coarse <= present and \
+                        _done_to(unit, claim):
                     present |= claim.detail | claim.place_terms
                 elif claim.placed in present and claim.coarse_home and \
                         _done_to(unit, claim) and not _placed_in(unit):
@@ -1964,11 +1965,14 @@ class ClaimReader:
                     named |= set(claim.lead)  # "the company", "the San Francisco-based firm"
                 if _other_actor(claim, unit, present) or _lacks_lead(claim, named) or (
                         reading.stance == "confirms" and _lacks_scope(claim, present)) or (
-                        reading.stance == "confirms" and _lacks_phrase(claim, present)):
+                        reading.stance == "confirms" and _lacks_phrase(claim, present)) or (
+                        reading.stance == "confirms" and claim.placed
+                        and claim.terms.stems[0] not in present and not _done_to(unit, claim)):
                     # It speaks of someone else, or of something the claim only mentions, or
                     # leaves out the "first" the claim asserts, or a phrase that carries much
-                    # of it ("remains committed"): a reader would not call it a statement of
-                    # the claim, nor look at it twice.
+                    # of it ("remains committed"), or has another doer do the deed to what the
+                    # claim places ("debris hit a school in ..."): a reader would not call it
+                    # a statement of the claim, nor look at it twice.
                     reading = replace(reading, stance="discusses", band="none",
                                       reason="not stated")
                 elif reading.band == "flag" and self._lacks_heavy_term(
