@@ -618,8 +618,9 @@ _PASSENGERS_WERE = re.compile(
     re.IGNORECASE)
 # "all 242 people on board were killed": none of them survived.
 _ALL_DIED = re.compile(
-    r"\ball\s+(?!but\b)(?:of\s+)?(?:the\s+|those\s+)?(?:\d[\d,]*\s+|" + "|".join(WORD_NUMBERS)
-    + r"\s+)?(?:people|passengers|persons|occupants|on\s+board|aboard|onboard)\b[^.;:]{0,40}?"
+    r"(?<!almost\s)(?<!nearly\s)(?<!virtually\s)(?<!not\s)\ball\s+(?!but\b)(?:of\s+)?"
+    r"(?:the\s+|those\s+)?(?:\d[\d,]*\s+|" + "|".join(WORD_NUMBERS) + r"\s+)?"
+    r"(?:people|passengers|persons|occupants|on\s+board|aboard|onboard)\b[^.;:]{0,40}?"
     r"\b(?:were|have\s+been|had\s+been)?\s*(?:killed|died|perished|dead|lost\s+their\s+lives)\b",
     re.IGNORECASE)
 # "failed to respond": did not.
