@@ -19,6 +19,12 @@ before the first piece that names it), or before one that tells in its words whi
 development it reports, waits: a later article's sentence of a development takes it in, on
 the same terms (:func:`adopt_pending`).
 
+Any other sentence of an on-story article with several novel terms may tell a known
+development in passing ("among the dead was a fire officer who lost contact with his crew", in
+a piece on the inquiry): it joins one on a strong link only (``PASSING_MIN_SHARED_TERMS``,
+``PASSING_MIN_OVERLAP``), the words common to the story's reports (:func:`common_terms`) not
+counted, and never waits.
+
 Names count at most twice: an official's name and title shared ("Security Secretary Alan Mok
 said ...") are two terms in common, not four, since the same official speaks of many events;
 two reports need a word of what happened besides (``MIN_SHARED_TERMS``).
