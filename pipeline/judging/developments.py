@@ -188,6 +188,8 @@ def overlap(a: frozenset[str] | set[str], b: frozenset[str] | set[str],
     if not a or not b:
         return 0.0
     both = a & b
+    if len(both) < min_shared:
+        return 0.0  # what follows only counts fewer
     # A hyphenated word shared with its parts ("high-rise", "rise") is one word shared.
     dup = {t for t in both
            if "-" in t and any(development_stem(part) in both for part in t.split("-"))}
