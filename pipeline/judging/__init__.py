@@ -623,11 +623,17 @@ def _other_event(units: Sequence[str], unit_words: Sequence[frozenset[str]],
     (its estate, its district) but put the event at another named place, and the story's names
     come up at most in one recap or comparison after the lede ("residents said it felt like
     the fire at ..."). A story whose keywords name several parties is named by them, and one
-    without names of its own cannot be told from another event by them."""
+    without names of its own cannot be told from another event by them; a lede that gives the
+    story's event its code (a flight number) names the story."""
     if len(profile.parties) >= 2 or not profile.own_names:
         return False
     lede = units[:LEDE_SENTENCES + 1]
     if any(profile.own_names & ws for ws in unit_words[:LEDE_SENTENCES + 1]):
+        return False
+    # A lede that names the story's event by its code ("Flight AI171") is about that event
+    # wherever else it is set (a lawsuit filed in a court abroad).
+    codes = _code_patterns(profile.event_terms)
+    if any(p.search(u) for p in codes for u in lede):
         return False
     known = profile.own_names | {w for k in profile.keywords for w in _words(k)}
     places = [m.group(1) for u in lede for m in _PLACE.finditer(u)]
