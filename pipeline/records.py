@@ -82,6 +82,10 @@ class DevelopmentCandidate:
     # A sentence that does not name the story may join a development other reports opened
     # (reported in other words), never open one.
     joins_only: bool = False
+    # A sentence of the article that tells an event in passing (deep in a piece on something
+    # else, or in a clause of a claim's evidence): it joins a development only on a strong link
+    # to one of its reports (see ``developments.PASSING_MIN_OVERLAP``), and never waits.
+    passing: bool = False
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from pipeline.judging.developments import (
     NewCluster,
     adopt_pending,
     assign_clusters,
+    common_terms,
     linkage,
     name_terms,
     overlap,
@@ -65,6 +66,39 @@ def test_two_shared_terms_link_no_two_reports() -> None:
 def test_a_sentence_not_naming_the_story_joins_one_the_article_opens() -> None:
     assert assign_clusters([ARREST, ARREST_NAME_DROPPED], [], [False, True]) == [
         NewCluster(0), NewCluster(0)]
+
+
+def test_a_sentence_told_in_passing_joins_only_on_a_strong_link() -> None:
+    # ARREST_NAME_DROPPED shares three of its five terms with ARREST: enough for a sentence
+    # not naming the story, not for one told in passing (four terms, half the smaller set).
+    assert assign_clusters([ARREST_NAME_DROPPED], [(4, [ARREST])], [True], [True]) == [None]
+    recalled = frozenset({"police", "arrest", "director", "contractor", "bail"})
+    assert assign_clusters([recalled], [(4, [ARREST])], [True], [True]) == [4]
+    # It never opens a development, and never joins one that none of its terms reach.
+    assert assign_clusters([recalled], [], [True], [True]) == [None]
+    assert assign_clusters([recalled], [(7, [MEMO])], [True], [True]) == [None]
+
+
+def test_a_sentence_told_in_passing_adds_no_development_the_article_already_joins() -> None:
+    recalled = frozenset({"police", "arrest", "director", "contractor", "bail"})
+    assert assign_clusters([ARREST, recalled], [(4, [ARREST])], [False, True],
+                           [False, True]) == [4, None]
+    assert assign_clusters([ARREST, recalled], [], [False, True], [False, True]) == [
+        NewCluster(0), None]
+
+
+def test_the_commonest_words_of_a_storys_reports_link_no_sentence_told_in_passing() -> None:
+    designation = frozenset({"supply", "chain", "designat", "memo", "sign"})
+    others = [frozenset({"supply", "chain", "designat", f"word{i}", f"other{i}"})
+              for i in range(30)]
+    assert common_terms(others) == {"supply", "chain", "designat"}
+    assert common_terms(others[:19]) == frozenset()  # too few reports to tell
+    stored = [(1, [designation]), *((i + 2, [o]) for i, o in enumerate(others))]
+    # Four terms in common with the memo's report, three of them the story's commonest.
+    recalled = frozenset({"supply", "chain", "designat", "memo", "court"})
+    assert assign_clusters([recalled], stored, [True], [True]) == [None]
+    recalled_memo = recalled | {"sign", "dated"}
+    assert assign_clusters([recalled_memo], stored[:10], [True], [True]) == [1]
 
 
 def test_a_hyphenated_word_and_its_part_are_one_shared_word() -> None:

@@ -338,6 +338,34 @@ def test_a_report_not_naming_the_story_waits_for_the_development_it_reports(
     assert [f[2] for f in report.flagged if f[0] == "development"] == [SUIT_NAMED.url]
 
 
+HEARING_RECALLS_SUIT = Article(
+    url="https://e.example/hearing", title="Anthropic and the Pentagon meet again in court",
+    published_at="2026-03-20",
+    text=("A hearing in the dispute between Anthropic and the Pentagon was set for next week, "
+          "the court clerk said on Friday. The Pentagon had threatened to cut ties with "
+          "Anthropic over limits on military use of Claude. The company refused to allow Claude "
+          "to be used for mass surveillance of Americans or fully autonomous weapons. Reporters "
+          "expect a crowded public gallery and a long morning of legal argument. Its lawyers "
+          "want a judge in San Francisco to overturn the Trump administration's decision."))
+
+
+def test_a_sentence_told_in_passing_joins_a_known_development_and_never_waits(
+        ingestor: Ingestor, clock: ManualClock) -> None:
+    # A piece on the hearing recalls the suit in its last sentence, in the suit's words but with
+    # no verb of an event: too thin to join as a report of it, it joins as a sentence told in
+    # passing. Its other sentences of several new words join nothing, and none of them waits.
+    put(ingestor, from_page(SUIT_NAMED))
+    (opened,) = developments_of(ingestor.store, SUIT_NAMED.url)
+    clock.now += timedelta(days=11)
+    put(ingestor, from_page(HEARING_RECALLS_SUIT))
+    assert opened in developments_of(ingestor.store, HEARING_RECALLS_SUIT.url)
+    (row,) = ingestor.store.query(
+        "SELECT evidence FROM article_developments WHERE article_id = ? AND development_id = ?",
+        [ingestor.store.article_id_by_url(HEARING_RECALLS_SUIT.url), opened])
+    assert row["evidence"].startswith("Its lawyers want a judge")
+    assert ingestor.store.pending_developments("pentagon-anthropic") == []
+
+
 COMPLAINT_NAME_DROPPED = Article(
     url="https://c.example/complaint", title="What the complaint says", published_at="2026-03-10",
     text=("The Pentagon threatened to cut ties with Anthropic over limits on military use of "

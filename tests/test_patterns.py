@@ -80,7 +80,7 @@ def test_cluster_pattern(name: str, model: StanceModel) -> None:
         assert judgment.relevant, title
         devs = judgment.developments
         choices = assign_clusters([d.terms for d in devs], list(stored.items()),
-                                  [d.joins_only for d in devs])
+                                  [d.joins_only for d in devs], [d.passing for d in devs])
         opened: dict[int, int] = {}
         mine: set[int] = set()
         for dev, choice in zip(devs, choices, strict=True):

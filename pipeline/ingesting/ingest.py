@@ -458,7 +458,8 @@ class Ingestor:
                 clusters.setdefault(row.development_id, []).append(novel(row.evidence))
             candidates = [d.terms for d in judgment.developments]
             choices = assign_clusters(candidates, list(clusters.items()),
-                                      [d.joins_only for d in judgment.developments])
+                                      [d.joins_only for d in judgment.developments],
+                                      [d.passing for d in judgment.developments])
             adopted: list[tuple[PendingRow, int | NewCluster]] = []
             if any(c is not None for c in choices):
                 pending = self.store.pending_developments(story.slug, except_article,
@@ -510,6 +511,8 @@ class Ingestor:
             return
         opened: list[int] = []  # ids of the developments this article opens, in order
         for dev, choice in zip(judgment.developments, plan.choices, strict=True):
+            if choice is None and dev.passing:
+                continue  # told in passing: it joins a development others report, or nothing
             if choice is None:
                 # It joins no known development and may not open one: it waits for one.
                 self.store.add_pending_development(story=story.slug, article_id=article_id,

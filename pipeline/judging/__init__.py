@@ -24,7 +24,7 @@ from ..records import (
     Stance,
     Story,
 )
-from .developments import MIN_NOVEL_TERMS, Background, overlap, same_development, terms
+from .developments import MIN_NOVEL_TERMS, Background, NovelTerms, overlap, same_development, terms
 from .reading import ClaimReader, word_family
 from .stance import StanceModel
 from .text import (
@@ -114,6 +114,9 @@ MAX_DEVELOPMENTS_PER_ARTICLE = 2
 # recalls the arrests), and is dropped when it joins none. Articles carry several events: with
 # 3, on the second story's dev split most of its articles' later events were held by none.
 MAX_JOINING_PER_ARTICLE = 6
+# And up to this many of its other sentences of several new words, told in passing: each joins a
+# development only on a strong link to one of its reports (``PASSING_MIN_OVERLAP``).
+MAX_PASSING_PER_ARTICLE = 20
 LEDE_SENTENCES = 4  # news leads with the news: the first sentences weigh more
 # Verbs of events: a development is something that happened or was decided ("fired" as
 # dismissed: "fire" the noun is no event), or what a leader said of it (condolences, urging,
@@ -620,11 +623,17 @@ def _other_event(units: Sequence[str], unit_words: Sequence[frozenset[str]],
     (its estate, its district) but put the event at another named place, and the story's names
     come up at most in one recap or comparison after the lede ("residents said it felt like
     the fire at ..."). A story whose keywords name several parties is named by them, and one
-    without names of its own cannot be told from another event by them."""
+    without names of its own cannot be told from another event by them; a lede that gives the
+    story's event its code (a flight number) names the story."""
     if len(profile.parties) >= 2 or not profile.own_names:
         return False
     lede = units[:LEDE_SENTENCES + 1]
     if any(profile.own_names & ws for ws in unit_words[:LEDE_SENTENCES + 1]):
+        return False
+    # A lede that names the story's event by its code ("Flight AI171") is about that event
+    # wherever else it is set (a lawsuit filed in a court abroad).
+    codes = _code_patterns(profile.event_terms)
+    if any(p.search(u) for p in codes for u in lede):
         return False
     known = profile.own_names | {w for k in profile.keywords for w in _words(k)}
     places = [m.group(1) for u in lede for m in _PLACE.finditer(u)]
@@ -790,6 +799,11 @@ def _speaks_of_claim(sentence_terms: set[str], story: Story, novel: int) -> bool
     return False
 
 
+def _novelty(novel: frozenset[str]) -> float:
+    """A development sentence's score for its new words: up to 0.4, at ten of them."""
+    return 0.4 * min(1.0, len(novel) / 10)
+
+
 @lru_cache(maxsize=64)
 def _claim_subject(story: Story) -> frozenset[str]:
     profile = _profile(story)
@@ -807,10 +821,12 @@ def _developments(
     """Statements that name the story, carry several terms the seed and claims never used
     (news, not background), are not the evidence of a claim nor a near-quote of the seed, and
     are not questions. One sentence per development within an article: the most novel.
-    Sentences that pass all but naming the story come after them, marked ``joins_only``."""
+    Sentences that pass all but naming the story come after them, marked ``joins_only``;
+    then the article's other sentences of several novel terms, marked ``passing``."""
     profile = _profile(story)
     evidence = {j.evidence for j in judged if j.evidence and j.stance is not Stance.UNRELATED}
     picked: list[tuple[DevelopmentCandidate, frozenset[str], int]] = []
+    told: list[tuple[str, NovelTerms]] = []  # every sentence of several new words
     sentences = split_sentences(article.text)
     if article.title and sentences[:1] != [article.title]:
         sentences = [article.title, *sentences]  # a headline names the news
@@ -825,8 +841,6 @@ def _developments(
         novel = profile.background.novel_terms(sentence)
         if len(novel) < MIN_NOVEL_TERMS:
             continue
-        if raw in evidence and len(novel) < EVIDENCE_DEVELOPMENT_TERMS:
-            continue  # it speaks of a claim and carries little else
         seed_sim = max(
             (fuzz.token_set_ratio(sentence, s) for s in profile.seed_sentences), default=0.0
         )
@@ -836,16 +850,14 @@ def _developments(
             continue  # commentary on what would follow, not an event
         if _revised_count(sentence):
             continue  # a revised figure: an update of a claim, not a new event
+        told.append((sentence, novel))
+        if raw in evidence and len(novel) < EVIDENCE_DEVELOPMENT_TERMS:
+            continue  # it speaks of a claim and carries little else
         sentence_terms = terms(sentence)
         if _speaks_of_claim(sentence_terms, story, len(novel)):
             continue  # it speaks of a claim: a confirmation or contradiction, not news
         event = _reports_event(sentence)
-        score = round(
-            0.4 * min(1.0, len(novel) / 10)
-            + 0.3 * (index < LEDE_SENTENCES)
-            + 0.3 * event,
-            4,
-        )
+        score = round(_novelty(novel) + 0.3 * (index < LEDE_SENTENCES) + 0.3 * event, 4)
         if score < DEVELOPMENT_MIN_SCORE and not (event or index < LEDE_SENTENCES):
             continue
         # An event told past the lede in few new words ("Police have since arrested 13
@@ -882,4 +894,9 @@ def _developments(
     # The rest may still report developments others opened: they join one or are dropped.
     joining = [c if c.joins_only else replace(c, joins_only=True)
                for c, _, _ in picked if c not in opening][:MAX_JOINING_PER_ARTICLE]
-    return opening + joining
+    # The rest of its sentences of several new words may tell a known event in passing.
+    taken = {c.sentence for c in (*opening, *joining)}
+    passing = [DevelopmentCandidate(sentence=sentence, score=round(_novelty(novel), 4),
+                                    terms=novel, joins_only=True, passing=True)
+               for sentence, novel in told if sentence not in taken][:MAX_PASSING_PER_ARTICLE]
+    return opening + joining + passing
