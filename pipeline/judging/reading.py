@@ -222,6 +222,7 @@ _PARAPHRASES: dict[str, tuple[str, ...]] = {
     "board": ("aboard", "onboard"),
     "capsiz": ("capsize", "overturn", "keel", "sink", "sank", "sunk"),
     "communication": ("respond", "contact", "reply"),
+    "doctor": ("physician", "medic", "medical"),
     "control": ("controller",),
 }
 # Words whose inflections would meet unrelated words ("broke"/"broker"): mapped as written.
@@ -1586,15 +1587,15 @@ _PLACE_DETAIL = re.compile(
     r"((?:\s+[a-z][\w-]*){0,3}?)\s*(?:,|\s+of|\s+in)\s+(?:the\s+)?([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)")
 
 
-_NO_PLACE = (frozenset[str](), "", frozenset[str](), (), "")
+_NO_PLACE = (frozenset[str](), "", frozenset[str](), (), "", "")
 
 
 def _place_detail(claim: str, names: set[str] | frozenset[str]
-                  ) -> tuple[frozenset[str], str, frozenset[str], tuple[str, ...], str]:
+                  ) -> tuple[frozenset[str], str, frozenset[str], tuple[str, ...], str, str]:
     """The claim's detailed place, as (its terms, its words run together, the coarser
-    place's terms, the common nouns between, the term of what it places): "a school in the
-    Elm Park residential area of Marlow" is ({elm, park}, "elmpark", {marlow}, ("residential",
-    "area"), "school")."""
+    place's terms, the common nouns between, the term of what it places, the term of the
+    word before that): "a primary school in the Elm Park residential area of Marlow" is
+    ({elm, park}, "elmpark", {marlow}, ("residential", "area"), "school", "primary")."""
     m = _PLACE_DETAIL.search(claim)
     if m is None:
         return _NO_PLACE
@@ -1605,7 +1606,9 @@ def _place_detail(claim: str, names: set[str] | frozenset[str]
         return _NO_PLACE
     words = tokenize(m.group(2))
     joined = "".join(words) if len(words) > 1 else ""
-    return detail, joined, coarse, tuple(m.group(3).split()), _canonical(placed[0])
+    before = tokenize(claim[:m.start(1)])[-1:]
+    by = _canonical(before[0]) if before and before[0] not in _STOP else ""
+    return detail, joined, coarse, tuple(m.group(3).split()), _canonical(placed[0]), by
 
 
 def _other_place(claim: _PreparedClaim, unit: str) -> bool:
@@ -1778,7 +1781,7 @@ class ClaimReader:
         # is about any of the story's named actors.
         lead = _subject(claim, names, groups)
         # Where it happened is no actor: "in the Elm Park area of Marlow".
-        detail, joined, coarse, place_nouns, placed = _place_detail(claim, names)
+        detail, joined, coarse, place_nouns, placed, placed_by = _place_detail(claim, names)
         story_names = _story_names(keywords) | lead if lead & keyword_stems else frozenset()
         return _PreparedClaim(claim, terms, weights, sum(weights.values()) or 1.0,
                               figures, opposites, frozenset(names), content,
@@ -1794,7 +1797,7 @@ class ClaimReader:
                                          if t not in subject or t in keyword_stems)
                               or terms.stems[:2],
                               detail=detail, detail_joined=joined, coarse=coarse,
-                              place_nouns=place_nouns, placed=placed,
+                              place_nouns=place_nouns, placed=placed, placed_by=placed_by,
                               place_terms=frozenset(_canonical(t) for n in place_nouns
                                                     for t in tokenize(n)))
 
@@ -1866,10 +1869,15 @@ class ClaimReader:
                     # "OpenAI, Google and xAI ..." is said of each: one of them stands for all.
                     present |= group
             elsewhere = False
+            # The thing the claim places, named as the claim names it ("a hostel for doctors",
+            # "a medical college hostel" for "a doctors' hostel"; not "a hostel complex").
+            thing = bool(claim.placed) and claim.placed in present and (
+                not claim.placed_by or claim.placed_by in present)
             if claim.detail and claim.detail <= present:
                 # "in Marlow's Elm Park": the place named, its kind ("residential area") need
                 # not be.
-                present |= claim.place_terms
+                if thing:
+                    present |= claim.place_terms
             elif claim.detail and not claim.detail & present:
                 # A place the claim tells in detail ("a school in the Elm Park area of
                 # Marlow"): named run together ("Elmpark"), it is named; a sentence that names
@@ -1877,16 +1885,15 @@ class ClaimReader:
                 # area of Marlow") places it there, a missing detail being no other place;
                 # another name in the detail's stead ("the Hillside area") is another place.
                 if claim.detail_joined and claim.detail_joined in present:
-                    present |= claim.detail | claim.place_terms
+                    present |= claim.detail | (claim.place_terms if thing else frozenset())
                 elif _other_place(claim, unit):
                     elsewhere = True
                 elif placed_elsewhere:
                     pass
-                elif claim.placed in present and claim.coarse <= present and \
-                        _done_to(unit, claim):
+                elif thing and claim.coarse <= present and _done_to(unit, claim):
                     present |= claim.detail | claim.place_terms
-                elif claim.placed in present and claim.coarse_home and \
-                        _done_to(unit, claim) and not _placed_in(unit):
+                elif thing and claim.coarse_home and _done_to(unit, claim) and \
+                        not _placed_in(unit):
                     # "slammed into a hostel for doctors", no place named: the story's own
                     # place, where every report of it is; the claim's place is said, when the
                     # sentence says what the claim says was done there ("hit"; not "a black
@@ -1968,12 +1975,15 @@ class ClaimReader:
                         reading.stance == "confirms" and _lacks_scope(claim, present)) or (
                         reading.stance == "confirms" and _lacks_phrase(claim, present)) or (
                         reading.stance == "confirms" and claim.placed
-                        and claim.terms.stems[0] not in present and not _done_to(unit, claim)):
+                        and claim.terms.stems[0] not in present and not _done_to(unit, claim)) or (
+                        reading.stance == "confirms" and claim.placed
+                        and claim.placed not in present):
                     # It speaks of someone else, or of something the claim only mentions, or
                     # leaves out the "first" the claim asserts, or a phrase that carries much
                     # of it ("remains committed"), or has another doer do the deed to what the
-                    # claim places ("debris hit a school in ..."): a reader would not call it
-                    # a statement of the claim, nor look at it twice.
+                    # claim places ("debris hit a school in ..."), or leaves out what the claim
+                    # places ("crashed in the Elm Park area"): a reader would not call it a
+                    # statement of the claim, nor look at it twice.
                     reading = replace(reading, stance="discusses", band="none",
                                       reason="not stated")
                 elif reading.band == "flag" and self._lacks_heavy_term(
@@ -2401,6 +2411,7 @@ class _PreparedClaim:
     place_nouns: tuple[str, ...] = ()
     place_terms: frozenset[str] = frozenset()  # the terms of the place nouns
     placed: str = ""
+    placed_by: str = ""  # the word the claim sets before it ("doctors'" of "doctors' hostel")
     coarse_home: bool = False  # the coarser place is the story's own (its title names it)
     # A claim of two facts joined by ", and" ("the pilots sent a mayday call, and no further
     # communication was received"): each fact as a claim of its own. See ``_read_parts``.
