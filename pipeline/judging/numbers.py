@@ -131,10 +131,11 @@ WORD_NUMBERS = {
     "eighty": 80, "ninety": 90, "hundred": 100, "dozen": 12,
 }
 # Clock times: "1:39 pm", "1.39pm", "1 pm", "13:39", and the 24-hour "1339 hrs" / "13.39
-# hrs" ("at 1339 hours"; "1500 hours of work" is a duration).
+# hrs" / "1339 IST" (a zone's letters) ("at 1339 hours"; "1500 hours of work" is a duration).
 _TIME = re.compile(r"\b(\d{1,2})(?::|\.)(\d{2})\s*([ap])\.?m\b|\b(\d{1,2})\s*([ap])\.?m\b"
                    r"|\b([01]?\d|2[0-3]):([0-5]\d)\b"
-                   r"|\b([01]\d|2[0-3])\.?([0-5]\d)\s*hrs\b"
+                   r"|\b([01]\d|2[0-3])\.?([0-5]\d)\s*(?:hrs|(?-i:IST|GMT|UTC|BST|CET|CEST|EST|EDT|"
+                   r"PST|PDT|HKT))\b"
                    r"|(?<=\bat\s)([01]\d|2[0-3])\.?([0-5]\d)\s*(?:hours|h)\b", re.IGNORECASE)
 _TENS = tuple(word for word, value in WORD_NUMBERS.items() if value in range(20, 100, 10))
 _UNITS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
