@@ -221,6 +221,7 @@ _PARAPHRASES: dict[str, tuple[str, ...]] = {
     "plane": ("aircraft", "airplane", "aeroplane", "jet", "airliner", "jetliner"),
     "board": ("aboard", "onboard"),
     "capsiz": ("capsize", "overturn", "keel", "sink", "sank", "sunk"),
+    "accident": ("incident", "mishap"),
     "communication": ("respond", "contact", "reply"),
     "doctor": ("physician", "medic", "medical"),
     "control": ("controller",),
@@ -465,6 +466,9 @@ _COPULA_NATIONALS = re.compile(
     r"\b(" + _FIGURE_WORD + r")\s+(?:are|were|was|is)\s+(?=" + _DEMONYM
     + r"|[A-Z][a-z]+\s+(?:nationals|citizens)\b)")
 _CITIZENS = re.compile(r"(?<=[A-Z][a-z])([a-z]*\s+)citizens\b")
+# "169 Indian passengers": nationals counted as passengers.
+_DEMONYM_PASSENGERS = re.compile(r"\b(" + _FIGURE_WORD + r")\s+([A-Z][a-z]+(?:an|ese|ish|ch|i))"
+                                 r"\s+passengers\b")
 
 
 def _nationals(m: re.Match[str]) -> str:
@@ -753,6 +757,7 @@ def _as_read(text: str, claim: bool = False) -> str:
         text = _REFUSES_USE.sub(r"\g<0> insisting on limits", text)
     text = _LOST_LIVES.sub("died", _LIVES_OF.sub("killed", text))
     text = _CITIZENS.sub(r"\1nationals", _COPULA_NATIONALS.sub(r"\1 ", text))
+    text = _DEMONYM_PASSENGERS.sub(r"\1 \2 nationals", text)
     text = _COUNTED_DEMONYM.sub(_nationals, text)
     text = _DEAD_BEFORE.sub(r"people dead\1", _DEAD_AFTER.sub(r"\1 people dead", text))
     text = _ABOARD.sub("on board", text)
@@ -1072,12 +1077,29 @@ def _nearest(text: str, figures: list[Quantity], context: dict[str, float]) -> l
     return [f for f in figures if gap[id(f)] == least]
 
 
+_NAME_BEFORE = re.compile(r"\b([A-Z][\w'’-]*)\s+$")
+
+
+def _named_number(text: str, q: Quantity) -> bool:
+    """A number that is part of a name ("the Boeing 787 Dreamliner model"): the words after
+    it name the thing, they do not say what it counts."""
+    m = _NAME_BEFORE.search(text, max(0, q.start - 40), q.start)
+    return m is not None and m.group(1).lower() not in _STOP and m.group(1).lower() not in \
+        _STOP_WORDS_CAPITALISED
+
+
+# Capitalised words that open a phrase before a figure, not a name: "Of 242 passengers".
+_STOP_WORDS_CAPITALISED = frozenset({"of", "at", "in", "on", "by", "some", "about", "around",
+                                     "nearly", "almost", "over", "under", "only", "just", "all",
+                                     "another", "the", "a", "an", "and", "but", "with", "to"})
+
+
 def _counts_other(text: str, q: Quantity, context: dict[str, float]) -> bool:
     """The figure is followed by words that name none of the claim's words around its figure:
     it counts something else ("At least 13 dead as fire engulfs ... tower blocks" gives no
     number of blocks)."""
     phrase = _counted_phrase(text, q)
-    return bool(phrase) and not phrase & context.keys()
+    return bool(phrase) and not phrase & context.keys() and not _named_number(text, q)
 
 
 def _counts_group(text: str, q: Quantity, context: dict[str, float]) -> bool:
@@ -1085,7 +1107,7 @@ def _counts_group(text: str, q: Quantity, context: dict[str, float]) -> bool:
     migrant workers were still missing" against "279 people were unaccounted for"): a part
     of those the claim counts, or others."""
     phrase = _counted_phrase(text, q)
-    return len(phrase) >= 2 and not phrase & context.keys()
+    return len(phrase) >= 2 and not phrase & context.keys() and not _named_number(text, q)
 
 
 # "242 passengers and crew", "students, teachers and staff": one count of a group its nouns,
