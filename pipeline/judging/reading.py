@@ -1236,8 +1236,13 @@ def _among_dead(text: str, f: Quantity) -> bool:
 def _for_whole(unit: str, f: Quantity, q: Quantity, group: frozenset[str]) -> bool:
     """A sentence's count stands for the claim's whole group: it counts people, or one
     part of the group with the whole's own value."""
-    return bool(_counted_phrase(unit, f) & _WHOLE_WORDS) or f.kind == q.kind == "count" and \
+    return bool(_counted_phrase(unit, f) & _WHOLE_WORDS) or f.kind == q.kind == "count" and (
         bool(group & _part_nouns(unit, f)) and same_value(f.value, q.value, "count")
+        # "the 242 on board": everyone there
+        or bool(_ON_BOARD_AFTER.match(unit, f.end)))
+
+
+_ON_BOARD_AFTER = re.compile(r"\s+(?:on\s+board|aboard|onboard)\b", re.IGNORECASE)
 
 
 def _read_group(unit: str, q: Quantity, group: frozenset[str], context: dict[str, float],
