@@ -626,7 +626,11 @@ _ALL_DIED = re.compile(
     r"(?<!almost\s)(?<!nearly\s)(?<!virtually\s)(?<!not\s)\ball\s+(?!but\b)(?:of\s+)?"
     r"(?:the\s+|those\s+)?(?:\d[\d,]*\s+|" + "|".join(WORD_NUMBERS) + r"\s+)?"
     r"(?:people|passengers|persons|occupants|on\s+board|aboard|onboard)\b[^.;:]{0,40}?"
-    r"\b(?:were|have\s+been|had\s+been)?\s*(?:killed|died|perished|dead|lost\s+their\s+lives)\b",
+    r"\b(?:were|have\s+been|had\s+been)?\s*(?:killed|died|perished|dead|lost\s+their\s+lives)\b"
+    # "killing all 242 on board", "the death of all 260 people on board"
+    r"|\b(?:killing|killed|death\s+of|deaths\s+of|lives\s+of)\s+all\s+(?!but\b)(?:of\s+)?"
+    r"(?:the\s+|those\s+)?(?:\d[\d,]*\s+|" + "|".join(WORD_NUMBERS) + r"\s+)?"
+    r"(?:(?:people|passengers|persons|occupants)\s+)?(?:on\s+board|aboard|onboard)\b",
     re.IGNORECASE)
 # "failed to respond": did not.
 _FAILED_TO = re.compile(r"\bfail(?:ed|s|ing)?\s+to\b(?=\s+(?:respond|reply|answer|acknowledge|"
