@@ -1667,10 +1667,11 @@ _DONE_TO_WINDOW = 6
 
 
 # Words between a deed and its doer ("it had hit", "the aircraft crashed hitting") and words
-# that stand for the doer named before ("as it hit", "the flight that crashed on").
+# that stand for the doer named before ("as it hit", "the flight that crashed on", "took off
+# and hit").
 _DOER_SKIP = frozenset(tokenize("was were had has have been reportedly then also later just "
                                 "eventually crashed"))
-_DOERS = frozenset(tokenize("it which that who they he she"))
+_DOERS = frozenset(tokenize("it which that who they he she and"))  # "... and hit a school"
 
 
 def _done_to(unit: str, claim: _PreparedClaim) -> bool:
