@@ -510,6 +510,7 @@ class Ingestor:
         if not judgment.developments or plan is None:
             return
         opened: list[int] = []  # ids of the developments this article opens, in order
+        held: set[int] = set()  # ids of the developments it holds (its evidence is the first)
         for dev, choice in zip(judgment.developments, plan.choices, strict=True):
             if choice is None and dev.passing:
                 continue  # told in passing: it joins a development others report, or nothing
@@ -525,6 +526,8 @@ class Ingestor:
                 match_id = opened[choice.n]
             else:
                 match_id = None
+            if match_id is not None and match_id in held:
+                continue  # another of its sentences already files it there: one flag, one row
             dev_id = self.store.add_development_evidence(
                 story=story.slug,
                 development_id=match_id,
@@ -534,6 +537,7 @@ class Ingestor:
                 score=dev.score,
                 now=now,
             )
+            held.add(dev_id)
             if match_id is None:
                 opened.append(dev_id)
                 self._queue_alert(kind="development", band="flag", story=story,
