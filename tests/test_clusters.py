@@ -133,6 +133,20 @@ def test_a_waiting_sentence_joins_a_stored_development_a_later_report_shows_it_t
     assert adopt_pending([TITLE_ONLY], [ARREST], [4]) == [None]
 
 
+def test_a_waiting_sentence_joins_nothing_through_a_sentence_told_in_passing() -> None:
+    # A later article recalls the arrests in passing (a strong link to development 4) but
+    # reports nothing of them: the waiting sentence is not taken in on three words shared with
+    # that recall, a weaker link than the recall's own.
+    recalled = frozenset({"police", "arrest", "director", "contractor", "manslaughter", "bail"})
+    choices = assign_clusters([CONTRACT, recalled], [(4, [ARREST])], [False, True],
+                              [False, True])
+    assert choices == [NewCluster(0), 4]
+    assert adopt_pending([ARREST_NAME_DROPPED], [CONTRACT, recalled], choices,
+                         [False, True]) == [None]
+    # Reported, not recalled in passing, the arrests take it in.
+    assert adopt_pending([ARREST_NAME_DROPPED], [CONTRACT, recalled], choices) == [4]
+
+
 def test_a_waiting_sentence_joins_nothing_when_the_article_reports_nothing() -> None:
     assert adopt_pending([ARREST_NAME_DROPPED], [ARREST], [None]) == [None]
     assert adopt_pending([], [ARREST], [NewCluster(0)]) == []

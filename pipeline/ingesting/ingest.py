@@ -457,15 +457,15 @@ class Ingestor:
             for row in self.store.development_evidence(story.slug, except_article):
                 clusters.setdefault(row.development_id, []).append(novel(row.evidence))
             candidates = [d.terms for d in judgment.developments]
+            passing = [d.passing for d in judgment.developments]
             choices = assign_clusters(candidates, list(clusters.items()),
-                                      [d.joins_only for d in judgment.developments],
-                                      [d.passing for d in judgment.developments])
+                                      [d.joins_only for d in judgment.developments], passing)
             adopted: list[tuple[PendingRow, int | NewCluster]] = []
-            if any(c is not None for c in choices):
+            if any(c is not None and not told for c, told in zip(choices, passing, strict=True)):
                 pending = self.store.pending_developments(story.slug, except_article,
                                                           since=waited_since)
                 joins = adopt_pending([novel(p.evidence) for p in pending],
-                                      candidates, choices)
+                                      candidates, choices, passing)
                 adopted = [(p, n) for p, n in zip(pending, joins, strict=True) if n is not None]
             plans[story.slug] = ClusterPlan(choices, adopted)
         return plans
