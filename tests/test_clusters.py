@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+import pytest
+
+from pipeline.judging import developments
 from pipeline.judging.developments import (
     Background,
     NewCluster,
@@ -99,6 +104,26 @@ def test_the_commonest_words_of_a_storys_reports_link_no_sentence_told_in_passin
     assert assign_clusters([recalled], stored, [True], [True]) == [None]
     recalled_memo = recalled | {"sign", "dated"}
     assert assign_clusters([recalled_memo], stored[:10], [True], [True]) == [1]
+
+
+def test_an_article_without_sentences_told_in_passing_does_not_count_common_words(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Counting the story's commonest words reads every stored report: only an article with a
+    # sentence told in passing pays for it.
+    counted: list[int] = []
+    real = developments.common_terms
+
+    def counting(reports: Sequence[frozenset[str]]) -> frozenset[str]:
+        counted.append(len(reports))
+        return real(reports)
+
+    monkeypatch.setattr(developments, "common_terms", counting)
+    assert assign_clusters([ARREST], [(4, [ARREST])], [True]) == [4]
+    assert counted == []
+    recalled = frozenset({"police", "arrest", "director", "contractor", "bail"})
+    assert assign_clusters([ARREST, recalled, recalled], [(4, [ARREST])], [False, True, True],
+                           [False, True, True]) == [4, None, None]
+    assert counted == [1]
 
 
 def test_a_hyphenated_word_and_its_part_are_one_shared_word() -> None:

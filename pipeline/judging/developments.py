@@ -284,12 +284,14 @@ def assign_clusters(
     """
     members: dict[int | NewCluster, list[frozenset[str]]] = {
         cluster_id: list(reports) for cluster_id, reports in clusters}
-    common = common_terms([m for _, reports in clusters for m in reports])
+    common: frozenset[str] | None = None  # counted once, for an article with such sentences
     choices: list[int | NewCluster | None] = []
     opened = 0
     for i, novel in enumerate(candidates):
         choice: int | NewCluster | None
         if i < len(passing) and passing[i]:
+            if common is None:
+                common = common_terms([m for _, reports in clusters for m in reports])
             choice = best_cluster(
                 NovelTerms(novel - common, _names(novel)),
                 [(c, m) for c, m in members.items() if c not in choices],
