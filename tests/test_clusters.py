@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+import pytest
+
+from pipeline.judging import developments
 from pipeline.judging.developments import (
     Background,
     NewCluster,
@@ -101,6 +106,26 @@ def test_the_commonest_words_of_a_storys_reports_link_no_sentence_told_in_passin
     assert assign_clusters([recalled_memo], stored[:10], [True], [True]) == [1]
 
 
+def test_an_article_without_sentences_told_in_passing_does_not_count_common_words(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Counting the story's commonest words reads every stored report: only an article with a
+    # sentence told in passing pays for it.
+    counted: list[int] = []
+    real = developments.common_terms
+
+    def counting(reports: Sequence[frozenset[str]]) -> frozenset[str]:
+        counted.append(len(reports))
+        return real(reports)
+
+    monkeypatch.setattr(developments, "common_terms", counting)
+    assert assign_clusters([ARREST], [(4, [ARREST])], [True]) == [4]
+    assert counted == []
+    recalled = frozenset({"police", "arrest", "director", "contractor", "bail"})
+    assert assign_clusters([ARREST, recalled, recalled], [(4, [ARREST])], [False, True, True],
+                           [False, True, True]) == [4, None, None]
+    assert counted == [1]
+
+
 def test_a_hyphenated_word_and_its_part_are_one_shared_word() -> None:
     # "a high-rise estate" and "high-rise flats" share one word, not two.
     lede = frozenset({"catastroph", "tore", "high-rise", "rise", "complex", "loss", "injur"})
@@ -131,6 +156,20 @@ def test_a_waiting_sentence_joins_a_stored_development_a_later_report_shows_it_t
     # consultant"): the waiting sentence goes with it.
     assert adopt_pending([ARREST_NAME_DROPPED], [ARREST], [4]) == [4]
     assert adopt_pending([TITLE_ONLY], [ARREST], [4]) == [None]
+
+
+def test_a_waiting_sentence_joins_nothing_through_a_sentence_told_in_passing() -> None:
+    # A later article recalls the arrests in passing (a strong link to development 4) but
+    # reports nothing of them: the waiting sentence is not taken in on three words shared with
+    # that recall, a weaker link than the recall's own.
+    recalled = frozenset({"police", "arrest", "director", "contractor", "manslaughter", "bail"})
+    choices = assign_clusters([CONTRACT, recalled], [(4, [ARREST])], [False, True],
+                              [False, True])
+    assert choices == [NewCluster(0), 4]
+    assert adopt_pending([ARREST_NAME_DROPPED], [CONTRACT, recalled], choices,
+                         [False, True]) == [None]
+    # Reported, not recalled in passing, the arrests take it in.
+    assert adopt_pending([ARREST_NAME_DROPPED], [CONTRACT, recalled], choices) == [4]
 
 
 def test_a_waiting_sentence_joins_nothing_when_the_article_reports_nothing() -> None:

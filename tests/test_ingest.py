@@ -13,8 +13,9 @@ import pytest
 from pipeline.clock import iso
 from pipeline.config import AlertSettings, FeedConfig
 from pipeline.fetching.feeds import FeedEntry
+from pipeline.ingesting import ingest as ingest_module
 from pipeline.ingesting.ingest import Ingestor, IngestReport, Prepared
-from pipeline.judging.developments import Background, NovelTerms
+from pipeline.judging.developments import Background, NewCluster, NovelTerms
 from pipeline.records import Article
 from pipeline.store import Store
 from tests.conftest import T0, ManualClock
@@ -364,6 +365,24 @@ def test_a_sentence_told_in_passing_joins_a_known_development_and_never_waits(
         [ingestor.store.article_id_by_url(HEARING_RECALLS_SUIT.url), opened])
     assert row["evidence"].startswith("Its lawyers want a judge")
     assert ingestor.store.pending_developments("pentagon-anthropic") == []
+
+
+def test_two_sentences_of_one_development_are_one_flag(
+        ingestor: Ingestor, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Two sentences of one article often fall in one development (a later one joins what the
+    # first opens): the article holds it once, and the report counts it once, as the store does.
+    real = ingest_module.assign_clusters
+
+    def one_development(*args: object, **kwargs: object) -> list[object]:
+        choices = real(*args, **kwargs)  # type: ignore[arg-type]
+        assert len(choices) >= 2
+        return [NewCluster(0)] * len(choices)
+
+    monkeypatch.setattr(ingest_module, "assign_clusters", one_development)
+    report = put(ingestor, from_page(HEARING_RECALLS_SUIT))
+    article_id = ingestor.store.article_id_by_url(HEARING_RECALLS_SUIT.url)
+    assert len(developments_of(ingestor.store, HEARING_RECALLS_SUIT.url)) == 1
+    assert report.flags == flag_count(ingestor.store, article_id)
 
 
 COMPLAINT_NAME_DROPPED = Article(

@@ -321,6 +321,18 @@ def test_background_is_not_a_development_and_news_is() -> None:
     assert {"memo", "chain", "wind"} <= dev.terms  # "Hegseth" is a story keyword: known
 
 
+def test_a_sentence_of_thousands_of_words_is_no_development() -> None:
+    # A page glued into one "sentence" (a list, a hostile page) holds every word: filed under
+    # a development it would link every later report to it, and it costs each comparison.
+    glued = "Anthropic said " + " ".join(
+        f"officials{i} signed memo{i} ordering wind-down{i} of contracts{i}" for i in range(400))
+    news = Article(url="u", title="t", text=(
+        "Defense Secretary Pete Hegseth signed a memo on Thursday designating Anthropic a "
+        f"supply-chain risk and ordering a 180-day wind-down of Claude. {glued}."))
+    found = _developments(news, STORY, [])
+    assert found and all(len(d.sentence.split()) < 200 for d in found)
+
+
 def test_an_article_opens_at_most_two_developments() -> None:
     # Three sentences of news, each naming the story and new to it: the third is the
     # article's detail, and on real coverage such details opened developments of their own.

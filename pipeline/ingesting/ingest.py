@@ -457,15 +457,15 @@ class Ingestor:
             for row in self.store.development_evidence(story.slug, except_article):
                 clusters.setdefault(row.development_id, []).append(novel(row.evidence))
             candidates = [d.terms for d in judgment.developments]
+            passing = [d.passing for d in judgment.developments]
             choices = assign_clusters(candidates, list(clusters.items()),
-                                      [d.joins_only for d in judgment.developments],
-                                      [d.passing for d in judgment.developments])
+                                      [d.joins_only for d in judgment.developments], passing)
             adopted: list[tuple[PendingRow, int | NewCluster]] = []
-            if any(c is not None for c in choices):
+            if any(c is not None and not told for c, told in zip(choices, passing, strict=True)):
                 pending = self.store.pending_developments(story.slug, except_article,
                                                           since=waited_since)
                 joins = adopt_pending([novel(p.evidence) for p in pending],
-                                      candidates, choices)
+                                      candidates, choices, passing)
                 adopted = [(p, n) for p, n in zip(pending, joins, strict=True) if n is not None]
             plans[story.slug] = ClusterPlan(choices, adopted)
         return plans
@@ -510,6 +510,7 @@ class Ingestor:
         if not judgment.developments or plan is None:
             return
         opened: list[int] = []  # ids of the developments this article opens, in order
+        held: set[int] = set()  # ids of the developments it holds (its evidence is the first)
         for dev, choice in zip(judgment.developments, plan.choices, strict=True):
             if choice is None and dev.passing:
                 continue  # told in passing: it joins a development others report, or nothing
@@ -525,6 +526,8 @@ class Ingestor:
                 match_id = opened[choice.n]
             else:
                 match_id = None
+            if match_id is not None and match_id in held:
+                continue  # another of its sentences already files it there: one flag, one row
             dev_id = self.store.add_development_evidence(
                 story=story.slug,
                 development_id=match_id,
@@ -534,6 +537,7 @@ class Ingestor:
                 score=dev.score,
                 now=now,
             )
+            held.add(dev_id)
             if match_id is None:
                 opened.append(dev_id)
                 self._queue_alert(kind="development", band="flag", story=story,

@@ -94,6 +94,11 @@ EVENT_SENTENCES = 2
 # Developments: a sentence about the story that is neither a claim nor the seed's background.
 DEVELOPMENT_MAX_SEED_SIMILARITY = 70.0
 DEVELOPMENT_MIN_WORDS = 8
+# ... and at most this many: a longer "sentence" is a list or a page run together (the
+# longest on the three stories' pages open to tuning has 133 words). Filed under a development
+# it would share words with every later report, linking them all to it, and each of its words
+# costs every comparison with the story's stored reports.
+DEVELOPMENT_MAX_WORDS = 150
 # A claim's evidence sentence is also news when it carries this many novel terms ("designated
 # Anthropic a supply-chain risk after it refused to allow ... autonomous weapons").
 EVIDENCE_DEVELOPMENT_TERMS = MIN_NOVEL_TERMS + 3
@@ -834,7 +839,7 @@ def _developments(
         if raw.rstrip().endswith("?"):
             continue
         sentence = strip_dateline(raw)
-        if len(_words(sentence)) < DEVELOPMENT_MIN_WORDS:
+        if not DEVELOPMENT_MIN_WORDS <= len(_words(sentence)) <= DEVELOPMENT_MAX_WORDS:
             continue
         names_story = any(p.search(sentence)
                           for p in (*profile.keyword_patterns, *profile.title_name_patterns))
