@@ -229,6 +229,8 @@ class StoryProfile:
     event_terms: frozenset[str] = frozenset()
     # What a word shares with one of those when it names the event (:func:`_word_keys`).
     event_keys: frozenset[tuple[str, str]] = frozenset()
+    # ... and those of its words, not its codes ("crash", not "ai171")
+    event_word_keys: frozenset[tuple[str, str]] = frozenset()
     # The codes the title of such a story gives its event's vehicle, as letters and number
     # (("AI", "171") of "Air India flight AI171 crash"): the party's other flights, trains or
     # ferries carry the same letters with another number.
@@ -267,6 +269,8 @@ def _profile(story: Story) -> StoryProfile:
     return StoryProfile(
         event_terms=event_terms,
         event_keys=frozenset(k for e in event_terms for k in _word_keys(e)),
+        event_word_keys=frozenset(k for e in event_terms if not _CODE_TERM.fullmatch(e)
+                                  for k in _word_keys(e)),
         codes=tuple((m.group(1), m.group(2)) for m in _CODE.finditer(story.title)
                     if event_terms),
         seed_names=seed_names,
@@ -316,6 +320,7 @@ def _party_event_terms(title: str, keywords: Sequence[str],
 
 # A flight's (a train's, a ferry's) code: "AI171", "AI-171", "AI 171".
 _CODE = re.compile(r"\b([A-Z]{1,3})[\s-]?(\d{2,4})\b")
+_CODE_TERM = re.compile(r"[a-z]+\d+")  # a code among a story's event terms ("ai171")
 
 
 @lru_cache(maxsize=65536)
@@ -635,10 +640,14 @@ def _other_event(units: Sequence[str], unit_words: Sequence[frozenset[str]],
     lede = units[:LEDE_SENTENCES + 1]
     if any(profile.own_names & ws for ws in unit_words[:LEDE_SENTENCES + 1]):
         return False
-    # A lede that names the story's event by its code ("Flight AI171") is about that event
-    # wherever else it is set (a lawsuit filed in a court abroad).
+    # A lede that names the story's event by its code ("Flight AI171") and by the title's word
+    # for it ("the Air India plane crash") is about that event wherever else it is set (a
+    # lawsuit filed in a court abroad); the code alone may be a comparison ("the same model
+    # as the one lost as AI 171", in a piece on another of the party's planes).
     codes = _code_patterns(profile.event_terms)
-    if any(p.search(u) for p in codes for u in lede):
+    if any(p.search(u) for p in codes for u in lede) and any(
+            _word_keys(stem(w)) & profile.event_word_keys
+            for ws in unit_words[:LEDE_SENTENCES + 1] for w in ws):
         return False
     known = profile.own_names | {w for k in profile.keywords for w in _words(k)}
     places = [m.group(1) for u in lede for m in _PLACE.finditer(u)]
