@@ -38,7 +38,7 @@ def report(rng: random.Random, weights: list[float]) -> dv.NovelTerms:
     picked: set[str] = set()
     while len(picked) < n:
         picked.update(f"t{i}" for i in rng.choices(range(VOCABULARY), weights, k=n))
-    return dv.NovelTerms(sorted(picked)[:n])
+    return dv.NovelTerms(rng.sample(sorted(picked), n))
 
 
 def store(rng: random.Random, weights: list[float], reports: int
