@@ -90,6 +90,12 @@ RECAP_SPAN = 2  # consecutive sentences: one recap paragraph
 # the airline's other flights name the crash in one sentence at most (a recap: "the incident
 # comes days after ... crashed"); its 26 on-story pages in two or more.
 EVENT_SENTENCES = 2
+# A "sentence" of fewer words of letters than this is the page's furniture, not its text: a
+# time stamp ("17:00"), a section name ("Crime"), a share button, a byline ("Kevin Lau"). On
+# pages that keep them, dozens of such lines made a piece about the story look like one that
+# names it in passing.
+MIN_UNIT_WORDS = 4
+_LETTER_WORD = re.compile(r"[^\W\d_]{2,}")
 
 # Developments: a sentence about the story that is neither a claim nor the seed's background.
 DEVELOPMENT_MAX_SEED_SIMILARITY = 70.0
@@ -722,9 +728,16 @@ def _own_topic(word: str, before: Sequence[frozenset[str]], story: set[str]) -> 
 
 
 def _units(title: str, sentences: list[str]) -> list[str]:
-    if title and sentences[:1] != [title]:
-        return [title, *sentences]
-    return sentences
+    """The article's title and sentences, as relevance reads them: without the page's furniture
+    (a time stamp, a share button, a section name, a byline: fewer than MIN_UNIT_WORDS words
+    of letters), which would count as sentences that are not about the story, and without a
+    title that only repeats the start of the first sentence (a page whose title is its first
+    line, cut short)."""
+    units = [u for u in sentences if len(_LETTER_WORD.findall(u)) >= MIN_UNIT_WORDS]
+    if title and len(_LETTER_WORD.findall(title)) >= MIN_UNIT_WORDS and not (
+            units and units[0].startswith(title.rstrip(". "))):
+        return [title, *units]
+    return units
 
 
 def _about_story(sentence: str, words: frozenset[str], profile: StoryProfile) -> bool:
