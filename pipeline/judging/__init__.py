@@ -465,9 +465,10 @@ def relevance(article: Article, story: Story) -> float:
     profile = _profile(story)
     if _before_story(article.published_at, story.published):
         return 0.0
-    text = f"{article.title}\n{article.text}"
+    title = _headline(article)
+    text = f"{title}\n{article.text}"
     sentences = split_sentences(article.text)
-    lede = "\n".join([article.title, *sentences[:LEDE_SENTENCES]])
+    lede = "\n".join([title, *sentences[:LEDE_SENTENCES]])
     mentions = sum(len(p.findall(text))
                    for p in (*profile.keyword_patterns, *profile.title_name_patterns))
     if mentions == 0:
@@ -477,7 +478,7 @@ def relevance(article: Article, story: Story) -> float:
             and not any(p.search(lede) for p in (*profile.keyword_patterns,
                                                  *profile.title_name_patterns))):
         return 0.0
-    units = _units(article.title, sentences)
+    units = _units(title, sentences)
     # Each sentence's words, read once for the three rules below.
     unit_words = [frozenset(_words(u)) for u in units]
     n_words = sum(len(u.split()) for u in units)
@@ -493,6 +494,43 @@ def relevance(article: Article, story: Story) -> float:
     score = min(1.0, 0.5 * overlap / bar)
     density = min(1.0, 0.5 * _story_share(units, unit_words, profile) / MIN_STORY_SHARE)
     return round(min(score, density), 3)
+
+
+# A page address's words: its path's segments, each without a file suffix ("... -fire.html").
+_SLUG_SEGMENT = re.compile(r"[^/?#]+")
+_SLUG_SUFFIX = re.compile(r"\.(?:s?html?|php|aspx?|cms|jsp)$", re.IGNORECASE)
+# A slug is the headline when it holds this many words of letters, and they are most of it
+# (not "2025-12-07" or "index_id_2250").
+SLUG_WORDS = 4
+# ... and a page's first line this close to it already is that headline.
+SLUG_SAME_AS_LINE = 80.0
+
+
+def _headline(article: Article) -> str:
+    """The article's headline. A page saved without one has its first line for a title (the
+    text's first sentence, or the site's furniture); news addresses carry the headline's words
+    ("/hong-kong-arrests-2-owners-group-chiefs-in-tai-po-fire-probe"), and a piece on the
+    story whose text only says "the fire" or "the report" names it there. Read as a headline
+    (words capitalised) when the page's first line is not already that headline."""
+    title = article.title
+    if not title or not article.text.startswith(title):
+        return title
+    path = article.url.split("://", 1)[-1].split("?", 1)[0].split("#", 1)[0]
+    best: list[str] = []
+    for segment in _SLUG_SEGMENT.findall(path)[1:]:
+        tokens = [t for t in re.split(r"[-_+\s]+", _SLUG_SUFFIX.sub("", segment)) if t]
+        words = [t for t in tokens if _LETTER_WORD.fullmatch(t)]
+        if len(words) >= SLUG_WORDS and 2 * len(words) > len(tokens) and len(words) > len(best):
+            best = tokens
+    while best and not _LETTER_WORD.search(best[-1]):  # a trailing id ("-989000")
+        best.pop()
+    if not best:
+        return title
+    slug = " ".join(t[:1].upper() + t[1:] for t in best)
+    first = article.text.split("\n", 1)[0]
+    if fuzz.token_set_ratio(slug.lower(), first.lower()) >= SLUG_SAME_AS_LINE:
+        return title
+    return slug
 
 
 def _named_as_titled(units: Sequence[str], unit_words: Sequence[frozenset[str]],
