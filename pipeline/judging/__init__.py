@@ -478,7 +478,8 @@ def relevance(article: Article, story: Story) -> float:
             and not any(p.search(lede) for p in (*profile.keyword_patterns,
                                                  *profile.title_name_patterns))):
         return 0.0
-    units = _units(title, sentences)
+    # A title that is the text's first line is read there, among its sentences.
+    units = _units("" if article.text.startswith(title) else title, sentences)
     # Each sentence's words, read once for the three rules below.
     unit_words = [frozenset(_words(u)) for u in units]
     n_words = sum(len(u.split()) for u in units)
@@ -768,12 +769,9 @@ def _own_topic(word: str, before: Sequence[frozenset[str]], story: set[str]) -> 
 def _units(title: str, sentences: list[str]) -> list[str]:
     """The article's title and sentences, as relevance reads them: without the page's furniture
     (a time stamp, a share button, a section name, a byline: fewer than MIN_UNIT_WORDS words
-    of letters), which would count as sentences that are not about the story, and without a
-    title that only repeats the start of the first sentence (a page whose title is its first
-    line, cut short)."""
+    of letters), which would count as sentences that are not about the story."""
     units = [u for u in sentences if len(_LETTER_WORD.findall(u)) >= MIN_UNIT_WORDS]
-    if title and len(_LETTER_WORD.findall(title)) >= MIN_UNIT_WORDS and not (
-            units and units[0].startswith(title.rstrip(". "))):
+    if title and len(_LETTER_WORD.findall(title)) >= MIN_UNIT_WORDS and sentences[:1] != [title]:
         return [title, *units]
     return units
 
