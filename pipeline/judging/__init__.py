@@ -461,7 +461,10 @@ def relevance(article: Article, story: Story) -> float:
     - Of a story of one party, a piece that leaves the event unnamed (the title's word for
       it, in its title or first sentence or in two sentences) or names the party's other
       flights by their codes (:func:`_party_event_unnamed`) is the party's other business.
-    - It cannot have been published well before the story itself."""
+    - It cannot have been published well before the story itself.
+
+    Sentences are counted without the page's furniture (:func:`_units`), and a page saved
+    without a headline is read with its address's words as one (:func:`_headline`)."""
     profile = _profile(story)
     if _before_story(article.published_at, story.published):
         return 0.0
