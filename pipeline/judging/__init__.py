@@ -90,6 +90,12 @@ RECAP_SPAN = 2  # consecutive sentences: one recap paragraph
 # the airline's other flights name the crash in one sentence at most (a recap: "the incident
 # comes days after ... crashed"); its 26 on-story pages in two or more.
 EVENT_SENTENCES = 2
+# A "sentence" of fewer words of letters than this is the page's furniture, not its text: a
+# time stamp ("17:00"), a section name ("Crime"), a share button, a byline ("Kevin Lau"). On
+# pages that keep them, dozens of such lines made a piece about the story look like one that
+# names it in passing.
+MIN_UNIT_WORDS = 4
+_LETTER_WORD = re.compile(r"[^\W\d_]{2,}")
 
 # Developments: a sentence about the story that is neither a claim nor the seed's background.
 DEVELOPMENT_MAX_SEED_SIMILARITY = 70.0
@@ -455,13 +461,17 @@ def relevance(article: Article, story: Story) -> float:
     - Of a story of one party, a piece that leaves the event unnamed (the title's word for
       it, in its title or first sentence or in two sentences) or names the party's other
       flights by their codes (:func:`_party_event_unnamed`) is the party's other business.
-    - It cannot have been published well before the story itself."""
+    - It cannot have been published well before the story itself.
+
+    Sentences are counted without the page's furniture (:func:`_units`), and a page saved
+    without a headline is read with its address's words as one (:func:`_headline`)."""
     profile = _profile(story)
     if _before_story(article.published_at, story.published):
         return 0.0
-    text = f"{article.title}\n{article.text}"
+    title = _headline(article)
+    text = f"{title}\n{article.text}"
     sentences = split_sentences(article.text)
-    lede = "\n".join([article.title, *sentences[:LEDE_SENTENCES]])
+    lede = "\n".join([title, *sentences[:LEDE_SENTENCES]])
     mentions = sum(len(p.findall(text))
                    for p in (*profile.keyword_patterns, *profile.title_name_patterns))
     if mentions == 0:
@@ -471,7 +481,8 @@ def relevance(article: Article, story: Story) -> float:
             and not any(p.search(lede) for p in (*profile.keyword_patterns,
                                                  *profile.title_name_patterns))):
         return 0.0
-    units = _units(article.title, sentences)
+    # A title that is the text's first line is read there, among its sentences.
+    units = _units("" if article.text.startswith(title) else title, sentences)
     # Each sentence's words, read once for the three rules below.
     unit_words = [frozenset(_words(u)) for u in units]
     n_words = sum(len(u.split()) for u in units)
@@ -487,6 +498,43 @@ def relevance(article: Article, story: Story) -> float:
     score = min(1.0, 0.5 * overlap / bar)
     density = min(1.0, 0.5 * _story_share(units, unit_words, profile) / MIN_STORY_SHARE)
     return round(min(score, density), 3)
+
+
+# A page address's words: its path's segments, each without a file suffix ("... -fire.html").
+_SLUG_SEGMENT = re.compile(r"[^/?#]+")
+_SLUG_SUFFIX = re.compile(r"\.(?:s?html?|php|aspx?|cms|jsp)$", re.IGNORECASE)
+# A slug is the headline when it holds this many words of letters, and they are most of it
+# (not "2025-12-07" or "index_id_2250").
+SLUG_WORDS = 4
+# ... and a page's first line this close to it already is that headline.
+SLUG_SAME_AS_LINE = 80.0
+
+
+def _headline(article: Article) -> str:
+    """The article's headline. A page saved without one has its first line for a title (the
+    text's first sentence, or the site's furniture); news addresses carry the headline's words
+    ("/hong-kong-arrests-2-owners-group-chiefs-in-tai-po-fire-probe"), and a piece on the
+    story whose text only says "the fire" or "the report" names it there. Read as a headline
+    (words capitalised) when the page's first line is not already that headline."""
+    title = article.title
+    if not title or not article.text.startswith(title):
+        return title
+    path = article.url.split("://", 1)[-1].split("?", 1)[0].split("#", 1)[0]
+    best: list[str] = []
+    for segment in _SLUG_SEGMENT.findall(path)[1:]:
+        tokens = [t for t in re.split(r"[-_+\s]+", _SLUG_SUFFIX.sub("", segment)) if t]
+        words = [t for t in tokens if _LETTER_WORD.fullmatch(t)]
+        if len(words) >= SLUG_WORDS and 2 * len(words) > len(tokens) and len(words) > len(best):
+            best = tokens
+    while best and not _LETTER_WORD.search(best[-1]):  # a trailing id ("-989000")
+        best.pop()
+    if not best:
+        return title
+    slug = " ".join(t[:1].upper() + t[1:] for t in best)
+    first = article.text.split("\n", 1)[0]
+    if fuzz.token_set_ratio(slug.lower(), first.lower()) >= SLUG_SAME_AS_LINE:
+        return title
+    return slug
 
 
 def _named_as_titled(units: Sequence[str], unit_words: Sequence[frozenset[str]],
@@ -722,9 +770,13 @@ def _own_topic(word: str, before: Sequence[frozenset[str]], story: set[str]) -> 
 
 
 def _units(title: str, sentences: list[str]) -> list[str]:
-    if title and sentences[:1] != [title]:
-        return [title, *sentences]
-    return sentences
+    """The article's title and sentences, as relevance reads them: without the page's furniture
+    (a time stamp, a share button, a section name, a byline: fewer than MIN_UNIT_WORDS words
+    of letters), which would count as sentences that are not about the story."""
+    units = [u for u in sentences if len(_LETTER_WORD.findall(u)) >= MIN_UNIT_WORDS]
+    if title and len(_LETTER_WORD.findall(title)) >= MIN_UNIT_WORDS and sentences[:1] != [title]:
+        return [title, *units]
+    return units
 
 
 def _about_story(sentence: str, words: frozenset[str], profile: StoryProfile) -> bool:
