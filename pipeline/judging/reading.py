@@ -192,6 +192,7 @@ _PARAPHRASES: dict[str, tuple[str, ...]] = {
     "company": ("firm", "startup", "developer", "maker", "lab"),
     "die": ("dead", "death", "kill", "fatality", "fatalities", "toll"),
     "injur": ("injure", "injury", "wound", "hurt"),
+    "people": ("individual", "person"),
     "evacuat": ("evacuate", "evacuation", "flee", "displace", "displaced"),
     "missing": ("unaccounted", "unaccounted-for", "unreachable"),
     "acquir": ("acquire", "acquisition", "buy", "purchase", "takeover"),
@@ -552,6 +553,12 @@ _BUSINESS_LOST = re.compile(
     re.IGNORECASE)
 _SAFETY_MEASURES = re.compile(r"\bsafety\s+(?:measures|rules|features|mechanisms|"
                               r"provisions|protocols|precautions|limits)\b", re.IGNORECASE)
+# "being treated for injuries", "receiving treatment for their injuries": injured, as news
+# counts the hurt ("67 were injured", "41 injured").
+_TREATED_FOR_INJURIES = re.compile(
+    r"\b(?:(?:are|is|was|were|being|been)\s+)*(?:treated|receiving\s+treatment|"
+    r"received\s+treatment|under\s+treatment)\s+for\s+(?:their\s+|minor\s+|serious\s+)?"
+    r"(?:injuries|wounds)\b", re.IGNORECASE)
 _IN_HOSPITAL = re.compile(r"\s(?:in|to|into)\s+(?:the\s+|a\s+)?hospitals?\b", re.IGNORECASE)
 # A refusal of unrestricted use ("anyuse", read above).
 _REFUSES_USE = re.compile(
@@ -740,6 +747,7 @@ def _as_read(text: str, claim: bool = False) -> str:
     # "block" the verb bars; "blocks" the noun are buildings ("tower blocks").
     text = _BLOCKED.sub(lambda m: "barred" if m.group(1).lower() == "ed" else "barring", text)
     text = _BLOCK_VERB.sub(r"\1bar\2", text)
+    text = _TREATED_FOR_INJURIES.sub("injured", text)
     if not claim:
         # "76 injured in hospital", "taken to hospital": the idiom says treated there (read
         # so in the article only: a claim's "people in hospital" need not say treated).
@@ -1104,6 +1112,17 @@ def _counts_other(text: str, q: Quantity, context: dict[str, float]) -> bool:
     number of blocks)."""
     phrase = _counted_phrase(text, q)
     return bool(phrase) and not phrase & context.keys() and not _named_number(text, q)
+
+
+def _death_tally(text: str, q: Quantity, context: dict[str, float]) -> bool:
+    """A death toll is given the figure by a verb ("the death toll rose to 270 as those
+    injured ... succumbed"): it counts the dead, not what a claim without a word of death
+    counts."""
+    if "die" in context or not _TALLY_VERB.search(text, max(0, q.start - 40), q.start):
+        return False  # "a toll likely to rise, with 200 others unaccounted for": not the toll's
+    tally = next(reversed(list(_TALLY.finditer(text, 0, q.start))), None)
+    return tally is not None and not _count_between(text, tally.end(), q.start) and "die" in {
+        _canonical(tok) for tok in tokenize(tally.group(0)) if tok not in _STOP}
 
 
 def _counts_group(text: str, q: Quantity, context: dict[str, float]) -> bool:
@@ -2139,6 +2158,7 @@ class ClaimReader:
                       and not (counted and (_counts_other(unit, f, context)
                                             or _counts_without(unit, f, counted)))
                       and not (not counted and _counts_group(unit, f, context))
+                      and not _death_tally(unit, f, context)
                       # "killed 241 of them": a part, which a claim of the whole ("242 on
                       # board") does not count, only a claim of a part ("seven of the ...")
                       and not (_OF_WHICH.match(unit, f.end)
