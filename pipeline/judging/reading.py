@@ -559,6 +559,14 @@ _TREATED_FOR_INJURIES = re.compile(
     r"\b(?:(?:are|is|was|were|being|been)\s+)*(?:treated|receiving\s+treatment|"
     r"received\s+treatment|under\s+treatment)\s+for\s+(?:their\s+|minor\s+|serious\s+)?"
     r"(?:injuries|wounds)\b", re.IGNORECASE)
+# "critically injured", "critically ill": in critical condition, as a hospital puts it.
+_CRITICALLY = re.compile(r"\bcritically\s+(injured|ill|wounded|hurt|burned|burnt)\b",
+                         re.IGNORECASE)
+# "200 people remained unknown", "the whereabouts of 190 residents remain unknown": missing.
+_UNKNOWN = re.compile(r"\bwhereabouts\s+of\s+([^.;:]{1,60}?)\s+"
+                      r"(?:remain(?:s|ed)?|are|were|is|was)\s+(?:still\s+)?unknown\b"
+                      r"|(?<=\bpeople\s)(?:remain(?:s|ed)?|(?:are|were)\s+still)\s+unknown\b",
+                      re.IGNORECASE)
 _IN_HOSPITAL = re.compile(r"\s(?:in|to|into)\s+(?:the\s+|a\s+)?hospitals?\b", re.IGNORECASE)
 # A refusal of unrestricted use ("anyuse", read above).
 _REFUSES_USE = re.compile(
@@ -748,6 +756,9 @@ def _as_read(text: str, claim: bool = False) -> str:
     text = _BLOCKED.sub(lambda m: "barred" if m.group(1).lower() == "ed" else "barring", text)
     text = _BLOCK_VERB.sub(r"\1bar\2", text)
     text = _TREATED_FOR_INJURIES.sub("injured", text)
+    text = _CRITICALLY.sub(r"\1 in critical condition", text)
+    text = _UNKNOWN.sub(lambda m: f"{m.group(1)} remain missing" if m.group(1) else "missing",
+                        text)
     if not claim:
         # "76 injured in hospital", "taken to hospital": the idiom says treated there (read
         # so in the article only: a claim's "people in hospital" need not say treated).
@@ -1112,6 +1123,19 @@ def _counts_other(text: str, q: Quantity, context: dict[str, float]) -> bool:
     number of blocks)."""
     phrase = _counted_phrase(text, q)
     return bool(phrase) and not phrase & context.keys() and not _named_number(text, q)
+
+
+# "14 remain critically injured": the worst hurt, a part of all the injured.
+_NARROWED = re.compile(r"(?:\s+[a-z][\w'’-]*){0,3}?\s+(?:critically|seriously|severely|gravely|"
+                       r"badly|in\s+(?:a\s+)?(?:critical|serious)\s+condition)\b", re.IGNORECASE)
+
+
+def _narrowed_part(text: str, f: Quantity, claim: str, value: float) -> bool:
+    """The figure counts the worst hurt ("14 people remain critically injured") and is below
+    the claim's count of all of them ("30 people were treated for injuries"): a part, which
+    says nothing of the whole. (Above it, "67 were seriously injured", it gainsays it.)"""
+    return f.value < value and bool(_NARROWED.match(text, f.end)) and not _NARROWED.search(
+        " " + claim) and "critical" not in claim.lower()
 
 
 def _death_tally(text: str, q: Quantity, context: dict[str, float]) -> bool:
@@ -2159,6 +2183,7 @@ class ClaimReader:
                                             or _counts_without(unit, f, counted)))
                       and not (not counted and _counts_group(unit, f, context))
                       and not _death_tally(unit, f, context)
+                      and not _narrowed_part(unit, f, claim.text, q.value)
                       # "killed 241 of them": a part, which a claim of the whole ("242 on
                       # board") does not count, only a claim of a part ("seven of the ...")
                       and not (_OF_WHICH.match(unit, f.end)
