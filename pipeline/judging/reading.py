@@ -1235,6 +1235,27 @@ _SOME = r"(?<![\w.,-])(?:one|two|three|four|five|\d+|lone|sole|single|only|who)"
 _ALL_BUT_DEAD = re.compile(
     r"\ball\s+but\s+(?:one|two|three|\d+)\b[^.;]{0,240}?\b(?:killed|died|dead|perished)\b"
     r"|\b(?:killing|killed)\s+all\s+but\s+(?:one|two|three|\d+)\b", re.IGNORECASE)
+# "killing 241 of the 242 people on board", "killed 19 on the ground and 241 of the 242
+# passengers", "241 of the 242 passengers died": the rest lived.
+_SOME_OF_ON_BOARD = r"(\d[\d,]*)\s+of\s+(?:the\s+|its\s+|all\s+)?(\d[\d,]*)\s+" \
+    r"(?:(?!(?:deceased|dead|killed|victims)\b)[\w-]+\s+){0,3}?" \
+    r"(?:on\s+board|aboard|onboard|passengers|occupants)\b"
+_PART_DEAD = re.compile(r"\b(?:killing|killed|kills|kill)\s+(?:[^.;:]{0,60}?\s)??"
+                        + _SOME_OF_ON_BOARD + r"|\b"
+                        + _SOME_OF_ON_BOARD + r"(?:\s+(?:on\s+board|aboard|onboard))?\s+"
+                        r"(?:were\s+|have\s+been\s+|had\s+)?"
+                        r"(?:killed|died|perished)\b", re.IGNORECASE)
+
+
+def _part_dead(unit: str) -> re.Match[str] | None:
+    """ "killing 241 of the 242 people on board": fewer than all of them died."""
+    for m in _PART_DEAD.finditer(unit):
+        part, whole = (g for g in m.groups() if g is not None)
+        if float(part.replace(",", "")) < float(whole.replace(",", "")):
+            return m
+    return None
+
+
 # Stems shorter than this are not compared by their beginning ("surviv" is "survivor"'s).
 _ZERO_STEM_MIN = 5
 
@@ -1267,7 +1288,7 @@ def _counts_some(unit: str, term: str, year: int = 0) -> bool:
     if _ZERO.search(unit):
         return False
     m = _some_pattern(term).search(unit) or (
-        _ALL_BUT_DEAD.search(unit) if term.startswith("surviv") else None)
+        _ALL_BUT_DEAD.search(unit) or _part_dead(unit) if term.startswith("surviv") else None)
     return m is not None and not (year and any(
         int(y.group(0)) < year for y in _YEAR_IN_TEXT.finditer(unit)))
 
