@@ -871,6 +871,8 @@ def _near(text: str, q: Quantity) -> set[str]:
     near = {term for tok, _ in spans[max(0, cut - FIGURE_WINDOW):
                                      len(spans) if whole_clause else cut + FIGURE_WINDOW]
             for term in _terms(tok)}
+    if _counted(text, q) in _ON_BOARD_NOUNS:
+        near.add("people")  # "killing 241 passengers and crew": people, those on board
     # "The death toll from the apartment blaze has risen to 151": a tally names what the next
     # figure counts, however many words stand between them.
     # "The death toll in the fire at Elm Court, Port Marlow, increased to 44": a figure that
@@ -887,6 +889,10 @@ def _near(text: str, q: Quantity) -> set[str]:
             near |= {term for tok in tokenize(text[tally.end():end]) if tok not in _STOP
                      for term in _terms(tok)}
     return near
+
+
+# Those a craft carries: people, counted as its passengers or crew.
+_ON_BOARD_NOUNS = frozenset({"passenger", "crew", "occupant"})
 
 
 # A time opening its sentence, set off by a comma: "At 1.39 pm, ...", "Shortly after 2 am, ...".
