@@ -665,6 +665,11 @@ _NO_RESPONSE = re.compile(r"\bno\s+(?:further\s+|more\s+)?responses?\b", re.IGNO
 _CALL_SENT = re.compile(r"\b(?:gave|give|gives|giving|made|make|makes|making|issued|issues?|"
                         r"issuing|put\s+out|sent\s+out|raised)\s+(?:a|an)\s+(?=(?:[\w-]+\s+){0,2}"
                         r"(?:call|signal|message)s?\b)", re.IGNORECASE)
+# "a mayday call to air traffic control": where a distress call always goes; said or not, the
+# call is the fact ("the pilot sent a mayday call").
+_CALL_TO_CONTROL = re.compile(r"\b((?:mayday|distress|emergency)\s+(?:radio\s+)?(?:call|signal|"
+                              r"message)s?)\s+to\s+(?:the\s+)?(?:air\s+traffic\s+control(?:lers?)?|"
+                              r"ATC|controllers?|control\s+tower)\b", re.IGNORECASE)
 # "took off from", "departed from": one departure.
 # (Not "took off his jacket".)
 _TOOK_OFF = re.compile(r"\b(?:took|take|takes|taking|taken)\s+off\b"
@@ -791,6 +796,7 @@ def _as_read(text: str, claim: bool = False) -> str:
     text = _NO_RESPONSE.sub("no reply", text)
     text = _STOPPED_RESPONDING.sub("did not go on ", text)
     text = _CALL_SENT.sub("sent a ", _ATC.sub("air traffic control", text))
+    text = _CALL_TO_CONTROL.sub(r"\1", text)
     text = _TOOK_OFF.sub("departed", text)
     text = _CRASHED_INTO.sub(r"\1 hitting", _HIT_ON.sub("hit", text))
     for m in reversed(list(_LIVES_LOST.finditer(text))):
