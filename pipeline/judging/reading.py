@@ -665,6 +665,13 @@ _NO_RESPONSE = re.compile(r"\bno\s+(?:further\s+|more\s+)?responses?\b", re.IGNO
 _CALL_SENT = re.compile(r"\b(?:gave|give|gives|giving|made|make|makes|making|issued|issues?|"
                         r"issuing|put\s+out|sent\s+out|raised)\s+(?:a|an)\s+(?=(?:[\w-]+\s+){0,2}"
                         r"(?:call|signal|message)s?\b)", re.IGNORECASE)
+# "seconds after take-off": the takeoff, one word (the tokenizer reads "take" and "off" apart).
+_TAKE_OFF_NOUN = re.compile(r"\btake-offs?\b", re.IGNORECASE)
+# "the plane had reached 625 feet", "failed to climb above 600 feet": an altitude, as a flight's
+# height is told.
+_REACHED_FEET = re.compile(r"\b(reach(?:ed|es|ing)?|climb(?:ed|s|ing)?(?:\s+(?:to|above|beyond))?)"
+                           r"\s+((?:about|around|only|just|nearly|barely|some)\s+)?"
+                           r"(?=\d[\d,]*\s*(?:feet|ft)\b)", re.IGNORECASE)
 # "a mayday call to air traffic control": where a distress call always goes; said or not, the
 # call is the fact ("the pilot sent a mayday call").
 _CALL_TO_CONTROL = re.compile(r"\b((?:mayday|distress|emergency)\s+(?:radio\s+)?(?:call|signal|"
@@ -797,7 +804,8 @@ def _as_read(text: str, claim: bool = False) -> str:
     text = _STOPPED_RESPONDING.sub("did not go on ", text)
     text = _CALL_SENT.sub("sent a ", _ATC.sub("air traffic control", text))
     text = _CALL_TO_CONTROL.sub(r"\1", text)
-    text = _TOOK_OFF.sub("departed", text)
+    text = _TOOK_OFF.sub("departed", _TAKE_OFF_NOUN.sub("takeoff", text))
+    text = _REACHED_FEET.sub(r"\1 \2an altitude of ", text)
     text = _CRASHED_INTO.sub(r"\1 hitting", _HIT_ON.sub("hit", text))
     for m in reversed(list(_LIVES_LOST.finditer(text))):
         group = 1 if m.group(1) else 2
