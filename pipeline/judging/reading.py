@@ -698,14 +698,18 @@ _CRASHED_INTO = re.compile(r"\b(crash(?:es|ed|ing)?)\s+(?:into|onto|on(?=\s+(?:a
 _BOUNDS = r"(?:(?:at least|more than|over|about|around|nearly|almost|some|another)\s+)*"
 _AND_FIGURE = re.compile(r"\band\s+" + _BOUNDS + r"(?=(?:" + _FIGURE_WORD
                          + r"|dozens|hundreds|thousands|scores)\b)", re.IGNORECASE)
-_DEATH_BEFORE = re.compile(r"\b(?:died|dead|death|deaths|killed|bodies|body)\b[^,;.]{0,40}$",
-                           re.IGNORECASE)
+_DEATH_BEFORE = re.compile(r"\b(?:died|dead|death|deaths|killed|bodies|body|fatalit(?:y|ies))\b"
+                           r"[^;.]{0,40}$", re.IGNORECASE)
+# "13 fatalities, nine at the scene and four in hospital": where the dead died, the hospital
+# one of the places.
+_AT_SCENE = re.compile(r"\b(?:at|on)\s+the\s+(?:scene|spot)\b", re.IGNORECASE)
 
 
 def _hospitalised(m: re.Match[str]) -> str:
     """ "injured in hospital" is treated there; "died in hospital" is not."""
     death = _DEATH_BEFORE.search(m.string, max(0, m.start() - 60), m.start())
-    if death and not _AND_FIGURE.search(m.string, death.start(), m.start()):
+    if death and (not _AND_FIGURE.search(m.string, death.start(), m.start())
+                  or _AT_SCENE.search(m.string, death.start(), m.start())):
         return m.group(0)  # not "65 dead and 76 injured in hospital"
     return " hospitalised"
 
