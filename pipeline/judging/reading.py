@@ -1071,15 +1071,27 @@ def _befell(text: str, f: Quantity, context: dict[str, float]) -> bool:
     following = next((g.start for g in _figures_of(text) if g.start > f.end), len(text))
     joined = _JOINED.search(text, f.end, following)
     clause = _CLAUSE.search(text, f.end, following)
+    aside = None
+    if clause and clause.group(0) == "," and clause.start() - f.end < 25:
+        # "159 residents, previously reported missing, were safe": a phrase set off by
+        # commas right after the count says what befell them, as does the verb after it.
+        aside = _APPOSITIVE.match(text, clause.end())
+        if aside:
+            clause = _CLAUSE.search(text, aside.end(), following)
     end = min(following, joined.start() if joined else following,
               clause.start() if clause else following, f.end + 60)
-    after = [(t, pos) for t, pos in _spans(text) if f.end <= pos < end and t not in _STOP][:3]
+    after = [(t, pos) for t, pos in _spans(text) if f.end <= pos < end and t not in _STOP
+             and not (aside and aside.start() <= pos < aside.end())][:3]
+    if aside:
+        after += [(t, pos) for t, pos in _spans(text)
+                  if aside.start() <= pos < aside.end() and t not in _STOP]
     # "seven apartment buildings killed 168 people": a verb whose object is the next figure
     # befalls that figure's people, not these.
     return any(c in _BEFALLS and not _BOUNDS_ONLY.fullmatch(text, pos + len(t), following)
                for t, pos in after for c in _terms(t))
 
 
+_APPOSITIVE = re.compile(r"[^,;:.—–()]{3,40},")
 _BOUNDS_ONLY = re.compile(r"[\w'’]*\s+" + _BOUNDS, re.IGNORECASE)
 
 
