@@ -1051,6 +1051,13 @@ _SUBSET_BEFORE = re.compile(r"\b(?:final|last|remaining|other|another|additional
                             r"extra|first)\s+$", re.IGNORECASE)
 
 
+# The end of an event, given a time: "was extinguished at", "brought under control at".
+_ENDED_AT = re.compile(r"\b(?:extinguished|put\s+out|under\s+control|contained|ended|over|"
+                       r"doused|quelled)\s+(?:(?:completely|fully|finally|by|only)\s+)*"
+                       r"(?:at|by|around|about|shortly\s+after|after)\s+(?:about\s+|around\s+)?$",
+                       re.IGNORECASE)
+_END_WORDS = re.compile(r"\b(?:extinguished|put\s+out|under\s+control|contained|ended|doused|"
+                        r"quelled)\b", re.IGNORECASE)
 _UNTIL = re.compile(r"\b(?:until|till|by)\s+(?:(?:early|late|about|around|the)\s+)*"
                     r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day\s+)?$", re.IGNORECASE)
 # What befalls people, said right after their count: "300 residents unaccounted for", "159
@@ -2252,6 +2259,10 @@ class ClaimReader:
                       # "not extinguished until Friday morning": when it ended, not began
                       and not (f.kind == "time" and _UNTIL.search(unit, max(0, f.start - 30),
                                                                   f.start))
+                      # "completely extinguished at 10:28 am": when it ended, not began
+                      and not (f.kind == "time" and _ENDED_AT.search(
+                          unit, max(0, f.start - 40), f.start)
+                               and not _END_WORDS.search(claim.text))
                       # "seeing two buildings burning": what someone saw, not the count
                       and not _SEEN.search(unit, max(0, f.start - 30), f.start)
                       and not (_SUBSET_BEFORE.search(unit, max(0, f.start - 30), f.start)
