@@ -1058,6 +1058,10 @@ _ENDED_AT = re.compile(r"\b(?:extinguished|put\s+out|under\s+control|contained|e
                        re.IGNORECASE)
 _END_WORDS = re.compile(r"\b(?:extinguished|put\s+out|under\s+control|contained|ended|doused|"
                         r"quelled)\b", re.IGNORECASE)
+# A relative clause telling what an event did: "the crash that killed", "which left".
+_TOLD_OF = re.compile(r"\b(?:crash|fire|blaze|attack|disaster|accident|collapse|explosion|"
+                      r"tragedy|storm|flood|quake|earthquake)\s+(?:that|which)\s+(?:had\s+|has\s+)?"
+                      r"(?:killed|claimed|left|injured|destroyed|displaced)\b", re.IGNORECASE)
 _UNTIL = re.compile(r"\b(?:until|till|by)\s+(?:(?:early|late|about|around|the)\s+)*"
                     r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day\s+)?$", re.IGNORECASE)
 # What befalls people, said right after their count: "300 residents unaccounted for", "159
@@ -2216,6 +2220,7 @@ class ClaimReader:
             if said < FIGURE_CONTENT_MIN:
                 return None  # it counts something else ("83 people died" / "7 critical")
         states: list[str] = []
+        read: list[Quantity] = []  # the sentence's figures the claim's were read against
         best = 0.0
         claim_parts = {q.start for q in claim.figures
                        if _whole(claim.text, q, claim.figures) is not None}
@@ -2307,6 +2312,7 @@ class ClaimReader:
                 # (the claim's subject, "the fire", is neither before the time nor right after
                 # it: "... to mourn the victims of the fire" is not its start).
                 related = []
+            read += related
             loose = {loose_time(q, f) for f in related}
             if not related or loose == {"compatible"}:
                 # A part of the day that holds the claim's time says nothing of the minute.
@@ -2359,8 +2365,13 @@ class ClaimReader:
             return None
         source = ""  # read in its article once every claim is read (``read``)
         wanted = {t for context in claim.figure_contexts for t in context}
-        hedged = unit.rstrip().endswith("?") or bool(
-            _NON_ASSERTIVE.search(_bearing(unit, wanted)))
+        hedge = _NON_ASSERTIVE.search(unit) if _NON_ASSERTIVE.search(
+            _bearing(unit, wanted)) else None
+        # "amid questions over the findings of the crash that killed nearly 280 people": the
+        # relative clause tells what is known of the crash; the doubt is about the findings.
+        told = hedge is not None and bool(read) and all(
+            _TOLD_OF.search(unit, hedge.end(), f.start) for f in read)
+        hedged = unit.rstrip().endswith("?") or (hedge is not None and not told)
         # "The agreements, each worth up to $200 million": one of several's figure, and the
         # claim's actor is not among those named.
         actor = claim.subject or claim.story_names
