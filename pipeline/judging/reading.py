@@ -714,6 +714,10 @@ def _hospitalised(m: re.Match[str]) -> str:
     return " hospitalised"
 
 
+# A photo credit run into the text it captioned ("ReutersOpenAI CEO Sam Altman said"), as
+# extraction leaves it: two words.
+_GLUED_CREDIT = re.compile(r"\b(Reuters|AFP|Bloomberg|Xinhua|Getty\s+Images|EPA|AP\s+Photo)"
+                           r"(?=[A-Z][a-z])")
 _CURLY_APOSTROPHE = re.compile(r"(?<=[A-Za-z])[’‘`](?=(?:t|s|re|ve|ll|d|m)\b)")
 
 
@@ -728,6 +732,7 @@ def _as_read(text: str, claim: bool = False) -> str:
         folded = unicodedata.normalize("NFKD", text)
         if folded != text:  # curly quotes and dashes stay as they are
             text = "".join(c for c in folded if not unicodedata.combining(c))
+    text = _GLUED_CREDIT.sub(r"\1 ", text)
     # "won’t", "didn’t": a typographic apostrophe is an apostrophe ("won't" is read alike).
     text = _CURLY_APOSTROPHE.sub("'", text)
     # "at 2:51 pm local time": the zone of a time says where, not what happened.
