@@ -1619,8 +1619,15 @@ def _other_actor(claim: _PreparedClaim, unit: str, present: set[str]) -> bool:
     against "Claude was the first model on classified networks"). A common plural opening the
     sentence ("Negotiations collapsed ...", "Reports say ...") names no one."""
     subject = claim.subject or claim.story_names
-    if not subject or subject & present:
+    if not subject:
         return False
+    if subject & present:
+        # "... protections that OpenAI says exceed any previous agreement, including
+        # Anthropic's": named only as what another's deed is measured against.
+        rest = _COMPARED.sub(" ", unit)
+        if rest == unit or subject & set(_analyse(rest).stems):
+            return False
+        unit = rest
     # "the San Francisco-based company": where someone is based names no one else.
     unit = _BASED.sub("based", unit)
     for i, m in enumerate(_CAPITALISED.finditer(unit)):
@@ -1638,6 +1645,9 @@ def _other_actor(claim: _PreparedClaim, unit: str, present: set[str]) -> bool:
 
 
 _CAPITALISED = re.compile(r"\b[a-z]?[A-Z][\w'’.-]*")  # "OpenAI", "xAI", "iPhone"
+# A name given as a comparison: "including Acme's", "than Acme's", "unlike Acme".
+_COMPARED = re.compile(r"\b(?:including|than|unlike|like|such\s+as)\s+(?:the\s+)?"
+                       r"(?:[a-z]?[A-Z][\w'’.-]*\s*){1,3}")
 _BASED = re.compile(r"(?:\b[A-Z][\w.]*\s+){0,2}\b[A-Z][\w.]*-based\b")
 
 
