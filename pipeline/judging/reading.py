@@ -1182,6 +1182,11 @@ _NARROWED = re.compile(r"(?:\s+[a-z][\w'’-]*){0,3}?\s+(?:critically|seriously|
                        r"badly|in\s+(?:a\s+)?(?:critical|serious)\s+condition)\b", re.IGNORECASE)
 
 
+# A count of those at one place the text has pointed to: "20 people in those apartments".
+_IN_THOSE = re.compile(r"\s+(?:[a-z][\w-]*\s+)?(?:in|at|from|inside)\s+(?:those|these|that|this)\b",
+                       re.IGNORECASE)
+
+
 def _narrowed_part(text: str, f: Quantity, claim: str, value: float) -> bool:
     """The figure counts the worst hurt ("14 people remain critically injured") and is below
     the claim's count of all of them ("30 people were treated for injuries"): a part, which
@@ -2268,6 +2273,8 @@ class ClaimReader:
                       and not (not counted and _counts_group(unit, f, context))
                       and not _death_tally(unit, f, context)
                       and not _narrowed_part(unit, f, claim.text, q.value)
+                      # "at least 20 people in those apartments were injured": some place's
+                      and not _IN_THOSE.match(unit, f.end)
                       # "killed 241 of them": a part, which a claim of the whole ("242 on
                       # board") does not count, only a claim of a part ("seven of the ...")
                       and not (_OF_WHICH.match(unit, f.end)
