@@ -672,6 +672,8 @@ _TAKE_OFF_NOUN = re.compile(r"\btake-offs?\b", re.IGNORECASE)
 _REACHED_FEET = re.compile(r"\b(reach(?:ed|es|ing)?|climb(?:ed|s|ing)?(?:\s+(?:to|above|beyond))?)"
                            r"\s+((?:about|around|only|just|nearly|barely|some)\s+)?"
                            r"(?=\d[\d,]*\s*(?:feet|ft)\b)", re.IGNORECASE)
+# "non-residents", "non-profit": one word, not the word it negates ("residents").
+_NON_WORD = re.compile(r"\b([Nn]on)-(?=[a-z])")
 # "a mayday call to air traffic control": where a distress call always goes; said or not, the
 # call is the fact ("the pilot sent a mayday call").
 _CALL_TO_CONTROL = re.compile(r"\b((?:mayday|distress|emergency)\s+(?:radio\s+)?(?:call|signal|"
@@ -732,7 +734,7 @@ def _as_read(text: str, claim: bool = False) -> str:
         folded = unicodedata.normalize("NFKD", text)
         if folded != text:  # curly quotes and dashes stay as they are
             text = "".join(c for c in folded if not unicodedata.combining(c))
-    text = _GLUED_CREDIT.sub(r"\1 ", text)
+    text = _NON_WORD.sub(r"\1", _GLUED_CREDIT.sub(r"\1 ", text))
     # "won’t", "didn’t": a typographic apostrophe is an apostrophe ("won't" is read alike).
     text = _CURLY_APOSTROPHE.sub("'", text)
     # "at 2:51 pm local time": the zone of a time says where, not what happened.
