@@ -1103,12 +1103,23 @@ def _befell(text: str, f: Quantity, context: dict[str, float]) -> bool:
     if aside:
         after += [(t, pos) for t, pos in _spans(text)
                   if aside.start() <= pos < aside.end() and t not in _STOP]
+    # "displaced about 5,000 residents": the verb right before the count says it too.
+    lo = max((m.end() for m in _CLAUSE.finditer(text, 0, f.start)), default=0)
+    before = [t for t, pos in _spans(text) if lo <= pos < f.start and t not in _STOP
+              and t not in _BOUND_WORDS]
+    if before and any(c in _BEFALLS for c in _terms(before[-1])) and \
+            _VERB_RIGHT_BEFORE.search(text, max(0, f.start - 30), f.start):
+        return True
     # "seven apartment buildings killed 168 people": a verb whose object is the next figure
     # befalls that figure's people, not these.
     return any(c in _BEFALLS and not _BOUNDS_ONLY.fullmatch(text, pos + len(t), following)
                for t, pos in after for c in _terms(t))
 
 
+_BOUND_WORDS = frozenset(tokenize("about around nearly almost some more than over least"))
+# A befalling verb right before a count, bounds between: "displaced about 5,000".
+_VERB_RIGHT_BEFORE = re.compile(r"\b[a-z]+ed\s+(?:(?:about|around|nearly|almost|some|more\s+than|"
+                                r"over|at\s+least)\s+)?$", re.IGNORECASE)
 _APPOSITIVE = re.compile(r"[^,;:.—–()]{3,40},")
 _BOUNDS_ONLY = re.compile(r"[\w'’]*\s+" + _BOUNDS, re.IGNORECASE)
 
