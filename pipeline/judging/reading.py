@@ -1326,6 +1326,8 @@ def _part_dead(unit: str) -> re.Match[str] | None:
     return None
 
 
+# "payments to the families of the deceased and to the survivor": one, named by "the".
+_THE_SURVIVOR = re.compile(r"\bthe\s+survivor\b(?!['’]?s\b)", re.IGNORECASE)
 # Stems shorter than this are not compared by their beginning ("surviv" is "survivor"'s).
 _ZERO_STEM_MIN = 5
 
@@ -1358,7 +1360,8 @@ def _counts_some(unit: str, term: str, year: int = 0) -> bool:
     if _ZERO.search(unit):
         return False
     m = _some_pattern(term).search(unit) or (
-        _ALL_BUT_DEAD.search(unit) or _part_dead(unit) if term.startswith("surviv") else None)
+        _ALL_BUT_DEAD.search(unit) or _part_dead(unit) or _THE_SURVIVOR.search(unit)
+        if term.startswith("surviv") else None)
     return m is not None and not (year and any(
         int(y.group(0)) < year for y in _YEAR_IN_TEXT.finditer(unit)))
 
