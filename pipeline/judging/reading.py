@@ -192,6 +192,7 @@ _PARAPHRASES: dict[str, tuple[str, ...]] = {
     "company": ("firm", "startup", "developer", "maker", "lab"),
     "die": ("dead", "death", "kill", "fatality", "fatalities", "toll"),
     "injur": ("injure", "injury", "wound", "hurt"),
+    "people": ("individual", "person"),
     "evacuat": ("evacuate", "evacuation", "flee", "displace", "displaced"),
     "missing": ("unaccounted", "unaccounted-for", "unreachable"),
     "acquir": ("acquire", "acquisition", "buy", "purchase", "takeover"),
@@ -552,6 +553,20 @@ _BUSINESS_LOST = re.compile(
     re.IGNORECASE)
 _SAFETY_MEASURES = re.compile(r"\bsafety\s+(?:measures|rules|features|mechanisms|"
                               r"provisions|protocols|precautions|limits)\b", re.IGNORECASE)
+# "being treated for injuries", "receiving treatment for their injuries": injured, as news
+# counts the hurt ("67 were injured", "41 injured").
+_TREATED_FOR_INJURIES = re.compile(
+    r"\b(?:(?:are|is|was|were|being|been)\s+)*(?:treated|receiving\s+treatment|"
+    r"received\s+treatment|under\s+treatment)\s+for\s+(?:their\s+|minor\s+|serious\s+)?"
+    r"(?:injuries|wounds)\b", re.IGNORECASE)
+# "critically injured", "critically ill": in critical condition, as a hospital puts it.
+_CRITICALLY = re.compile(r"\bcritically\s+(injured|ill|wounded|hurt|burned|burnt)\b",
+                         re.IGNORECASE)
+# "200 people remained unknown", "the whereabouts of 190 residents remain unknown": missing.
+_UNKNOWN = re.compile(r"\bwhereabouts\s+of\s+([^.;:]{1,60}?)\s+"
+                      r"(?:remain(?:s|ed)?|are|were|is|was)\s+(?:still\s+)?unknown\b"
+                      r"|(?<=\bpeople\s)(?:remain(?:s|ed)?|(?:are|were)\s+still)\s+unknown\b",
+                      re.IGNORECASE)
 _IN_HOSPITAL = re.compile(r"\s(?:in|to|into)\s+(?:the\s+|a\s+)?hospitals?\b", re.IGNORECASE)
 # A refusal of unrestricted use ("anyuse", read above).
 _REFUSES_USE = re.compile(
@@ -650,6 +665,20 @@ _NO_RESPONSE = re.compile(r"\bno\s+(?:further\s+|more\s+)?responses?\b", re.IGNO
 _CALL_SENT = re.compile(r"\b(?:gave|give|gives|giving|made|make|makes|making|issued|issues?|"
                         r"issuing|put\s+out|sent\s+out|raised)\s+(?:a|an)\s+(?=(?:[\w-]+\s+){0,2}"
                         r"(?:call|signal|message)s?\b)", re.IGNORECASE)
+# "seconds after take-off": the takeoff, one word (the tokenizer reads "take" and "off" apart).
+_TAKE_OFF_NOUN = re.compile(r"\btake-offs?\b", re.IGNORECASE)
+# "the plane had reached 625 feet", "failed to climb above 600 feet": an altitude, as a flight's
+# height is told.
+_REACHED_FEET = re.compile(r"\b(reach(?:ed|es|ing)?|climb(?:ed|s|ing)?(?:\s+(?:to|above|beyond))?)"
+                           r"\s+((?:about|around|only|just|nearly|barely|some)\s+)?"
+                           r"(?=\d[\d,]*\s*(?:feet|ft)\b)", re.IGNORECASE)
+# "non-residents", "non-profit": one word, not the word it negates ("residents").
+_NON_WORD = re.compile(r"\b([Nn]on)-(?=[a-z])")
+# "a mayday call to air traffic control": where a distress call always goes; said or not, the
+# call is the fact ("the pilot sent a mayday call").
+_CALL_TO_CONTROL = re.compile(r"\b((?:mayday|distress|emergency)\s+(?:radio\s+)?(?:call|signal|"
+                              r"message)s?)\s+to\s+(?:the\s+)?(?:air\s+traffic\s+control(?:lers?)?|"
+                              r"ATC|controllers?|control\s+tower)\b", re.IGNORECASE)
 # "took off from", "departed from": one departure.
 # (Not "took off his jacket".)
 _TOOK_OFF = re.compile(r"\b(?:took|take|takes|taking|taken)\s+off\b"
@@ -671,18 +700,26 @@ _CRASHED_INTO = re.compile(r"\b(crash(?:es|ed|ing)?)\s+(?:into|onto|on(?=\s+(?:a
 _BOUNDS = r"(?:(?:at least|more than|over|about|around|nearly|almost|some|another)\s+)*"
 _AND_FIGURE = re.compile(r"\band\s+" + _BOUNDS + r"(?=(?:" + _FIGURE_WORD
                          + r"|dozens|hundreds|thousands|scores)\b)", re.IGNORECASE)
-_DEATH_BEFORE = re.compile(r"\b(?:died|dead|death|deaths|killed|bodies|body)\b[^,;.]{0,40}$",
-                           re.IGNORECASE)
+_DEATH_BEFORE = re.compile(r"\b(?:died|dead|death|deaths|killed|bodies|body|fatalit(?:y|ies))\b"
+                           r"[^;.]{0,40}$", re.IGNORECASE)
+# "13 fatalities, nine at the scene and four in hospital": where the dead died, the hospital
+# one of the places.
+_AT_SCENE = re.compile(r"\b(?:at|on)\s+the\s+(?:scene|spot)\b", re.IGNORECASE)
 
 
 def _hospitalised(m: re.Match[str]) -> str:
     """ "injured in hospital" is treated there; "died in hospital" is not."""
     death = _DEATH_BEFORE.search(m.string, max(0, m.start() - 60), m.start())
-    if death and not _AND_FIGURE.search(m.string, death.start(), m.start()):
+    if death and (not _AND_FIGURE.search(m.string, death.start(), m.start())
+                  or _AT_SCENE.search(m.string, death.start(), m.start())):
         return m.group(0)  # not "65 dead and 76 injured in hospital"
     return " hospitalised"
 
 
+# A photo credit run into the text it captioned ("ReutersOpenAI CEO Sam Altman said"), as
+# extraction leaves it: two words.
+_GLUED_CREDIT = re.compile(r"\b(Reuters|AFP|Bloomberg|Xinhua|Getty\s+Images|EPA|AP\s+Photo)"
+                           r"(?=[A-Z][a-z])")
 _CURLY_APOSTROPHE = re.compile(r"(?<=[A-Za-z])[’‘`](?=(?:t|s|re|ve|ll|d|m)\b)")
 
 
@@ -697,6 +734,7 @@ def _as_read(text: str, claim: bool = False) -> str:
         folded = unicodedata.normalize("NFKD", text)
         if folded != text:  # curly quotes and dashes stay as they are
             text = "".join(c for c in folded if not unicodedata.combining(c))
+    text = _NON_WORD.sub(r"\1", _GLUED_CREDIT.sub(r"\1 ", text))
     # "won’t", "didn’t": a typographic apostrophe is an apostrophe ("won't" is read alike).
     text = _CURLY_APOSTROPHE.sub("'", text)
     # "at 2:51 pm local time": the zone of a time says where, not what happened.
@@ -740,6 +778,10 @@ def _as_read(text: str, claim: bool = False) -> str:
     # "block" the verb bars; "blocks" the noun are buildings ("tower blocks").
     text = _BLOCKED.sub(lambda m: "barred" if m.group(1).lower() == "ed" else "barring", text)
     text = _BLOCK_VERB.sub(r"\1bar\2", text)
+    text = _TREATED_FOR_INJURIES.sub("injured", text)
+    text = _CRITICALLY.sub(r"\1 in critical condition", text)
+    text = _UNKNOWN.sub(lambda m: f"{m.group(1)} remain missing" if m.group(1) else "missing",
+                        text)
     if not claim:
         # "76 injured in hospital", "taken to hospital": the idiom says treated there (read
         # so in the article only: a claim's "people in hospital" need not say treated).
@@ -772,7 +814,9 @@ def _as_read(text: str, claim: bool = False) -> str:
     text = _NO_RESPONSE.sub("no reply", text)
     text = _STOPPED_RESPONDING.sub("did not go on ", text)
     text = _CALL_SENT.sub("sent a ", _ATC.sub("air traffic control", text))
-    text = _TOOK_OFF.sub("departed", text)
+    text = _CALL_TO_CONTROL.sub(r"\1", text)
+    text = _TOOK_OFF.sub("departed", _TAKE_OFF_NOUN.sub("takeoff", text))
+    text = _REACHED_FEET.sub(r"\1 \2an altitude of ", text)
     text = _CRASHED_INTO.sub(r"\1 hitting", _HIT_ON.sub("hit", text))
     for m in reversed(list(_LIVES_LOST.finditer(text))):
         group = 1 if m.group(1) else 2
@@ -852,6 +896,8 @@ def _near(text: str, q: Quantity) -> set[str]:
     near = {term for tok, _ in spans[max(0, cut - FIGURE_WINDOW):
                                      len(spans) if whole_clause else cut + FIGURE_WINDOW]
             for term in _terms(tok)}
+    if _counted(text, q) in _ON_BOARD_NOUNS:
+        near.add("people")  # "killing 241 passengers and crew": people, those on board
     # "The death toll from the apartment blaze has risen to 151": a tally names what the next
     # figure counts, however many words stand between them.
     # "The death toll in the fire at Elm Court, Port Marlow, increased to 44": a figure that
@@ -868,6 +914,10 @@ def _near(text: str, q: Quantity) -> set[str]:
             near |= {term for tok in tokenize(text[tally.end():end]) if tok not in _STOP
                      for term in _terms(tok)}
     return near
+
+
+# Those a craft carries: people, counted as its passengers or crew.
+_ON_BOARD_NOUNS = frozenset({"passenger", "crew", "occupant"})
 
 
 # A time opening its sentence, set off by a comma: "At 1.39 pm, ...", "Shortly after 2 am, ...".
@@ -1008,6 +1058,17 @@ _SUBSET_BEFORE = re.compile(r"\b(?:final|last|remaining|other|another|additional
                             r"extra|first)\s+$", re.IGNORECASE)
 
 
+# The end of an event, given a time: "was extinguished at", "brought under control at".
+_ENDED_AT = re.compile(r"\b(?:extinguished|put\s+out|under\s+control|contained|ended|over|"
+                       r"doused|quelled)\s+(?:(?:completely|fully|finally|by|only)\s+)*"
+                       r"(?:at|by|around|about|shortly\s+after|after)\s+(?:about\s+|around\s+)?$",
+                       re.IGNORECASE)
+_END_WORDS = re.compile(r"\b(?:extinguished|put\s+out|under\s+control|contained|ended|doused|"
+                        r"quelled)\b", re.IGNORECASE)
+# A relative clause telling what an event did: "the crash that killed", "which left".
+_TOLD_OF = re.compile(r"\b(?:crash|fire|blaze|attack|disaster|accident|collapse|explosion|"
+                      r"tragedy|storm|flood|quake|earthquake)\s+(?:that|which)\s+(?:had\s+|has\s+)?"
+                      r"(?:killed|claimed|left|injured|destroyed|displaced)\b", re.IGNORECASE)
 _UNTIL = re.compile(r"\b(?:until|till|by)\s+(?:(?:early|late|about|around|the)\s+)*"
                     r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day\s+)?$", re.IGNORECASE)
 # What befalls people, said right after their count: "300 residents unaccounted for", "159
@@ -1028,15 +1089,38 @@ def _befell(text: str, f: Quantity, context: dict[str, float]) -> bool:
     following = next((g.start for g in _figures_of(text) if g.start > f.end), len(text))
     joined = _JOINED.search(text, f.end, following)
     clause = _CLAUSE.search(text, f.end, following)
+    aside = None
+    if clause and clause.group(0) == "," and clause.start() - f.end < 25:
+        # "159 residents, previously reported missing, were safe": a phrase set off by
+        # commas right after the count says what befell them, as does the verb after it.
+        aside = _APPOSITIVE.match(text, clause.end())
+        if aside:
+            clause = _CLAUSE.search(text, aside.end(), following)
     end = min(following, joined.start() if joined else following,
               clause.start() if clause else following, f.end + 60)
-    after = [(t, pos) for t, pos in _spans(text) if f.end <= pos < end and t not in _STOP][:3]
+    after = [(t, pos) for t, pos in _spans(text) if f.end <= pos < end and t not in _STOP
+             and not (aside and aside.start() <= pos < aside.end())][:3]
+    if aside:
+        after += [(t, pos) for t, pos in _spans(text)
+                  if aside.start() <= pos < aside.end() and t not in _STOP]
+    # "displaced about 5,000 residents": the verb right before the count says it too.
+    lo = max((m.end() for m in _CLAUSE.finditer(text, 0, f.start)), default=0)
+    before = [t for t, pos in _spans(text) if lo <= pos < f.start and t not in _STOP
+              and t not in _BOUND_WORDS]
+    if before and any(c in _BEFALLS for c in _terms(before[-1])) and \
+            _VERB_RIGHT_BEFORE.search(text, max(0, f.start - 30), f.start):
+        return True
     # "seven apartment buildings killed 168 people": a verb whose object is the next figure
     # befalls that figure's people, not these.
     return any(c in _BEFALLS and not _BOUNDS_ONLY.fullmatch(text, pos + len(t), following)
                for t, pos in after for c in _terms(t))
 
 
+_BOUND_WORDS = frozenset(tokenize("about around nearly almost some more than over least"))
+# A befalling verb right before a count, bounds between: "displaced about 5,000".
+_VERB_RIGHT_BEFORE = re.compile(r"\b[a-z]+ed\s+(?:(?:about|around|nearly|almost|some|more\s+than|"
+                                r"over|at\s+least)\s+)?$", re.IGNORECASE)
+_APPOSITIVE = re.compile(r"[^,;:.—–()]{3,40},")
 _BOUNDS_ONLY = re.compile(r"[\w'’]*\s+" + _BOUNDS, re.IGNORECASE)
 
 
@@ -1104,6 +1188,35 @@ def _counts_other(text: str, q: Quantity, context: dict[str, float]) -> bool:
     number of blocks)."""
     phrase = _counted_phrase(text, q)
     return bool(phrase) and not phrase & context.keys() and not _named_number(text, q)
+
+
+# "14 remain critically injured": the worst hurt, a part of all the injured.
+_NARROWED = re.compile(r"(?:\s+[a-z][\w'’-]*){0,3}?\s+(?:critically|seriously|severely|gravely|"
+                       r"badly|in\s+(?:a\s+)?(?:critical|serious)\s+condition)\b", re.IGNORECASE)
+
+
+# A count of those at one place the text has pointed to: "20 people in those apartments".
+_IN_THOSE = re.compile(r"\s+(?:[a-z][\w-]*\s+)?(?:in|at|from|inside)\s+(?:those|these|that|this)\b",
+                       re.IGNORECASE)
+
+
+def _narrowed_part(text: str, f: Quantity, claim: str, value: float) -> bool:
+    """The figure counts the worst hurt ("14 people remain critically injured") and is below
+    the claim's count of all of them ("30 people were treated for injuries"): a part, which
+    says nothing of the whole. (Above it, "67 were seriously injured", it gainsays it.)"""
+    return f.value < value and bool(_NARROWED.match(text, f.end)) and not _NARROWED.search(
+        " " + claim) and "critical" not in claim.lower()
+
+
+def _death_tally(text: str, q: Quantity, context: dict[str, float]) -> bool:
+    """A death toll is given the figure by a verb ("the death toll rose to 270 as those
+    injured ... succumbed"): it counts the dead, not what a claim without a word of death
+    counts."""
+    if "die" in context or not _TALLY_VERB.search(text, max(0, q.start - 40), q.start):
+        return False  # "a toll likely to rise, with 200 others unaccounted for": not the toll's
+    tally = next(reversed(list(_TALLY.finditer(text, 0, q.start))), None)
+    return tally is not None and not _count_between(text, tally.end(), q.start) and "die" in {
+        _canonical(tok) for tok in tokenize(tally.group(0)) if tok not in _STOP}
 
 
 def _counts_group(text: str, q: Quantity, context: dict[str, float]) -> bool:
@@ -1192,6 +1305,29 @@ _SOME = r"(?<![\w.,-])(?:one|two|three|four|five|\d+|lone|sole|single|only|who)"
 _ALL_BUT_DEAD = re.compile(
     r"\ball\s+but\s+(?:one|two|three|\d+)\b[^.;]{0,240}?\b(?:killed|died|dead|perished)\b"
     r"|\b(?:killing|killed)\s+all\s+but\s+(?:one|two|three|\d+)\b", re.IGNORECASE)
+# "killing 241 of the 242 people on board", "killed 19 on the ground and 241 of the 242
+# passengers", "241 of the 242 passengers died": the rest lived.
+_SOME_OF_ON_BOARD = r"(\d[\d,]*)\s+of\s+(?:the\s+|its\s+|all\s+)?(\d[\d,]*)\s+" \
+    r"(?:(?!(?:deceased|dead|killed|victims)\b)[\w-]+\s+){0,3}?" \
+    r"(?:on\s+board|aboard|onboard|passengers|occupants)\b"
+_PART_DEAD = re.compile(r"\b(?:killing|killed|kills|kill)\s+(?:[^.;:]{0,60}?\s)??"
+                        + _SOME_OF_ON_BOARD + r"|\b"
+                        + _SOME_OF_ON_BOARD + r"(?:\s+(?:on\s+board|aboard|onboard))?\s+"
+                        r"(?:were\s+|have\s+been\s+|had\s+)?"
+                        r"(?:killed|died|perished)\b", re.IGNORECASE)
+
+
+def _part_dead(unit: str) -> re.Match[str] | None:
+    """ "killing 241 of the 242 people on board": fewer than all of them died."""
+    for m in _PART_DEAD.finditer(unit):
+        part, whole = (g for g in m.groups() if g is not None)
+        if float(part.replace(",", "")) < float(whole.replace(",", "")):
+            return m
+    return None
+
+
+# "payments to the families of the deceased and to the survivor": one, named by "the".
+_THE_SURVIVOR = re.compile(r"\bthe\s+survivor\b(?!['’]?s\b)", re.IGNORECASE)
 # Stems shorter than this are not compared by their beginning ("surviv" is "survivor"'s).
 _ZERO_STEM_MIN = 5
 
@@ -1224,7 +1360,8 @@ def _counts_some(unit: str, term: str, year: int = 0) -> bool:
     if _ZERO.search(unit):
         return False
     m = _some_pattern(term).search(unit) or (
-        _ALL_BUT_DEAD.search(unit) if term.startswith("surviv") else None)
+        _ALL_BUT_DEAD.search(unit) or _part_dead(unit) or _THE_SURVIVOR.search(unit)
+        if term.startswith("surviv") else None)
     return m is not None and not (year and any(
         int(y.group(0)) < year for y in _YEAR_IN_TEXT.finditer(unit)))
 
@@ -1503,8 +1640,15 @@ def _other_actor(claim: _PreparedClaim, unit: str, present: set[str]) -> bool:
     against "Claude was the first model on classified networks"). A common plural opening the
     sentence ("Negotiations collapsed ...", "Reports say ...") names no one."""
     subject = claim.subject or claim.story_names
-    if not subject or subject & present:
+    if not subject:
         return False
+    if subject & present:
+        # "... protections that OpenAI says exceed any previous agreement, including
+        # Anthropic's": named only as what another's deed is measured against.
+        rest = _COMPARED.sub(" ", unit)
+        if rest == unit or subject & set(_analyse(rest).stems):
+            return False
+        unit = rest
     # "the San Francisco-based company": where someone is based names no one else.
     unit = _BASED.sub("based", unit)
     for i, m in enumerate(_CAPITALISED.finditer(unit)):
@@ -1522,6 +1666,9 @@ def _other_actor(claim: _PreparedClaim, unit: str, present: set[str]) -> bool:
 
 
 _CAPITALISED = re.compile(r"\b[a-z]?[A-Z][\w'’.-]*")  # "OpenAI", "xAI", "iPhone"
+# A name given as a comparison: "including Acme's", "than Acme's", "unlike Acme".
+_COMPARED = re.compile(r"\b(?:including|than|unlike|like|such\s+as)\s+(?:the\s+)?"
+                       r"(?:[a-z]?[A-Z][\w'’.-]*\s*){1,3}")
 _BASED = re.compile(r"(?:\b[A-Z][\w.]*\s+){0,2}\b[A-Z][\w.]*-based\b")
 
 
@@ -2109,6 +2256,7 @@ class ClaimReader:
             if said < FIGURE_CONTENT_MIN:
                 return None  # it counts something else ("83 people died" / "7 critical")
         states: list[str] = []
+        read: list[Quantity] = []  # the sentence's figures the claim's were read against
         best = 0.0
         claim_parts = {q.start for q in claim.figures
                        if _whole(claim.text, q, claim.figures) is not None}
@@ -2139,6 +2287,10 @@ class ClaimReader:
                       and not (counted and (_counts_other(unit, f, context)
                                             or _counts_without(unit, f, counted)))
                       and not (not counted and _counts_group(unit, f, context))
+                      and not _death_tally(unit, f, context)
+                      and not _narrowed_part(unit, f, claim.text, q.value)
+                      # "at least 20 people in those apartments were injured": some place's
+                      and not _IN_THOSE.match(unit, f.end)
                       # "killed 241 of them": a part, which a claim of the whole ("242 on
                       # board") does not count, only a claim of a part ("seven of the ...")
                       and not (_OF_WHICH.match(unit, f.end)
@@ -2150,6 +2302,10 @@ class ClaimReader:
                       # "not extinguished until Friday morning": when it ended, not began
                       and not (f.kind == "time" and _UNTIL.search(unit, max(0, f.start - 30),
                                                                   f.start))
+                      # "completely extinguished at 10:28 am": when it ended, not began
+                      and not (f.kind == "time" and _ENDED_AT.search(
+                          unit, max(0, f.start - 40), f.start)
+                               and not _END_WORDS.search(claim.text))
                       # "seeing two buildings burning": what someone saw, not the count
                       and not _SEEN.search(unit, max(0, f.start - 30), f.start)
                       and not (_SUBSET_BEFORE.search(unit, max(0, f.start - 30), f.start)
@@ -2194,6 +2350,7 @@ class ClaimReader:
                 # (the claim's subject, "the fire", is neither before the time nor right after
                 # it: "... to mourn the victims of the fire" is not its start).
                 related = []
+            read += related
             loose = {loose_time(q, f) for f in related}
             if not related or loose == {"compatible"}:
                 # A part of the day that holds the claim's time says nothing of the minute.
@@ -2246,8 +2403,13 @@ class ClaimReader:
             return None
         source = ""  # read in its article once every claim is read (``read``)
         wanted = {t for context in claim.figure_contexts for t in context}
-        hedged = unit.rstrip().endswith("?") or bool(
-            _NON_ASSERTIVE.search(_bearing(unit, wanted)))
+        hedge = _NON_ASSERTIVE.search(unit) if _NON_ASSERTIVE.search(
+            _bearing(unit, wanted)) else None
+        # "amid questions over the findings of the crash that killed nearly 280 people": the
+        # relative clause tells what is known of the crash; the doubt is about the findings.
+        told = hedge is not None and bool(read) and all(
+            _TOLD_OF.search(unit, hedge.end(), f.start) for f in read)
+        hedged = unit.rstrip().endswith("?") or (hedge is not None and not told)
         # "The agreements, each worth up to $200 million": one of several's figure, and the
         # claim's actor is not among those named.
         actor = claim.subject or claim.story_names
