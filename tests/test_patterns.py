@@ -28,6 +28,7 @@ STORIES = {
     "lake-ferry": PATTERNS / "lake-ferry.toml",
     "coast-train": PATTERNS / "coast-train.toml",
     "airline-crash": PATTERNS / "airline-crash.toml",
+    "border-quake": PATTERNS / "border-quake.toml",
 }
 
 

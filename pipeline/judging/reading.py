@@ -1848,6 +1848,35 @@ def _done_to(unit: str, claim: _PreparedClaim) -> bool:
     return False
 
 
+# The name of a place a claim counts in: "killed in Thailand", "missing in North Kivu".
+_PLACE_NAME = re.compile(r"\b(?:in|at|near)\s+(?:the\s+)?((?:[A-Z][\w'’-]*\s+)*[A-Z][\w'’-]*)")
+_MONTHS_DAYS = frozenset(tokenize(
+    "January February March April May June July August September October November December "
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday"))
+
+
+def _places_named(claim: str) -> frozenset[str]:
+    """The terms of the places a claim names after "in", "at" or "near" (not a month)."""
+    return frozenset(_canonical(t) for m in _PLACE_NAME.finditer(claim)
+                     for t in tokenize(m.group(1)) if t not in _MONTHS_DAYS)
+
+
+def _counted_there(claim: _PreparedClaim, present: set[str]) -> bool:
+    """Whether a sentence speaks of the place a claim counts in, when that place is not the
+    story's own: by its name or a word of the same stem ("Thai" for "Thailand"). A toll of
+    the story's own place ("killing nearly 3,000 people across Myanmar") or of none is no
+    count of Thailand's dead, however the figures differ."""
+    if not claim.elsewhere:
+        return not (_names_place(claim.others_elsewhere, present)
+                    and not claim.home & present)
+    return _names_place(claim.elsewhere, present)
+
+
+def _names_place(places: frozenset[str], present: set[str]) -> bool:
+    return bool(places) and any(
+        t in places or (len(t) >= 4 and any(e[:4] == t[:4] for e in places)) for t in present)
+
+
 def _placed_in(unit: str) -> bool:
     """The sentence names a place: "in Hillside", "near the Elm Street depot"."""
     return bool(_IN_PLACE.search(unit))
@@ -1910,8 +1939,14 @@ class ClaimReader:
         # A claim placed in the story's own place (its title names it: "... crash in
         # Marlow"): every report of the story is there.
         at_home = {_canonical(t) for t in tokenize(title)}
-        self._claims = [replace(c, coarse_home=bool(c.coarse) and c.coarse <= at_home)
+        self._claims = [replace(c, coarse_home=bool(c.coarse) and c.coarse <= at_home,
+                                elsewhere=_places_named(c.text) - at_home - keyword_stems
+                                if c.figures else frozenset())
                         for c in self._claims]
+        away = frozenset().union(*(c.elsewhere for c in self._claims))
+        home = frozenset(at_home | keyword_stems)
+        self._claims = [replace(c, others_elsewhere=away - c.elsewhere, home=home)
+                        if c.figures and not c.elsewhere else c for c in self._claims]
         # Each fact of a claim that joins two, read as a claim of its own.
         self._claims = [replace(c, parts=tuple(
             replace(p := self._prepare(part, _analyse(part), keyword_stems, common, stats,
@@ -2234,6 +2269,8 @@ class ClaimReader:
         claim when the words around it are the claim's words around its own ("killed at
         least 94 people" / "at least 36 people were killed"), wherever else the sentence
         goes. The same value confirms; another value for the same fact contradicts."""
+        if not _counted_there(claim, present):
+            return None  # it counts somewhere else, or nowhere said
         content = claim.content - sum(claim.weights[t] for t in claim.whole_terms)
         # A rank on the claim's own scale ("a No. 4 alarm" for "raised to a level five
         # alarm") states the claim's fact in those two words, whatever else the sentence says.
@@ -2610,6 +2647,12 @@ class _PreparedClaim:
     # A claim of two facts joined by ", and" ("the pilots sent a mayday call, and no further
     # communication was received"): each fact as a claim of its own. See ``_read_parts``.
     parts: tuple[_PreparedClaim, ...] = ()
+    # A place the claim counts in that the story's title and keywords do not name ("Ten people
+    # were killed in Thailand" in a story of an earthquake in Myanmar): see ``_counted_there``.
+    elsewhere: frozenset[str] = frozenset()
+    # The places the story's other claims count in: a sentence naming one counts there.
+    others_elsewhere: frozenset[str] = frozenset()
+    home: frozenset[str] = frozenset()  # the story's own places and keywords
 
 
 # Nobody named as the one who did it: a claim's "none" (``_ZERO``: "None of the 232 passengers
