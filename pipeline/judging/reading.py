@@ -215,6 +215,7 @@ _PARAPHRASES: dict[str, tuple[str, ...]] = {
     "estate": ("complex", "compound"),
     "start": ("begin", "began", "begun", "erupt", "ignite"),
     "fire": ("blaze", "inferno"),
+    "earthquake": ("quake",),
     "raise": ("upgrade", "elevate"),
     "alarm": ("alert",),
     "fight": ("battle", "tackle", "combat"),
@@ -291,12 +292,14 @@ def _canonical(token: str) -> str:
         return _CANON[token]
     # British and American spellings are one word: "specialised" / "specialized",
     # "organisation" / "organization", "analysed" / "analyzed", "labour" / "labor".
-    token = _BRITISH_Z.sub(r"\1s", _BRITISH_OUR.sub("or", token))
+    # ... and "epicentre" / "epicenter", "metres" / "meters".
+    token = _BRITISH_RE.sub(r"\1er", _BRITISH_Z.sub(r"\1s", _BRITISH_OUR.sub("or", token)))
     return _CANON.get(token, token)
 
 
 _BRITISH_Z = re.compile(r"(?<=[a-z]{2})([iy])z(?=(?:e|ed|es|ing|ation|ations|er|ers)?$)")
 _BRITISH_OUR = re.compile(r"(?<=[a-z]{3})our(?=s?$)")
+_BRITISH_RE = re.compile(r"(?<=[a-z]{2})([bcdfgklmnpstvz])re$")
 
 
 # A claim term with one of these prefixes is the opposite of the bare term ("unclassified" /
