@@ -583,3 +583,25 @@ def test_a_lede_saying_a_detail_is_not_tied_to_a_party_is_still_coverage() -> No
                       "Anthropic over AI limits", text=text, site="x.example", author=None,
                       published_at=None)
     assert relevance(article, story) > 0
+
+
+def test_an_article_is_judged_on_its_first_sixty_thousand_characters(model) -> None:
+    """Judging reads every sentence against every claim in the ingesting process: a page of
+    megabytes would hold it for minutes. What stands past the cap is not read."""
+    from pipeline.judging import MAX_JUDGED_CHARS, judge
+
+    lede = ("The Pentagon has threatened to cut ties with Anthropic over the limits it places "
+            "on military use of Claude, officials said. ")
+    filler = "The dispute between Anthropic and the Pentagon went on through the week. "
+    padding = filler * (MAX_JUDGED_CHARS // len(filler) + 1)
+    late = "Anthropic's contract with the Pentagon is worth about $120 million, records show."
+    article = Article(url="http://x.example/a", title="Anthropic and the Pentagon",
+                      text=lede + late + " " + padding, site="x.example")
+    found = {c.claim_key: c.stance.value for c in judge(article, STORY, model=model).claims}
+    assert found.get("contract-value") == "contradicts"  # read while within the cap
+    past = Article(url="http://x.example/b", title="Anthropic and the Pentagon",
+                   text=lede + padding + late, site="x.example")
+    judged = judge(past, STORY, model=model)
+    assert judged.relevant
+    assert {c.claim_key: c.stance.value for c in judged.claims}.get("contract-value") in (
+        None, "unrelated")
