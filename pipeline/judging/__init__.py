@@ -326,7 +326,7 @@ def _party_event_terms(title: str, keywords: Sequence[str],
 
 # A flight's (a train's, a ferry's) code: "AI171", "AI-171", "AI 171".
 _CODE = re.compile(r"\b([A-Z]{1,3})[\s-]?(\d{2,4})\b")
-_CODE_TERM = re.compile(r"[a-z]+\d+")  # a code among a story's event terms ("ai171")
+_CODE_TERM = re.compile(r"([a-z]+)(\d+)")  # a code among a story's event terms ("ai171")
 
 
 @lru_cache(maxsize=65536)
@@ -650,14 +650,20 @@ def _party_event_unnamed(units: Sequence[str], unit_words: Sequence[frozenset[st
 def _names_event(sentence: str, words: frozenset[str], profile: StoryProfile) -> bool:
     """Whether the sentence uses a word the title gives the event (a light stem of it), or
     its code written with a space or hyphen ("AI-171", "AI 171" for "AI171")."""
-    if any(_word_keys(stem(w)) & profile.event_keys for w in words):
+    if _uses_words(words, profile.event_keys):
         return True
     return any(p.search(sentence) for p in _code_patterns(profile.event_terms))
 
 
+def _uses_words(words: frozenset[str], keys: frozenset[tuple[str, str]]) -> bool:
+    """Whether one of ``words`` is one of the words ``keys`` were read from
+    (:func:`_word_keys`)."""
+    return any(_word_keys(stem(w)) & keys for w in words)
+
+
 @lru_cache(maxsize=64)
 def _code_patterns(event_terms: frozenset[str]) -> tuple[re.Pattern[str], ...]:
-    codes = (re.fullmatch(r"([a-z]+)(\d+)", e) for e in sorted(event_terms))
+    codes = (_CODE_TERM.fullmatch(e) for e in sorted(event_terms))
     return tuple(re.compile(rf"\b{m.group(1)}[\s-]?{m.group(2)}\b", re.IGNORECASE)
                  for m in codes if m)
 
@@ -694,8 +700,7 @@ def _other_event(units: Sequence[str], unit_words: Sequence[frozenset[str]],
     # as the one lost as AI 171", in a piece on another of the party's planes).
     codes = _code_patterns(profile.event_terms)
     if any(p.search(u) for p in codes for u in lede) and any(
-            _word_keys(stem(w)) & profile.event_word_keys
-            for ws in unit_words[:LEDE_SENTENCES + 1] for w in ws):
+            _uses_words(ws, profile.event_word_keys) for ws in unit_words[:LEDE_SENTENCES + 1]):
         return False
     known = profile.own_names | {w for k in profile.keywords for w in _words(k)}
     places = [m.group(1) for u in lede for m in _PLACE.finditer(u)]

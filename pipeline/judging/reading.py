@@ -1062,12 +1062,11 @@ _SUBSET_BEFORE = re.compile(r"\b(?:final|last|remaining|other|another|additional
 
 
 # The end of an event, given a time: "was extinguished at", "brought under control at".
-_ENDED_AT = re.compile(r"\b(?:extinguished|put\s+out|under\s+control|contained|ended|over|"
-                       r"doused|quelled)\s+(?:(?:completely|fully|finally|by|only)\s+)*"
-                       r"(?:at|by|around|about|shortly\s+after|after)\s+(?:about\s+|around\s+)?$",
-                       re.IGNORECASE)
-_END_WORDS = re.compile(r"\b(?:extinguished|put\s+out|under\s+control|contained|ended|doused|"
-                        r"quelled)\b", re.IGNORECASE)
+_END_VERBS = r"extinguished|put\s+out|under\s+control|contained|ended|doused|quelled"
+_ENDED_AT = re.compile(r"\b(?:" + _END_VERBS + r"|over)\s+(?:(?:completely|fully|finally|by|only)"
+                       r"\s+)*(?:at|by|around|about|shortly\s+after|after)\s+"
+                       r"(?:about\s+|around\s+)?$", re.IGNORECASE)
+_END_WORDS = re.compile(r"\b(?:" + _END_VERBS + r")\b", re.IGNORECASE)
 # A relative clause telling what an event did: "the crash that killed", "which left".
 _TOLD_OF = re.compile(r"\b(?:crash|fire|blaze|attack|disaster|accident|collapse|explosion|"
                       r"tragedy|storm|flood|quake|earthquake)\s+(?:that|which)\s+(?:had\s+|has\s+)?"
@@ -1807,10 +1806,10 @@ def _other_place(claim: _PreparedClaim, unit: str) -> bool:
 
 
 # A place named after "in", "at" or "near" ("in Hillside", "at the Elm Street depot").
+_MONTH_DAY_NAMES = ("January February March April May June July August September October "
+                    "November December Monday Tuesday Wednesday Thursday Friday Saturday Sunday")
 _IN_PLACE = re.compile(r"\b(?:in|at|near)\s+(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,2}?"
-                       r"(?!(?:January|February|March|April|May|June|July|August|September|"
-                       r"October|November|December|Monday|Tuesday|Wednesday|Thursday|Friday|"
-                       r"Saturday|Sunday)\b)[A-Z][a-z]")
+                       r"(?!(?:" + _MONTH_DAY_NAMES.replace(" ", "|") + r")\b)[A-Z][a-z]")
 
 
 _DONE_TO_WINDOW = 6
@@ -1853,9 +1852,7 @@ def _done_to(unit: str, claim: _PreparedClaim) -> bool:
 
 # The name of a place a claim counts in: "killed in Thailand", "missing in North Kivu".
 _PLACE_NAME = re.compile(r"\b(?:in|at|near)\s+(?:the\s+)?((?:[A-Z][\w'’-]*\s+)*[A-Z][\w'’-]*)")
-_MONTHS_DAYS = frozenset(tokenize(
-    "January February March April May June July August September October November December "
-    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday"))
+_MONTHS_DAYS = frozenset(tokenize(_MONTH_DAY_NAMES))
 
 
 def _places_named(claim: str) -> frozenset[str]:
