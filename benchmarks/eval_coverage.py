@@ -57,7 +57,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 TEST_SHARE = 4  # of 10 hash buckets
-SPLITS = ("dev", "test", "holdout", "holdout2", "holdout3", "holdout4", "dev4")
+SPLITS = ("dev", "test", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "dev4")
 
 
 @dataclass
@@ -72,6 +72,7 @@ class Labelled:
     developments: list[str]
     split: str = ""
     path: Path | None = None
+    batch: str = ""  # the labels file it came from, e.g. "labels-dev3"
 
 
 @dataclass
@@ -105,6 +106,7 @@ def load_labels(folder: Path) -> list[Labelled]:
                 id=a["id"], url=a["url"], date=a["date"], site=a.get("site", ""),
                 on_story=bool(a.get("on_story", True)), syndicated_of=a.get("syndicated_of"),
                 labels=a.get("labels", {}), developments=list(a.get("developments", [])),
+                batch=f.stem,
             )
             if item.id in out:
                 raise SystemExit(f"{f}: article id {item.id} labelled twice")
@@ -399,6 +401,10 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("folder", type=Path, help="a story folder under benchmarks/coverage/")
     parser.add_argument("--split", choices=(*SPLITS, "all"), default="dev")
+    parser.add_argument("--batch", metavar="FILE",
+                        help="only the split's articles from this labels file (e.g. labels-dev3), "
+                             "ingested alone: a batch of about 30 articles over months, the size "
+                             "a held-back batch or a new user's first weeks have")
     parser.add_argument("--errors", action="store_true", help="list every miss and false flag")
     parser.add_argument("--clusters", action="store_true",
                         help="print each development with its articles and their labelled events")
@@ -410,6 +416,13 @@ def main(argv: list[str] | None = None) -> int:
     folder = args.folder
     articles = load_labels(folder)
     chosen = [a for a in articles if args.split == "all" or a.split == args.split]
+    if args.batch:
+        batches = sorted({a.batch for a in articles})
+        if args.batch not in batches:
+            raise SystemExit(f"no labels file {args.batch!r} in {folder}: {', '.join(batches)}")
+        chosen = [a for a in chosen if a.batch == args.batch]
+        if not chosen:
+            raise SystemExit(f"{args.batch} has no article in split {args.split}")
     missing = [a.id for a in chosen if a.path is None or not a.path.exists()]
     if missing:
         raise SystemExit(
@@ -425,10 +438,11 @@ def main(argv: list[str] | None = None) -> int:
 
     on = sum(a.on_story for a in chosen)
     sites = len({a.site for a in chosen})
-    print(f"{folder.name} [{args.split}]: {len(chosen)} articles ({on} on-story, "
+    label = f"{args.split}, {args.batch}" if args.batch else args.split
+    print(f"{folder.name} [{label}]: {len(chosen)} articles ({on} on-story, "
           f"{len(chosen) - on} off-story) from {sites} sites; "
           f"{stored['seconds']:.1f} s through the pipeline")
-    figures: dict[str, object] = {"story": folder.name, "split": args.split,
+    figures: dict[str, object] = {"story": folder.name, "split": args.split, "batch": args.batch,
                                   "articles": len(chosen), "sites": sites}
     for stance, counts in result["stances"].items():  # type: ignore[union-attr]
         p, r, f = counts.prf()
