@@ -1029,9 +1029,15 @@ def _whole_terms(claim: str, figures: Sequence[Quantity], terms: _Terms) -> froz
     return frozenset(t for t in inside if t in terms.stems and t not in outside)
 
 
+# "33 storeys tall", "90 metres long": the word after a measure names its dimension, which
+# the measure already says ("a 30-storey building" is 30 storeys tall).
+_DIMENSIONS = frozenset(tokenize("tall high long wide deep"))
+
+
 def _figure_phrase(claim: str, q: Quantity, weights: dict[str, float]) -> frozenset[str]:
     """The claim's terms right after its figure, when two or more words give them ("people
-    live", not "residents" alone: one common noun does not tell one count from another)."""
+    live", not "residents" alone: one common noun does not tell one count from another); a
+    dimension after a measure ("storeys tall") adds none."""
     m = _PHRASE_WORDS.match(claim, q.end)
     if m is None:
         return frozenset()
@@ -1039,7 +1045,7 @@ def _figure_phrase(claim: str, q: Quantity, weights: dict[str, float]) -> frozen
     out: set[str] = set()
     for word in m.group(0).split():
         terms = {t for tok in tokenize(word) for t in _terms(tok) if t in weights}
-        if not terms:
+        if not terms or words and set(tokenize(word)) <= _DIMENSIONS:
             break
         words += 1
         out |= terms
@@ -1049,8 +1055,16 @@ def _figure_phrase(claim: str, q: Quantity, weights: dict[str, float]) -> frozen
 def _counts_without(text: str, q: Quantity, counted: str) -> bool:
     """The claim's figure counts a telling noun ("eight blocks") and the sentence's figure
     has it neither right after it nor among its neighbours: "13 killed and 15 others injured
-    in a fire that engulfed buildings" gives no number of buildings."""
+    in a fire that engulfed buildings" gives no number of buildings. A state standing as a
+    noun ("with 4,515 injured and 351 missing") counts people."""
+    if counted in _WHOLE_WORDS and _STATE_AS_NOUN.match(text, q.end):
+        return False
     return counted not in _counted_phrase(text, q) and counted not in _near(text, q)
+
+
+# "4,515 injured and 351 missing", "1,644 dead, 3,400 injured": people, by what befell them.
+_STATE_AS_NOUN = re.compile(r"\s+(?:injured|wounded|hurt|dead|missing|killed)" + _AS_NOUN,
+                            re.IGNORECASE)
 
 
 # "all eight towers were affected": the whole, counted as the part ("seven of eight").
