@@ -909,8 +909,9 @@ def _near(text: str, q: Quantity) -> set[str]:
     tally = next(reversed(list(_TALLY.finditer(text, reach, q.start))), None)
     if tally is not None and not _count_between(text, tally.end(), q.start):
         told = {_canonical(tok) for tok in tokenize(tally.group(0)) if tok not in _STOP}
-        # "the death toll has risen to 265": a toll of the dead counts people.
-        near |= told | ({"people"} if "die" in told else set())
+        # "the death toll has risen to 265", "the number of injured increased to 3,408": a
+        # tally of the dead, the hurt or the missing counts people.
+        near |= told | ({"people"} if told & _PEOPLE_STATES else set())
         if tally.start() < lo:
             # ... with the words of its own clause: "the death toll in the fire at ...".
             end = next((m.start() for m in _CLAUSE.finditer(text, tally.end())), q.start)
@@ -1062,6 +1063,8 @@ def _counts_without(text: str, q: Quantity, counted: str) -> bool:
     return counted not in _counted_phrase(text, q) and counted not in _near(text, q)
 
 
+# What befalls people, as canonical terms: a count of it counts people.
+_PEOPLE_STATES = frozenset({"die", "injur", "missing"})
 # "4,515 injured and 351 missing", "1,644 dead, 3,400 injured": people, by what befell them.
 _STATE_AS_NOUN = re.compile(r"\s+(?:injured|wounded|hurt|dead|missing|killed)" + _AS_NOUN,
                             re.IGNORECASE)
@@ -2323,7 +2326,8 @@ class ClaimReader:
             shares = [(1.0 if phrase and phrase <= _counted_phrase(unit, f)
                        or (q.start, f.start) in ranked else
                        sum(w for t, w in context.items()
-                           if t in (present if counted and counted in _counted_phrase(unit, f)
+                           if t in (present if counted and counted not in _WHOLE_WORDS
+                                    and counted in _counted_phrase(unit, f)
                                     else _near(unit, f))) / total, f)
                       for f in stated if f.kind == q.kind
                       and _same_measure(q, context, unit, f, claim.text)
