@@ -1219,6 +1219,38 @@ _IN_THOSE = re.compile(r"\s+(?:[a-z][\w-]*\s+)?(?:in|at|from|inside)\s+(?:those|
                        re.IGNORECASE)
 
 
+# "has risen to 20 in Mandalay, Myanmar": a count placed in a town of the place named after it.
+_IN_TOWN_OF = re.compile(r"(?:\s+[a-z][\w'’-]*){0,3}?\s+in\s+((?:[A-Z][\w'’-]*\s+){0,2}"
+                         r"[A-Z][\w'’-]*),\s+((?:[A-Z][\w'’-]*\s+)?[A-Z][\w'’-]*)\b")
+
+
+def _counted_in_town(text: str, f: Quantity, claim: str) -> bool:
+    """The figure counts in a town of the place the claim counts in ("the death toll has
+    risen to 20 in Mandalay, Myanmar" against "At least 144 people were killed in
+    Myanmar"): a part of the claim's count, which says nothing of the whole."""
+    m = _IN_TOWN_OF.match(text, f.end)
+    if m is None:
+        return False
+    places = _places_named(claim)
+    town = {_canonical(t) for t in tokenize(m.group(1))}
+    return bool({_canonical(t) for t in tokenize(m.group(2))} & places) and not town & places
+
+
+# "10 people were killed when a mosque collapsed": those one incident of the story befell.
+# ("were killed in the collapse of a monastery building", "as a wall fell")
+_WHEN_ONE = re.compile(r"(?:\s+[\w'’-]+){0,6}?\s+(?:when|as|in\s+the\s+[a-z]+\s+of)\s+an?\s+"
+                       r"((?:[\w'’-]+\s+){0,2}[\w'’-]+)", re.IGNORECASE)
+
+
+def _one_incident(text: str, f: Quantity, home: frozenset[str]) -> bool:
+    """The figure counts those one incident befell ("At least 10 people were killed when a
+    mosque collapsed in ..."), not the story's event itself ("when a fire swept through ...",
+    its title's word): a part of the story's count, which says nothing of the whole."""
+    m = _WHEN_ONE.match(text, f.end)
+    return m is not None and bool(home) and not {
+        _canonical(t) for t in tokenize(m.group(1))} & home
+
+
 def _narrowed_part(text: str, f: Quantity, claim: str, value: float) -> bool:
     """The figure counts the worst hurt ("14 people remain critically injured") and is below
     the claim's count of all of them ("30 people were treated for injuries"): a part, which
@@ -2346,6 +2378,8 @@ class ClaimReader:
                       and not _narrowed_part(unit, f, claim.text, q.value)
                       # "at least 20 people in those apartments were injured": some place's
                       and not _IN_THOSE.match(unit, f.end)
+                      and not _counted_in_town(unit, f, claim.text)
+                      and not _one_incident(unit, f, claim.home)
                       # "killed 241 of them": a part, which a claim of the whole ("242 on
                       # board") does not count, only a claim of a part ("seven of the ...")
                       and not (_OF_WHICH.match(unit, f.end)
