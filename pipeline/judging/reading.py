@@ -1921,6 +1921,12 @@ def _counted_there(claim: _PreparedClaim, present: set[str]) -> bool:
     return _names_place(claim.elsewhere, present)
 
 
+# Names joined by a hyphen or "and" ("the Myanmar-Thailand earthquake", "the Thai-Lao border",
+# "Myanmar and Thailand").
+_JOINED_NAMES = re.compile(r"\b[A-Z][\w'’]*(?:-[A-Z][\w'’]*)+|"
+                           r"\b[A-Z][\w'’]*,?\s+and\s+[A-Z][\w'’]*")
+
+
 def _names_place(places: frozenset[str], present: set[str]) -> bool:
     return bool(places) and any(
         t in places or (len(t) >= 4 and any(e[:4] == t[:4] for e in places)) for t in present)
@@ -2320,6 +2326,13 @@ class ClaimReader:
         goes. The same value confirms; another value for the same fact contradicts."""
         if not _counted_there(claim, present):
             return None  # it counts somewhere else, or nowhere said
+        if claim.elsewhere and not _names_place(claim.elsewhere, set(
+                _analyse(_JOINED_NAMES.sub(" ", unit)).stems)):
+            # "Myanmar-Thailand earthquake death toll passes 1,600", "an earthquake that hit
+            # Myanmar and Thailand": places named together name the event, or the parties of
+            # a meeting ("the prime ministers of India and Thailand"), not one place its
+            # figure counts in.
+            return None
         content = claim.content - sum(claim.weights[t] for t in claim.whole_terms)
         # A rank on the claim's own scale ("a No. 4 alarm" for "raised to a level five
         # alarm") states the claim's fact in those two words, whatever else the sentence says.
