@@ -419,13 +419,14 @@ def _bearing(unit: str, wanted: set[str]) -> str:
 
 
 _FIGURE_WORD = r"(?:\d[\d,]*|" + "|".join(WORD_NUMBERS) + r")"
-# "claimed 128 lives", "took at least 40 lives", "40 lives were lost": a count of the dead.
-# The word alone stems to "live" ("4,600 people live in the estate"), and "saved 150 lives"
-# counts the living, so only these idioms are read as deaths.
+# "claimed 128 lives", "took at least 40 lives", "40 lives were lost", "the loss of at least 94
+# lives", "claimed over 100 residents' lives": a count of the dead. The word alone stems to
+# "live" ("4,600 people live in the estate"), and "saved 150 lives" counts the living, so only
+# these idioms are read as deaths.
 _LIVES_LOST = re.compile(
-    r"\b(?:claim(?:ed|s|ing)?|t(?:ook|akes?|aken|aking)|cost(?:s|ing)?)\s+"
+    r"\b(?:claim(?:ed|s|ing)?|t(?:ook|akes?|aken|aking)|cost(?:s|ing)?|loss\s+of)\s+"
     r"(?:(?:at least|more than|over|nearly|almost|about|around|some|up to|the)\s+)*"
-    + _FIGURE_WORD + r"\s+(lives)\b"
+    + _FIGURE_WORD + r"\s+((?:[a-z]+['’]s?\s+)?lives)\b"
     r"|\b" + _FIGURE_WORD + r"\s+(lives)\s+(?:(?:were|have been|had been|had|have)\s+)?lost\b",
     re.IGNORECASE,
 )
