@@ -1276,7 +1276,20 @@ def _counts_group(text: str, q: Quantity, context: dict[str, float]) -> bool:
     migrant workers were still missing" against "279 people were unaccounted for"): a part
     of those the claim counts, or others."""
     phrase = _counted_phrase(text, q)
+    if not phrase:
+        # "one Filipino domestic worker had died and seven were missing": a bare figure
+        # joined to a count of such a group counts the same group.
+        before = _GROUP_BEFORE.search(text, max(0, q.start - 120), q.start)
+        if before is not None:
+            phrase = {term for tok in tokenize(before.group(1)) if tok not in _STOP
+                      for term in _terms(tok)}
     return len(phrase) >= 2 and not phrase & context.keys() and not _named_number(text, q)
+
+
+# A count of a group told in the clause before a bare figure joined to it by "and".
+_GROUP_BEFORE = re.compile(r"\b(?:one|an?|" + _FIGURE_WORD + r")\s+((?:[\w'’-]+\s+){2,3}?)"
+                           r"(?:had|has|have|was|were|is|are|died|remain\w*)\b[^,;.]*?\band\s+$",
+                           re.IGNORECASE)
 
 
 # "242 passengers and crew", "students, teachers and staff": one count of a group its nouns,
