@@ -1211,8 +1211,11 @@ def _counts_other(text: str, q: Quantity, context: dict[str, float]) -> bool:
 
 
 # "14 remain critically injured": the worst hurt, a part of all the injured.
+# "two injured people still remain in hospital": those not yet discharged, a part of all treated.
 _NARROWED = re.compile(r"(?:\s+[a-z][\w'’-]*){0,3}?\s+(?:critically|seriously|severely|gravely|"
-                       r"badly|in\s+(?:a\s+)?(?:critical|serious)\s+condition)\b", re.IGNORECASE)
+                       r"badly|in\s+(?:a\s+)?(?:critical|serious)\s+condition|"
+                       r"still\s+(?:remain\w*\s+)?(?:in\s+)?(?:hospital|care|treatment)|"
+                       r"(?:still\s+)?remain\w*\s+(?:in\s+)?(?:hospital|care))", re.IGNORECASE)
 
 
 # A count of those at one place the text has pointed to: "20 people in those apartments".
