@@ -1290,9 +1290,10 @@ def _counts_group(text: str, q: Quantity, context: dict[str, float]) -> bool:
 
 
 # A count of a group told in the clause before a bare figure joined to it by "and".
-_GROUP_BEFORE = re.compile(r"\b(?:one|an?|" + _FIGURE_WORD + r")\s+((?:[\w'’-]+\s+){2,3}?)"
-                           r"(?:had|has|have|was|were|is|are|died|remain\w*)\b[^,;.]*?\band\s+$",
-                           re.IGNORECASE)
+# ("Dozens of migrant domestic workers were affected, with 19 still missing")
+_GROUP_BEFORE = re.compile(r"\b(?:one|an?|(?:dozens|scores|hundreds)\s+of|" + _FIGURE_WORD
+                           + r")\s+((?:[\w'’-]+\s+){2,3}?)(?:had|has|have|was|were|is|are|"
+                           r"died|remain\w*)\b[^;.]*?\b(?:and|with)\s+$", re.IGNORECASE)
 
 
 # "242 passengers and crew", "students, teachers and staff": one count of a group its nouns,
