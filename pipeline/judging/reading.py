@@ -444,6 +444,10 @@ _DEAD_AFTER = re.compile(r"\b(" + _FIGURE_WORD + r")\s+" + _DEAD_NOUN + r"\b", r
 _DEAD_BEFORE = re.compile(r"\b" + _DEAD_NOUN + r"(\s+(?:were|was|stood\s+at|rose\s+to|reached|"
                           r"climbed\s+to|totalled|totaled|numbered)\s+(?:at\s+least\s+)?)(?="
                           + _FIGURE_WORD + r"\b)", re.IGNORECASE)
+# "nobody unaccounted for", "no one is still missing": none missing, a count of them.
+_NONE_MISSING = re.compile(r"\b(?:nobody|no\s+one|no-one)\s+(?:(?:is|was|were|are|remains?|"
+                           r"remained)\s+)?(?:still\s+)?(?=(?:unaccounted\s+for|missing)\b)",
+                           re.IGNORECASE)
 # "242 people aboard", "onboard": on board (and "carrying 242 people", ``_CARRYING``).
 _ABOARD = re.compile(r"\b(?:aboard|onboard)\b", re.IGNORECASE)
 
@@ -811,6 +815,9 @@ def _as_read(text: str, claim: bool = False) -> str:
     text = _COUNTED_DEMONYM.sub(_nationals, text)
     text = _DEAD_BEFORE.sub(r"people dead\1", _DEAD_AFTER.sub(r"\1 people dead", text))
     text = _ABOARD.sub("on board", text)
+    if not claim:
+        # "with nobody unaccounted for": a count of the missing, none.
+        text = _NONE_MISSING.sub("0 people ", text)
     text = _FOR_COMMENT.sub("commented", text)
     text = _FAILED_TO.sub(lambda m: "not to" if m.group(0).lower().startswith("failing")
                           else "did not", text)
