@@ -1446,8 +1446,15 @@ def _among_dead(text: str, f: Quantity) -> bool:
     """A figure counts the dead: a word of death stands near it ("killing 241 people on
     board", "among the deceased were 241 passengers and crew"); not the whole some of
     whom died ("all but one of the 242 people on board were killed")."""
-    return bool(_near(text, f) & _DEATH_TERMS) and not _OF_THE.search(
+    return (bool(_near(text, f) & _DEATH_TERMS) or bool(_DEAD_BROKEN_DOWN.search(
+        text, max(0, f.start - 80), f.start))) and not _OF_THE.search(
         text, max(0, f.start - 12), f.start)
+
+
+# "The total fatalities were 260, with 240 people on board": the dead, broken down.
+_DEAD_BROKEN_DOWN = re.compile(r"\b(?:dead|died|killed|killing|deaths?|fatalit\w*|toll)\b"
+                               r"[^.;]{0,40}?" + _FIGURE_WORD + r"\s*,\s*(?:with|including)\s+"
+                               + _BOUNDS + r"$", re.IGNORECASE)
 
 
 def _for_whole(unit: str, f: Quantity, q: Quantity, group: frozenset[str]) -> bool:
