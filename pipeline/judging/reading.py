@@ -1247,6 +1247,17 @@ def _counted_in_town(text: str, f: Quantity, claim: str) -> bool:
     return bool({_canonical(t) for t in tokenize(m.group(2))} & places) and not town & places
 
 
+# A claim of what a whole is made up of ("The estate is made up of eight tower blocks"), and a
+# figure told as the whole's ("consists of eight blocks", "all seven blocks", "its eight
+# towers", "the estate's seven blocks", "five of the seven towers", "the eight-block estate").
+_MADE_UP_OF = re.compile(r"\b(?:made\s+up\s+of|consist(?:s|ed|ing)?\s+of|compris(?:es|ed|ing)|"
+                         r"composed\s+of)\s+(?:(?:about|around|some)\s+)?$", re.IGNORECASE)
+_AS_WHOLE = re.compile(r"(?:\bmade\s+up\s+of|\bconsist(?:s|ed|ing)?\s+of|\bcompris(?:es|ed|ing)|"
+                       r"\bcomposed\s+of|\ball(?:\s+of)?(?:\s+the)?|\btotal\s+of|\bhas|\bhave|"
+                       r"\bhad|\bwith|\bits|\btheir|\bof\s+the|['’]s)\s+(?:(?:about|around|some)\s+)?$",
+                       re.IGNORECASE)
+
+
 # "10 people were killed when a mosque collapsed": those one incident of the story befell.
 # ("were killed in the collapse of a monastery building", "as a wall fell")
 _WHEN_ONE = re.compile(r"(?:\s+[\w'’-]+){0,6}?\s+(?:when|as|in\s+the\s+[a-z]+\s+of)\s+an?\s+"
@@ -2425,6 +2436,12 @@ class ClaimReader:
                       and not _IN_THOSE.match(unit, f.end)
                       and not _counted_in_town(unit, f, claim.text)
                       and not _one_incident(unit, f, claim.home)
+                      # "search operations at seven residential blocks": some of them, no
+                      # count of what the whole is made up of
+                      and not (_MADE_UP_OF.search(claim.text, 0, q.start)
+                               and not same_value(f.value, q.value, q.kind)
+                               and not _AS_WHOLE.search(unit, max(0, f.start - 40), f.start)
+                               and not unit.startswith("-", f.end))
                       # "killed 241 of them": a part, which a claim of the whole ("242 on
                       # board") does not count, only a claim of a part ("seven of the ...")
                       and not (_OF_WHICH.match(unit, f.end)
