@@ -1308,9 +1308,10 @@ def _counts_group(text: str, q: Quantity, context: dict[str, float]) -> bool:
 
 
 # A count of a group told in the clause before a bare figure joined to it by "and".
-# ("Dozens of migrant domestic workers were affected, with 19 still missing")
-_GROUP_BEFORE = re.compile(r"\b(?:one|an?|(?:dozens|scores|hundreds)\s+of|" + _FIGURE_WORD
-                           + r")\s+((?:[\w'’-]+\s+){2,3}?)(?:had|has|have|was|were|is|are|"
+# ("Dozens of migrant domestic workers were affected, with 19 still missing"). Only after one
+# or a vague count: "36 elderly residents had died and 279 were missing" may count everyone.
+_GROUP_BEFORE = re.compile(r"\b(?:one|an?|(?:dozens|scores|hundreds)\s+of)\s+"
+                           r"((?:[\w'’-]+\s+){2,3}?)(?:had|has|have|was|were|is|are|"
                            r"died|remain\w*)\b[^;.]*?\b(?:and|with)\s+$", re.IGNORECASE)
 
 
