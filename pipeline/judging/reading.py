@@ -1259,9 +1259,11 @@ _AS_WHOLE = re.compile(r"(?:\bmade\s+up\s+of|\bconsist(?:s|ed|ing)?\s+of|\bcompr
 
 
 # "10 people were killed when a mosque collapsed": those one incident of the story befell.
-# ("were killed in the collapse of a monastery building", "as a wall fell")
-_WHEN_ONE = re.compile(r"(?:\s+[\w'’-]+){0,6}?\s+(?:when|as|in\s+the\s+[a-z]+\s+of)\s+an?\s+"
-                       r"((?:[\w'’-]+\s+){0,2}[\w'’-]+)", re.IGNORECASE)
+# ("were killed in the collapse of a monastery building", "as a wall fell"): a thing that fell,
+# not the story's own event told otherwise ("when a Boeing 787 slammed into ...").
+_WHEN_ONE = re.compile(r"(?:\s+[\w'’-]+){0,6}?\s+(?:(?:when|as)\s+an?\s+((?:[\w'’-]+\s+){0,3}?"
+                       r"(?:collapsed|caved\s+in|toppled|fell|came\s+down))\b|in\s+the\s+collapse\s+"
+                       r"of\s+an?\s+((?:[\w'’-]+\s+){0,2}[\w'’-]+))", re.IGNORECASE)
 
 
 def _one_incident(text: str, f: Quantity, home: frozenset[str]) -> bool:
@@ -1270,7 +1272,7 @@ def _one_incident(text: str, f: Quantity, home: frozenset[str]) -> bool:
     its title's word): a part of the story's count, which says nothing of the whole."""
     m = _WHEN_ONE.match(text, f.end)
     return m is not None and bool(home) and not {
-        _canonical(t) for t in tokenize(m.group(1))} & home
+        _canonical(t) for t in tokenize(m.group(1) or m.group(2))} & home
 
 
 def _narrowed_part(text: str, f: Quantity, claim: str, value: float) -> bool:
