@@ -419,13 +419,14 @@ def _bearing(unit: str, wanted: set[str]) -> str:
 
 
 _FIGURE_WORD = r"(?:\d[\d,]*|" + "|".join(WORD_NUMBERS) + r")"
-# "claimed 128 lives", "took at least 40 lives", "40 lives were lost": a count of the dead.
-# The word alone stems to "live" ("4,600 people live in the estate"), and "saved 150 lives"
-# counts the living, so only these idioms are read as deaths.
+# "claimed 128 lives", "took at least 40 lives", "40 lives were lost", "the loss of at least 94
+# lives", "claimed over 100 residents' lives": a count of the dead. The word alone stems to
+# "live" ("4,600 people live in the estate"), and "saved 150 lives" counts the living, so only
+# these idioms are read as deaths.
 _LIVES_LOST = re.compile(
-    r"\b(?:claim(?:ed|s|ing)?|t(?:ook|akes?|aken|aking)|cost(?:s|ing)?)\s+"
+    r"\b(?:claim(?:ed|s|ing)?|t(?:ook|akes?|aken|aking)|cost(?:s|ing)?|loss\s+of)\s+"
     r"(?:(?:at least|more than|over|nearly|almost|about|around|some|up to|the)\s+)*"
-    + _FIGURE_WORD + r"\s+(lives)\b"
+    + _FIGURE_WORD + r"\s+((?:[a-z]+['’]s?\s+)?lives)\b"
     r"|\b" + _FIGURE_WORD + r"\s+(lives)\s+(?:(?:were|have been|had been|had|have)\s+)?lost\b",
     re.IGNORECASE,
 )
@@ -443,6 +444,10 @@ _DEAD_AFTER = re.compile(r"\b(" + _FIGURE_WORD + r")\s+" + _DEAD_NOUN + r"\b", r
 _DEAD_BEFORE = re.compile(r"\b" + _DEAD_NOUN + r"(\s+(?:were|was|stood\s+at|rose\s+to|reached|"
                           r"climbed\s+to|totalled|totaled|numbered)\s+(?:at\s+least\s+)?)(?="
                           + _FIGURE_WORD + r"\b)", re.IGNORECASE)
+# "nobody unaccounted for", "no one is still missing": none missing, a count of them.
+_NONE_MISSING = re.compile(r"\b(?:nobody|no\s+one|no-one)\s+(?:(?:is|was|were|are|remains?|"
+                           r"remained)\s+)?(?:still\s+)?(?=(?:unaccounted\s+for|missing)\b)",
+                           re.IGNORECASE)
 # "242 people aboard", "onboard": on board (and "carrying 242 people", ``_CARRYING``).
 _ABOARD = re.compile(r"\b(?:aboard|onboard)\b", re.IGNORECASE)
 
@@ -810,6 +815,9 @@ def _as_read(text: str, claim: bool = False) -> str:
     text = _COUNTED_DEMONYM.sub(_nationals, text)
     text = _DEAD_BEFORE.sub(r"people dead\1", _DEAD_AFTER.sub(r"\1 people dead", text))
     text = _ABOARD.sub("on board", text)
+    if not claim:
+        # "with nobody unaccounted for": a count of the missing, none.
+        text = _NONE_MISSING.sub("0 people ", text)
     text = _FOR_COMMENT.sub("commented", text)
     text = _FAILED_TO.sub(lambda m: "not to" if m.group(0).lower().startswith("failing")
                           else "did not", text)
@@ -909,8 +917,9 @@ def _near(text: str, q: Quantity) -> set[str]:
     tally = next(reversed(list(_TALLY.finditer(text, reach, q.start))), None)
     if tally is not None and not _count_between(text, tally.end(), q.start):
         told = {_canonical(tok) for tok in tokenize(tally.group(0)) if tok not in _STOP}
-        # "the death toll has risen to 265": a toll of the dead counts people.
-        near |= told | ({"people"} if "die" in told else set())
+        # "the death toll has risen to 265", "the number of injured increased to 3,408": a
+        # tally of the dead, the hurt or the missing counts people.
+        near |= told | ({"people"} if told & _PEOPLE_STATES else set())
         if tally.start() < lo:
             # ... with the words of its own clause: "the death toll in the fire at ...".
             end = next((m.start() for m in _CLAUSE.finditer(text, tally.end())), q.start)
@@ -1029,9 +1038,15 @@ def _whole_terms(claim: str, figures: Sequence[Quantity], terms: _Terms) -> froz
     return frozenset(t for t in inside if t in terms.stems and t not in outside)
 
 
+# "33 storeys tall", "90 metres long": the word after a measure names its dimension, which
+# the measure already says ("a 30-storey building" is 30 storeys tall).
+_DIMENSIONS = frozenset(tokenize("tall high long wide deep"))
+
+
 def _figure_phrase(claim: str, q: Quantity, weights: dict[str, float]) -> frozenset[str]:
     """The claim's terms right after its figure, when two or more words give them ("people
-    live", not "residents" alone: one common noun does not tell one count from another)."""
+    live", not "residents" alone: one common noun does not tell one count from another); a
+    dimension after a measure ("storeys tall") adds none."""
     m = _PHRASE_WORDS.match(claim, q.end)
     if m is None:
         return frozenset()
@@ -1039,7 +1054,7 @@ def _figure_phrase(claim: str, q: Quantity, weights: dict[str, float]) -> frozen
     out: set[str] = set()
     for word in m.group(0).split():
         terms = {t for tok in tokenize(word) for t in _terms(tok) if t in weights}
-        if not terms:
+        if not terms or words and set(tokenize(word)) <= _DIMENSIONS:
             break
         words += 1
         out |= terms
@@ -1049,8 +1064,18 @@ def _figure_phrase(claim: str, q: Quantity, weights: dict[str, float]) -> frozen
 def _counts_without(text: str, q: Quantity, counted: str) -> bool:
     """The claim's figure counts a telling noun ("eight blocks") and the sentence's figure
     has it neither right after it nor among its neighbours: "13 killed and 15 others injured
-    in a fire that engulfed buildings" gives no number of buildings."""
+    in a fire that engulfed buildings" gives no number of buildings. A state standing as a
+    noun ("with 4,515 injured and 351 missing") counts people."""
+    if counted in _WHOLE_WORDS and _STATE_AS_NOUN.match(text, q.end):
+        return False
     return counted not in _counted_phrase(text, q) and counted not in _near(text, q)
+
+
+# What befalls people, as canonical terms: a count of it counts people.
+_PEOPLE_STATES = frozenset({"die", "injur", "missing"})
+# "4,515 injured and 351 missing", "1,644 dead, 3,400 injured": people, by what befell them.
+_STATE_AS_NOUN = re.compile(r"\s+(?:injured|wounded|hurt|dead|missing|killed)" + _AS_NOUN,
+                            re.IGNORECASE)
 
 
 # "all eight towers were affected": the whole, counted as the part ("seven of eight").
@@ -1193,13 +1218,61 @@ def _counts_other(text: str, q: Quantity, context: dict[str, float]) -> bool:
 
 
 # "14 remain critically injured": the worst hurt, a part of all the injured.
+# "two injured people still remain in hospital": those not yet discharged, a part of all treated.
 _NARROWED = re.compile(r"(?:\s+[a-z][\w'’-]*){0,3}?\s+(?:critically|seriously|severely|gravely|"
-                       r"badly|in\s+(?:a\s+)?(?:critical|serious)\s+condition)\b", re.IGNORECASE)
+                       r"badly|in\s+(?:a\s+)?(?:critical|serious)\s+condition|"
+                       r"still\s+(?:remain\w*\s+)?(?:in\s+)?(?:hospital|care|treatment)|"
+                       r"(?:still\s+)?remain\w*\s+(?:in\s+)?(?:hospital|care))", re.IGNORECASE)
 
 
 # A count of those at one place the text has pointed to: "20 people in those apartments".
 _IN_THOSE = re.compile(r"\s+(?:[a-z][\w-]*\s+)?(?:in|at|from|inside)\s+(?:those|these|that|this)\b",
                        re.IGNORECASE)
+
+
+# "has risen to 20 in Mandalay, Myanmar": a count placed in a town of the place named after it.
+_IN_TOWN_OF = re.compile(r"(?:\s+[a-z][\w'’-]*){0,3}?\s+in\s+((?:[A-Z][\w'’-]*\s+){0,2}"
+                         r"[A-Z][\w'’-]*),\s+((?:[A-Z][\w'’-]*\s+)?[A-Z][\w'’-]*)\b")
+
+
+def _counted_in_town(text: str, f: Quantity, claim: str) -> bool:
+    """The figure counts in a town of the place the claim counts in ("the death toll has
+    risen to 20 in Mandalay, Myanmar" against "At least 144 people were killed in
+    Myanmar"): a part of the claim's count, which says nothing of the whole."""
+    m = _IN_TOWN_OF.match(text, f.end)
+    if m is None:
+        return False
+    places = _places_named(claim)
+    town = {_canonical(t) for t in tokenize(m.group(1))}
+    return bool({_canonical(t) for t in tokenize(m.group(2))} & places) and not town & places
+
+
+# A claim of what a whole is made up of ("The estate is made up of eight tower blocks"), and a
+# figure told as the whole's ("consists of eight blocks", "all seven blocks", "its eight
+# towers", "the estate's seven blocks", "five of the seven towers", "the eight-block estate").
+_MADE_UP_OF = re.compile(r"\b(?:made\s+up\s+of|consist(?:s|ed|ing)?\s+of|compris(?:es|ed|ing)|"
+                         r"composed\s+of)\s+(?:(?:about|around|some)\s+)?$", re.IGNORECASE)
+_AS_WHOLE = re.compile(r"(?:\bmade\s+up\s+of|\bconsist(?:s|ed|ing)?\s+of|\bcompris(?:es|ed|ing)|"
+                       r"\bcomposed\s+of|\ball(?:\s+of)?(?:\s+the)?|\btotal\s+of|\bhas|\bhave|"
+                       r"\bhad|\bwith|\bits|\btheir|\bof\s+the|['’]s)\s+(?:(?:about|around|some)\s+)?$",
+                       re.IGNORECASE)
+
+
+# "10 people were killed when a mosque collapsed": those one incident of the story befell.
+# ("were killed in the collapse of a monastery building", "as a wall fell"): a thing that fell,
+# not the story's own event told otherwise ("when a Boeing 787 slammed into ...").
+_WHEN_ONE = re.compile(r"(?:\s+[\w'’-]+){0,6}?\s+(?:(?:when|as)\s+an?\s+((?:[\w'’-]+\s+){0,3}?"
+                       r"(?:collapsed|caved\s+in|toppled|fell|came\s+down))\b|in\s+the\s+collapse\s+"
+                       r"of\s+an?\s+((?:[\w'’-]+\s+){0,2}[\w'’-]+))", re.IGNORECASE)
+
+
+def _one_incident(text: str, f: Quantity, home: frozenset[str]) -> bool:
+    """The figure counts those one incident befell ("At least 10 people were killed when a
+    mosque collapsed in ..."), not the story's event itself ("when a fire swept through ...",
+    its title's word): a part of the story's count, which says nothing of the whole."""
+    m = _WHEN_ONE.match(text, f.end)
+    return m is not None and bool(home) and not {
+        _canonical(t) for t in tokenize(m.group(1) or m.group(2))} & home
 
 
 def _narrowed_part(text: str, f: Quantity, claim: str, value: float) -> bool:
@@ -1226,7 +1299,22 @@ def _counts_group(text: str, q: Quantity, context: dict[str, float]) -> bool:
     migrant workers were still missing" against "279 people were unaccounted for"): a part
     of those the claim counts, or others."""
     phrase = _counted_phrase(text, q)
+    if not phrase:
+        # "one Filipino domestic worker had died and seven were missing": a bare figure
+        # joined to a count of such a group counts the same group.
+        before = _GROUP_BEFORE.search(text, max(0, q.start - 120), q.start)
+        if before is not None:
+            phrase = {term for tok in tokenize(before.group(1)) if tok not in _STOP
+                      for term in _terms(tok)}
     return len(phrase) >= 2 and not phrase & context.keys() and not _named_number(text, q)
+
+
+# A count of a group told in the clause before a bare figure joined to it by "and".
+# ("Dozens of migrant domestic workers were affected, with 19 still missing"). Only after one
+# or a vague count: "36 elderly residents had died and 279 were missing" may count everyone.
+_GROUP_BEFORE = re.compile(r"\b(?:one|an?|(?:dozens|scores|hundreds)\s+of)\s+"
+                           r"((?:[\w'’-]+\s+){2,3}?)(?:had|has|have|was|were|is|are|"
+                           r"died|remain\w*)\b[^;.]*?\b(?:and|with)\s+$", re.IGNORECASE)
 
 
 # "242 passengers and crew", "students, teachers and staff": one count of a group its nouns,
@@ -1372,8 +1460,15 @@ def _among_dead(text: str, f: Quantity) -> bool:
     """A figure counts the dead: a word of death stands near it ("killing 241 people on
     board", "among the deceased were 241 passengers and crew"); not the whole some of
     whom died ("all but one of the 242 people on board were killed")."""
-    return bool(_near(text, f) & _DEATH_TERMS) and not _OF_THE.search(
+    return (bool(_near(text, f) & _DEATH_TERMS) or bool(_DEAD_BROKEN_DOWN.search(
+        text, max(0, f.start - 80), f.start))) and not _OF_THE.search(
         text, max(0, f.start - 12), f.start)
+
+
+# "The total fatalities were 260, with 240 people on board": the dead, broken down.
+_DEAD_BROKEN_DOWN = re.compile(r"\b(?:dead|died|killed|killing|deaths?|fatalit\w*|toll)\b"
+                               r"[^.;]{0,40}?" + _FIGURE_WORD + r"\s*,\s*(?:with|including)\s+"
+                               + _BOUNDS + r"$", re.IGNORECASE)
 
 
 def _for_whole(unit: str, f: Quantity, q: Quantity, group: frozenset[str]) -> bool:
@@ -1872,6 +1967,12 @@ def _counted_there(claim: _PreparedClaim, present: set[str]) -> bool:
     return _names_place(claim.elsewhere, present)
 
 
+# Names joined by a hyphen or "and" ("the Myanmar-Thailand earthquake", "the Thai-Lao border",
+# "Myanmar and Thailand").
+_JOINED_NAMES = re.compile(r"\b[A-Z][\w'’]*(?:-[A-Z][\w'’]*)+|"
+                           r"\b[A-Z][\w'’]*,?\s+and\s+[A-Z][\w'’]*")
+
+
 def _names_place(places: frozenset[str], present: set[str]) -> bool:
     return bool(places) and any(
         t in places or (len(t) >= 4 and any(e[:4] == t[:4] for e in places)) for t in present)
@@ -2271,6 +2372,13 @@ class ClaimReader:
         goes. The same value confirms; another value for the same fact contradicts."""
         if not _counted_there(claim, present):
             return None  # it counts somewhere else, or nowhere said
+        if claim.elsewhere and not _names_place(claim.elsewhere, set(
+                _analyse(_JOINED_NAMES.sub(" ", unit)).stems)):
+            # "Myanmar-Thailand earthquake death toll passes 1,600", "an earthquake that hit
+            # Myanmar and Thailand": places named together name the event, or the parties of
+            # a meeting ("the prime ministers of India and Thailand"), not one place its
+            # figure counts in.
+            return None
         content = claim.content - sum(claim.weights[t] for t in claim.whole_terms)
         # A rank on the claim's own scale ("a No. 4 alarm" for "raised to a level five
         # alarm") states the claim's fact in those two words, whatever else the sentence says.
@@ -2309,7 +2417,8 @@ class ClaimReader:
             shares = [(1.0 if phrase and phrase <= _counted_phrase(unit, f)
                        or (q.start, f.start) in ranked else
                        sum(w for t, w in context.items()
-                           if t in (present if counted and counted in _counted_phrase(unit, f)
+                           if t in (present if counted and counted not in _WHOLE_WORDS
+                                    and counted in _counted_phrase(unit, f)
                                     else _near(unit, f))) / total, f)
                       for f in stated if f.kind == q.kind
                       and _same_measure(q, context, unit, f, claim.text)
@@ -2328,6 +2437,14 @@ class ClaimReader:
                       and not _narrowed_part(unit, f, claim.text, q.value)
                       # "at least 20 people in those apartments were injured": some place's
                       and not _IN_THOSE.match(unit, f.end)
+                      and not _counted_in_town(unit, f, claim.text)
+                      and not _one_incident(unit, f, claim.home)
+                      # "search operations at seven residential blocks": some of them, no
+                      # count of what the whole is made up of
+                      and not (_MADE_UP_OF.search(claim.text, 0, q.start)
+                               and not same_value(f.value, q.value, q.kind)
+                               and not _AS_WHOLE.search(unit, max(0, f.start - 40), f.start)
+                               and not unit.startswith("-", f.end))
                       # "killed 241 of them": a part, which a claim of the whole ("242 on
                       # board") does not count, only a claim of a part ("seven of the ...")
                       and not (_OF_WHICH.match(unit, f.end)
