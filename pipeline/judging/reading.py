@@ -215,7 +215,8 @@ _PARAPHRASES: dict[str, tuple[str, ...]] = {
     "estate": ("complex", "compound"),
     "start": ("begin", "began", "begun", "erupt", "ignite"),
     "fire": ("blaze", "inferno"),
-    "earthquake": ("quake",),
+    "earthquake": ("quake", "temblor"),
+    "collaps": ("collapse", "topple", "crumble"),
     "raise": ("upgrade", "elevate"),
     "alarm": ("alert",),
     "fight": ("battle", "tackle", "combat"),
@@ -791,7 +792,6 @@ def _as_read(text: str, claim: bool = False) -> str:
         text = _IN_HOSPITAL.sub(_hospitalised, text)
         text = _WENT_THROUGH.sub("affected ", text)
         text = _STOREYS.sub(_storeys, text)
-        text = _HIGH_RISE.sub(r"highrise\1", text)
         text = _MOST_SEVERE.sub("highest", text)
         # "flames ripped through the scaffolding", "fuelled by the netting": spread.
         # (not through buildings: "tore through the towers wrapped in ..." went through them)
@@ -804,6 +804,9 @@ def _as_read(text: str, claim: bool = False) -> str:
         text = _EFFORT_TO_LIMIT.sub(_insisting, text)
         # "refused the military unrestricted use": insisting on limits on its use.
         text = _REFUSES_USE.sub(r"\g<0> insisting on limits", text)
+    # "a high-rise building": one word, a building (in a claim too: "high" and "rise" are
+    # no two facts of it).
+    text = _HIGH_RISE.sub(r"highrise\1", text)
     text = _LOST_LIVES.sub("died", _LIVES_OF.sub("killed", text))
     text = _CITIZENS.sub(r"\1nationals", _COPULA_NATIONALS.sub(r"\1 ", text))
     text = _DEMONYM_PASSENGERS.sub(r"\1 \2 nationals", text)
@@ -1597,6 +1600,35 @@ def _lacks_phrase(claim: _PreparedClaim, present: set[str]) -> bool:
                and m not in present and h not in present for m, h in claim.modified)
 
 
+# A verb in the past after a noun of the subject, not in a relative clause ("that covered"),
+# that ends the claim or takes no object (what happened to the subject, not what it did to
+# something): "A bridge in the Sagaing region collapsed", "... collapsed in the earthquake".
+_DEED = re.compile(r"(?<!\bthat\s)(?<!\bwhich\s)(?<!\bwho\s)(?<!\bwere\s)(?<!\bwas\s)"
+                   r"(?<!\bthe\s)(?<!\ba\s)(?<!\ban\s)(?<!['’]s\s)\b([a-z]{3,}ed)"
+                   r"(?=\s*(?:[.;]|$|\s(?:in|on|at|after|during|when|as|near)\b))")
+
+_VERB_BEFORE = re.compile(r"\b(?:is|are|was|were|be|been|being|has|have|had|will|would|can|could|"
+                          r"may|might|must|shall|should|do|does|did|says?|said|remains?|to)\b",
+                          re.IGNORECASE)
+
+
+def _deed(claim: str, weights: dict[str, float], lead: Sequence[str]) -> str:
+    """The claim's verb when its subject runs long and the verb stands outside its first two
+    terms: "A high-rise building under construction near the market collapsed in the
+    earthquake" says the building collapsed; a sentence on workers "at a high-rise
+    construction site" does not say so."""
+    m = _DEED.search(claim, 1)
+    if m is None or _VERB_BEFORE.search(claim, 0, m.start()):
+        return ""  # no verb, or the claim's verb stands before it ("were urgently needed")
+    deed = next((_canonical(t) for t in tokenize(m.group(1))), "")
+    return deed if deed in weights and deed not in lead else ""
+
+
+def _lacks_deed(claim: _PreparedClaim, present: set[str]) -> bool:
+    """The sentence names the claim's subject but not what the claim says happened to it."""
+    return bool(claim.deed) and claim.deed not in present
+
+
 def _lacks_scope(claim: _PreparedClaim, present: set[str]) -> bool:
     """The claim says "first", "last" or "only" and the sentence does not (for "first", nor
     "only"): "Claude's models run on classified networks" does not say they were the first
@@ -2007,9 +2039,10 @@ class ClaimReader:
                               whole_terms=_whole_terms(claim, figures, terms),
                               story_names=story_names,
                               named_nouns=_named_nouns(claim, names - keyword_stems, weights),
-                              lead=tuple(t for t in terms.stems[:2]
-                                         if t not in subject or t in keyword_stems)
-                              or terms.stems[:2],
+                              lead=(first := tuple(t for t in terms.stems[:2]
+                                                   if t not in subject or t in keyword_stems)
+                                    or terms.stems[:2]),
+                              deed=_deed(claim, weights, first),
                               detail=detail, detail_joined=joined, coarse=coarse,
                               place_nouns=place_nouns, placed=placed, placed_by=placed_by,
                               place_terms=frozenset(_canonical(t) for n in place_nouns
@@ -2188,6 +2221,7 @@ class ClaimReader:
                 if _other_actor(claim, unit, present) or _lacks_lead(claim, named) or (
                         reading.stance == "confirms" and _lacks_scope(claim, present)) or (
                         reading.stance == "confirms" and _lacks_phrase(claim, present)) or (
+                        reading.stance == "confirms" and _lacks_deed(claim, present)) or (
                         reading.stance == "confirms" and claim.placed
                         and claim.terms.stems[0] not in present and not _done_to(unit, claim)) or (
                         reading.stance == "confirms" and claim.placed
@@ -2625,6 +2659,9 @@ class _PreparedClaim:
     # Its first two terms, its subject and what it does, less the story's subject ("fire" in
     # a fire story's "The fire spread through ..."): which fact, not which story.
     lead: tuple[str, ...] = ()
+    # The claim's verb when a long subject keeps it out of the lead ("A bridge in the ... region
+    # collapsed"): what the claim says happened to its subject.
+    deed: str = ""
     # Its lead actor is one the story's seed calls a company: "the company" names it.
     company: bool = False
     # The year the story broke (0 when not known): see ``_recalled``.
