@@ -617,6 +617,13 @@ _STOREYS = re.compile(r"\b(" + _FIGURE_WORD + r")(?:(-)(?:floors?|stor(?:y|ies|i
                       r"(\s+)stories)\b(?!['’])", re.IGNORECASE)
 _HIGH_RISE = re.compile(r"\bhigh-rise(s?)\b", re.IGNORECASE)
 # "the most severe rating", "its most serious level": the highest.
+# "the quake struck near Marlow", "hit ..., close to Marlow", "struck just outside Marlow",
+# "an earthquake centred in Marlow": where it struck is its epicentre, as news gives it.
+_STRUCK_NEAR = re.compile(r"\b((?:struck|strikes|striking|hit|hits|hitting|jolted|rocked)\b"
+                          r"[^.;:?!]{0,40}?)\b(?:near|close\s+to|(?:just\s+)?outside)\b",
+                          re.IGNORECASE)
+_CENTRED = re.compile(r"\b(?:epi)?cent(?:red|ered)\s+(?=(?:in|on|at|near|around|under)\b)",
+                      re.IGNORECASE)
 _MOST_SEVERE = re.compile(r"\bmost\s+(?:severe|serious)\b", re.IGNORECASE)
 
 
@@ -793,6 +800,7 @@ def _as_read(text: str, claim: bool = False) -> str:
         text = _WENT_THROUGH.sub("affected ", text)
         text = _STOREYS.sub(_storeys, text)
         text = _MOST_SEVERE.sub("highest", text)
+        text = _CENTRED.sub("with its epicentre ", _STRUCK_NEAR.sub(r"\1epicentre near", text))
         # "flames ripped through the scaffolding", "fuelled by the netting": spread.
         # (not through buildings: "tore through the towers wrapped in ..." went through them)
         text = _MOVED_THROUGH.sub(_moved_through, text)
