@@ -896,6 +896,7 @@ def _near(text: str, q: Quantity) -> set[str]:
         # clause before names; "the blaze, which began at 3:15 p.m.": a relative clause
         # speaks of it.
         lo = max((m.end() for m in _CLAUSE.finditer(text, 0, lo - 1)), default=0)
+    picked = _picked_from(text, lo)
     # "36 people dead and 279 remain unaccounted for": what another figure before it is said
     # to be ("dead") is that figure's, not this one's; and what follows the next figure,
     # joined to this one ("... and 279 are missing"), is the next figure's.
@@ -912,6 +913,7 @@ def _near(text: str, q: Quantity) -> set[str]:
             for term in _terms(tok)}
     if _counted(text, q) in _ON_BOARD_NOUNS:
         near.add("people")  # "killing 241 passengers and crew": people, those on board
+    near |= picked
     # "The death toll from the apartment blaze has risen to 151": a tally names what the next
     # figure counts, however many words stand between them.
     # "The death toll in the fire at Elm Court, Port Marlow, increased to 44": a figure that
@@ -928,6 +930,29 @@ def _near(text: str, q: Quantity) -> set[str]:
             near |= {term for tok in tokenize(text[tally.end():end]) if tok not in _STOP
                      for term in _terms(tok)}
     return near
+
+
+# A clause that opens on a superlative standing for its noun ("with the strongest measuring
+# 6.4", "the largest of which ...", "the deadliest at ..."): one of what was named before it.
+_PICKED = re.compile(r"\s*(?:(?:with|and|including)\s+)?the\s+(?:most\s+[a-z]+|[a-z]{3,}est)"
+                     r"(?=\s+(?:of\s+(?:which|them|those|these|all)|measur\w*|register\w*|"
+                     r"reach\w*|rat(?:ed|ing)|record\w*|at|was|were|being|had|having|hit|"
+                     r"came|coming|struck|striking)\b)", re.IGNORECASE)
+_PLURAL = re.compile(r"\b[A-Za-z][a-z]+(?<![su]s)(?<!is)s\b")
+
+
+def _clause_start(text: str, q: Quantity) -> int:
+    return max((m.end() for m in _CLAUSE.finditer(text, 0, q.start)), default=0)
+
+
+def _picked_from(text: str, lo: int) -> set[str]:
+    """"Aftershocks followed, ..., with the strongest measuring 6.4": a superlative standing
+    for its noun, opening the figure's clause (from ``lo``), picks one of the things the
+    sentence named before it, in the plural; their terms (none when it picks nothing)."""
+    if not lo or _PICKED.match(text, lo) is None:
+        return set()
+    return {term for m in _PLURAL.finditer(text, 0, lo) for tok in tokenize(m.group(0))
+            if tok not in _STOP for term in _terms(tok)}
 
 
 # Those a craft carries: people, counted as its passengers or crew.
@@ -2368,6 +2393,10 @@ class ClaimReader:
                       and not (not counted and _counts_group(unit, f, context))
                       and not _death_tally(unit, f, context)
                       and not _narrowed_part(unit, f, claim.text, q.value)
+                      # "dozens of aftershocks, the strongest measuring 5.6": one of the
+                      # aftershocks, not the earthquake the claim measures
+                      and not ((picked := _picked_from(unit, _clause_start(unit, f)))
+                               and not picked & set(context))
                       # "at least 20 people in those apartments were injured": some place's
                       and not _IN_THOSE.match(unit, f.end)
                       # "killed 241 of them": a part, which a claim of the whole ("242 on
