@@ -615,6 +615,9 @@ def _moved_through(m: re.Match[str]) -> str:
 # after a figure: "the fire spread across three floors" is no height, "the story" no floor).
 _STOREYS = re.compile(r"\b(" + _FIGURE_WORD + r")(?:(-)(?:floors?|stor(?:y|ies|ied|eyed))|"
                       r"(\s+)stories)\b(?!['’])", re.IGNORECASE)
+_QUAKE_FIGURE = re.compile(r"(?<![\d.,])\b(\d\.\d)(?:-|\s+)(?=(?:(?:strong|powerful|massive|"
+                           r"major|deadly|shallow)\s+)?(?:earthquake|quake|temblor|tremor|"
+                           r"aftershock)s?\b)", re.IGNORECASE)
 _HIGH_RISE = re.compile(r"\bhigh-rise(s?)\b", re.IGNORECASE)
 # "the most severe rating", "its most serious level": the highest.
 # "the quake struck near Marlow", "hit ..., close to Marlow", "struck just outside Marlow",
@@ -815,6 +818,9 @@ def _as_read(text: str, claim: bool = False) -> str:
     # "a high-rise building": one word, a building (in a claim too: "high" and "rise" are
     # no two facts of it).
     text = _HIGH_RISE.sub(r"highrise\1", text)
+    # "a 7.7 earthquake", "a 6.4 aftershock": a figure of one decimal before a quake is its
+    # magnitude.
+    text = _QUAKE_FIGURE.sub(r"\1 magnitude ", text)
     text = _LOST_LIVES.sub("died", _LIVES_OF.sub("killed", text))
     text = _CITIZENS.sub(r"\1nationals", _COPULA_NATIONALS.sub(r"\1 ", text))
     text = _DEMONYM_PASSENGERS.sub(r"\1 \2 nationals", text)
@@ -897,6 +903,9 @@ def _near(text: str, q: Quantity) -> set[str]:
         # speaks of it.
         lo = max((m.end() for m in _CLAUSE.finditer(text, 0, lo - 1)), default=0)
     picked = _picked_from(text, lo)
+    # A headline in title case ("Death Toll From Powerful 7.7 Magnitude Quake Jumps ...")
+    # capitalises its common words too: they are not names there.
+    headline = _TITLE_CASE.fullmatch(text) is not None
     # "36 people dead and 279 remain unaccounted for": what another figure before it is said
     # to be ("dead") is that figure's, not this one's; and what follows the next figure,
     # joined to this one ("... and 279 are missing"), is the next figure's.
@@ -905,7 +914,7 @@ def _near(text: str, q: Quantity) -> set[str]:
                     and not whole_clause and _JOINED.search(text, q.end, f.start))])
     spans = [(tok, pos) for tok, pos in _spans(text)
              if lo <= pos < hi and tok not in _STOP and not q.start <= pos < q.end
-             and not tok[:1].isdigit() and not text[pos].isupper()
+             and not tok[:1].isdigit() and not (text[pos].isupper() and not headline)
              and not said_start <= pos < said_end]
     cut = sum(1 for _, pos in spans if pos < q.start)
     near = {term for tok, _ in spans[max(0, cut - FIGURE_WINDOW):
@@ -939,6 +948,12 @@ _PICKED = re.compile(r"\s*(?:(?:with|and|including)\s+)?the\s+(?:most\s+[a-z]+|[
                      r"reach\w*|rat(?:ed|ing)|record\w*|at|was|were|being|had|having|hit|"
                      r"came|coming|struck|striking)\b)", re.IGNORECASE)
 _PLURAL = re.compile(r"\b[A-Za-z][a-z]+(?<![su]s)(?<!is)s\b")
+
+
+# Four or more words in a row capitalised, each of two letters or more, and no word of
+# four letters or more written small: a headline in title case.
+_TITLE_CASE = re.compile(r"(?=(?:.*?\b[A-Z][\w'’-]+\b){4})(?!.*\b[a-z][a-z'’-]{3,}\b).*",
+                         re.DOTALL)
 
 
 def _clause_start(text: str, q: Quantity) -> int:
