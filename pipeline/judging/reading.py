@@ -619,6 +619,7 @@ _QUAKE_FIGURE = re.compile(r"(?<![\d.,])\b(\d\.\d)(?:-|\s+)(?=(?:(?:strong|power
                            r"major|deadly|shallow)\s+)?(?:earthquake|quake|temblor|tremor|"
                            r"aftershock)s?\b)", re.IGNORECASE)
 _HIGH_RISE = re.compile(r"\bhigh-rise(s?)\b", re.IGNORECASE)
+_HIGH_RISE_BEFORE = re.compile(r"\bhigh-rise\s+(?=[a-z])", re.IGNORECASE)
 # "the most severe rating", "its most serious level": the highest.
 # "the quake struck near Marlow", "hit ..., close to Marlow", "struck just outside Marlow",
 # "an earthquake centred in Marlow": where it struck is its epicentre, as news gives it.
@@ -816,7 +817,9 @@ def _as_read(text: str, claim: bool = False) -> str:
         # "refused the military unrestricted use": insisting on limits on its use.
         text = _REFUSES_USE.sub(r"\g<0> insisting on limits", text)
     # "a high-rise building": one word, a building (in a claim too: "high" and "rise" are
-    # no two facts of it).
+    # no two facts of it; there, before its noun, "a high-rise hotel" is a hotel).
+    if claim:
+        text = _HIGH_RISE_BEFORE.sub("", text)
     text = _HIGH_RISE.sub(r"highrise\1", text)
     # "a 7.7 earthquake", "a 6.4 aftershock": a figure of one decimal before a quake is its
     # magnitude.
@@ -1080,6 +1083,9 @@ def _whole_terms(claim: str, figures: Sequence[Quantity], terms: _Terms) -> froz
     return frozenset(t for t in inside if t in terms.stems and t not in outside)
 
 
+_DIMENSIONS = frozenset({"tall", "high", "long", "wide", "deep"})
+
+
 def _figure_phrase(claim: str, q: Quantity, weights: dict[str, float]) -> frozenset[str]:
     """The claim's terms right after its figure, when two or more words give them ("people
     live", not "residents" alone: one common noun does not tell one count from another)."""
@@ -1090,7 +1096,8 @@ def _figure_phrase(claim: str, q: Quantity, weights: dict[str, float]) -> frozen
     out: set[str] = set()
     for word in m.group(0).split():
         terms = {t for tok in tokenize(word) for t in _terms(tok) if t in weights}
-        if not terms:
+        if not terms or words and word.lower().strip(".,;:") in _DIMENSIONS:
+            # "33 storeys tall", "90 metres long": the measure says the dimension
             break
         words += 1
         out |= terms
