@@ -427,7 +427,8 @@ _LIVES_LOST = re.compile(
     r"\b(?:claim(?:ed|s|ing)?|t(?:ook|akes?|aken|aking)|cost(?:s|ing)?)\s+"
     r"(?:(?:at least|more than|over|nearly|almost|about|around|some|up to|the)\s+)*"
     + _FIGURE_WORD + r"\s+(lives)\b"
-    r"|\b" + _FIGURE_WORD + r"\s+(lives)\s+(?:(?:were|have been|had been|had|have)\s+)?lost\b",
+    r"|\b" + _FIGURE_WORD + r"\s+(lives)\s+(?:(?:were|have|has|had|been|also|now|already|"
+    r"reportedly)\s+){0,3}lost\b",
     re.IGNORECASE,
 )
 
