@@ -231,7 +231,8 @@ _PARAPHRASES: dict[str, tuple[str, ...]] = {
 }
 # Words whose inflections would meet unrelated words ("broke"/"broker"): mapped as written.
 # ("plan" is no "plane", though "planed" stems to it: an intention, not an aircraft)
-_PARAPHRASE_WORDS = {"broke": "start", "plan": "plan"}
+# ("aid" is no "AI" with a "d": help, not a model)
+_PARAPHRASE_WORDS = {"broke": "start", "plan": "plan", "aid": "aid"}
 # A word that says two of a claim's terms at once: "hospitalised" is "treated in hospital",
 # "residents" are "people who live" somewhere.
 _COMPOUNDS: dict[str, tuple[str, ...]] = {
@@ -1685,6 +1686,27 @@ def _lacks_deed(claim: _PreparedClaim, present: set[str]) -> bool:
     return bool(claim.deed) and claim.deed not in present
 
 
+_SAID = re.compile(r"\b(?:said|says|announced|stated|told\s+\w+)\s+(?:that\s+)?", re.IGNORECASE)
+
+
+def _report(claim: str, weights: dict[str, float]) -> frozenset[str]:
+    """The terms of what the claim reports someone said, after its verb of saying."""
+    m = _SAID.search(claim)
+    if m is None:
+        return frozenset()
+    return frozenset(t for t in _analyse(claim[m.end():]).stems if t in weights)
+
+
+def _lacks_report(claim: _PreparedClaim, present: set[str]) -> bool:
+    """The sentence names who spoke and how the claim describes them ("the head of the
+    military government, Senior General ..., said as he announced the latest death toll"),
+    but says little of what the claim reports they said ("that the country was ready to
+    accept international aid")."""
+    total = sum(claim.weights[t] for t in claim.report)
+    return total > 0 and sum(claim.weights[t] for t in claim.report
+                             if t in present) / total < CONTENT_MIN
+
+
 def _lacks_scope(claim: _PreparedClaim, present: set[str]) -> bool:
     """The claim says "first", "last" or "only" and the sentence does not (for "first", nor
     "only"): "Claude's models run on classified networks" does not say they were the first
@@ -2099,6 +2121,7 @@ class ClaimReader:
                                                    if t not in subject or t in keyword_stems)
                                     or terms.stems[:2]),
                               deed=_deed(claim, weights, first),
+                              report=_report(claim, weights),
                               detail=detail, detail_joined=joined, coarse=coarse,
                               place_nouns=place_nouns, placed=placed, placed_by=placed_by,
                               place_terms=frozenset(_canonical(t) for n in place_nouns
@@ -2278,6 +2301,7 @@ class ClaimReader:
                         reading.stance == "confirms" and _lacks_scope(claim, present)) or (
                         reading.stance == "confirms" and _lacks_phrase(claim, present)) or (
                         reading.stance == "confirms" and _lacks_deed(claim, present)) or (
+                        reading.stance == "confirms" and _lacks_report(claim, present)) or (
                         reading.stance == "confirms" and claim.placed
                         and claim.terms.stems[0] not in present and not _done_to(unit, claim)) or (
                         reading.stance == "confirms" and claim.placed
@@ -2722,6 +2746,9 @@ class _PreparedClaim:
     # The claim's verb when a long subject keeps it out of the lead ("A bridge in the ... region
     # collapsed"): what the claim says happened to its subject.
     deed: str = ""
+    # What the claim reports someone said ("... said Myanmar was ready to accept aid"): the
+    # terms after its verb of saying.
+    report: frozenset[str] = frozenset()
     # Its lead actor is one the story's seed calls a company: "the company" names it.
     company: bool = False
     # The year the story broke (0 when not known): see ``_recalled``.
