@@ -1971,6 +1971,11 @@ def _places_named(claim: str) -> frozenset[str]:
                      for t in tokenize(m.group(1)) if t not in _MONTHS_DAYS)
 
 
+# "Bangkok, Thailand": a place, then the place it lies in (one capitalised word each; not at
+# a sentence's start, where "Yesterday, Thailand ..." opens a clause).
+_NAME_IN_PLACE = re.compile(r"(?<=[a-z,] )([A-Z][a-z]{2,}),\s+([A-Z][a-z]{2,})\b(?![\w'’-])")
+
+
 def _counted_there(claim: _PreparedClaim, present: set[str]) -> bool:
     """Whether a sentence speaks of the place a claim counts in, when that place is not the
     story's own: by its name or a word of the same stem ("Thai" for "Thailand"). A toll of
@@ -2132,6 +2137,13 @@ class ClaimReader:
         original = ([title] if title else []) + list(sentences)
         units = [_as_read(u) for u in original]
         analysed = [_analyse(u) for u in units]
+        within = self._places_within(units)
+        if within:
+            # "in the high-rises of Bangkok, Thailand": the article says where its city is, so
+            # "In Bangkok, at least 10 people died" counts in that country.
+            analysed = [replace(t, stems=t.stems + tuple(
+                sorted({p for name, places in within.items() if name in t.stems
+                        for p in places} - set(t.stems)))) for t in analysed]
         figures = [list(_figures_of(u)) for u in units]
         readings = [self._read_claim(c, units, analysed, figures, bool(title))
                     for c in self._claims]
@@ -2178,6 +2190,22 @@ class ClaimReader:
                 and pair_of.get(r.evidence, (r.evidence,))[0] in sources
                 else r for r in readings]
         return readings
+
+    def _places_within(self, units: Sequence[str]) -> dict[str, frozenset[str]]:
+        """The places an article puts in a place a claim counts in, by the news apposition
+        "<Name>, <Place>" ("Bangkok, Thailand"; "the Thai capital, Bangkok" names the place
+        by its stem already): each name's term, with the claim place's terms."""
+        away = frozenset().union(*(c.elsewhere for c in self._claims))
+        if not away:
+            return {}
+        within: dict[str, set[str]] = {}
+        for unit in units:
+            for m in _NAME_IN_PLACE.finditer(unit):
+                names = [_canonical(t) for t in tokenize(m.group(1))]
+                place = {_canonical(t) for t in tokenize(m.group(2))}
+                if len(names) == 1 and place <= away and names[0] not in place:
+                    within.setdefault(names[0], set()).update(place)
+        return {name: frozenset(places) for name, places in within.items()}
 
     def _read_claim(self, claim: _PreparedClaim, units: Sequence[str],
                     analysed: Sequence[_Terms], figures: Sequence[list],
