@@ -682,6 +682,12 @@ _NO_RESPONSE = re.compile(r"\bno\s+(?:further\s+|more\s+)?responses?\b", re.IGNO
 _CALL_SENT = re.compile(r"\b(?:gave|give|gives|giving|made|make|makes|making|issued|issues?|"
                         r"issuing|put\s+out|sent\s+out|raised)\s+(?:a|an)\s+(?=(?:[\w-]+\s+){0,2}"
                         r"(?:call|signal|message)s?\b)", re.IGNORECASE)
+# "a distress call", "a distress signal": a mayday, as aviation and sea news give it; "a
+# Mayday call was made": one was sent.
+_DISTRESS_CALL = re.compile(r"\bdistress\s+(?=(?:radio\s+)?(?:call|signal)s?\b)", re.IGNORECASE)
+_CALL_WAS_SENT = re.compile(r"\b((?:mayday|distress|emergency)[\"”’']?\s+(?:radio\s+)?"
+                            r"(?:call|signal)s?)\s+(?:was|were|had\s+been|has\s+been)\s+(?:made|issued|sent|given|"
+                            r"transmitted|raised|put\s+out)\b", re.IGNORECASE)
 # "seconds after take-off": the takeoff, one word (the tokenizer reads "take" and "off" apart).
 _TAKE_OFF_NOUN = re.compile(r"\btake-offs?\b", re.IGNORECASE)
 # "the plane had reached 625 feet", "failed to climb above 600 feet": an altitude, as a flight's
@@ -838,6 +844,7 @@ def _as_read(text: str, claim: bool = False) -> str:
     text = _CONTACT_LOST.sub(r"no \1 was received", _LOST_CONTACT.sub(r"received no \1", text))
     text = _NO_RESPONSE.sub("no reply", text)
     text = _STOPPED_RESPONDING.sub("did not go on ", text)
+    text = _CALL_WAS_SENT.sub(r"\1 was sent", _DISTRESS_CALL.sub("mayday ", text))
     text = _CALL_SENT.sub("sent a ", _ATC.sub("air traffic control", text))
     text = _CALL_TO_CONTROL.sub(r"\1", text)
     text = _TOOK_OFF.sub("departed", _TAKE_OFF_NOUN.sub("takeoff", text))
@@ -2358,6 +2365,16 @@ class ClaimReader:
             joint = self._read_parts(claim, units, analysed, figures)
             if joint is not None and _strength(joint) > _strength(best):
                 return joint
+            # Its main fact, the first, stated plainly, and the second neither stated nor
+            # gainsaid ("a Mayday call was made shortly before the aircraft crashed" for "the
+            # pilots sent a mayday call ..., and no further communication was received"): the
+            # claim's content, a detail left out.
+            main = self._read_claim(claim.parts[0], units, analysed, figures, has_title)
+            if main.stance == "confirms" and main.band == "flag" and \
+                    _strength(main) > _strength(best) and self._read_claim(
+                        claim.parts[1], units, analysed, figures, has_title).stance not in (
+                        "contradicts",):
+                return replace(main, reason="main fact")
         return best
 
     def _read_parts(self, claim: _PreparedClaim, units: Sequence[str],
