@@ -56,6 +56,8 @@ def test_pattern(name: str, model: StanceModel) -> None:
         assert review == case["review"]
     for key, source in case.get("source", {}).items():
         assert next(c.source for c in judgment.claims if c.claim_key == key) == source
+    for key, rule in case.get("rule", {}).items():  # what decided it, when the case names it
+        assert next(c.rule for c in judgment.claims if c.claim_key == key) == rule
     # Developments listed as [words of the sentence, whether it may only join a known one].
     found = [(d.sentence, d.joins_only) for d in judgment.developments]
     for words, joins_only in case.get("developments", []):

@@ -215,7 +215,8 @@ _PARAPHRASES: dict[str, tuple[str, ...]] = {
     "estate": ("complex", "compound"),
     "start": ("begin", "began", "begun", "erupt", "ignite"),
     "fire": ("blaze", "inferno"),
-    "earthquake": ("quake",),
+    "earthquake": ("quake", "temblor"),
+    "collaps": ("collapse", "topple", "crumble"),
     "raise": ("upgrade", "elevate"),
     "alarm": ("alert",),
     "fight": ("battle", "tackle", "combat"),
@@ -230,7 +231,8 @@ _PARAPHRASES: dict[str, tuple[str, ...]] = {
 }
 # Words whose inflections would meet unrelated words ("broke"/"broker"): mapped as written.
 # ("plan" is no "plane", though "planed" stems to it: an intention, not an aircraft)
-_PARAPHRASE_WORDS = {"broke": "start", "plan": "plan"}
+# ("aid" is no "AI" with a "d": help, not a model)
+_PARAPHRASE_WORDS = {"broke": "start", "plan": "plan", "aid": "aid"}
 # A word that says two of a claim's terms at once: "hospitalised" is "treated in hospital",
 # "residents" are "people who live" somewhere.
 _COMPOUNDS: dict[str, tuple[str, ...]] = {
@@ -427,7 +429,8 @@ _LIVES_LOST = re.compile(
     r"\b(?:claim(?:ed|s|ing)?|t(?:ook|akes?|aken|aking)|cost(?:s|ing)?|loss\s+of)\s+"
     r"(?:(?:at least|more than|over|nearly|almost|about|around|some|up to|the)\s+)*"
     + _FIGURE_WORD + r"\s+((?:[a-z]+['’]s?\s+)?lives)\b"
-    r"|\b" + _FIGURE_WORD + r"\s+(lives)\s+(?:(?:were|have been|had been|had|have)\s+)?lost\b",
+    r"|\b" + _FIGURE_WORD + r"\s+(lives)\s+(?:(?:were|have|has|had|been|also|now|already|"
+    r"reportedly)\s+){0,3}lost\b",
     re.IGNORECASE,
 )
 
@@ -619,8 +622,19 @@ def _moved_through(m: re.Match[str]) -> str:
 # after a figure: "the fire spread across three floors" is no height, "the story" no floor).
 _STOREYS = re.compile(r"\b(" + _FIGURE_WORD + r")(?:(-)(?:floors?|stor(?:y|ies|ied|eyed))|"
                       r"(\s+)stories)\b(?!['’])", re.IGNORECASE)
+_QUAKE_FIGURE = re.compile(r"(?<![\d.,])\b(\d\.\d)(?:-|\s+)(?=(?:(?:strong|powerful|massive|"
+                           r"major|deadly|shallow)\s+)?(?:earthquake|quake|temblor|tremor|"
+                           r"aftershock)s?\b)", re.IGNORECASE)
 _HIGH_RISE = re.compile(r"\bhigh-rise(s?)\b", re.IGNORECASE)
+_HIGH_RISE_BEFORE = re.compile(r"\bhigh-rise\s+(?=[a-z])", re.IGNORECASE)
 # "the most severe rating", "its most serious level": the highest.
+# "the quake struck near Marlow", "hit ..., close to Marlow", "struck just outside Marlow",
+# "an earthquake centred in Marlow": where it struck is its epicentre, as news gives it.
+_STRUCK_NEAR = re.compile(r"\b((?:struck|strikes|striking|hit|hits|hitting|jolted|rocked)\b"
+                          r"[^.;:?!]{0,40}?)\b(?:near|close\s+to|(?:just\s+)?outside)\b",
+                          re.IGNORECASE)
+_CENTRED = re.compile(r"\b(?:epi)?cent(?:red|ered)\s+(?=(?:in|on|at|near|around|under)\b)",
+                      re.IGNORECASE)
 _MOST_SEVERE = re.compile(r"\bmost\s+(?:severe|serious)\b", re.IGNORECASE)
 
 
@@ -673,6 +687,12 @@ _NO_RESPONSE = re.compile(r"\bno\s+(?:further\s+|more\s+)?responses?\b", re.IGNO
 _CALL_SENT = re.compile(r"\b(?:gave|give|gives|giving|made|make|makes|making|issued|issues?|"
                         r"issuing|put\s+out|sent\s+out|raised)\s+(?:a|an)\s+(?=(?:[\w-]+\s+){0,2}"
                         r"(?:call|signal|message)s?\b)", re.IGNORECASE)
+# "a distress call", "a distress signal": a mayday, as aviation and sea news give it; "a
+# Mayday call was made": one was sent.
+_DISTRESS_CALL = re.compile(r"\bdistress\s+(?=(?:radio\s+)?(?:call|signal)s?\b)", re.IGNORECASE)
+_CALL_WAS_SENT = re.compile(r"\b((?:mayday|distress|emergency)[\"”’']?\s+(?:radio\s+)?"
+                            r"(?:call|signal)s?)\s+(?:was|were|had\s+been|has\s+been)\s+(?:made|issued|sent|given|"
+                            r"transmitted|raised|put\s+out)\b", re.IGNORECASE)
 # "seconds after take-off": the takeoff, one word (the tokenizer reads "take" and "off" apart).
 _TAKE_OFF_NOUN = re.compile(r"\btake-offs?\b", re.IGNORECASE)
 # "the plane had reached 625 feet", "failed to climb above 600 feet": an altitude, as a flight's
@@ -796,8 +816,8 @@ def _as_read(text: str, claim: bool = False) -> str:
         text = _IN_HOSPITAL.sub(_hospitalised, text)
         text = _WENT_THROUGH.sub("affected ", text)
         text = _STOREYS.sub(_storeys, text)
-        text = _HIGH_RISE.sub(r"highrise\1", text)
         text = _MOST_SEVERE.sub("highest", text)
+        text = _CENTRED.sub("with its epicentre ", _STRUCK_NEAR.sub(r"\1epicentre near", text))
         # "flames ripped through the scaffolding", "fuelled by the netting": spread.
         # (not through buildings: "tore through the towers wrapped in ..." went through them)
         text = _MOVED_THROUGH.sub(_moved_through, text)
@@ -809,6 +829,14 @@ def _as_read(text: str, claim: bool = False) -> str:
         text = _EFFORT_TO_LIMIT.sub(_insisting, text)
         # "refused the military unrestricted use": insisting on limits on its use.
         text = _REFUSES_USE.sub(r"\g<0> insisting on limits", text)
+    # "a high-rise building": one word, a building (in a claim too: "high" and "rise" are
+    # no two facts of it; there, before its noun, "a high-rise hotel" is a hotel).
+    if claim:
+        text = _HIGH_RISE_BEFORE.sub("", text)
+    text = _HIGH_RISE.sub(r"highrise\1", text)
+    # "a 7.7 earthquake", "a 6.4 aftershock": a figure of one decimal before a quake is its
+    # magnitude.
+    text = _QUAKE_FIGURE.sub(r"\1 magnitude ", text)
     text = _LOST_LIVES.sub("died", _LIVES_OF.sub("killed", text))
     text = _CITIZENS.sub(r"\1nationals", _COPULA_NATIONALS.sub(r"\1 ", text))
     text = _DEMONYM_PASSENGERS.sub(r"\1 \2 nationals", text)
@@ -824,6 +852,7 @@ def _as_read(text: str, claim: bool = False) -> str:
     text = _CONTACT_LOST.sub(r"no \1 was received", _LOST_CONTACT.sub(r"received no \1", text))
     text = _NO_RESPONSE.sub("no reply", text)
     text = _STOPPED_RESPONDING.sub("did not go on ", text)
+    text = _CALL_WAS_SENT.sub(r"\1 was sent", _DISTRESS_CALL.sub("mayday ", text))
     text = _CALL_SENT.sub("sent a ", _ATC.sub("air traffic control", text))
     text = _CALL_TO_CONTROL.sub(r"\1", text)
     text = _TOOK_OFF.sub("departed", _TAKE_OFF_NOUN.sub("takeoff", text))
@@ -893,6 +922,10 @@ def _near(text: str, q: Quantity) -> set[str]:
         # clause before names; "the blaze, which began at 3:15 p.m.": a relative clause
         # speaks of it.
         lo = max((m.end() for m in _CLAUSE.finditer(text, 0, lo - 1)), default=0)
+    picked = _picked_from(text, lo)
+    # A headline in title case ("Death Toll From Powerful 7.7 Magnitude Quake Jumps ...")
+    # capitalises its common words too: they are not names there.
+    headline = _TITLE_CASE.fullmatch(text) is not None
     # "36 people dead and 279 remain unaccounted for": what another figure before it is said
     # to be ("dead") is that figure's, not this one's; and what follows the next figure,
     # joined to this one ("... and 279 are missing"), is the next figure's.
@@ -901,7 +934,7 @@ def _near(text: str, q: Quantity) -> set[str]:
                     and not whole_clause and _JOINED.search(text, q.end, f.start))])
     spans = [(tok, pos) for tok, pos in _spans(text)
              if lo <= pos < hi and tok not in _STOP and not q.start <= pos < q.end
-             and not tok[:1].isdigit() and not text[pos].isupper()
+             and not tok[:1].isdigit() and not (text[pos].isupper() and not headline)
              and not said_start <= pos < said_end]
     cut = sum(1 for _, pos in spans if pos < q.start)
     near = {term for tok, _ in spans[max(0, cut - FIGURE_WINDOW):
@@ -909,6 +942,7 @@ def _near(text: str, q: Quantity) -> set[str]:
             for term in _terms(tok)}
     if _counted(text, q) in _ON_BOARD_NOUNS:
         near.add("people")  # "killing 241 passengers and crew": people, those on board
+    near |= picked
     # "The death toll from the apartment blaze has risen to 151": a tally names what the next
     # figure counts, however many words stand between them.
     # "The death toll in the fire at Elm Court, Port Marlow, increased to 44": a figure that
@@ -926,6 +960,35 @@ def _near(text: str, q: Quantity) -> set[str]:
             near |= {term for tok in tokenize(text[tally.end():end]) if tok not in _STOP
                      for term in _terms(tok)}
     return near
+
+
+# A clause that opens on a superlative standing for its noun ("with the strongest measuring
+# 6.4", "the largest of which ...", "the deadliest at ..."): one of what was named before it.
+_PICKED = re.compile(r"\s*(?:(?:with|and|including)\s+)?the\s+(?:most\s+[a-z]+|[a-z]{3,}est)"
+                     r"(?=\s+(?:of\s+(?:which|them|those|these|all)|measur\w*|register\w*|"
+                     r"reach\w*|rat(?:ed|ing)|record\w*|at|was|were|being|had|having|hit|"
+                     r"came|coming|struck|striking)\b)", re.IGNORECASE)
+_PLURAL = re.compile(r"\b[A-Za-z][a-z]+(?<![su]s)(?<!is)s\b")
+
+
+# Four or more words in a row capitalised, each of two letters or more, and no word of
+# four letters or more written small: a headline in title case.
+_TITLE_CASE = re.compile(r"(?=(?:.*?\b[A-Z][\w'’-]+\b){4})(?!.*\b[a-z][a-z'’-]{3,}\b).*",
+                         re.DOTALL)
+
+
+def _clause_start(text: str, q: Quantity) -> int:
+    return max((m.end() for m in _CLAUSE.finditer(text, 0, q.start)), default=0)
+
+
+def _picked_from(text: str, lo: int) -> set[str]:
+    """"Aftershocks followed, ..., with the strongest measuring 6.4": a superlative standing
+    for its noun, opening the figure's clause (from ``lo``), picks one of the things the
+    sentence named before it, in the plural; their terms (none when it picks nothing)."""
+    if not lo or _PICKED.match(text, lo) is None:
+        return set()
+    return {term for m in _PLURAL.finditer(text, 0, lo) for tok in tokenize(m.group(0))
+            if tok not in _STOP for term in _terms(tok)}
 
 
 # Those a craft carries: people, counted as its passengers or crew.
@@ -1692,6 +1755,56 @@ def _lacks_phrase(claim: _PreparedClaim, present: set[str]) -> bool:
                and m not in present and h not in present for m, h in claim.modified)
 
 
+# A verb in the past after a noun of the subject, not in a relative clause ("that covered"),
+# that ends the claim or takes no object (what happened to the subject, not what it did to
+# something): "A bridge in the Sagaing region collapsed", "... collapsed in the earthquake".
+_DEED = re.compile(r"(?<!\bthat\s)(?<!\bwhich\s)(?<!\bwho\s)(?<!\bwere\s)(?<!\bwas\s)"
+                   r"(?<!\bthe\s)(?<!\ba\s)(?<!\ban\s)(?<!['’]s\s)\b([a-z]{3,}ed)"
+                   r"(?=\s*(?:[.;]|$|\s(?:in|on|at|after|during|when|as|near)\b))")
+
+_VERB_BEFORE = re.compile(r"\b(?:is|are|was|were|be|been|being|has|have|had|will|would|can|could|"
+                          r"may|might|must|shall|should|do|does|did|says?|said|remains?|to)\b",
+                          re.IGNORECASE)
+
+
+def _deed(claim: str, weights: dict[str, float], lead: Sequence[str]) -> str:
+    """The claim's verb when its subject runs long and the verb stands outside its first two
+    terms: "A high-rise building under construction near the market collapsed in the
+    earthquake" says the building collapsed; a sentence on workers "at a high-rise
+    construction site" does not say so."""
+    m = _DEED.search(claim, 1)
+    if m is None or _VERB_BEFORE.search(claim, 0, m.start()):
+        return ""  # no verb, or the claim's verb stands before it ("were urgently needed")
+    deed = next((_canonical(t) for t in tokenize(m.group(1))), "")
+    return deed if deed in weights and deed not in lead else ""
+
+
+def _lacks_deed(claim: _PreparedClaim, present: set[str]) -> bool:
+    """The sentence names the claim's subject but not what the claim says happened to it."""
+    return bool(claim.deed) and claim.deed not in present
+
+
+_SAID = re.compile(r"\b(?:said|says|announced|stated|told\s+\w+)\s+(?:that\s+)?", re.IGNORECASE)
+
+
+def _report(claim: str, weights: dict[str, float]) -> frozenset[str]:
+    """The terms of what the claim reports someone said, after its verb of saying."""
+    m = _SAID.search(claim)
+    if m is None:
+        return frozenset()
+    return frozenset(t for t in _analyse(claim[m.end():]).stems if t in weights)
+
+
+def _lacks_report(claim: _PreparedClaim, present: set[str]) -> bool:
+    """The sentence names who spoke and how the claim describes them ("the head of the
+    military government, Senior General ..., said as he announced the latest death toll"),
+    but says little of what the claim reports they said ("that the country was ready to
+    accept international aid")."""
+    total = sum(claim.weights[t] for t in claim.report)
+    return total > 0 and sum(claim.weights[t] for t in claim.report
+                             if t in present) / total < CONTENT_MIN
+
+
 def _lacks_scope(claim: _PreparedClaim, present: set[str]) -> bool:
     """The claim says "first", "last" or "only" and the sentence does not (for "first", nor
     "only"): "Claude's models run on classified networks" does not say they were the first
@@ -1956,6 +2069,11 @@ def _places_named(claim: str) -> frozenset[str]:
                      for t in tokenize(m.group(1)) if t not in _MONTHS_DAYS)
 
 
+# "Bangkok, Thailand": a place, then the place it lies in (one capitalised word each; not at
+# a sentence's start, where "Yesterday, Thailand ..." opens a clause).
+_NAME_IN_PLACE = re.compile(r"(?<=[a-z,] )([A-Z][a-z]{2,}),\s+([A-Z][a-z]{2,})\b(?![\w'’-])")
+
+
 def _counted_there(claim: _PreparedClaim, present: set[str]) -> bool:
     """Whether a sentence speaks of the place a claim counts in, when that place is not the
     story's own: by its name or a word of the same stem ("Thai" for "Thailand"). A toll of
@@ -2108,9 +2226,11 @@ class ClaimReader:
                               whole_terms=_whole_terms(claim, figures, terms),
                               story_names=story_names,
                               named_nouns=_named_nouns(claim, names - keyword_stems, weights),
-                              lead=tuple(t for t in terms.stems[:2]
-                                         if t not in subject or t in keyword_stems)
-                              or terms.stems[:2],
+                              lead=(first := tuple(t for t in terms.stems[:2]
+                                                   if t not in subject or t in keyword_stems)
+                                    or terms.stems[:2]),
+                              deed=_deed(claim, weights, first),
+                              report=_report(claim, weights),
                               detail=detail, detail_joined=joined, coarse=coarse,
                               place_nouns=place_nouns, placed=placed, placed_by=placed_by,
                               place_terms=frozenset(_canonical(t) for n in place_nouns
@@ -2121,6 +2241,13 @@ class ClaimReader:
         original = ([title] if title else []) + list(sentences)
         units = [_as_read(u) for u in original]
         analysed = [_analyse(u) for u in units]
+        within = self._places_within(units)
+        if within:
+            # "in the high-rises of Bangkok, Thailand": the article says where its city is, so
+            # "In Bangkok, at least 10 people died" counts in that country.
+            analysed = [replace(t, stems=t.stems + tuple(
+                sorted({p for name, places in within.items() if name in t.stems
+                        for p in places} - set(t.stems)))) for t in analysed]
         figures = [list(_figures_of(u)) for u in units]
         readings = [self._read_claim(c, units, analysed, figures, bool(title))
                     for c in self._claims]
@@ -2167,6 +2294,22 @@ class ClaimReader:
                 and pair_of.get(r.evidence, (r.evidence,))[0] in sources
                 else r for r in readings]
         return readings
+
+    def _places_within(self, units: Sequence[str]) -> dict[str, frozenset[str]]:
+        """The places an article puts in a place a claim counts in, by the news apposition
+        "<Name>, <Place>" ("Bangkok, Thailand"; "the Thai capital, Bangkok" names the place
+        by its stem already): each name's term, with the claim place's terms."""
+        away = frozenset().union(*(c.elsewhere for c in self._claims))
+        if not away:
+            return {}
+        within: dict[str, set[str]] = {}
+        for unit in units:
+            for m in _NAME_IN_PLACE.finditer(unit):
+                names = [_canonical(t) for t in tokenize(m.group(1))]
+                place = {_canonical(t) for t in tokenize(m.group(2))}
+                if len(names) == 1 and place <= away and names[0] not in place:
+                    within.setdefault(names[0], set()).update(place)
+        return {name: frozenset(places) for name, places in within.items()}
 
     def _read_claim(self, claim: _PreparedClaim, units: Sequence[str],
                     analysed: Sequence[_Terms], figures: Sequence[list],
@@ -2289,6 +2432,8 @@ class ClaimReader:
                 if _other_actor(claim, unit, present) or _lacks_lead(claim, named) or (
                         reading.stance == "confirms" and _lacks_scope(claim, present)) or (
                         reading.stance == "confirms" and _lacks_phrase(claim, present)) or (
+                        reading.stance == "confirms" and _lacks_deed(claim, present)) or (
+                        reading.stance == "confirms" and _lacks_report(claim, present)) or (
                         reading.stance == "confirms" and claim.placed
                         and claim.terms.stems[0] not in present and not _done_to(unit, claim)) or (
                         reading.stance == "confirms" and claim.placed
@@ -2317,6 +2462,16 @@ class ClaimReader:
             joint = self._read_parts(claim, units, analysed, figures)
             if joint is not None and _strength(joint) > _strength(best):
                 return joint
+            # Its main fact, the first, stated plainly, and the second neither stated nor
+            # gainsaid ("a Mayday call was made shortly before the aircraft crashed" for "the
+            # pilots sent a mayday call ..., and no further communication was received"): the
+            # claim's content, a detail left out.
+            main = self._read_claim(claim.parts[0], units, analysed, figures, has_title)
+            if main.stance == "confirms" and main.band == "flag" and \
+                    _strength(main) > _strength(best) and self._read_claim(
+                        claim.parts[1], units, analysed, figures, has_title).stance not in (
+                        "contradicts",):
+                return replace(main, reason="main fact")
         return best
 
     def _read_parts(self, claim: _PreparedClaim, units: Sequence[str],
@@ -2372,12 +2527,14 @@ class ClaimReader:
         goes. The same value confirms; another value for the same fact contradicts."""
         if not _counted_there(claim, present):
             return None  # it counts somewhere else, or nowhere said
-        if claim.elsewhere and not _names_place(claim.elsewhere, set(
-                _analyse(_JOINED_NAMES.sub(" ", unit)).stems)):
+        if claim.elsewhere and _names_place(claim.elsewhere, set(_analyse(unit).stems)) \
+                and not _names_place(claim.elsewhere, set(
+                    _analyse(_JOINED_NAMES.sub(" ", unit)).stems)):
             # "Myanmar-Thailand earthquake death toll passes 1,600", "an earthquake that hit
             # Myanmar and Thailand": places named together name the event, or the parties of
             # a meeting ("the prime ministers of India and Thailand"), not one place its
-            # figure counts in.
+            # figure counts in. (A place the article put the sentence's town in, "In Bangkok"
+            # after "Bangkok, Thailand", is not named here at all: it stands.)
             return None
         content = claim.content - sum(claim.weights[t] for t in claim.whole_terms)
         # A rank on the claim's own scale ("a No. 4 alarm" for "raised to a level five
@@ -2435,6 +2592,10 @@ class ClaimReader:
                       and not (not counted and _counts_group(unit, f, context))
                       and not _death_tally(unit, f, context)
                       and not _narrowed_part(unit, f, claim.text, q.value)
+                      # "dozens of aftershocks, the strongest measuring 5.6": one of the
+                      # aftershocks, not the earthquake the claim measures
+                      and not ((picked := _picked_from(unit, _clause_start(unit, f)))
+                               and not picked & set(context))
                       # "at least 20 people in those apartments were injured": some place's
                       and not _IN_THOSE.match(unit, f.end)
                       and not _counted_in_town(unit, f, claim.text)
@@ -2742,6 +2903,12 @@ class _PreparedClaim:
     # Its first two terms, its subject and what it does, less the story's subject ("fire" in
     # a fire story's "The fire spread through ..."): which fact, not which story.
     lead: tuple[str, ...] = ()
+    # The claim's verb when a long subject keeps it out of the lead ("A bridge in the ... region
+    # collapsed"): what the claim says happened to its subject.
+    deed: str = ""
+    # What the claim reports someone said ("... said Myanmar was ready to accept aid"): the
+    # terms after its verb of saying.
+    report: frozenset[str] = frozenset()
     # Its lead actor is one the story's seed calls a company: "the company" names it.
     company: bool = False
     # The year the story broke (0 when not known): see ``_recalled``.
