@@ -627,7 +627,6 @@ _QUAKE_FIGURE = re.compile(r"(?<![\d.,])\b(\d\.\d)(?:-|\s+)(?=(?:(?:strong|power
                            r"aftershock)s?\b)", re.IGNORECASE)
 _HIGH_RISE = re.compile(r"\bhigh-rise(s?)\b", re.IGNORECASE)
 _HIGH_RISE_BEFORE = re.compile(r"\bhigh-rise\s+(?=[a-z])", re.IGNORECASE)
-# "the most severe rating", "its most serious level": the highest.
 # "the quake struck near Marlow", "hit ..., close to Marlow", "struck just outside Marlow",
 # "an earthquake centred in Marlow": where it struck is its epicentre, as news gives it.
 _STRUCK_NEAR = re.compile(r"\b((?:struck|strikes|striking|hit|hits|hitting|jolted|rocked)\b"
@@ -635,6 +634,7 @@ _STRUCK_NEAR = re.compile(r"\b((?:struck|strikes|striking|hit|hits|hitting|jolte
                           re.IGNORECASE)
 _CENTRED = re.compile(r"\b(?:epi)?cent(?:red|ered)\s+(?=(?:in|on|at|near|around|under)\b)",
                       re.IGNORECASE)
+# "the most severe rating", "its most serious level": the highest.
 _MOST_SEVERE = re.compile(r"\bmost\s+(?:severe|serious)\b", re.IGNORECASE)
 
 
