@@ -126,6 +126,24 @@ def test_a_labels_file_can_keep_its_articles_apart_as_a_holdout(
     assert hashed == {"dev", "test"}
 
 
+def test_each_article_knows_its_labels_file_and_a_batch_is_scored_alone(
+        scorer: ModuleType, tmp_path: Path) -> None:
+    import json
+
+    def batch(name: str, ids: list[str]) -> None:
+        articles = [{"id": i, "url": f"https://example.org/{i}", "date": "2026-03-01",
+                     "labels": {}} for i in ids]
+        (tmp_path / f"{name}.json").write_text(json.dumps({"split": "dev", "articles": articles}))
+
+    batch("labels-dev2", ["d01", "d02"])
+    batch("labels-dev3", ["e01"])
+    assert {a.id: a.batch for a in scorer.load_labels(tmp_path)} == {
+        "d01": "labels-dev2", "d02": "labels-dev2", "e01": "labels-dev3"}
+    # A file that is not there is named, with the ones that are, before anything is ingested.
+    with pytest.raises(SystemExit, match="no labels file 'labels-dev9'.*labels-dev2, labels-dev3"):
+        scorer.main([str(tmp_path), "--batch", "labels-dev9"])
+
+
 def test_a_labels_file_naming_an_unknown_split_is_refused(
         scorer: ModuleType, tmp_path: Path) -> None:
     (tmp_path / "labels.json").write_text('{"split": "train", "articles": []}')
