@@ -2826,12 +2826,6 @@ class ClaimReader:
         # onto "classified networks").
         hedged = hedged or bool(_PUSHING.search(unit[:last])) and not _WISH.search(
             claim.text) and not opposite
-        if hedged and claim.terms.has_refusal and (h := hedge(unit[:last])) is not None and \
-                _OBJECTION.search(unit[:h.start()]):
-            # "They object to the department potentially using AI to build weapons that fire
-            # with no human involvement": what one objects to is a possibility; the objection
-            # is the stance the refusal claim reports.
-            hedged = False
         if hedged and _presupposed(claim, unit):
             # "aiming to resolve the dispute over ...": what is to be resolved is there.
             hedged = False
@@ -3120,18 +3114,14 @@ def _hedge_in(claim: _PreparedClaim) -> Callable[[str], re.Match[str] | None]:
 
 # A refusal's reason, in the clause before a hedge: "concerns that its tools could be used for
 # mass surveillance" states what the company refuses; the "could" is the worry's, not the
-# article's.
-_WORRY = re.compile(r"\b(?:concern(?:s|ed)?|fears?|feared|worr(?:y|ies|ied))\b[^,;:.—–()]{0,80}$",
+# article's. So is an objection's: "takes issue with the department potentially using AI to
+# develop weapons that fire with no human involvement" (read as "objects to").
+_WORRY = re.compile(r"\b(?:concern(?:s|ed)?|fears?|feared|worr(?:y|ies|ied)|"
+                    r"object(?:s|ed|ing)?\s+to|oppos(?:e|es|ed|ing))\b[^,;:.—–()]{0,80}$",
                     re.IGNORECASE)
 
 
 _EFFORT = re.compile(r"(?:urg|push|seek|pursu|press|a push)\w*(?: (?:for|to))?", re.IGNORECASE)
-
-
-# An objection just before a hedge: what it objects to ("object to X possibly doing ...").
-_OBJECTION = re.compile(r"\b(?:object(?:s|ed|ing)?\s+to|oppos(?:e|es|ed|ing)|"
-                        r"concerns?\s+(?:about|over)|fears?\s+(?:about|over|of)|"
-                        r"worr(?:y|ies|ied)\s+(?:about|over))\b[^.;:]{0,60}$", re.IGNORECASE)
 
 
 # A verb whose object is there already: one resolves, cools or escalates a dispute that is.
