@@ -2826,6 +2826,11 @@ class ClaimReader:
         # onto "classified networks").
         hedged = hedged or bool(_PUSHING.search(unit[:last])) and not _WISH.search(
             claim.text) and not opposite
+        if hedged and (h := hedge(unit[:last])) is not None and h.group(0).lower() == "could" \
+                and _ONLY_ONE_THAT.search(unit, 0, h.start()):
+            # "the only AI system that could operate in its classified cloud": what it was
+            # able to do, the thing named by it, not a possibility.
+            hedged = False
         if hedged and _presupposed(claim, unit):
             # "aiming to resolve the dispute over ...": what is to be resolved is there.
             hedged = False
@@ -3122,6 +3127,11 @@ _WORRY = re.compile(r"\b(?:concern(?:s|ed)?|fears?|feared|worr(?:y|ies|ied)|"
 
 
 _EFFORT = re.compile(r"(?:urg|push|seek|pursu|press|a push)\w*(?: (?:for|to))?", re.IGNORECASE)
+
+
+# "the only ... that could": an ability that sets the one apart, no hedge.
+_ONLY_ONE_THAT = re.compile(r"\b(?:only|first|sole)\s+(?:[\w'’-]+\s+){0,4}(?:that|which|who)\s+$",
+                            re.IGNORECASE)
 
 
 # A verb whose object is there already: one resolves, cools or escalates a dispute that is.
