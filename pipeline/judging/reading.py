@@ -172,7 +172,8 @@ _PARAPHRASES: dict[str, tuple[str, ...]] = {
                   "irritat", "annoy", "upset", "impatient", "impatience", "fume", "livid",
                   "infuriat", "irate", "incensed", "enrage"),
     "negotiat": ("talk", "negotiation", "discussion", "negotiate"),
-    "replace": ("replacement", "swap", "substitute", "switch", "supplant"),
+    "replace": ("replacement", "swap", "substitute", "switch", "supplant", "transition"),
+    "orderly": ("smooth", "seamless"),
     "difficult": ("hard", "tough", "challenging", "complicat", "difficulty"),
     "behind": ("lag", "trail", "inferior"),
     "rival": ("competitor", "compete", "competing"),
@@ -1805,6 +1806,45 @@ def _lacks_report(claim: _PreparedClaim, present: set[str]) -> bool:
                              if t in present) / total < CONTENT_MIN
 
 
+# What a claim says something is about: "The dispute is over ...", "the row was about ...".
+_IS_OVER = re.compile(r"\b(?:is|are|was|were)\s+(?:over|about)\s+", re.IGNORECASE)
+# A few words after the subject, then what it is about: "tensions rise over the ...", "the
+# dispute with the department over how ...", "a dispute that revolves around the ...".
+_OVER_WHAT = re.compile(r"(?:\s+[\w'’-]+){0,5}?\s+(?:over|about|around|regarding|concerning)"
+                        r"\s+((?:\s*[\w'’-]+){1,8})", re.IGNORECASE)
+
+
+def _topic(claim: str, weights: dict[str, float], names: set[str]) -> frozenset[str]:
+    """The terms of what the claim says its subject is about, after "is over" or "is about",
+    the claim's names left aside: "insist", "limit", "use", "model" of "The dispute is over
+    Anthropic's insistence on limits on how the US military can use its AI models"."""
+    m = _IS_OVER.search(claim)
+    if m is None:
+        return frozenset()
+    return frozenset(t for t in _analyse(claim[m.end():]).stems
+                     if t in weights and t not in names)
+
+
+_WORD_END = re.compile(r"[\w'’-]*")
+
+
+def _over_topic(claim: _PreparedClaim, unit: str) -> bool:
+    """The sentence names the claim's subject and, right after, what it is over, in one of
+    the claim's words: "tensions rise over the military's use of AI", "the standoff over
+    military use" state "The dispute is over ... limits on how the military can use its AI"
+    (what is disputed is the use; the limits are the dispute). A word of the topic elsewhere
+    in the sentence does not: "the conflict gained momentum after ..., which forces
+    contractors to stop using its technology"."""
+    if not claim.topic or not claim.lead:
+        return False
+    for tok, pos in _spans(unit):
+        if claim.lead[0] in _terms(tok):
+            m = _OVER_WHAT.match(unit, _WORD_END.match(unit, pos).end())  # type: ignore[union-attr]
+            if m and claim.topic & set(_analyse(m.group(1)).stems):
+                return True
+    return False
+
+
 def _lacks_scope(claim: _PreparedClaim, present: set[str]) -> bool:
     """The claim says "first", "last" or "only" and the sentence does not (for "first", nor
     "only"): "Claude's models run on classified networks" does not say they were the first
@@ -2231,6 +2271,7 @@ class ClaimReader:
                                     or terms.stems[:2]),
                               deed=_deed(claim, weights, first),
                               report=_report(claim, weights),
+                              topic=_topic(claim, weights, names),
                               detail=detail, detail_joined=joined, coarse=coarse,
                               place_nouns=place_nouns, placed=placed, placed_by=placed_by,
                               place_terms=frozenset(_canonical(t) for n in place_nouns
@@ -2382,6 +2423,9 @@ class ClaimReader:
                                                "review" if hedged else "flag", unit, "",
                                                "figure"))
                 continue
+            if claim.topic and claim.lead[0] in present and _over_topic(claim, unit):
+                # "tensions rise over the military's use of AI": the dispute and what it is over.
+                present |= claim.topic
             if _possible_deed(claim, unit):
                 # "could cut ties", "was considering cutting ties": the threat, stated.
                 present.add(claim.terms.stems[_intended(claim)])
@@ -2782,6 +2826,14 @@ class ClaimReader:
         # onto "classified networks").
         hedged = hedged or bool(_PUSHING.search(unit[:last])) and not _WISH.search(
             claim.text) and not opposite
+        if hedged and (h := hedge(unit[:last])) is not None and h.group(0).lower() == "could" \
+                and _ONLY_ONE_THAT.search(unit, 0, h.start()):
+            # "the only AI system that could operate in its classified cloud": what it was
+            # able to do, the thing named by it, not a possibility.
+            hedged = False
+        if hedged and _presupposed(claim, unit):
+            # "aiming to resolve the dispute over ...": what is to be resolved is there.
+            hedged = False
         if hedged and _possible_deed(claim, unit):
             # The claim reports a threat; the sentence its deed as a possibility.
             hedged = False
@@ -2909,6 +2961,8 @@ class _PreparedClaim:
     # What the claim reports someone said ("... said Myanmar was ready to accept aid"): the
     # terms after its verb of saying.
     report: frozenset[str] = frozenset()
+    # What the claim says its subject is about ("The dispute is over ..."): see ``_over_topic``.
+    topic: frozenset[str] = frozenset()
     # Its lead actor is one the story's seed calls a company: "the company" names it.
     company: bool = False
     # The year the story broke (0 when not known): see ``_recalled``.
@@ -3065,12 +3119,37 @@ def _hedge_in(claim: _PreparedClaim) -> Callable[[str], re.Match[str] | None]:
 
 # A refusal's reason, in the clause before a hedge: "concerns that its tools could be used for
 # mass surveillance" states what the company refuses; the "could" is the worry's, not the
-# article's.
-_WORRY = re.compile(r"\b(?:concern(?:s|ed)?|fears?|feared|worr(?:y|ies|ied))\b[^,;:.—–()]{0,80}$",
+# article's. So is an objection's: "takes issue with the department potentially using AI to
+# develop weapons that fire with no human involvement" (read as "objects to").
+_WORRY = re.compile(r"\b(?:concern(?:s|ed)?|fears?|feared|worr(?:y|ies|ied)|"
+                    r"object(?:s|ed|ing)?\s+to|oppos(?:e|es|ed|ing))\b[^,;:.—–()]{0,80}$",
                     re.IGNORECASE)
 
 
 _EFFORT = re.compile(r"(?:urg|push|seek|pursu|press|a push)\w*(?: (?:for|to))?", re.IGNORECASE)
+
+
+# "the only ... that could": an ability that sets the one apart, no hedge.
+_ONLY_ONE_THAT = re.compile(r"\b(?:only|first|sole)\s+(?:[\w'’-]+\s+){0,4}(?:that|which|who)\s+$",
+                            re.IGNORECASE)
+
+
+# A verb whose object is there already: one resolves, cools or escalates a dispute that is.
+_PRESUPPOSING = re.compile(r"\b(?:(?:resolv|settl|eas|defus|(?:de-?)?escalat|inflam)"
+                           r"(?:e|es|ed|ing)|(?:end|cool|calm|heal|mend|deepen)(?:s|ed|ing)?|"
+                           r"intensif(?:y|ies|ied|ying)|fuel(?:s|ed|led|ing|ling)?)"
+                           r"\s+(?:(?:the|a|an|this|that|its|their|his|her)\s+)?"
+                           r"(?:[\w'’-]+\s+){0,3}$", re.IGNORECASE)
+
+
+def _presupposed(claim: _PreparedClaim, unit: str) -> bool:
+    """The claim's subject, not one of its names, is the object of a verb that takes it as
+    there ("aiming to resolve the dispute over ...", "hopes to cool the standoff"): a hedge
+    before that verb bears on the resolving, not on the subject the claim asserts."""
+    if not claim.lead or claim.lead[0] in claim.names:
+        return False
+    return any(claim.lead[0] in _terms(tok) and _PRESUPPOSING.search(unit[:pos])
+               for tok, pos in _spans(unit))
 
 
 def _after_hedge(claim: _PreparedClaim, unit: str, matched: list[str]) -> float:
