@@ -1358,6 +1358,17 @@ def _death_tally(text: str, q: Quantity, context: dict[str, float]) -> bool:
         _canonical(tok) for tok in tokenize(tally.group(0)) if tok not in _STOP}
 
 
+def _other_state(text: str, q: Quantity, context: dict[str, float]) -> bool:
+    """The claim counts people by one thing that befell them ("30 people were injured") and
+    the sentence's figure stands among words of another only ("killed 15 people", "14 dead"):
+    a count of the dead is no count of the hurt, nor the other way round."""
+    claimed = _PEOPLE_STATES & context.keys()
+    if len(claimed) != 1:
+        return False
+    told = _PEOPLE_STATES & _near(text, q)
+    return bool(told) and not told & claimed
+
+
 def _counts_group(text: str, q: Quantity, context: dict[str, float]) -> bool:
     """The figure counts a group named in two words or more, none of them the claim's ("12
     migrant workers were still missing" against "279 people were unaccounted for"): a part
@@ -2635,6 +2646,7 @@ class ClaimReader:
                                             or _counts_without(unit, f, counted)))
                       and not (not counted and _counts_group(unit, f, context))
                       and not _death_tally(unit, f, context)
+                      and not _other_state(unit, f, context)
                       and not _narrowed_part(unit, f, claim.text, q.value)
                       # "dozens of aftershocks, the strongest measuring 5.6": one of the
                       # aftershocks, not the earthquake the claim measures
