@@ -2924,6 +2924,12 @@ class ClaimReader:
             # The claim says something is not so; a sentence that never says "not" does not
             # assert it.
             return ClaimReading("discusses", _score(cover), "none", unit, source, "polarity")
+        claimed = _PEOPLE_STATES & claim.weights.keys()
+        if len(claimed) == 1 and not claimed & set(matched) and \
+                _PEOPLE_STATES & set(terms.stems):
+            # "Children were among the injured" / "two children were among those killed":
+            # what befell them is another thing, however much else the sentence shares.
+            return ClaimReading("discusses", _score(cover), "none", unit, source, "other state")
         if _deed_for_intention(claim, matched, unit):
             # The claim reports a threat or a plan; a sentence that reports the deed done
             # ("severed its relationship" for "threatened to cut ties") does not assert it.
