@@ -898,6 +898,28 @@ def _said_of_previous(text: str, q: Quantity, lo: int) -> tuple[int, int]:
     return words[1][0], words[-1][1]
 
 
+# A clause that is a year alone (", 2024,"), and one ending on a date ("collapsed on November
+# 1", "on Friday").
+_YEAR_ONLY = re.compile(r"\s*\d{4}\s*")
+_ENDS_ON_DATE = re.compile(r"\b(?:on|of)\s+(?:(?:[A-Z][a-z]+\.?\s+\d{1,2}(?:st|nd|rd|th)?)"
+                           r"|(?:\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]+)|(?:[A-Z][a-z]+day))\s*$")
+
+
+def _after_date(text: str, lo: int) -> int:
+    """Where the clause of a time set off after a date begins: "collapsed on November 1, 2024,
+    at 11:52 am" gives the time of the collapse, as "collapsed on Friday at 11:52 am" does.
+    ``lo`` itself when no date stands just before."""
+    start = lo
+    while start:
+        prev = max((m.end() for m in _CLAUSE.finditer(text, 0, start - 1)), default=0)
+        segment = text[prev:start - 1]
+        if _YEAR_ONLY.fullmatch(segment):
+            start = prev
+            continue
+        return prev if _ENDS_ON_DATE.search(segment) else lo
+    return lo
+
+
 def _near(text: str, q: Quantity) -> set[str]:
     """Canonical content words among the ``FIGURE_WINDOW`` nearest on each side of a figure."""
     # Names ("the Harbour View towers") stand between a figure and what it counts without
@@ -908,6 +930,9 @@ def _near(text: str, q: Quantity) -> set[str]:
     hi = next((m.start() for m in _CLAUSE.finditer(text, listed.end() if listed else q.end)),
               len(text))
     whole_clause = False
+    if q.kind == "time" and lo and text[lo:q.start].strip() and \
+            _FRONTED_TIME.fullmatch(text, lo, q.start):
+        lo = _after_date(text, lo)
     if q.kind == "time" and _FRONTED_TIME.fullmatch(text, lo, q.start) and \
             not text[q.end:hi].strip() and hi < len(text):
         # "At 1.39 pm, the flight took off ...": a time set before the sentence's clause is
@@ -1001,6 +1026,17 @@ _FRONTED_TIME = re.compile(r"\s*(?:(?:just|shortly|soon|minutes)\s+)?(?:at|by|ar
                            r"after|before|until)?\s*", re.IGNORECASE)
 
 
+# "shortly before noon", "just after dawn": how near the part of the day that follows.
+_SOON_BEFORE = re.compile(r"\b(?:shortly|just|soon|right|early|late)\s+$", re.IGNORECASE)
+
+
+def _close_to_part(claim: str, q: Quantity) -> bool:
+    """A time the claim gives as close to a part of the day ("shortly before noon", "just
+    after dawn", "before midday"): a time, not a part of the day the claim's other words
+    place on a day ("on Wednesday afternoon")."""
+    return q.kind == "time" and q.span is not None and (
+        _SOON_BEFORE.search(claim, 0, q.start) is not None
+        or claim[q.start:q.end].lower().startswith(("before", "after")))
 _OF = re.compile(r"\s+of\b", re.IGNORECASE)
 _RELATIVE = re.compile(r"\s*(?:which|who)\b", re.IGNORECASE)
 _OF_WHICH = re.compile(r"\s+of\s+(?:which|whom|them|those)\b", re.IGNORECASE)
@@ -2255,6 +2291,14 @@ class ClaimReader:
             _canonical(t) for t in common_words})
         groups = _actor_groups(claim)
         figures = tuple(quantities(claim))
+        for q in figures:
+            if _close_to_part(claim, q):
+                # "shortly before noon": a time close to a part of the day, which the sentence
+                # may give by the clock ("at 11:52 am"); its words are the figure's, not content.
+                soon = _SOON_BEFORE.search(claim, 0, q.start)
+                for tok in tokenize(claim[soon.start() if soon else q.start:q.end]):
+                    if _canonical(tok) in weights:
+                        weights[_canonical(tok)] = 0.0
         contexts = tuple(
             {t: weights[t] for t in _near(_part_of_whole(claim, q, figures), q)
              if t in weights and t not in names}
@@ -2889,9 +2933,11 @@ class ClaimReader:
             # What it says of the claim's actors is the opposite of the claim, left unasserted
             # (pushed towards, negated): it never confirms the claim.
             return None
-        if any(q.span is None for q in claim.figures):
-            # A claim about a figure is asserted only by its figure (read above); a part of
-            # the day ("on Wednesday afternoon") only gainsays, it need not be restated.
+        if any(q.span is None or _close_to_part(claim.text, q) for q in claim.figures):
+            # A claim about a figure is asserted only by its figure (read above), a time close
+            # to a part of the day too ("shortly before noon", in words or by the clock); a
+            # part of the day ("on Wednesday afternoon") only gainsays, it need not be
+            # restated.
             return ClaimReading("discusses", _score(cover), "none", unit, source, "no figure")
         if unit.rstrip().endswith("?") or _asks(claim, _bearing(unit, set(matched))):
             return ClaimReading("discusses", _score(cover), "none", unit, source, "hedge")
