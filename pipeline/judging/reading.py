@@ -213,6 +213,8 @@ _PARAPHRASES: dict[str, tuple[str, ...]] = {
     "say": ("state", "tell", "claim"),
     "first": ("sole", "earliest", "pioneer"),
     "building": ("tower", "block", "structure", "highrise", "skyscraper"),
+    # Units of distance, written out or abbreviated: "70 km" is "70 kilometres".
+    "km": ("kms", "kilometre", "kilometer"),
     "estate": ("complex", "compound"),
     "start": ("begin", "began", "begun", "erupt", "ignite"),
     "fire": ("blaze", "inferno"),
@@ -898,6 +900,9 @@ def _said_of_previous(text: str, q: Quantity, lo: int) -> tuple[int, int]:
     return words[1][0], words[-1][1]
 
 
+# A figure's unit converted in brackets right after it, "70 km (40 miles)", "$10 million (£8
+# million)": an aside, which does not end the figure's clause.
+_CONVERSION = re.compile(r"\s*[A-Za-z%$£€]{0,12}\.?\s*\([^()]{0,30}?\d[^()]{0,30}\)")
 # A clause that is a year alone (", 2024,"), and one ending on a date ("collapsed on November
 # 1", "on Friday").
 _YEAR_ONLY = re.compile(r"\s*\d{4}\s*")
@@ -926,7 +931,7 @@ def _near(text: str, q: Quantity) -> set[str]:
     # saying what it counts: they do not use up the window.
     # Only within the figure's clause: "150 were rescued, but many are unaccounted for".
     lo = max((m.end() for m in _CLAUSE.finditer(text, 0, q.start)), default=0)
-    listed = _MODIFIER_COMMA.match(text, q.end)
+    listed = _MODIFIER_COMMA.match(text, q.end) or _CONVERSION.match(text, q.end)
     hi = next((m.start() for m in _CLAUSE.finditer(text, listed.end() if listed else q.end)),
               len(text))
     whole_clause = False
