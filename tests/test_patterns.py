@@ -29,6 +29,7 @@ STORIES = {
     "coast-train": PATTERNS / "coast-train.toml",
     "airline-crash": PATTERNS / "airline-crash.toml",
     "border-quake": PATTERNS / "border-quake.toml",
+    "bridge-collapse": PATTERNS / "bridge-collapse.toml",
 }
 
 

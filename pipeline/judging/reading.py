@@ -213,6 +213,8 @@ _PARAPHRASES: dict[str, tuple[str, ...]] = {
     "say": ("state", "tell", "claim"),
     "first": ("sole", "earliest", "pioneer"),
     "building": ("tower", "block", "structure", "highrise", "skyscraper"),
+    # Units of distance, written out or abbreviated: "70 km" is "70 kilometres".
+    "km": ("kms", "kilometre", "kilometer"),
     "estate": ("complex", "compound"),
     "start": ("begin", "began", "begun", "erupt", "ignite"),
     "fire": ("blaze", "inferno"),
@@ -898,16 +900,44 @@ def _said_of_previous(text: str, q: Quantity, lo: int) -> tuple[int, int]:
     return words[1][0], words[-1][1]
 
 
+# A figure's unit converted in brackets right after it, "70 km (40 miles)", "$10 million (£8
+# million)": an aside, which does not end the figure's clause.
+_CONVERSION = re.compile(r"\s*[A-Za-z%$£€]{0,12}\.?\s*\([^()]{0,30}?\d[^()]{0,30}\)")
+# A clause that is a year alone (", 2024,"), and one ending on a date ("collapsed on November
+# 1", "on Friday").
+_YEAR_ONLY = re.compile(r"\s*\d{4}\s*")
+_ENDS_ON_DATE = re.compile(r"\b(?:on|of)\s+(?:(?:[A-Z][a-z]+\.?\s+\d{1,2}(?:st|nd|rd|th)?)"
+                           r"|(?:\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]+)|(?:[A-Z][a-z]+day))\s*$")
+
+
+def _after_date(text: str, lo: int) -> int:
+    """Where the clause of a time set off after a date begins: "collapsed on November 1, 2024,
+    at 11:52 am" gives the time of the collapse, as "collapsed on Friday at 11:52 am" does.
+    ``lo`` itself when no date stands just before."""
+    start = lo
+    while start:
+        prev = max((m.end() for m in _CLAUSE.finditer(text, 0, start - 1)), default=0)
+        segment = text[prev:start - 1]
+        if _YEAR_ONLY.fullmatch(segment):
+            start = prev
+            continue
+        return prev if _ENDS_ON_DATE.search(segment) else lo
+    return lo
+
+
 def _near(text: str, q: Quantity) -> set[str]:
     """Canonical content words among the ``FIGURE_WINDOW`` nearest on each side of a figure."""
     # Names ("the Harbour View towers") stand between a figure and what it counts without
     # saying what it counts: they do not use up the window.
     # Only within the figure's clause: "150 were rescued, but many are unaccounted for".
     lo = max((m.end() for m in _CLAUSE.finditer(text, 0, q.start)), default=0)
-    listed = _MODIFIER_COMMA.match(text, q.end)
+    listed = _MODIFIER_COMMA.match(text, q.end) or _CONVERSION.match(text, q.end)
     hi = next((m.start() for m in _CLAUSE.finditer(text, listed.end() if listed else q.end)),
               len(text))
     whole_clause = False
+    if q.kind == "time" and lo and text[lo:q.start].strip() and \
+            _FRONTED_TIME.fullmatch(text, lo, q.start):
+        lo = _after_date(text, lo)
     if q.kind == "time" and _FRONTED_TIME.fullmatch(text, lo, q.start) and \
             not text[q.end:hi].strip() and hi < len(text):
         # "At 1.39 pm, the flight took off ...": a time set before the sentence's clause is
@@ -1001,6 +1031,17 @@ _FRONTED_TIME = re.compile(r"\s*(?:(?:just|shortly|soon|minutes)\s+)?(?:at|by|ar
                            r"after|before|until)?\s*", re.IGNORECASE)
 
 
+# "shortly before noon", "just after dawn": how near the part of the day that follows.
+_SOON_BEFORE = re.compile(r"\b(?:shortly|just|soon|right|early|late)\s+$", re.IGNORECASE)
+
+
+def _close_to_part(claim: str, q: Quantity) -> bool:
+    """A time the claim gives as close to a part of the day ("shortly before noon", "just
+    after dawn", "before midday"): a time, not a part of the day the claim's other words
+    place on a day ("on Wednesday afternoon")."""
+    return q.kind == "time" and q.span is not None and (
+        _SOON_BEFORE.search(claim, 0, q.start) is not None
+        or claim[q.start:q.end].lower().startswith(("before", "after")))
 _OF = re.compile(r"\s+of\b", re.IGNORECASE)
 _RELATIVE = re.compile(r"\s*(?:which|who)\b", re.IGNORECASE)
 _OF_WHICH = re.compile(r"\s+of\s+(?:which|whom|them|those)\b", re.IGNORECASE)
@@ -1356,6 +1397,17 @@ def _death_tally(text: str, q: Quantity, context: dict[str, float]) -> bool:
     tally = next(reversed(list(_TALLY.finditer(text, 0, q.start))), None)
     return tally is not None and not _count_between(text, tally.end(), q.start) and "die" in {
         _canonical(tok) for tok in tokenize(tally.group(0)) if tok not in _STOP}
+
+
+def _other_state(text: str, q: Quantity, context: dict[str, float]) -> bool:
+    """The claim counts people by one thing that befell them ("30 people were injured") and
+    the sentence's figure stands among words of another only ("killed 15 people", "14 dead"):
+    a count of the dead is no count of the hurt, nor the other way round."""
+    claimed = _PEOPLE_STATES & context.keys()
+    if len(claimed) != 1:
+        return False
+    told = _PEOPLE_STATES & _near(text, q)
+    return bool(told) and not told & claimed
 
 
 def _counts_group(text: str, q: Quantity, context: dict[str, float]) -> bool:
@@ -2244,6 +2296,14 @@ class ClaimReader:
             _canonical(t) for t in common_words})
         groups = _actor_groups(claim)
         figures = tuple(quantities(claim))
+        for q in figures:
+            if _close_to_part(claim, q):
+                # "shortly before noon": a time close to a part of the day, which the sentence
+                # may give by the clock ("at 11:52 am"); its words are the figure's, not content.
+                soon = _SOON_BEFORE.search(claim, 0, q.start)
+                for tok in tokenize(claim[soon.start() if soon else q.start:q.end]):
+                    if _canonical(tok) in weights:
+                        weights[_canonical(tok)] = 0.0
         contexts = tuple(
             {t: weights[t] for t in _near(_part_of_whole(claim, q, figures), q)
              if t in weights and t not in names}
@@ -2635,6 +2695,7 @@ class ClaimReader:
                                             or _counts_without(unit, f, counted)))
                       and not (not counted and _counts_group(unit, f, context))
                       and not _death_tally(unit, f, context)
+                      and not _other_state(unit, f, context)
                       and not _narrowed_part(unit, f, claim.text, q.value)
                       # "dozens of aftershocks, the strongest measuring 5.6": one of the
                       # aftershocks, not the earthquake the claim measures
@@ -2877,9 +2938,11 @@ class ClaimReader:
             # What it says of the claim's actors is the opposite of the claim, left unasserted
             # (pushed towards, negated): it never confirms the claim.
             return None
-        if any(q.span is None for q in claim.figures):
-            # A claim about a figure is asserted only by its figure (read above); a part of
-            # the day ("on Wednesday afternoon") only gainsays, it need not be restated.
+        if any(q.span is None or _close_to_part(claim.text, q) for q in claim.figures):
+            # A claim about a figure is asserted only by its figure (read above), a time close
+            # to a part of the day too ("shortly before noon", in words or by the clock); a
+            # part of the day ("on Wednesday afternoon") only gainsays, it need not be
+            # restated.
             return ClaimReading("discusses", _score(cover), "none", unit, source, "no figure")
         if unit.rstrip().endswith("?") or _asks(claim, _bearing(unit, set(matched))):
             return ClaimReading("discusses", _score(cover), "none", unit, source, "hedge")
@@ -2912,6 +2975,12 @@ class ClaimReader:
             # The claim says something is not so; a sentence that never says "not" does not
             # assert it.
             return ClaimReading("discusses", _score(cover), "none", unit, source, "polarity")
+        claimed = _PEOPLE_STATES & claim.weights.keys()
+        if len(claimed) == 1 and not claimed & set(matched) and \
+                _PEOPLE_STATES & set(terms.stems):
+            # "Children were among the injured" / "two children were among those killed":
+            # what befell them is another thing, however much else the sentence shares.
+            return ClaimReading("discusses", _score(cover), "none", unit, source, "other state")
         if _deed_for_intention(claim, matched, unit):
             # The claim reports a threat or a plan; a sentence that reports the deed done
             # ("severed its relationship" for "threatened to cut ties") does not assert it.
