@@ -14,7 +14,7 @@ about 30 articles over months, the size of a held-back batch), and each dev spli
 Variants (``--variant``):
 
 - ``online``: the pipeline's own clustering. The replay matches ``eval_coverage.py`` within
-  0.01 of pair-F1 on ten of the eleven batches; on the fourth story's, 0.62 against 0.68: two
+  0.02 of pair-F1 on ten of the eleven batches; on the fourth story's, 0.62 against 0.68: two
   articles there link as well to two developments, and the store, which lists a story's
   reports in its own order, breaks the tie the other way;
 - ``merge``: after the online pass, merge two developments while at least half the reports of
