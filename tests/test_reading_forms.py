@@ -22,6 +22,13 @@ def test_short_words_keep_their_spelling(word: str) -> None:
     assert _canonical(tokenize(word)[0]) == tokenize(word)[0]
 
 
+def test_a_station_is_a_place_not_a_statement() -> None:
+    """"station" stems as "state" does, and "state" is "say": a claim about a railway
+    station was read as one about something said."""
+    assert _analyse("the railway stations").stems == ("railway", "station")
+    assert _analyse("officials stated").stems[-1] == "say"
+
+
 @pytest.mark.parametrize("sentence", [
     "Mass surveillance of Americans is unacceptable, the company said.",
     "Mass surveillance of Americans is also off-limits.",

@@ -235,7 +235,9 @@ _PARAPHRASES: dict[str, tuple[str, ...]] = {
 # Words whose inflections would meet unrelated words ("broke"/"broker"): mapped as written.
 # ("plan" is no "plane", though "planed" stems to it: an intention, not an aircraft)
 # ("aid" is no "AI" with a "d": help, not a model)
-_PARAPHRASE_WORDS = {"broke": "start", "plan": "plan", "aid": "aid"}
+# ("station" is no "state", which is "say": a place, not a statement)
+_PARAPHRASE_WORDS = {"broke": "start", "plan": "plan", "aid": "aid", "station": "station",
+                     "stations": "station"}
 # A word that says two of a claim's terms at once: "hospitalised" is "treated in hospital",
 # "residents" are "people who live" somewhere.
 _COMPOUNDS: dict[str, tuple[str, ...]] = {
