@@ -2633,7 +2633,8 @@ class ClaimReader:
         goes. The same value confirms; another value for the same fact contradicts."""
         if not _counted_there(claim, present):
             return None  # it counts somewhere else, or nowhere said
-        if claim.elsewhere and _names_place(claim.elsewhere, set(_analyse(unit).stems)) \
+        if claim.elsewhere and _JOINED_NAMES.search(unit) \
+                and _names_place(claim.elsewhere, set(_analyse(unit).stems)) \
                 and not _names_place(claim.elsewhere, set(
                     _analyse(_JOINED_NAMES.sub(" ", unit)).stems)):
             # "Myanmar-Thailand earthquake death toll passes 1,600", "an earthquake that hit
